@@ -1,0 +1,150 @@
+"""The Textual app: screens, global keys, themes, notices and keeping up with other processes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
+
+from csa_companion.clock import Clock
+from csa_companion.commands import Command, CompanionCommands
+from csa_companion.content.model import Library
+from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.help import HelpScreen
+from csa_companion.screens.home import HomeScreen
+from csa_companion.services import Services
+from csa_companion.storage.safe_storage import StoreError
+from csa_companion.storage.store import Stores
+
+HIGH_CONTRAST = Theme(
+    name="csa-high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FFFF00",
+    warning="#FFB000",
+    error="#FF6060",
+    success="#00FF00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#202020",
+    dark=True,
+)
+THEMES = {"Dark": "textual-dark", "Light": "textual-light", "High contrast": HIGH_CONTRAST.name}
+
+
+class CompanionApp(App[None]):
+    """csa-companion. Build it with `cli.make_app`."""
+
+    TITLE = "csa-companion"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {CompanionCommands}
+    BINDINGS: ClassVar = [
+        Binding("f1,question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+h", "go('home')", "Home", id="app.home", show=False),
+    ]
+
+    def __init__(
+        self, *, stores: Stores, library: Library, clock: Clock, refresh_seconds: float = 2.0
+    ) -> None:
+        super().__init__()
+        self.services = Services.build(stores, library, clock)
+        self.refresh_seconds = refresh_seconds
+        self.register_theme(HIGH_CONTRAST)
+        saved = self.services.settings.get("theme")
+        if isinstance(saved, str) and saved in self.available_themes:
+            self.theme = saved
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(HomeScreen(self.services))
+        self.show_notices()
+        self.set_interval(self.refresh_seconds, self.poll_store)
+
+    # -- notices and other processes --------------------------------------------------------
+
+    def show_notices(self) -> None:
+        """Tell the user about recovered files and skipped content."""
+        for notice in self.services.stores.take_notices():
+            self.notify(notice, title="Your data was recovered", severity="warning", timeout=30)
+        library = self.services.library
+        if library.skipped:
+            names = ", ".join(path.name for path in library.skipped)
+            first = library.problems[0] if library.problems else None
+            self.notify(
+                f"Skipped broken content file(s): {names}."
+                + (f" First problem: line {first.line}: {first.message}." if first else "")
+                + " Run `csa-companion content check` for the full list.",
+                title="Content problem",
+                severity="warning",
+                timeout=30,
+            )
+            library.skipped = []
+
+    def poll_store(self) -> None:
+        """Pick up changes other processes made (e.g. `journal add` in another terminal)."""
+        try:
+            changed = self.services.stores.refresh()
+        except StoreError as error:
+            self.notify(str(error), severity="error", timeout=15)
+            return
+        self.show_notices()
+        if changed:
+            for screen in self.screen_stack:
+                if isinstance(screen, CompanionScreen):
+                    screen.reload()
+
+    def on_app_focus(self) -> None:
+        self.poll_store()
+
+    # -- navigation -------------------------------------------------------------------------
+
+    def action_go(self, destination: str) -> None:
+        """Open a destination on top of Home (closing whatever was open above Home)."""
+        from csa_companion.screens.journal import JournalScreen
+        from csa_companion.screens.learn import LearnScreen
+
+        factories: dict[str, Callable[[], CompanionScreen]] = {
+            "journal": lambda: JournalScreen(self.services),
+            "learn": lambda: LearnScreen(self.services),
+        }
+        if destination != "home" and destination not in factories:
+            self.notify(f"{destination.title()} is not available yet.", severity="warning")
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if destination != "home":
+            self.push_screen(factories[destination]())
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def palette_commands(self) -> list[Command]:
+        """Commands offered in the palette on every screen."""
+        commands: list[Command] = [
+            ("Go to Home", "The start screen", partial(self.action_go, "home")),
+            ("Go to Journal", "Your private journal", partial(self.action_go, "journal")),
+            ("Go to Learn", "Orientation pages", partial(self.action_go, "learn")),
+            ("Help", "Keys for this screen", self.action_help),
+        ]
+        for label, name in THEMES.items():
+            commands.append(
+                (f"Theme: {label}", "Colours (remembered)", partial(self._set_theme, name))
+            )
+        return commands
+
+    # -- themes -----------------------------------------------------------------------------
+
+    def _set_theme(self, name: str) -> None:
+        self.theme = name
+
+    def _remember_theme(self, theme: Theme) -> None:
+        try:
+            self.services.settings.set("theme", theme.name)
+        except StoreError as error:
+            self.notify(str(error), severity="error")

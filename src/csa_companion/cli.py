@@ -1,0 +1,226 @@
+"""The command line, and the only place that wires the pieces together (make_app).
+
+Shell commands (journal add, content check, ...) never import Textual, so they start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from csa_companion import __version__
+from csa_companion.clock import Clock, SystemClock
+from csa_companion.content.loader import load_library
+from csa_companion.content.model import Item, Library, Practice, Tool
+from csa_companion.domain.journal import JournalEntry, filter_entries, normalise_tag
+from csa_companion.errors import CompanionError
+from csa_companion.paths import DataPaths, bundled_content_dir, default_data_dir
+from csa_companion.storage.repos import JournalRepo
+from csa_companion.storage.store import Stores
+
+if TYPE_CHECKING:
+    from csa_companion.app import CompanionApp
+
+
+def content_dirs(paths: DataPaths, extra: Sequence[Path] = ()) -> list[Path]:
+    """Bundled content, then the user's content folder, then --content folders (later wins)."""
+    return [bundled_content_dir(), paths.user_content, *extra]
+
+
+def make_app(
+    *,
+    data_dir: Path,
+    content_dirs: Sequence[Path],
+    clock: Clock | None = None,
+    lock_timeout: float = 5.0,
+    refresh_seconds: float = 2.0,
+) -> CompanionApp:
+    """Build the app on a data dir and content folders; tests call this with a tmp_path."""
+    from csa_companion.app import CompanionApp  # Textual is imported only to run the app
+
+    stores = Stores(DataPaths(data_dir), lock_timeout=lock_timeout)
+    stores["journal"]  # open now, so a locked or too-new store stops us before the UI starts
+    return CompanionApp(
+        stores=stores,
+        library=load_library(content_dirs),
+        clock=clock or SystemClock(),
+        refresh_seconds=refresh_seconds,
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="csa-companion",
+        description="An offline learning companion for the Compassionate Systems framework. "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"csa-companion {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where your journal and worksheets are kept (default: $CSA_COMPANION_DATA_DIR, "
+        "else your platform's user data folder)",
+    )
+    parser.add_argument(
+        "--content",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of content files that add to or replace the bundled ones (repeatable)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="open the app (the default)")
+    commands.add_parser("where", help="print where your data and your own content live")
+
+    content = commands.add_parser("content", help="check or list teaching content")
+    content_cmds = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
+    check = content_cmds.add_parser("check", help="validate content files; exit 1 on any problem")
+    check.add_argument("dir", nargs="?", type=Path, help="check only this folder")
+    listing = content_cmds.add_parser("list", help="list content items")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    journal = commands.add_parser("journal", help="add to or list your journal from the shell")
+    journal_cmds = journal.add_subparsers(dest="journal_command", metavar="ACTION", required=True)
+    add = journal_cmds.add_parser("add", help="add an entry (text from the argument or stdin)")
+    add.add_argument("text", nargs="?", help="the entry's text; '-' or nothing reads stdin")
+    add.add_argument("--title", default="", help="a title for the entry")
+    add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    jlist = journal_cmds.add_parser("list", help="list entries, newest first")
+    jlist.add_argument("--search", default="", help="only entries containing all these words")
+    jlist.add_argument("--tag", help="only entries with this tag")
+    jlist.add_argument("--limit", type=_positive_int, help="at most N entries")
+    jlist.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    paths = DataPaths(args.data_dir or default_data_dir())
+    for folder in args.content:
+        if not folder.is_dir():
+            print(f"csa-companion: --content {folder}: no such folder", file=sys.stderr)
+            return 2
+    try:
+        return _dispatch(args, paths)
+    except CompanionError as error:
+        print(f"csa-companion: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
+    dirs = content_dirs(paths, args.content)
+    if args.command in (None, "run"):
+        app = make_app(data_dir=paths.root, content_dirs=dirs)
+        app.run()
+        return app.return_code or 0
+    if args.command == "where":
+        return _where(paths)
+    if args.command == "content":
+        if args.content_command == "check":
+            if args.dir is not None and not args.dir.is_dir():
+                print(f"csa-companion: {args.dir}: no such folder", file=sys.stderr)
+                return 2
+            return _content_check([args.dir] if args.dir else dirs)
+        return _content_list(load_library(dirs), as_json=args.json)
+    stores = Stores(paths)
+    repo = JournalRepo(stores["journal"])
+    for notice in stores.take_notices():
+        print(f"csa-companion: {notice}", file=sys.stderr)
+    if args.journal_command == "add":
+        return _journal_add(repo, args)
+    return _journal_list(repo, args)
+
+
+def _where(paths: DataPaths) -> int:
+    print(f"data dir:      {paths.root}")
+    for name in Stores.NAMES:
+        file = paths.store_file(name)
+        print(f"{name + ' file:':<15}{file}")
+        print(f"{'  backup:':<15}{file.with_name(file.name + '.bak')}")
+    print(f"your content:  {paths.user_content}")
+    return 0
+
+
+def _content_check(dirs: Sequence[Path]) -> int:
+    library = load_library(dirs)
+    for problem in library.problems:
+        print(problem)
+    count = len(library.items)
+    if library.problems:
+        print(f"{len(library.problems)} problem(s); {count} item(s) loaded", file=sys.stderr)
+        return 1
+    print(f"ok: {count} item(s), no problems")
+    return 0
+
+
+def _parts(item: Item) -> dict[str, int]:
+    if isinstance(item, Tool):
+        return {"steps": len(item.steps)}
+    if isinstance(item, Practice):
+        return {"phases": len(item.phases)}
+    return {}
+
+
+def _content_list(library: Library, *, as_json: bool) -> int:
+    items = sorted(library.items.values(), key=lambda i: (i.kind, i.id))
+    if as_json:
+        rows = [{"id": i.id, "kind": i.kind, "title": i.title, **_parts(i)} for i in items]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for item in items:
+        count = " ".join(f"{n} {unit}" for unit, n in _parts(item).items())
+        print(f"{item.id:<32} {item.kind:<9} {count:<10} {item.title}")
+    return 0
+
+
+def _journal_add(repo: JournalRepo, args: argparse.Namespace) -> int:
+    text = args.text
+    if text in (None, "-"):
+        if sys.stdin is None or sys.stdin.isatty():
+            print("csa-companion: give the entry's text, or pipe it in", file=sys.stderr)
+            return 2
+        text = sys.stdin.read()
+    if not text.strip():
+        print("csa-companion: the entry is empty; nothing was added", file=sys.stderr)
+        return 2
+    tags = tuple(dict.fromkeys(t for t in (normalise_tag(raw) for raw in args.tag) if t))
+    entry = JournalEntry.new(text.strip("\n"), SystemClock().now(), title=args.title, tags=tags)
+    repo.save(entry)
+    print(f"added {entry.uid}: {entry.display_title}")
+    return 0
+
+
+def _journal_list(repo: JournalRepo, args: argparse.Namespace) -> int:
+    tag = normalise_tag(args.tag) if args.tag else None
+    entries = filter_entries(repo.all(), args.search, tag)[: args.limit]
+    if args.json:
+        print(json.dumps([e.to_doc() for e in entries], indent=2, ensure_ascii=False))
+        return 0
+    for entry in entries:
+        tags = " ".join(f"#{t}" for t in entry.tags)
+        star = "*" if entry.starred else " "
+        when = f"{entry.created:%Y-%m-%d %H:%M}"
+        print(f"{entry.uid}  {when} {star} {entry.display_title}  {tags}".rstrip())
+    if not entries:
+        print(
+            "no entries match" if (args.search or tag) else "the journal is empty", file=sys.stderr
+        )
+    return 0

@@ -1,0 +1,1 @@
+"""Teaching content: Markdown files with TOML front matter, parsed into typed dataclasses."""

@@ -1,0 +1,372 @@
+"""Reads content folders into a Library, listing every problem with its file and line.
+
+A file is Markdown with a TOML front-matter block between two `+++` lines (TOML because
+Python reads it with the standard library's tomllib: no extra parser to depend on).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from csa_companion.content.model import (
+    DIAGRAMS,
+    KINDS,
+    Act,
+    Item,
+    LearnPage,
+    Library,
+    Phase,
+    Practice,
+    Problem,
+    Section,
+    Step,
+    Tool,
+)
+
+FENCE = "+++"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MIN_SECONDS, MAX_SECONDS = 5, 3600
+FIELDS = {
+    "tool": {"id", "kind", "title", "summary", "diagram", "steps", "rungs", "acts"},
+    "practice": {"id", "kind", "title", "summary", "phases"},
+    "learn": {"id", "kind", "title", "summary", "order"},
+}
+TABLE_FIELDS = {
+    "steps": {"id", "title", "prompts", "hint", "example", "optional", "choices"},
+    "phases": {"id", "title", "seconds", "cue"},
+    "acts": {"id", "key", "name", "does", "helps"},
+}
+_TOML_LINE = re.compile(r"at line (\d+)")
+_MARKDOWN = MarkdownIt("commonmark")
+
+
+class _FileReader:
+    """Checks one file's front matter, remembering problems at the right lines."""
+
+    def __init__(self, path: Path, front_matter: list[str]) -> None:
+        self.path = path
+        self.lines = front_matter
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def line_of(self, key: str | None = None, table: str | None = None, index: int = 0) -> int:
+        """The file line (1-based) of `key` in the top level or in `[[table]]` number `index`."""
+        headers = [n for n, line in enumerate(self.lines) if line.lstrip().startswith("[")]
+        if table is None:
+            start, end = 0, headers[0] if headers else len(self.lines)
+        else:
+            pattern = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
+            mine = [n for n in headers if pattern.match(self.lines[n])]
+            if index >= len(mine):
+                return 1
+            start = mine[index]
+            end = next((n for n in headers if n > start), len(self.lines))
+        if key is not None:
+            pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+            for n in range(start, end):
+                if pattern.match(self.lines[n]):
+                    return n + 2  # +1 for 1-based, +1 for the opening fence
+        return start + 2 if table is not None else 1
+
+    def text(self, data: dict[str, Any], key: str, table: str | None = None, index: int = 0) -> str:
+        value = data.get(key)
+        if value is None:
+            self.problem(self.line_of(None, table, index), f"missing '{key}'{_where(table, index)}")
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.problem(
+                self.line_of(key, table, index),
+                f"'{key}' must be non-empty text{_where(table, index)}",
+            )
+            return ""
+        return value.strip()
+
+    def slug(self, data: dict[str, Any], key: str, table: str | None = None, index: int = 0) -> str:
+        value = self.text(data, key, table, index)
+        if value and not SLUG.match(value):
+            self.problem(
+                self.line_of(key, table, index),
+                f"'{key}' must be lowercase letters, digits and hyphens, not {value!r}",
+            )
+        return value
+
+    def text_list(
+        self, data: dict[str, Any], key: str, table: str | None = None, index: int = 0
+    ) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.problem(self.line_of(key, table, index), f"'{key}' must be a list of texts")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def unknown_fields(
+        self, data: dict[str, Any], allowed: set[str], table: str | None = None, index: int = 0
+    ) -> None:
+        for key in sorted(set(data) - allowed):
+            self.problem(
+                self.line_of(key, table, index), f"unknown field '{key}'{_where(table, index)}"
+            )
+
+    def tables(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        value = data.get(key)
+        if value is None:
+            self.problem(1, f"missing '{key}': add at least one [[{key}]] table")
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.problem(self.line_of(key), f"'{key}' must be [[{key}]] tables")
+            return []
+        if not value:
+            self.problem(self.line_of(key), f"'{key}' is empty: add at least one [[{key}]] table")
+        for index, table in enumerate(value):
+            self.unknown_fields(table, TABLE_FIELDS[key], key, index)
+        return value
+
+    def unique_ids(self, ids: list[str], table: str) -> None:
+        seen: set[str] = set()
+        for index, item_id in enumerate(ids):
+            if item_id and item_id in seen:
+                self.problem(self.line_of("id", table, index), f"duplicate {table} id '{item_id}'")
+            seen.add(item_id)
+
+
+def _where(table: str | None, index: int) -> str:
+    return f" in {table} #{index + 1}" if table else ""
+
+
+def parse_file(path: Path) -> tuple[Item | None, list[Problem]]:
+    """Parse one content file; the item is None when any problem was found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, [Problem(path, 1, "the file is not UTF-8 text")]
+    except OSError as error:
+        return None, [Problem(path, 1, f"cannot read the file: {error.strerror}")]
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != FENCE:
+        return None, [Problem(path, 1, "no front matter: the file must start with a line '+++'")]
+    close = next((n for n in range(1, len(lines)) if lines[n].strip() == FENCE), None)
+    if close is None:
+        return None, [Problem(path, 1, "the front matter is not closed: add a line '+++' after it")]
+    reader = _FileReader(path, lines[1:close])
+    try:
+        data = tomllib.loads("\n".join(reader.lines))
+    except tomllib.TOMLDecodeError as error:
+        found = _TOML_LINE.search(str(error))
+        line = int(found.group(1)) + 1 if found else 1
+        return None, [Problem(path, line, f"front matter is not valid TOML: {error}")]
+    body = "\n".join(lines[close + 1 :]).strip("\n")
+    body_first_line = close + 2 + _leading_blank_lines(lines[close + 1 :])
+    item = _build(reader, data, body, body_first_line)
+    return (None if reader.problems else item), reader.problems
+
+
+def _leading_blank_lines(lines: list[str]) -> int:
+    return next((n for n, line in enumerate(lines) if line.strip()), 0)
+
+
+def _build(reader: _FileReader, data: dict[str, Any], body: str, body_line: int) -> Item | None:
+    kind = data.get("kind")
+    if kind not in KINDS:
+        reader.problem(
+            reader.line_of("kind"),
+            f"unknown kind {kind!r}: use one of {', '.join(KINDS)}" if kind else "missing 'kind'",
+        )
+        return None
+    reader.unknown_fields(data, FIELDS[kind])
+    sections, links = _read_body(body, body_line)
+    common: dict[str, Any] = {
+        "id": reader.slug(data, "id"),
+        "kind": kind,
+        "title": reader.text(data, "title"),
+        "summary": reader.text(data, "summary"),
+        "body": body,
+        "source": reader.path,
+        "sections": sections,
+        "links": links,
+    }
+    if kind == "tool":
+        return _tool(reader, data, common)
+    if kind == "practice":
+        return Practice(**common, phases=_phases(reader, data))
+    order = data.get("order", 0)
+    if not isinstance(order, int):
+        reader.problem(reader.line_of("order"), "'order' must be a whole number")
+        order = 0
+    return LearnPage(**common, order=order)
+
+
+def _tool(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -> Tool:
+    diagram = data.get("diagram")
+    if diagram is not None and diagram not in DIAGRAMS:
+        reader.problem(
+            reader.line_of("diagram"),
+            f"unknown diagram {diagram!r}: use one of {', '.join(DIAGRAMS)}",
+        )
+    lists = {"rungs": reader.text_list(data, "rungs")}
+    steps = []
+    for index, raw in enumerate(reader.tables(data, "steps")):
+        prompts = reader.text_list(raw, "prompts", "steps", index)
+        if not prompts:
+            reader.problem(
+                reader.line_of("prompts", "steps", index), f"step #{index + 1} has no prompt"
+            )
+        elif len(prompts) > 3:
+            reader.problem(
+                reader.line_of("prompts", "steps", index),
+                f"step #{index + 1} has {len(prompts)} prompts: keep it to three at most",
+            )
+        optional = raw.get("optional", False)
+        if not isinstance(optional, bool):
+            reader.problem(
+                reader.line_of("optional", "steps", index), "'optional' must be true or false"
+            )
+        steps.append(
+            Step(
+                id=reader.slug(raw, "id", "steps", index),
+                title=reader.text(raw, "title", "steps", index),
+                prompts=prompts,
+                hint=reader.text(raw, "hint", "steps", index),
+                example=reader.text(raw, "example", "steps", index),
+                optional=optional is True,
+                choices=_choices(reader, raw, index, lists),
+            )
+        )
+    reader.unique_ids([s.id for s in steps], "steps")
+    acts = []
+    for index, raw in enumerate(reader.tables(data, "acts") if "acts" in data else []):
+        key = reader.text(raw, "key", "acts", index)
+        if key and len(key) != 1:
+            reader.problem(reader.line_of("key", "acts", index), "'key' must be a single character")
+        acts.append(
+            Act(
+                id=reader.slug(raw, "id", "acts", index),
+                key=key,
+                name=reader.text(raw, "name", "acts", index),
+                does=reader.text(raw, "does", "acts", index),
+                helps=reader.text(raw, "helps", "acts", index),
+            )
+        )
+    reader.unique_ids([a.id for a in acts], "acts")
+    return Tool(
+        **common,
+        steps=tuple(steps),
+        diagram=diagram if isinstance(diagram, str) else None,
+        rungs=lists["rungs"],
+        acts=tuple(acts),
+    )
+
+
+def _choices(
+    reader: _FileReader, raw: dict[str, Any], index: int, lists: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """A step's choices: a list, or the name of a list given at the top (e.g. "rungs")."""
+    value = raw.get("choices")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        if not lists.get(value):
+            reader.problem(
+                reader.line_of("choices", "steps", index),
+                f"'choices' names {value!r}, but the file has no non-empty '{value}' list",
+            )
+        return lists.get(value, ())
+    return reader.text_list(raw, "choices", "steps", index)
+
+
+def _phases(reader: _FileReader, data: dict[str, Any]) -> tuple[Phase, ...]:
+    phases = []
+    for index, raw in enumerate(reader.tables(data, "phases")):
+        seconds = raw.get("seconds")
+        if not isinstance(seconds, int) or isinstance(seconds, bool):
+            reader.problem(
+                reader.line_of("seconds" if "seconds" in raw else None, "phases", index),
+                f"bad duration in phase #{index + 1}: 'seconds' must be a whole number",
+            )
+            seconds = 0
+        elif not MIN_SECONDS <= seconds <= MAX_SECONDS:
+            reader.problem(
+                reader.line_of("seconds", "phases", index),
+                f"bad duration in phase #{index + 1}: {seconds} s is outside "
+                f"{MIN_SECONDS}-{MAX_SECONDS} s",
+            )
+        phases.append(
+            Phase(
+                id=reader.slug(raw, "id", "phases", index),
+                title=reader.text(raw, "title", "phases", index),
+                seconds=seconds,
+                cue=reader.text(raw, "cue", "phases", index),
+            )
+        )
+    reader.unique_ids([p.id for p in phases], "phases")
+    return tuple(phases)
+
+
+def _read_body(
+    body: str, first_line: int
+) -> tuple[tuple[Section, ...], tuple[tuple[str, int], ...]]:
+    """Split the body into `##` sections and collect its links, with file line numbers."""
+    tokens = _MARKDOWN.parse(body)
+    lines = body.splitlines()
+    starts: list[tuple[int, str]] = []
+    links: list[tuple[str, int]] = []
+    for n, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2" and token.map:
+            starts.append((token.map[0], tokens[n + 1].content))
+        if token.type == "inline" and token.children and token.map:
+            for child in token.children:
+                href = child.attrGet("href") if child.type == "link_open" else None
+                if isinstance(href, str):
+                    links.append((href, first_line + token.map[0]))
+    sections = []
+    for k, (start, title) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+        sections.append(Section(title, "\n".join(lines[start + 1 : end]).strip()))
+    return tuple(sections), tuple(links)
+
+
+def internal_link_target(href: str) -> str | None:
+    """The item id a relative `other-page.md` link points to, or None for other links."""
+    if "://" in href or href.startswith(("#", "mailto:")) or not href.endswith(".md"):
+        return None
+    return Path(href).stem
+
+
+def load_library(dirs: Sequence[Path]) -> Library:
+    """Load every `*.md` below each dir; an item in a later dir replaces one with its id."""
+    library = Library()
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        seen: dict[str, Path] = {}
+        for path in sorted(folder.rglob("*.md")):
+            if path.name.lower() == "readme.md":
+                continue
+            item, problems = parse_file(path)
+            library.problems.extend(problems)
+            if item is None:
+                library.skipped.append(path)
+                continue
+            if item.id in seen:
+                library.problems.append(
+                    Problem(path, 2, f"duplicate id '{item.id}' (also used by {seen[item.id]})")
+                )
+                library.skipped.append(path)
+                continue
+            seen[item.id] = path
+            library.items[item.id] = item
+    for item in library.items.values():
+        for href, line in item.links:
+            target = internal_link_target(href)
+            if target is not None and target not in library.items:
+                library.problems.append(
+                    Problem(item.source, line, f"link to unknown page '{href}'")
+                )
+    return library

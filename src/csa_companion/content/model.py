@@ -1,0 +1,129 @@
+"""Typed content items: tools (with steps), practices (with timed phases) and learn pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KINDS = ("tool", "practice", "learn")
+DIAGRAMS = (
+    "iceberg",
+    "ladder-of-inference",
+    "shifting-the-burden",
+    "four-player",
+    "connectedness-ladder",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A `##` section of an item's body, kept as Markdown."""
+
+    title: str
+    markdown: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """Fields every content file has."""
+
+    id: str
+    kind: str
+    title: str
+    summary: str
+    body: str
+    source: Path
+    sections: tuple[Section, ...] = ()
+    links: tuple[tuple[str, int], ...] = ()  # (href, line) of each link in the body
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    prompts: tuple[str, ...]
+    hint: str
+    example: str
+    optional: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Act:
+    """One act of the Four Player Model, with the key that records it in observer mode."""
+
+    id: str
+    key: str
+    name: str
+    does: str
+    helps: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tool(Item):
+    steps: tuple[Step, ...]
+    diagram: str | None = None
+    rungs: tuple[str, ...] = ()
+    acts: tuple[Act, ...] = ()
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    title: str
+    seconds: int
+    cue: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Practice(Item):
+    phases: tuple[Phase, ...]
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(p.seconds for p in self.phases)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LearnPage(Item):
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with a content file, at a line (1-based)."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Library:
+    """Every loaded item by id, plus the problems met while loading."""
+
+    items: dict[str, Item] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+    def get(self, item_id: str) -> Item | None:
+        return self.items.get(item_id)
+
+    @property
+    def tools(self) -> list[Tool]:
+        return [i for i in self.items.values() if isinstance(i, Tool)]
+
+    @property
+    def practices(self) -> list[Practice]:
+        return [i for i in self.items.values() if isinstance(i, Practice)]
+
+    @property
+    def learn_pages(self) -> list[LearnPage]:
+        pages = [i for i in self.items.values() if isinstance(i, LearnPage)]
+        return sorted(pages, key=lambda p: (p.order, p.title))

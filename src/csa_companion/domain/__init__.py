@@ -1,0 +1,1 @@
+"""The domain: plain Python objects and rules, no Textual."""

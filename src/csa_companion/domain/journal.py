@@ -1,0 +1,145 @@
+"""Journal entries and drafts, tag rules and search; plain data, no storage or UI."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+_TAG_JUNK = re.compile(r"[^\w\-]+")
+
+
+def normalise_tag(raw: str) -> str:
+    """'#Team Meeting' -> 'team-meeting'; empty if nothing usable is left."""
+    tag = raw.strip().lstrip("#").strip().lower()
+    tag = re.sub(r"\s+", "-", tag)
+    return _TAG_JUNK.sub("", tag).strip("-")
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """Tags typed as 'a, b #c' -> ('a', 'b', 'c'), in order, without duplicates."""
+    tags = (normalise_tag(part) for part in re.split(r"[,\s]+(?=#)|,", text))
+    return tuple(dict.fromkeys(t for t in tags if t))
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One journal entry. Times are timezone-aware."""
+
+    body: str
+    created: datetime
+    updated: datetime
+    title: str = ""
+    tags: tuple[str, ...] = ()
+    starred: bool = False
+    uid: str = field(default_factory=new_uid)
+
+    @classmethod
+    def new(
+        cls, body: str, now: datetime, *, title: str = "", tags: tuple[str, ...] = ()
+    ) -> JournalEntry:
+        return cls(body=body, title=title.strip(), tags=tags, created=now, updated=now)
+
+    @property
+    def display_title(self) -> str:
+        """The title, or the first line of the body when there is none."""
+        if self.title:
+            return self.title
+        first = next((line.strip("# ").strip() for line in self.body.splitlines() if line), "")
+        return first[:80] or "(empty entry)"
+
+    @cached_property
+    def _haystack(self) -> str:
+        return "\n".join((self.title, self.body, " ".join(self.tags))).casefold()
+
+    def matches(self, query: str = "", tag: str | None = None) -> bool:
+        """True if every word of `query` occurs in title, body or tags, and `tag` is one of ours."""
+        if tag is not None and tag not in self.tags:
+            return False
+        return all(word in self._haystack for word in query.casefold().split())
+
+    def edited(self, now: datetime, **changes: Any) -> JournalEntry:
+        return replace(self, updated=now, **changes)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "uid": self.uid,
+            "title": self.title,
+            "body": self.body,
+            "tags": list(self.tags),
+            "starred": self.starred,
+            "created": self.created.isoformat(),
+            "updated": self.updated.isoformat(),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> JournalEntry:
+        return cls(
+            uid=str(doc["uid"]),
+            title=str(doc.get("title", "")),
+            body=str(doc.get("body", "")),
+            tags=tuple(doc.get("tags", ())),
+            starred=bool(doc.get("starred", False)),
+            created=datetime.fromisoformat(doc["created"]),
+            updated=datetime.fromisoformat(doc["updated"]),
+        )
+
+
+def filter_entries(
+    entries: list[JournalEntry], query: str = "", tag: str | None = None
+) -> list[JournalEntry]:
+    """Entries matching the search, in the order given."""
+    if not query.strip() and tag is None:
+        return list(entries)
+    return [entry for entry in entries if entry.matches(query, tag)]
+
+
+def all_tags(entries: list[JournalEntry]) -> list[tuple[str, int]]:
+    """Every tag with how many entries carry it, most used first."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for tag in entry.tags:
+            counts[tag] = counts.get(tag, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Unsaved editor contents, kept so that nothing typed is lost. `entry_uid` is set when
+    the draft edits an existing entry."""
+
+    title: str
+    body: str
+    tags: str
+    saved_at: datetime
+    entry_uid: str | None = None
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.title.strip() or self.body.strip() or self.tags.strip())
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "body": self.body,
+            "tags": self.tags,
+            "saved_at": self.saved_at.isoformat(),
+            "entry_uid": self.entry_uid,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Draft:
+        return cls(
+            title=str(doc.get("title", "")),
+            body=str(doc.get("body", "")),
+            tags=str(doc.get("tags", "")),
+            saved_at=datetime.fromisoformat(doc["saved_at"]),
+            entry_uid=doc.get("entry_uid"),
+        )

@@ -1,0 +1,48 @@
+"""Where the user's data and own content live; computed when asked, never at import time."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+APP_NAME = "csa-companion"
+DATA_DIR_ENV = "CSA_COMPANION_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """The data dir: $CSA_COMPANION_DATA_DIR if set, else the platform's user data dir."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs  # imported here: only needed when no override is given
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def bundled_content_dir() -> Path:
+    """The teaching content shipped with the app (inside the wheel, or the repo's content/)."""
+    packaged = Path(str(resources.files("csa_companion"))) / "bundled_content"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "content"
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """Every file the app keeps in one data dir."""
+
+    root: Path
+
+    @property
+    def user_content(self) -> Path:
+        return self.root / "content"
+
+    def store_file(self, name: str) -> Path:
+        return self.root / f"{name}.json"
+
+    def ensure(self) -> None:
+        """Create the data dir, private to this user (0700)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.root, 0o700)

@@ -1,0 +1,209 @@
+"""The journal entry editor: title, Markdown body and tags, autosaved as a draft while typing."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, TextArea
+
+from csa_companion.domain.journal import Draft, JournalEntry, parse_tags
+from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.dialogs import Choice
+from csa_companion.services import Services
+
+AUTOSAVE_SECONDS = 0.5
+
+
+class EntryEditorScreen(CompanionScreen):
+    """Write or edit one entry. Every pause in typing saves a draft; ctrl+s saves the entry."""
+
+    HELP_TEXT = (
+        "Write freely: the body is Markdown. A draft is saved a moment after you stop typing, "
+        "so closing the window or a crash loses nothing; the draft is offered when you return. "
+        "Tags are words separated by commas or spaces, like `coaching, site-visit`."
+    )
+    BINDINGS: ClassVar = [
+        Binding("ctrl+s", "save", "Save", id="editor.save", priority=True),
+        Binding("escape", "close", "Close (keeps draft)", id="editor.close"),
+        Binding("ctrl+d", "discard", "Discard changes", id="editor.discard"),
+    ]
+
+    def __init__(
+        self, services: Services, entry: JournalEntry | None = None, draft: Draft | None = None
+    ) -> None:
+        super().__init__(services)
+        self.entry = entry
+        self.initial = draft or Draft(
+            title=entry.title if entry else "",
+            body=entry.body if entry else "",
+            tags=", ".join(entry.tags) if entry else "",
+            saved_at=services.clock.now(),
+            entry_uid=entry.uid if entry else None,
+        )
+        self._timer: Timer | None = None
+        self._closing = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="editor"):
+            with Horizontal(classes="field"):
+                yield Label("Title", classes="field-label")
+                yield Input(self.initial.title, placeholder="optional", id="title")
+            yield TextArea(self.initial.body, id="body", soft_wrap=True, tab_behavior="indent")
+            with Horizontal(classes="field"):
+                yield Label("Tags", classes="field-label")
+                yield Input(self.initial.tags, placeholder="e.g. coaching, iceberg", id="tags")
+            yield Label("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Edit entry" if self.entry else "New journal entry"
+        self.query_one("#body", TextArea).focus()
+        self._set_status("Draft restored." if self._has_changes() else "Not saved yet.")
+
+    def current(self) -> Draft:
+        return Draft(
+            title=self.query_one("#title", Input).value,
+            body=self.query_one("#body", TextArea).text,
+            tags=self.query_one("#tags", Input).value,
+            saved_at=self.services.clock.now(),
+            entry_uid=self.entry.uid if self.entry else None,
+        )
+
+    def _has_changes(self) -> bool:
+        """True when what is on screen differs from the stored entry (or is non-blank if new)."""
+        draft = self.current() if self.is_mounted else self.initial
+        if self.entry is None:
+            return not draft.is_blank
+        return (draft.title.strip(), draft.body, parse_tags(draft.tags)) != (
+            self.entry.title,
+            self.entry.body,
+            self.entry.tags,
+        )
+
+    def on_text_area_changed(self) -> None:
+        self._schedule_autosave()
+
+    def on_input_changed(self) -> None:
+        self._schedule_autosave()
+
+    def _schedule_autosave(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(AUTOSAVE_SECONDS, self.save_draft)
+
+    def save_draft(self) -> None:
+        """Keep what is on screen as the draft (or drop the draft if nothing changed)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self._has_changes():
+            draft = self.current()
+            if self.store_call(lambda: self.services.drafts.save(draft)):
+                self._set_status(f"Draft saved {draft.saved_at:%H:%M:%S}.")
+        else:
+            self.store_call(self.services.drafts.clear)
+
+    def _set_status(self, text: str) -> None:
+        self.query_one("#status", Label).update(text)
+
+    def action_save(self) -> None:
+        draft = self.current()
+        if not (draft.title.strip() or draft.body.strip()):
+            self.notify("Write something first: the entry is empty.", severity="warning")
+            return
+        now = self.services.clock.now()
+        tags = parse_tags(draft.tags)
+        if self.entry is not None:
+            entry = self.entry.edited(now, title=draft.title.strip(), body=draft.body, tags=tags)
+        else:
+            entry = JournalEntry.new(draft.body, now, title=draft.title, tags=tags)
+        if not self.store_call(lambda: self.services.journal.save(entry)):
+            self._set_status("Not saved: see the message. Your text is still here.")
+            return
+        self.store_call(self.services.drafts.clear)
+        self._closing = True
+        self.notify(f"Saved “{entry.display_title}”.")
+        self.dismiss()
+
+    def action_close(self) -> None:
+        self.save_draft()
+        self._closing = True
+        if self._has_changes():
+            self.notify("Draft kept: resume it from Home or the journal (n).")
+        self.dismiss()
+
+    def action_discard(self) -> None:
+        def answer(choice: str | None) -> None:
+            if choice == "discard":
+                self.store_call(self.services.drafts.clear)
+                self._closing = True
+                self.dismiss()
+
+        self.app.push_screen(
+            Choice(
+                "Discard your changes to this entry?",
+                [("keep", "Keep writing"), ("discard", "Discard")],
+                cancel_id="keep",
+            ),
+            answer,
+        )
+
+    def on_unmount(self) -> None:
+        if not self._closing:  # the app is quitting or the screen is being replaced
+            self.save_draft()
+
+
+def open_editor(screen: CompanionScreen, entry: JournalEntry | None = None) -> None:
+    """Open the editor for a new entry or `entry`, first settling any waiting draft."""
+    services = screen.services
+    draft = services.drafts.get()
+    if draft is None or draft.is_blank:
+        screen.app.push_screen(EntryEditorScreen(services, entry))
+        return
+    if entry is not None and draft.entry_uid == entry.uid:
+        screen.app.push_screen(EntryEditorScreen(services, entry, draft))
+        return
+    resume_draft(screen, draft, then_open=entry, ask=True)
+
+
+def resume_draft(
+    screen: CompanionScreen,
+    draft: Draft,
+    *,
+    then_open: JournalEntry | None = None,
+    ask: bool = False,
+) -> None:
+    """Open the waiting draft; with `ask`, let the user choose between it and a fresh start."""
+    services = screen.services
+    entry = services.journal.get(draft.entry_uid) if draft.entry_uid else None
+
+    def open_draft() -> None:
+        if draft.entry_uid and entry is None:
+            screen.notify("The entry this draft edits is gone; saving will create a new entry.")
+        screen.app.push_screen(EntryEditorScreen(services, entry, draft))
+
+    if not ask:
+        open_draft()
+        return
+
+    def answer(choice: str | None) -> None:
+        if choice == "resume":
+            open_draft()
+        elif choice == "discard":
+            screen.store_call(services.drafts.clear)
+            screen.app.push_screen(EntryEditorScreen(services, then_open))
+
+    when = f"{draft.saved_at:%a %d %b, %H:%M}"
+    name = draft.title.strip() or (draft.body.strip().splitlines() or ["untitled"])[0][:40]
+    screen.app.push_screen(
+        Choice(
+            f"You have an unsaved draft “{name}” from {when}. Resume it, or discard it and go on?",
+            [("resume", "Resume draft"), ("discard", "Discard draft"), ("cancel", "Cancel")],
+        ),
+        answer,
+    )

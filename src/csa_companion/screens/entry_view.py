@@ -1,0 +1,78 @@
+"""One journal entry, rendered as Markdown."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Label, Markdown
+
+from csa_companion.domain.journal import JournalEntry
+from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.editor import open_editor
+from csa_companion.screens.journal import delete_entry, star_entry
+from csa_companion.services import Services
+
+
+class EntryViewScreen(CompanionScreen):
+    """Read an entry; edit, star or delete it from here."""
+
+    HELP_TEXT = "One journal entry. Press e to edit it, s to star it, d to delete it."
+    BINDINGS: ClassVar = [
+        Binding("e", "edit", "Edit", id="entry.edit"),
+        Binding("s", "star", "Star", id="entry.star"),
+        Binding("delete,d", "delete", "Delete", id="entry.delete"),
+        Binding("escape", "back", "Back", id="entry.back"),
+    ]
+
+    def __init__(self, services: Services, entry: JournalEntry) -> None:
+        super().__init__(services)
+        self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="entry-meta")
+        with VerticalScroll(id="entry-body"):
+            yield Markdown("", id="entry-markdown")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Journal entry"
+        self.show()
+        self.query_one("#entry-body").focus()
+
+    def show(self) -> None:
+        e = self.entry
+        star = "★ " if e.starred else ""
+        tags = "  " + " ".join(f"#{t}" for t in e.tags) if e.tags else ""
+        edited = f"  (edited {e.updated:%Y-%m-%d %H:%M})" if e.updated != e.created else ""
+        self.query_one("#entry-meta", Label).update(
+            f"{star}{e.display_title}\n{e.created:%A %d %B %Y, %H:%M}{edited}{tags}"
+        )
+        self.query_one("#entry-markdown", Markdown).update(e.body)
+
+    def reload(self) -> None:
+        fresh = self.services.journal.get(self.entry.uid)
+        if fresh is not None:
+            self.entry = fresh
+            self.show()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def action_edit(self) -> None:
+        open_editor(self, self.entry)
+
+    def action_star(self) -> None:
+        updated = star_entry(self, self.entry)
+        if updated is not None:
+            self.entry = updated
+            self.show()
+
+    def action_delete(self) -> None:
+        delete_entry(self, self.entry, then=self.dismiss)
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,51 @@
+"""The help screen: what the current screen is for and every key that works on it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Label, Static
+
+from csa_companion.screens.base import CompanionScreen
+
+GENERAL = (
+    "ctrl+p opens the command palette: every destination and action, searchable. "
+    "Your data stays on this computer."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys for the screen it was opened from."""
+
+    BINDINGS: ClassVar = [Binding("escape,f1,q,question_mark", "close", "Close", id="help.close")]
+
+    def __init__(self, about: Screen[object]) -> None:
+        super().__init__()
+        self.about = about
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Label(f"Help: {self.about.sub_title or 'csa-companion'}", classes="box-title")
+            text = self.about.HELP_TEXT if isinstance(self.about, CompanionScreen) else ""
+            yield Static(f"{text}\n\n{GENERAL}".strip(), id="help-text")
+            yield DataTable(id="help-keys", show_cursor=False, zebra_stripes=True)
+            yield Label("Press Escape to close.", id="help-close")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Key", "What it does")
+        keys: dict[str, list[str]] = {}
+        for active in self.about.active_bindings.values():
+            if active.binding.description:
+                shown = keys.setdefault(active.binding.description, [])
+                shown.append(self.app.get_key_display(active.binding))
+        keys.setdefault("Command palette", ["ctrl+p"])
+        for description, shown in keys.items():
+            table.add_row(", ".join(dict.fromkeys(shown)), description)
+
+    def action_close(self) -> None:
+        self.dismiss()

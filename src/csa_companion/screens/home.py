@@ -1,0 +1,112 @@
+"""Home: where to go next, recent journal entries, and any draft waiting to be finished."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.editor import open_editor, resume_draft
+
+RECENT = 6
+DESTINATIONS = [
+    ("tools", "t", "Tools", "Work a real situation through a tool, step by step"),
+    ("journal", "j", "Journal", "Write and search your private journal"),
+    ("learn", "l", "Learn", "Orientation pages on the framework"),
+    ("practice", "p", "Practice", "Settling and check-in practices (coming in a later version)"),
+    ("reflections", "r", "Reflections", "Monthly reflections (coming in a later version)"),
+]
+AVAILABLE = {"tools", "journal", "learn"}
+
+
+class HomeScreen(CompanionScreen):
+    """The first screen."""
+
+    HELP_TEXT = (
+        "Start here. Pick where to go with the arrow keys and Enter, or press the letter shown. "
+        "Recent entries open with Enter; a draft you have not finished waits on the right."
+    )
+    BINDINGS: ClassVar = [
+        Binding("t", "app.go('tools')", "Tools", id="home.tools"),
+        Binding("j", "app.go('journal')", "Journal", id="home.journal"),
+        Binding("l", "app.go('learn')", "Learn", id="home.learn"),
+        Binding("n", "new_entry", "New entry", id="home.new"),
+        Binding("d", "resume", "Resume draft", id="home.resume"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home"):
+            with Vertical(id="home-menu-box"):
+                yield Label("Where to next", classes="box-title")
+                yield OptionList(*self._menu(), id="home-menu")
+            with Vertical(id="home-side"):
+                yield Label("Waiting for you", classes="box-title")
+                yield Static("", id="home-draft")
+                yield Label("Recent journal entries", classes="box-title")
+                yield OptionList(id="home-recent")
+        yield Footer()
+
+    def _menu(self) -> list[Option]:
+        return [
+            Option(
+                f"[b]{key}[/b]  {name}\n   [dim]{about}[/dim]",
+                id=dest,
+                disabled=dest not in AVAILABLE,
+            )
+            for dest, key, name, about in DESTINATIONS
+        ]
+
+    def on_mount(self) -> None:
+        self.sub_title = "Home"
+        self.reload()
+        self.query_one("#home-menu", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        draft = self.services.drafts.get()
+        if draft is None or draft.is_blank:
+            text = "Nothing unfinished. Press [b]n[/b] to write a journal entry."
+        else:
+            name = draft.title.strip() or (draft.body.strip().splitlines() or ["untitled"])[0][:50]
+            when = f"{draft.saved_at:%a %d %b, %H:%M}"
+            text = f"Unsaved draft “{name}” from {when}. Press [b]d[/b] to finish it."
+        self.query_one("#home-draft", Static).update(text)
+        recent = self.query_one("#home-recent", OptionList)
+        recent.clear_options()
+        entries = self.services.journal.all()[:RECENT]
+        recent.add_options(
+            Option(f"{e.created:%d %b}  {e.display_title}", id=e.uid) for e in entries
+        )
+        if not entries:
+            recent.add_option(Option("No entries yet.", disabled=True))
+
+    @on(OptionList.OptionSelected, "#home-menu")
+    async def _go(self, event: OptionList.OptionSelected) -> None:
+        await self.app.run_action(f"go('{event.option.id}')")
+
+    @on(OptionList.OptionSelected, "#home-recent")
+    def _open_recent(self, event: OptionList.OptionSelected) -> None:
+        from csa_companion.screens.entry_view import EntryViewScreen
+
+        entry = self.services.journal.get(event.option.id or "")
+        if entry is not None:
+            self.app.push_screen(EntryViewScreen(self.services, entry))
+
+    def action_new_entry(self) -> None:
+        open_editor(self)
+
+    def action_resume(self) -> None:
+        draft = self.services.drafts.get()
+        if draft is None or draft.is_blank:
+            self.notify("No draft is waiting.", severity="warning")
+            return
+        resume_draft(self, draft)

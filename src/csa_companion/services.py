@@ -1,0 +1,34 @@
+"""What every screen needs, handed down by the app: repositories, content and the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from csa_companion.clock import Clock
+from csa_companion.content.model import Library
+from csa_companion.domain.journal import JournalEntry
+from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo
+from csa_companion.storage.store import Stores
+
+
+@dataclass
+class Services:
+    stores: Stores
+    library: Library
+    clock: Clock
+    journal: JournalRepo
+    drafts: DraftRepo
+    settings: SettingsRepo
+    recently_deleted: list[JournalEntry] = field(default_factory=list)
+    """Entries deleted this session, newest last, for undo."""
+
+    @classmethod
+    def build(cls, stores: Stores, library: Library, clock: Clock) -> Services:
+        return cls(
+            stores=stores,
+            library=library,
+            clock=clock,
+            journal=JournalRepo(stores["journal"]),
+            drafts=DraftRepo(stores["drafts"]),
+            settings=SettingsRepo(stores["settings"]),
+        )

@@ -1,0 +1,1 @@
+"""Persistence: a crash-safe TinyDB storage, the stores built on it, and the repositories."""

@@ -1,0 +1,98 @@
+"""Repositories: the only code that turns stored documents into domain objects and back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tinydb import Query
+from tinydb.queries import QueryLike
+from tinydb.table import Table
+
+from csa_companion.domain.journal import Draft, JournalEntry
+from csa_companion.storage.store import Store
+
+_uid = Query().uid
+_key = Query().key
+
+
+def _put(table: Table, doc: dict[str, Any], cond: QueryLike) -> None:
+    """Replace the matching document or insert it: one write either way (TinyDB's upsert
+    writes twice when nothing matches)."""
+    if table.contains(cond):
+        table.update(doc, cond)
+    else:
+        table.insert(doc)
+
+
+class JournalRepo:
+    """Journal entries, newest first; parsed once per change of the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._table = store.table("journal")
+        self._cache: tuple[int, list[JournalEntry]] | None = None
+
+    def all(self) -> list[JournalEntry]:
+        generation = self.store.generation
+        if self._cache is None or self._cache[0] != generation:
+            entries = [JournalEntry.from_doc(doc) for doc in self._table.all()]
+            entries.sort(key=lambda e: e.created, reverse=True)
+            self._cache = (generation, entries)
+        return list(self._cache[1])
+
+    def get(self, uid: str) -> JournalEntry | None:
+        return next((e for e in self.all() if e.uid == uid), None)
+
+    def find(self, prefix: str) -> list[JournalEntry]:
+        """Entries whose uid starts with `prefix` (the CLI accepts short ids)."""
+        return [e for e in self.all() if e.uid.startswith(prefix)]
+
+    def save(self, entry: JournalEntry) -> None:
+        """Insert or replace the entry with this uid."""
+        with self.store.transaction():
+            _put(self._table, entry.to_doc(), _uid == entry.uid)
+
+    def delete(self, uid: str) -> JournalEntry | None:
+        """Remove an entry and return it (so the caller can offer undo)."""
+        entry = self.get(uid)
+        with self.store.transaction():
+            self._table.remove(_uid == uid)
+        return entry
+
+
+class DraftRepo:
+    """At most one journal draft: what the editor holds and has not saved yet."""
+
+    KEY = "journal"
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._table = store.table("drafts")
+
+    def get(self) -> Draft | None:
+        doc = self._table.get(_key == self.KEY)
+        return Draft.from_doc(dict(doc)) if isinstance(doc, dict) else None
+
+    def save(self, draft: Draft) -> None:
+        with self.store.transaction():
+            _put(self._table, {"key": self.KEY, **draft.to_doc()}, _key == self.KEY)
+
+    def clear(self) -> None:
+        with self.store.transaction():
+            self._table.remove(_key == self.KEY)
+
+
+class SettingsRepo:
+    """Small preferences remembered between runs (e.g. the theme)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._table = store.table("settings")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        doc = self._table.get(_key == key)
+        return doc["value"] if isinstance(doc, dict) else default
+
+    def set(self, key: str, value: Any) -> None:
+        with self.store.transaction():
+            _put(self._table, {"key": key, "value": value}, _key == key)

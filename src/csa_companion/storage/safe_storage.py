@@ -1,0 +1,275 @@
+"""A TinyDB storage that never loses data: atomic writes, a backup, recovery and a shared lock.
+
+How one write goes: take the lock file (held only while writing), re-read the file if another
+process changed it since we read it (so a change is applied on top of theirs, never over it),
+write a temp file in the same folder, fsync it, keep the current file as the `.bak` generation,
+`os.replace` the temp file into place and fsync the folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from tinydb.storages import Storage
+
+from csa_companion.errors import CompanionError
+from csa_companion.storage.fileformat import DamagedFile, Tables, decode, encode
+
+Migrate = Callable[[int, Tables], Tables]
+
+
+class StoreError(CompanionError):
+    """The store cannot be opened or written; the message says what to do."""
+
+
+class StoreLockedError(StoreError):
+    """Another process held the store's lock for longer than we wait."""
+
+
+class StoreNewerError(StoreError):
+    """The file was written by a newer version of the app; it is left untouched."""
+
+
+class StoreWriteError(StoreError):
+    """Writing failed (full disk, permissions); the file on disk is unchanged."""
+
+
+class SafeJSONStorage(Storage):
+    """Crash-safe, multi-process-safe storage for one TinyDB file."""
+
+    def __init__(
+        self, path: Path, *, schema: int, migrate: Migrate, lock_timeout: float = 5.0
+    ) -> None:
+        self.path = path
+        self.backup_path = path.with_name(path.name + ".bak")
+        self.schema = schema
+        self.notices: list[str] = []
+        self.generation = 0
+        self._migrate = migrate
+        self._lock_timeout = lock_timeout
+        self._lock = FileLock(str(path) + ".lock", timeout=lock_timeout)
+        self._owner_path = path.with_name(path.name + ".lock.owner")
+        self._data: Tables = {}
+        self._stamp: tuple[int, int, int] | None = None
+        self._in_transaction = False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            self._load()
+
+    # -- the TinyDB Storage interface -------------------------------------------------------
+
+    def read(self) -> Tables:
+        """A copy of the tables (TinyDB mutates what it is given before writing it back)."""
+        return {name: dict(table) for name, table in self._data.items()}
+
+    def write(self, data: Tables) -> None:
+        if not self._in_transaction:
+            raise RuntimeError("SafeJSONStorage.write() must run inside transaction()")
+        self._write_file(data)
+        self._data = data
+
+    def close(self) -> None:
+        """Nothing is held open between writes."""
+
+    # -- transactions and refresh -----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the lock, bring our copy up to date, and let the caller read-modify-write."""
+        if self._in_transaction:
+            yield
+            return
+        with self._locked():
+            if self.changed_on_disk():
+                self._load()
+            self._in_transaction = True
+            try:
+                yield
+            finally:
+                self._in_transaction = False
+
+    def changed_on_disk(self) -> bool:
+        """True if another process has written the file since we last read or wrote it."""
+        return self._stat() != self._stamp
+
+    def refresh(self) -> bool:
+        """Re-read the file if another process changed it; True if anything was re-read."""
+        if not self.changed_on_disk():
+            return False
+        with self._locked():
+            self._load()
+        return True
+
+    # -- internals --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise StoreLockedError(
+                f"{self.path.name} is busy: {self._owner()} has held its lock for more than "
+                f"{self._lock_timeout:g} s. Close the other csa-companion window or command, "
+                f"or if none is running, delete {self._lock.lock_file}."
+            ) from None
+        try:
+            with contextlib.suppress(OSError):
+                self._owner_path.write_text(f"{os.getpid()} {' '.join(sys.argv[:3])}")
+            yield
+        finally:
+            self._lock.release()
+
+    def _owner(self) -> str:
+        try:
+            pid, _, command = self._owner_path.read_text().partition(" ")
+        except OSError:
+            return "another process"
+        return f"process {pid} ({command.strip() or 'csa-companion'})"
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _load(self) -> None:
+        """Read the file (under the lock), recovering from damage and migrating old schemas."""
+        self.generation += 1
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            raw = None
+        except OSError as error:
+            raise StoreError(f"Cannot read {self.path}: {error.strerror}.") from None
+        if raw is None:
+            recovered = self._from_backup()
+            if recovered is None:
+                self._data, self._stamp = {}, None
+                return
+            self.notices.append(
+                f"{self.path.name} was missing; restored the last good copy from "
+                f"{self.backup_path.name}."
+            )
+            self._install(*recovered)
+            return
+        try:
+            schema, data = decode(raw)
+        except DamagedFile as why:
+            aside = self._move_aside()
+            recovered = self._from_backup()
+            if recovered is None:
+                self.notices.append(
+                    f"{self.path.name} was damaged ({why}) and no good backup was found; "
+                    f"starting empty. The damaged file is kept at {aside}."
+                )
+                self._data, self._stamp = {}, None
+                return
+            self.notices.append(
+                f"{self.path.name} was damaged ({why}). It was moved to {aside.name} and the "
+                f"last good copy was restored from {self.backup_path.name}."
+            )
+            self._install(*recovered)
+            return
+        if schema == self.schema:
+            self._data, self._stamp = data, self._stat()
+            return
+        self._install(schema, data, original=raw)
+
+    def _install(self, schema: int, data: Tables, original: bytes | None = None) -> None:
+        """Adopt data read from the main file or the backup, migrating it if it is older."""
+        if schema > self.schema:
+            raise StoreNewerError(
+                f"{self.path} was written by a newer csa-companion (data schema {schema}; this "
+                f"version understands up to {self.schema}). Update csa-companion to open it; "
+                "the file was not changed."
+            )
+        if schema < self.schema:
+            if original is not None:
+                keep = self.path.with_name(f"{self.path.name}.pre-migration-v{schema}")
+                self._write_bytes(keep, original)
+            data = self._migrate(schema, data)
+        self._write_file(data)
+        self._data = data
+
+    def _from_backup(self) -> tuple[int, Tables] | None:
+        try:
+            return decode(self.backup_path.read_bytes())
+        except (OSError, DamagedFile):
+            return None
+
+    def _move_aside(self) -> Path:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
+        os.replace(self.path, aside)
+        return aside
+
+    def _write_file(self, data: Tables) -> None:
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        self._write_bytes(tmp, encode(data, self.schema))
+        try:
+            if self.path.exists():
+                self._keep_backup()
+            os.replace(tmp, self.path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise self._write_error(error) from None
+        _fsync_dir(self.path.parent)
+        self._stamp = self._stat()
+        self.generation += 1
+
+    def _keep_backup(self) -> None:
+        """Make the current file the backup generation (a hard link: no copy, no gap)."""
+        staged = self.backup_path.with_name(f".{self.backup_path.name}.{os.getpid()}.tmp")
+        with contextlib.suppress(FileNotFoundError):
+            staged.unlink()
+        try:
+            os.link(self.path, staged)
+        except OSError:
+            shutil.copy2(self.path, staged)
+        os.replace(staged, self.backup_path)
+
+    def _write_bytes(self, target: Path, payload: bytes) -> None:
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.chmod(target, 0o600)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                target.unlink()
+            raise self._write_error(error) from None
+
+    def _write_error(self, error: OSError) -> StoreWriteError:
+        return StoreWriteError(
+            f"Could not save to {self.path}: {error.strerror or error}. Nothing on disk was "
+            "changed; free some space or fix the folder's permissions, then save again."
+        )
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (not possible, nor needed, on Windows)."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

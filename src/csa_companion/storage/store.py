@@ -1,0 +1,98 @@
+"""A Store is one TinyDB database on a SafeJSONStorage file; the Stores class groups them.
+
+Data is split into several small files (journal, drafts, worksheets, settings) so that an
+autosave of a draft rewrites a few kilobytes, not the whole journal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tinydb import TinyDB
+from tinydb.table import Table
+
+from csa_companion.paths import DataPaths
+from csa_companion.storage.migrations import SCHEMA_VERSION, migrate
+from csa_companion.storage.safe_storage import SafeJSONStorage
+
+
+class _FreshIdTable(Table):
+    """Works the next id out from the data each time: another process may have inserted."""
+
+    def _get_next_id(self) -> int:
+        self._next_id = None
+        return int(super()._get_next_id())  # type: ignore[no-untyped-call]
+
+
+class _CompanionDB(TinyDB):
+    table_class = _FreshIdTable
+
+
+class Store:
+    """One database file. Every change goes through `transaction()`."""
+
+    def __init__(self, path: Path, *, lock_timeout: float = 5.0) -> None:
+        self.storage = SafeJSONStorage(
+            path, schema=SCHEMA_VERSION, migrate=migrate, lock_timeout=lock_timeout
+        )
+        self.db = _CompanionDB(storage=lambda: self.storage)
+
+    @property
+    def path(self) -> Path:
+        return self.storage.path
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever the data may have changed (a write here or a re-read)."""
+        return self.storage.generation
+
+    def table(self, name: str) -> Table:
+        return self.db.table(name)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Lock, catch up with other processes, then let the caller change tables."""
+        with self.storage.transaction():
+            self.db.clear_cache()
+            yield
+
+    def refresh(self) -> bool:
+        """Re-read the file if another process wrote it; True if it did."""
+        changed = self.storage.refresh()
+        if changed:
+            self.db.clear_cache()
+        return changed
+
+    def take_notices(self) -> list[str]:
+        """Recovery notices not yet shown to the user."""
+        notices, self.storage.notices = self.storage.notices, []
+        return notices
+
+
+class Stores:
+    """The app's stores, each opened on first use."""
+
+    NAMES = ("journal", "drafts", "settings")
+
+    def __init__(self, paths: DataPaths, *, lock_timeout: float = 5.0) -> None:
+        self.paths = paths
+        self._lock_timeout = lock_timeout
+        self._open: dict[str, Store] = {}
+
+    def __getitem__(self, name: str) -> Store:
+        if name not in self._open:
+            self.paths.ensure()
+            self._open[name] = Store(self.paths.store_file(name), lock_timeout=self._lock_timeout)
+        return self._open[name]
+
+    def opened(self) -> list[Store]:
+        return list(self._open.values())
+
+    def refresh(self) -> bool:
+        """Re-read every open store another process changed; True if any did."""
+        return any([store.refresh() for store in self._open.values()])
+
+    def take_notices(self) -> list[str]:
+        return [notice for store in self._open.values() for notice in store.take_notices()]
