@@ -27,7 +27,7 @@ class EntryEditorScreen(CompanionScreen):
         "Tags are words separated by commas or spaces, like `coaching, site-visit`."
     )
     BINDINGS: ClassVar = [
-        Binding("ctrl+s", "save", "Save", id="editor.save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("escape", "close", "Close (keeps draft)", id="editor.close"),
         Binding("ctrl+d", "discard", "Discard changes", id="editor.discard"),
     ]
@@ -44,39 +44,44 @@ class EntryEditorScreen(CompanionScreen):
             saved_at=services.clock.now(),
             entry_uid=entry.uid if entry else None,
         )
+        self.title_input = Input(self.initial.title, placeholder="optional", id="title")
+        self.body_input = TextArea(self.initial.body, id="body", soft_wrap=True)
+        self.tags_input = Input(self.initial.tags, placeholder="e.g. coaching, iceberg", id="tags")
+        self.status = Label("", id="status")
         self._timer: Timer | None = None
-        self._closing = False
+        self._left = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="editor"):
             with Horizontal(classes="field"):
                 yield Label("Title", classes="field-label")
-                yield Input(self.initial.title, placeholder="optional", id="title")
-            yield TextArea(self.initial.body, id="body", soft_wrap=True, tab_behavior="indent")
+                yield self.title_input
+            yield self.body_input
             with Horizontal(classes="field"):
                 yield Label("Tags", classes="field-label")
-                yield Input(self.initial.tags, placeholder="e.g. coaching, iceberg", id="tags")
-            yield Label("", id="status")
+                yield self.tags_input
+            yield self.status
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Edit entry" if self.entry else "New journal entry"
-        self.query_one("#body", TextArea).focus()
+        self.body_input.focus()
         self._set_status("Draft restored." if self._has_changes() else "Not saved yet.")
 
     def current(self) -> Draft:
+        """What is on screen (readable even while the screen is being removed)."""
         return Draft(
-            title=self.query_one("#title", Input).value,
-            body=self.query_one("#body", TextArea).text,
-            tags=self.query_one("#tags", Input).value,
+            title=self.title_input.value,
+            body=self.body_input.text,
+            tags=self.tags_input.value,
             saved_at=self.services.clock.now(),
             entry_uid=self.entry.uid if self.entry else None,
         )
 
     def _has_changes(self) -> bool:
         """True when what is on screen differs from the stored entry (or is non-blank if new)."""
-        draft = self.current() if self.is_mounted else self.initial
+        draft = self.current()
         if self.entry is None:
             return not draft.is_blank
         return (draft.title.strip(), draft.body, parse_tags(draft.tags)) != (
@@ -109,7 +114,7 @@ class EntryEditorScreen(CompanionScreen):
             self.store_call(self.services.drafts.clear)
 
     def _set_status(self, text: str) -> None:
-        self.query_one("#status", Label).update(text)
+        self.status.update(text)
 
     def action_save(self) -> None:
         draft = self.current()
@@ -126,23 +131,28 @@ class EntryEditorScreen(CompanionScreen):
             self._set_status("Not saved: see the message. Your text is still here.")
             return
         self.store_call(self.services.drafts.clear)
-        self._closing = True
         self.notify(f"Saved “{entry.display_title}”.")
-        self.dismiss()
+        self._finish()
 
     def action_close(self) -> None:
         self.save_draft()
-        self._closing = True
         if self._has_changes():
             self.notify("Draft kept: resume it from Home or the journal (n).")
+        self._finish()
+
+    def _finish(self) -> None:
+        """Leave the editor; the autosave timer must not fire while the screen is removed."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._left = True
         self.dismiss()
 
     def action_discard(self) -> None:
         def answer(choice: str | None) -> None:
             if choice == "discard":
                 self.store_call(self.services.drafts.clear)
-                self._closing = True
-                self.dismiss()
+                self._finish()
 
         self.app.push_screen(
             Choice(
@@ -154,7 +164,7 @@ class EntryEditorScreen(CompanionScreen):
         )
 
     def on_unmount(self) -> None:
-        if not self._closing:  # the app is quitting or the screen is being replaced
+        if not self._left:  # the app is quitting or the screen is being replaced
             self.save_draft()
 
 

@@ -1,0 +1,28 @@
+"""Small helpers for building test data through the real repositories."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from csa_companion.domain.journal import JournalEntry
+from csa_companion.paths import DataPaths
+from csa_companion.storage.repos import JournalRepo
+from csa_companion.storage.store import Stores
+from tests.conftest import START
+
+
+def journal_at(data_dir: Path) -> JournalRepo:
+    """A journal repository on `data_dir`, as another process would open it."""
+    return JournalRepo(Stores(DataPaths(data_dir))["journal"])
+
+
+def seed_journal(data_dir: Path, *entries: tuple[str, str, tuple[str, ...]]) -> list[JournalEntry]:
+    """Add (title, body, tags) entries, one minute apart, oldest first."""
+    repo = journal_at(data_dir)
+    made = []
+    for n, (title, body, tags) in enumerate(entries):
+        entry = JournalEntry.new(body, START + timedelta(minutes=n), title=title, tags=tags)
+        repo.save(entry)
+        made.append(entry)
+    return made

@@ -1,0 +1,11 @@
+"""Reading what the user sees: the top screen rendered to plain text."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+
+def screen_text(app: App[object]) -> str:
+    """The current screen as the terminal would show it, one line per row, no styling."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)

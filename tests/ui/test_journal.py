@@ -1,0 +1,148 @@
+"""The journal, driven through the real app as a user would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from csa_companion.screens.editor import EntryEditorScreen
+from csa_companion.screens.entry_view import EntryViewScreen
+from csa_companion.screens.home import HomeScreen
+from csa_companion.screens.journal import JournalScreen
+from csa_companion.widgets.entry_list import EntryList
+from tests.conftest import AppFactory
+from tests.helpers import journal_at, seed_journal
+from tests.screen import screen_text
+from tests.waiting import press_closing, wait_for
+
+
+async def test_app_starts_on_home(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(lambda: isinstance(app.screen, HomeScreen), "the home screen", pilot)
+        text = screen_text(app)
+        for destination in ("Tools", "Journal", "Learn", "Practice", "Reflections"):
+            assert destination in text
+        assert "No entries yet." in text
+
+
+async def test_written_entry_is_there_in_a_new_app(new_app: AppFactory, data_dir: Path) -> None:
+    app = new_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("n")
+        await wait_for(lambda: isinstance(app.screen, EntryEditorScreen), "the editor", pilot)
+        await pilot.press(*"Noticed the shoving at check-in again")
+        app.screen.query_one("#title").focus()
+        await pilot.press(*"Pickup time")
+        app.screen.query_one("#tags").focus()
+        await pilot.press(*"iceberg, Site Visit")
+        await press_closing(pilot, "ctrl+s")
+        assert isinstance(app.screen, HomeScreen)
+        assert "Pickup time" in screen_text(app)
+
+    [saved] = journal_at(data_dir).all()
+    assert (saved.title, saved.body, saved.tags) == (
+        "Pickup time",
+        "Noticed the shoving at check-in again",
+        ("iceberg", "site-visit"),
+    )
+    assert saved.created.tzinfo is not None
+
+    again = new_app()
+    async with again.run_test(size=(100, 32)) as pilot:
+        await pilot.press("j")
+        await wait_for(lambda: isinstance(again.screen, JournalScreen), "the journal", pilot)
+        text = screen_text(again)
+        assert "Pickup time" in text and "#site-visit" in text
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(again.screen, EntryViewScreen), "the entry", pilot)
+        assert "Noticed the shoving at check-in again" in screen_text(again)
+
+
+async def test_empty_entry_is_not_saved(new_app: AppFactory, data_dir: Path) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("n")
+        await wait_for(lambda: isinstance(app.screen, EntryEditorScreen), "the editor", pilot)
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: "Write something first" in screen_text(app), "a warning", pilot)
+        assert isinstance(app.screen, EntryEditorScreen)
+    assert journal_at(data_dir).all() == []
+
+
+async def test_search_and_tag_filter(new_app: AppFactory, data_dir: Path) -> None:
+    seed_journal(
+        data_dir,
+        ("Coaching call", "We talked about the ladder of inference.", ("coaching",)),
+        ("Staff huddle", "Courteous compliance again; nobody opposed.", ("four-player",)),
+        ("Second coaching call", "Back to the iceberg: patterns at pickup.", ("coaching",)),
+    )
+    app = new_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("j")
+        await wait_for(lambda: isinstance(app.screen, JournalScreen), "the journal", pilot)
+        listing = app.screen.query_one(EntryList)
+        assert [e.title for e in listing.entries] == [
+            "Second coaching call",
+            "Staff huddle",
+            "Coaching call",
+        ]
+        await pilot.press("slash", *"iceberg")
+        await wait_for(lambda: len(listing.entries) == 1, "one match", pilot)
+        text = screen_text(app)
+        assert "Second coaching call" in text and "Staff huddle" not in text
+        assert "1 of 3 entries" in text
+
+        await pilot.press("escape")  # clears the search
+        await wait_for(lambda: len(listing.entries) == 3, "all entries again", pilot)
+        app.screen.query_one("#tag").value = "coaching"  # type: ignore[attr-defined]
+        await wait_for(lambda: len(listing.entries) == 2, "the coaching tag only", pilot)
+        assert "Staff huddle" not in screen_text(app)
+        await pilot.press("slash", *"nothing-like-this")
+        await wait_for(lambda: not listing.entries, "no matches", pilot)
+        assert "No entries match" in screen_text(app)
+
+
+async def test_delete_asks_then_undo_restores(new_app: AppFactory, data_dir: Path) -> None:
+    seed_journal(data_dir, ("Keep me", "first", ()), ("Delete me", "second", ("x",)))
+    app = new_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("j")
+        await wait_for(lambda: isinstance(app.screen, JournalScreen), "the journal", pilot)
+        journal = app.screen
+        await pilot.press("d")
+        await wait_for(lambda: "Delete “Delete me”?" in screen_text(app), "the question", pilot)
+        await press_closing(pilot, "escape")  # keeps it
+        assert app.screen is journal
+        assert len(journal_at(data_dir).all()) == 2
+
+        await pilot.press("d")
+        await wait_for(lambda: "Delete “Delete me”?" in screen_text(app), "the question", pilot)
+        await press_closing(pilot, "enter")  # "Delete" is the focused, first button
+        await wait_for(lambda: len(journal_at(data_dir).all()) == 1, "the entry deleted", pilot)
+        await wait_for(lambda: "Delete me" not in screen_text(app), "the list updated", pilot)
+
+        await pilot.press("ctrl+z")
+        await wait_for(lambda: len(journal_at(data_dir).all()) == 2, "the entry restored", pilot)
+        await wait_for(lambda: "Delete me" in screen_text(app), "the entry listed again", pilot)
+        restored = journal_at(data_dir).get(journal.query_one(EntryList).entries[0].uid)
+        assert restored is not None and restored.tags == ("x",)
+
+
+async def test_star_from_the_list(new_app: AppFactory, data_dir: Path) -> None:
+    seed_journal(data_dir, ("Bright spot", "The check-in went well.", ()))
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        await wait_for(lambda: isinstance(app.screen, JournalScreen), "the journal", pilot)
+        await pilot.press("s")
+        await wait_for(lambda: journal_at(data_dir).all()[0].starred, "the star stored", pilot)
+        assert "★" in screen_text(app)
+
+
+async def test_entry_added_from_the_shell_appears(new_app: AppFactory, data_dir: Path) -> None:
+    app = new_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("j")
+        await wait_for(lambda: isinstance(app.screen, JournalScreen), "the journal", pilot)
+        seed_journal(data_dir, ("From the shell", "quick capture", ()))  # another writer
+        await wait_for(lambda: "From the shell" in screen_text(app), "the new entry", pilot)

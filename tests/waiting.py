@@ -1,0 +1,42 @@
+"""Every wait in the tests goes through here: bounded, and named in the failure message."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from textual import events
+from textual.pilot import Pilot
+
+TIMEOUT = 10.0
+
+
+async def wait_for(
+    predicate: Callable[[], object],
+    description: str,
+    pilot: Pilot[object] | None = None,
+    timeout: float = TIMEOUT,
+) -> None:
+    """Wait until `predicate()` is truthy, or fail saying what we were waiting for."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {description}")
+        if pilot is not None:
+            await pilot.pause(0.02)
+        else:
+            await asyncio.sleep(0.02)
+
+
+async def press_closing(pilot: Pilot[object], key: str) -> None:
+    """Press a key that closes the current screen, and wait until it has gone.
+
+    Pilot.press waits for every widget of the current screen to go idle; a screen removed in
+    the meantime never does, so that wait never ends. Here the key goes in as the terminal
+    would send it, and the wait is for the screen to change.
+    """
+    app = pilot.app
+    before = app.screen
+    app.post_message(events.Key(key, key if len(key) == 1 else None))
+    await wait_for(lambda: app.screen is not before, f"{key!r} to close {before!r}", pilot)
