@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
@@ -15,7 +16,7 @@ TIMEOUT = 10.0
 async def wait_for(
     predicate: Callable[[], object],
     description: str,
-    pilot: Pilot[object] | None = None,
+    pilot: Pilot[Any] | None = None,
     timeout: float = TIMEOUT,
 ) -> None:
     """Wait until `predicate()` is truthy, or fail saying what we were waiting for."""
@@ -29,7 +30,7 @@ async def wait_for(
             await asyncio.sleep(0.02)
 
 
-async def press_closing(pilot: Pilot[object], key: str) -> None:
+async def press_closing(pilot: Pilot[Any], key: str) -> None:
     """Press a key that closes the current screen, and wait until it has gone.
 
     Pilot.press waits for every widget of the current screen to go idle; a screen removed in
