@@ -1,0 +1,122 @@
+"""Worksheets: one person's answers to one tool's steps, plus observer-mode records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from csa_companion.content.model import Tool
+from csa_companion.domain.journal import new_uid
+
+DRAFT, COMPLETE = "draft", "complete"
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One act seen in a meeting (Four Player observer mode): the act id and who, if given."""
+
+    act: str
+    at: datetime
+    name: str = ""
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"act": self.act, "at": self.at.isoformat(), "name": self.name}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Observation:
+        return cls(
+            act=str(doc["act"]), at=datetime.fromisoformat(doc["at"]), name=doc.get("name", "")
+        )
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    """Answers keyed by step id; answers to steps a tool no longer has are kept, never dropped."""
+
+    tool_id: str
+    title: str
+    created: datetime
+    updated: datetime
+    answers: dict[str, str] = field(default_factory=dict)
+    status: str = DRAFT
+    current_step: str | None = None
+    observations: tuple[Observation, ...] = ()
+    uid: str = field(default_factory=new_uid)
+
+    @classmethod
+    def new(cls, tool: Tool, title: str, now: datetime) -> Worksheet:
+        first = tool.steps[0].id if tool.steps else None
+        return cls(
+            tool_id=tool.id, title=title.strip(), created=now, updated=now, current_step=first
+        )
+
+    def answer(self, step_id: str) -> str:
+        return self.answers.get(step_id, "")
+
+    def with_answer(self, step_id: str, text: str, now: datetime) -> Worksheet:
+        answers = dict(self.answers)
+        if text.strip():
+            answers[step_id] = text
+        else:
+            answers.pop(step_id, None)
+        return replace(self, answers=answers, updated=now)
+
+    def at_step(self, step_id: str) -> Worksheet:
+        return replace(self, current_step=step_id)
+
+    def observed(self, observation: Observation) -> Worksheet:
+        return replace(self, observations=(*self.observations, observation), updated=observation.at)
+
+    def without_last_observation(self, now: datetime) -> Worksheet:
+        return replace(self, observations=self.observations[:-1], updated=now)
+
+    def completed(self, now: datetime) -> Worksheet:
+        return replace(self, status=COMPLETE, updated=now)
+
+    def duplicate(self, now: datetime) -> Worksheet:
+        """A fresh draft with the same answers ("run the tool again on this situation")."""
+        return replace(
+            self,
+            uid=new_uid(),
+            title=f"{self.title} (again)",
+            created=now,
+            updated=now,
+            status=DRAFT,
+        )
+
+    def empty_steps(self, tool: Tool) -> list[str]:
+        """Ids of the tool's required steps without an answer, in order."""
+        return [s.id for s in tool.steps if not s.optional and not self.answer(s.id).strip()]
+
+    def orphaned_answers(self, tool: Tool) -> dict[str, str]:
+        """Answers to step ids the tool no longer has (its content changed since)."""
+        known = {s.id for s in tool.steps}
+        return {k: v for k, v in self.answers.items() if k not in known}
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "uid": self.uid,
+            "tool_id": self.tool_id,
+            "title": self.title,
+            "answers": dict(self.answers),
+            "status": self.status,
+            "current_step": self.current_step,
+            "observations": [o.to_doc() for o in self.observations],
+            "created": self.created.isoformat(),
+            "updated": self.updated.isoformat(),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Worksheet:
+        return cls(
+            uid=str(doc["uid"]),
+            tool_id=str(doc["tool_id"]),
+            title=str(doc.get("title", "")),
+            answers={str(k): str(v) for k, v in doc.get("answers", {}).items()},
+            status=str(doc.get("status", DRAFT)),
+            current_step=doc.get("current_step"),
+            observations=tuple(Observation.from_doc(o) for o in doc.get("observations", [])),
+            created=datetime.fromisoformat(doc["created"]),
+            updated=datetime.fromisoformat(doc["updated"]),
+        )
