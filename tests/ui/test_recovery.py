@@ -1,0 +1,120 @@
+"""Nothing the user wrote is lost: a killed app, a damaged file, a broken content file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from csa_companion.screens.editor import EntryEditorScreen
+from csa_companion.screens.home import HomeScreen
+from csa_companion.screens.journal import JournalScreen
+from tests.conftest import AppFactory
+from tests.helpers import seed_journal
+from tests.screen import screen_text
+from tests.waiting import wait_for
+
+TYPIST = """
+import asyncio, sys
+from pathlib import Path
+from csa_companion.cli import make_app
+from csa_companion.paths import bundled_content_dir
+from csa_companion.storage.repos import DraftRepo
+from csa_companion.storage.store import Store
+
+async def main() -> None:
+    data = Path(sys.argv[1])
+    app = make_app(data_dir=data, content_dirs=[bundled_content_dir()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.press(*"Half a thought about pickup")
+        drafts = DraftRepo(Store(data / "drafts.json"))
+        for _ in range(500):
+            drafts.store.refresh()
+            draft = drafts.get()
+            if draft and draft.body.endswith("pickup"):
+                break
+            await pilot.pause(0.02)
+        await pilot.press(*" and more typing")
+        print("typing", flush=True)
+        await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+async def test_draft_survives_a_killed_app(new_app: AppFactory, data_dir: Path) -> None:
+    typist = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(TYPIST), str(data_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert typist.stdout is not None
+        assert typist.stdout.readline().strip() == "typing"
+        # the autosave of the second burst may or may not have happened: what was paused on is kept
+    finally:
+        os.kill(typist.pid, signal.SIGKILL)
+        typist.wait()
+
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(lambda: isinstance(app.screen, HomeScreen), "home", pilot)
+        assert "Unsaved draft “Half a thought about pickup" in screen_text(app)
+        await pilot.press("d")
+        await wait_for(lambda: isinstance(app.screen, EntryEditorScreen), "the editor", pilot)
+        assert app.screen.query_one("#body").text.startswith(  # type: ignore[attr-defined]
+            "Half a thought about pickup"
+        )
+        assert "Draft restored." in screen_text(app)
+
+
+async def test_new_entry_offers_the_waiting_draft(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", *"Unfinished")
+        await wait_for(
+            lambda: app.services.drafts.get() is not None, "the draft to be autosaved", pilot
+        )
+    again = new_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await wait_for(lambda: "Resume it" in screen_text(again), "the draft question", pilot)
+        await pilot.press("enter")  # Resume draft
+        await wait_for(lambda: isinstance(again.screen, EntryEditorScreen), "the editor", pilot)
+        assert again.screen.query_one("#body").text == "Unfinished"  # type: ignore[attr-defined]
+
+
+async def test_corrupted_journal_opens_with_recovered_data(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_journal(data_dir, ("Safe entry", "in the backup", ()), ("Newest", "lost half", ()))
+    journal = data_dir / "journal.json"
+    journal.write_bytes(journal.read_bytes()[:-40])  # a write cut short
+    app = new_app()
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await wait_for(lambda: "was damaged" in screen_text(app), "the recovery notice", pilot)
+        assert "Safe entry" in screen_text(app)
+        await pilot.press("j")
+        await wait_for(lambda: isinstance(app.screen, JournalScreen), "the journal", pilot)
+        assert "Safe entry" in screen_text(app)
+    aside = list(data_dir.glob("journal.json.damaged-*"))
+    assert len(aside) == 1 and aside[0].stat().st_size > 0
+
+
+async def test_broken_content_file_is_skipped_with_a_notice(
+    new_app: AppFactory, tmp_path: Path
+) -> None:
+    extra = tmp_path / "my-content"
+    extra.mkdir()
+    (extra / "broken.md").write_text('+++\nid = "broken"\nkind = "tool"\n+++\nBody\n')
+    from csa_companion.paths import bundled_content_dir
+
+    app = new_app(content_dirs=[bundled_content_dir(), extra])
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await wait_for(lambda: "broken.md" in screen_text(app), "the content notice", pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.services.library.get("iceberg") is not None

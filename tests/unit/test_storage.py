@@ -1,0 +1,212 @@
+"""The crash-safe store: atomic writes, recovery, schema rules, locking, and many writers."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from csa_companion.domain.journal import JournalEntry
+from csa_companion.storage.fileformat import DamagedFile, decode, encode
+from csa_companion.storage.repos import JournalRepo
+from csa_companion.storage.safe_storage import (
+    StoreLockedError,
+    StoreNewerError,
+    StoreWriteError,
+)
+from csa_companion.storage.store import Store
+from tests.conftest import START
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def add(repo: JournalRepo, body: str) -> JournalEntry:
+    entry = JournalEntry.new(body, START)
+    repo.save(entry)
+    return entry
+
+
+def test_round_trip_and_file_permissions(tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    path = folder / "journal.json"
+    folder.mkdir(mode=0o700)
+    repo = JournalRepo(Store(path))
+    add(repo, "first")
+    add(repo, "second")
+    assert {e.body for e in JournalRepo(Store(path)).all()} == {"first", "second"}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    backup = path.with_name("journal.json.bak")
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    _, tables = decode(backup.read_bytes())
+    assert len(tables["journal"]) == 1  # the previous generation
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda raw: raw[: len(raw) - 20], "incomplete"),
+        (lambda raw: b"", "empty"),
+        (lambda raw: raw.replace(b"second", b"sec0nd"), "checksum"),
+        (lambda raw: b"\x00\x01garbage", "not valid JSON"),
+    ],
+)
+def test_damaged_file_is_set_aside_and_backup_restored(
+    tmp_path: Path, damage: object, reason: str
+) -> None:
+    path = tmp_path / "journal.json"
+    repo = JournalRepo(Store(path))
+    add(repo, "first")
+    add(repo, "second")
+    good_backup = path.with_name("journal.json.bak").read_bytes()
+    damaged = damage(path.read_bytes())  # type: ignore[operator]
+    path.write_bytes(damaged)
+
+    store = Store(path)
+    assert [e.body for e in JournalRepo(store).all()] == ["first"]
+    [notice] = store.take_notices()
+    assert reason in notice and "restored" in notice
+    [aside] = list(tmp_path.glob("journal.json.damaged-*"))
+    assert aside.read_bytes() == damaged  # kept, never deleted
+    assert path.with_name("journal.json.bak").read_bytes() == good_backup
+
+
+def test_damaged_file_without_backup_starts_empty_and_keeps_it(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    path.write_bytes(b'{"format":"csa-companion","schema":1,"length":99,"crc32":1}\n{"jou')
+    store = Store(path)
+    assert JournalRepo(store).all() == []
+    [notice] = store.take_notices()
+    assert "no good backup" in notice
+    assert len(list(tmp_path.glob("journal.json.damaged-*"))) == 1
+
+
+def test_missing_main_file_is_restored_from_backup(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    repo = JournalRepo(Store(path))
+    add(repo, "first")
+    add(repo, "second")
+    path.unlink()
+    store = Store(path)
+    assert [e.body for e in JournalRepo(store).all()] == ["first"]
+    assert "missing" in store.take_notices()[0]
+
+
+def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    raw = encode({"journal": {}}, schema=99)
+    path.write_bytes(raw)
+    with pytest.raises(StoreNewerError, match="newer csa-companion"):
+        Store(path)
+    assert path.read_bytes() == raw
+
+
+def test_plain_tinydb_file_is_migrated_with_a_copy_kept(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    original = (DATA / "journal-schema0.json").read_bytes()
+    path.write_bytes(original)
+    entries = {e.title or e.body: e for e in JournalRepo(Store(path)).all()}
+    prototype = entries["From the prototype"]
+    assert prototype.tags == ("iceberg", "team")
+    assert prototype.created.tzinfo is not None and prototype.created.year == 2025
+    naive = entries["Second note, naive time."]
+    assert naive.created.tzinfo is not None
+    assert path.with_name("journal.json.pre-migration-v0").read_bytes() == original
+    schema, _ = decode(path.read_bytes())
+    assert schema == 1
+
+
+def test_failed_write_changes_nothing_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "journal.json"
+    repo = JournalRepo(Store(path))
+    add(repo, "kept")
+    before = path.read_bytes()
+
+    def full_disk(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", full_disk)
+    with pytest.raises(StoreWriteError, match="No space left"):
+        add(repo, "lost?")
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob(".*.tmp"))
+    assert [e.body for e in repo.all()] == ["kept"]  # memory matches disk
+    add(repo, "after the disk was freed")
+    assert len(JournalRepo(Store(path)).all()) == 2
+
+
+def test_lock_held_elsewhere_gives_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    store = Store(path, lock_timeout=0.3)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys, time
+                from filelock import FileLock
+                with FileLock({str(path) + ".lock"!r}):
+                    open({str(path) + ".lock.owner"!r}, "w").write("4242 csa-companion journal add")
+                    print("held", flush=True)
+                    time.sleep(30)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(StoreLockedError, match=r"process 4242 \(csa-companion journal add\)"):
+            add(JournalRepo(store), "blocked")
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from datetime import datetime, timezone
+from csa_companion.domain.journal import JournalEntry
+from csa_companion.storage.repos import JournalRepo
+from csa_companion.storage.store import Store
+repo = JournalRepo(Store(Path(sys.argv[1]), lock_timeout=30))
+for n in range(int(sys.argv[3])):
+    repo.save(JournalEntry.new(f"{sys.argv[2]}-{n}", datetime.now(timezone.utc)))
+"""
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, "300"])
+        for name in ("a", "b")
+    ]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    bodies = {e.body for e in JournalRepo(Store(path)).all()}
+    assert bodies == {f"{name}-{n}" for name in "ab" for n in range(300)}
+
+
+def test_change_by_another_process_is_seen_on_refresh(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    mine = Store(path)
+    theirs = JournalRepo(Store(path))
+    add(theirs, "from elsewhere")
+    assert mine.refresh() is True
+    assert [e.body for e in JournalRepo(mine).all()] == ["from elsewhere"]
+    assert mine.refresh() is False
+
+
+def test_decode_rejects_a_foreign_header() -> None:
+    with pytest.raises(DamagedFile, match="another format"):
+        decode(b'{"format":"other","schema":1,"length":2,"crc32":0}\n{}')
