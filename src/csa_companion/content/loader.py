@@ -160,7 +160,7 @@ def parse_file(path: Path) -> tuple[Item | None, list[Problem]]:
         data = tomllib.loads("\n".join(reader.lines))
     except tomllib.TOMLDecodeError as error:
         found = _TOML_LINE.search(str(error))
-        line = int(found.group(1)) + 1 if found else 1
+        line = int(found.group(1)) + 1 if found else close  # "at end of document"
         return None, [Problem(path, line, f"front matter is not valid TOML: {error}")]
     body = "\n".join(lines[close + 1 :]).strip("\n")
     body_first_line = close + 2 + _leading_blank_lines(lines[close + 1 :])
@@ -350,7 +350,7 @@ def load_library(dirs: Sequence[Path]) -> Library:
             if path.name.lower() == "readme.md":
                 continue
             item, problems = parse_file(path)
-            library.problems.extend(problems)
+            library.problems.extend(sorted(problems, key=lambda p: p.line))
             if item is None:
                 library.skipped.append(path)
                 continue

@@ -31,8 +31,8 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help"):
             yield Label(f"Help: {self.about.sub_title or 'csa-companion'}", classes="box-title")
             text = self.about.HELP_TEXT if isinstance(self.about, CompanionScreen) else ""
-            yield Static(f"{text}\n\n{GENERAL}".strip(), id="help-text")
             yield DataTable(id="help-keys", show_cursor=False, zebra_stripes=True)
+            yield Static(f"{text}\n\n{GENERAL}".strip(), id="help-text")
             yield Label("Press Escape to close.", id="help-close")
 
     def on_mount(self) -> None:
@@ -40,7 +40,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns("Key", "What it does")
         keys: dict[str, list[str]] = {}
         for active in self.about.active_bindings.values():
-            if active.binding.description:
+            if active.binding.description and active.binding.show:
                 shown = keys.setdefault(active.binding.description, [])
                 shown.append(self.app.get_key_display(active.binding))
         keys.setdefault("Command palette", ["ctrl+p"])

@@ -1,0 +1,634 @@
+"""Performance report for csa-companion on a large journal (5,000 entries of ~1.5 KB).
+
+Run with `make bench` or `.venv/bin/python bench/bench.py [--runs N]`. It seeds a throw-away
+data dir, then measures, each as the median of N runs and next to a floor measured the same
+way in the same run:
+
+  (a) app start to an interactive Home screen (fresh subprocess, imports included);
+  (b) `csa-companion journal add` from the shell (whole subprocess, wall time);
+  (c) live search: keystroke to a repainted EntryList (in-process);
+  (d) peak memory (ru_maxrss) of the app after opening the journal and searching.
+
+It ends with a table of results, floors, targets and PASS/FAIL. It is a report, not a test:
+the exit code is 0 unless the harness itself breaks. Child processes are this same file run
+as `bench.py --child MODE [DIR]`.
+"""
+
+# ruff: noqa: E402  (the clock must start before any other import, so imports are timed)
+import time
+
+_T0 = time.perf_counter()
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from unittest import mock
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.pilot import Pilot
+
+HERE = Path(__file__).resolve()
+ROOT = HERE.parent.parent
+SIZE = (100, 32)
+ENTRIES = 5_000
+WAIT_TIMEOUT = 15.0  # seconds, for any single wait inside an app
+CHILD_TIMEOUT = 90.0  # seconds, for any child process
+QUERIES = ("circle", "iceberg trust", "parent", "xyzzy")
+MEMORY_QUERY = "iceberg trust"
+
+TARGET_START_RATIO = 1.5
+TARGET_ADD_S = 0.35
+TARGET_KEY_MS = 50.0
+TARGET_RSS_MB = 120.0
+
+
+class HarnessError(RuntimeError):
+    """The benchmark itself failed (a child crashed, a wait timed out, a wrong result)."""
+
+
+# -- seeding ------------------------------------------------------------------------------------
+
+SENTENCES = (
+    "At morning check-in three students said they had not slept well.",
+    "The circle felt rushed today because the bus arrived late.",
+    "I noticed I was talking more than listening during the staff huddle.",
+    "A parent stopped me at pickup to ask why her son keeps losing recess.",
+    "We tried the iceberg with the team and the patterns level surprised everyone.",
+    "Underneath the shoving in line there seems to be a real worry about being left out.",
+    "The new aide asked a brave question and the room went quiet for a moment.",
+    "I want to build more trust with the fifth graders before the spring project starts.",
+    "Our closing circle ended with a student thanking a classmate by name.",
+    "The mental model I keep running into is that quiet means compliant.",
+    "When I slowed down and named my own frustration, the conversation changed.",
+    "Attendance dipped again on Friday afternoons, which matches last term.",
+    "The principal wants a plan for the playground conflicts by next month.",
+    "Two teachers described the same lunch incident in completely different ways.",
+    "I practised the settling breath before the parent meeting and it helped.",
+    "The reading group made real progress once we stopped rotating seats every week.",
+    "A student drew a map of her week and the library was the only calm place on it.",
+    "The site visit showed how much the schedule shapes what the kids can do.",
+    "I am curious why the same three boys end up in the office after art.",
+    "Trust seems to grow when we keep small promises, like starting on time.",
+    "The coaching conversation stalled when I jumped to solutions too early.",
+    "We mapped the system around homework and found the feedback loop with grades.",
+    "Compassion for myself was hard today after the fire drill went badly.",
+    "The volunteers want clearer roles, and that is a fair request.",
+    "One family has moved twice this year and the child is visibly tired.",
+    "Our team norms say we assume good intent, but we did not live that today.",
+    "The kids loved the gratitude wall, even the ones who never speak in circle.",
+    "I should ask the counselor about the pattern of stomach aches before tests.",
+    "Leadership looked like listening today, not deciding.",
+    "The after-school program ran smoothly once the snack line moved outside.",
+    "There is a gap between what we say we value and how we spend meeting time.",
+    "I felt defensive when a colleague questioned the new seating plan.",
+    "A grandparent shared stories of the neighborhood and the class was spellbound.",
+    "The students designed their own check-in questions and they were better than mine.",
+    "Next week I want to notice who is missing from the conversation, not just who talks.",
+    "The iceberg helped us see that the structure, not the kids, was creating the rush.",
+    "We agreed to try a five-minute pause before reacting to conflicts at recess.",
+    "My own assumption was that the parents did not care, and that was simply wrong.",
+    "The math block keeps running over and it squeezes out the reflection time.",
+    "Several students asked to keep their journals private, which I respect.",
+)
+TITLES = (
+    "Morning check-in",
+    "Staff huddle notes",
+    "Pickup conversation",
+    "Iceberg with the team",
+    "Recess patterns",
+    "Parent meeting",
+    "Closing circle",
+    "Site visit",
+    "Coaching reflection",
+    "Friday thoughts",
+    "Playground conflicts",
+    "Reading group",
+    "Noticing myself",
+    "Team norms",
+    "After-school program",
+)
+TAGS = (
+    "check-in",
+    "iceberg",
+    "staff-meeting",
+    "parents",
+    "playground",
+    "reflection",
+    "mapping",
+    "compassion",
+    "pickup",
+    "site-visit",
+)
+
+
+def _body(rng: random.Random, size: int = 1500) -> str:
+    paragraphs: list[str] = []
+    length = 0
+    while length < size:
+        paragraph = " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(3, 6)))
+        paragraphs.append(paragraph)
+        length += len(paragraph) + 2
+    return "\n\n".join(paragraphs)
+
+
+def seed(data_dir: Path, count: int = ENTRIES) -> tuple[float, float]:
+    """Write `count` entries in one transaction; return (seconds, file size in MB)."""
+    from tinydb.table import Document
+
+    from csa_companion.domain.journal import JournalEntry
+    from csa_companion.paths import DataPaths
+    from csa_companion.storage.store import Stores
+
+    started = time.perf_counter()
+    rng = random.Random(20240501)
+    now = datetime.now().astimezone()
+    two_years = int(timedelta(days=730).total_seconds())
+    docs: list[Document] = []
+    for n in range(count):
+        created = now - timedelta(seconds=rng.randrange(two_years))
+        title = rng.choice(TITLES) if rng.random() < 0.7 else ""
+        tags = tuple(rng.sample(TAGS, rng.randint(0, 3)))
+        entry = JournalEntry.new(_body(rng), created, title=title, tags=tags)
+        # Explicit doc ids: the store's table works the next id out from the stored data,
+        # which does not see documents added earlier in the same insert_multiple call.
+        docs.append(Document(entry.to_doc(), doc_id=n + 1))
+    store = Stores(DataPaths(data_dir))["journal"]
+    table = store.table("journal")
+    with store.transaction():
+        if len(table):
+            raise HarnessError(f"{data_dir} is not empty")
+        table.insert_multiple(docs)
+    seconds = time.perf_counter() - started
+    return seconds, store.path.stat().st_size / 1e6
+
+
+# -- helpers shared by parent and children ------------------------------------------------------
+
+
+async def until(predicate: Callable[[], object], what: str, timeout: float = WAIT_TIMEOUT) -> None:
+    """Poll (1 ms) until `predicate()` is truthy; the app runs meanwhile. Bounded."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise HarnessError(f"timed out after {timeout:g} s waiting for {what}")
+        await asyncio.sleep(0.001)
+
+
+def key_for(char: str) -> str:
+    return "space" if char == " " else char
+
+
+def companion_app(data_dir: Path) -> "App[None]":
+    from csa_companion.cli import make_app
+    from csa_companion.paths import bundled_content_dir
+
+    return make_app(data_dir=data_dir, content_dirs=[bundled_content_dir()])
+
+
+def bare_app() -> "App[None]":
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Header, Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static("hello", id="hello")
+            yield Footer()
+
+    return Bare()
+
+
+def is_home(app: "App[Any]") -> bool:
+    return type(app.screen).__name__ == "HomeScreen"
+
+
+def is_bare_ready(app: "App[Any]") -> bool:
+    return bool(app.screen.query("#hello"))
+
+
+async def open_journal(app: "App[Any]", pilot: "Pilot[Any]") -> None:
+    await until(lambda: is_home(app), "the Home screen")
+    await pilot.press("j")
+    await until(lambda: type(app.screen).__name__ == "JournalScreen", "the journal screen")
+    await pilot.pause()
+
+
+# -- children (fresh processes) -----------------------------------------------------------------
+
+
+async def child_start(kind: str, data_dir: Path | None) -> None:
+    """Print seconds from this process's first line to an interactive first screen."""
+    if kind == "app":
+        assert data_dir is not None
+        app = companion_app(data_dir)
+        ready: Callable[[App[Any]], bool] = is_home
+    else:
+        app = bare_app()
+        ready = is_bare_ready
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: ready(app), "the first screen")
+        await pilot.pause()
+        elapsed = time.perf_counter() - _T0
+    print(f"{elapsed:.6f}")
+
+
+async def child_memory(kind: str, data_dir: Path | None) -> None:
+    """Print peak RSS (MB) after starting (and, for the app, opening the journal and searching)."""
+    from textual.widgets import Input
+
+    if kind == "app":
+        assert data_dir is not None
+        app = companion_app(data_dir)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_journal(app, pilot)
+            app.screen.query_one("#search", Input).focus()
+            await pilot.pause()
+            await pilot.press(*(key_for(c) for c in MEMORY_QUERY))
+            await pilot.pause()
+            if app.screen.query_one("#search", Input).value != MEMORY_QUERY:
+                raise HarnessError("the search box did not receive the query")
+    else:
+        app = bare_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await until(lambda: is_bare_ready(app), "the first screen")
+            await pilot.press(*(key_for(c) for c in MEMORY_QUERY))
+            await pilot.pause()
+    print(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.3f}")
+
+
+def run_child(mode: str, kind: str, data_dir: Path | None = None) -> tuple[float, float]:
+    """Run `bench.py --child MODE KIND [DIR]`; return (the number it printed, wall seconds)."""
+    command = [sys.executable, str(HERE), "--child", mode, kind]
+    if data_dir is not None:
+        command.append(str(data_dir))
+    return _run_and_parse(command)
+
+
+def _run_and_parse(command: Sequence[str]) -> tuple[float, float]:
+    wall, out = _run(command)
+    try:
+        return float(out.strip().splitlines()[-1]), wall
+    except (ValueError, IndexError):
+        raise HarnessError(f"unexpected output from {' '.join(command)}: {out!r}") from None
+
+
+def _run(command: Sequence[str]) -> tuple[float, str]:
+    """Run a command; return (wall seconds, stdout). Raise HarnessError if it fails."""
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            command, cwd=ROOT, capture_output=True, text=True, timeout=CHILD_TIMEOUT, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise HarnessError(f"timed out after {CHILD_TIMEOUT:g} s: {' '.join(command)}") from None
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise HarnessError(
+            f"exit {done.returncode} from {' '.join(command)}:\n{done.stderr[-3000:]}"
+        )
+    return wall, done.stdout
+
+
+# -- (c) live search, in-process ----------------------------------------------------------------
+
+
+@dataclass
+class Probe:
+    """Set by the patched widget: whether the update happened, and when it was first painted."""
+
+    updated: bool = False
+    painted: float | None = None
+
+    def reset(self) -> None:
+        self.updated, self.painted = False, None
+
+
+@contextmanager
+def probe_entry_list(probe: Probe) -> Iterator[None]:
+    """Wrap EntryList.show (the update) and EntryList.render_lines (the repaint)."""
+    from textual.geometry import Region
+    from textual.strip import Strip
+
+    from csa_companion.domain.journal import JournalEntry
+    from csa_companion.widgets.entry_list import EntryList
+
+    original_show = EntryList.show
+    original_render = EntryList.render_lines
+
+    def show(self: EntryList, entries: list[JournalEntry], keep_uid: str | None = None) -> None:
+        original_show(self, entries, keep_uid)
+        probe.updated = True
+
+    def render_lines(self: EntryList, crop: Region) -> list[Strip]:
+        lines = original_render(self, crop)
+        if probe.updated and probe.painted is None:
+            probe.painted = time.perf_counter()
+        return lines
+
+    with (
+        mock.patch.object(EntryList, "show", show),
+        mock.patch.object(EntryList, "render_lines", render_lines),
+    ):
+        yield
+
+
+async def search_session(data_dir: Path) -> list[float]:
+    """Type every query one key at a time; return keystroke-to-repainted-list times (s)."""
+    from textual.widgets import Input
+
+    from csa_companion.app import CompanionApp
+    from csa_companion.domain.journal import filter_entries
+    from csa_companion.widgets.entry_list import EntryList
+
+    probe = Probe()
+    times: list[float] = []
+    with probe_entry_list(probe):
+        app = companion_app(data_dir)
+        assert isinstance(app, CompanionApp)
+        everything = app.services.journal.all()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_journal(app, pilot)
+            search = app.screen.query_one("#search", Input)
+            listing = app.screen.query_one(EntryList)
+            search.focus()
+            await pilot.pause()
+            for query in QUERIES:
+                if search.value:
+                    probe.reset()
+                    search.value = ""
+                    await until(lambda: probe.painted is not None, "the cleared list")
+                    await pilot.pause()
+                for n, char in enumerate(query, 1):
+                    probe.reset()
+                    started = time.perf_counter()
+                    await pilot.press(key_for(char))
+                    await until(lambda: probe.painted is not None, f"the list for {query[:n]!r}")
+                    assert probe.painted is not None
+                    times.append(probe.painted - started)
+                    if search.value != query[:n]:
+                        raise HarnessError(f"search box holds {search.value!r}, not {query[:n]!r}")
+                expected = [e.uid for e in filter_entries(everything, query)]
+                if [e.uid for e in listing.entries] != expected:
+                    raise HarnessError(f"the list for {query!r} is not the filtered journal")
+    return times
+
+
+async def echo_session() -> list[float]:
+    """The floor for (c): a bare Input in a bare app, keystroke to repainted Input (s)."""
+    from textual.app import App, ComposeResult
+    from textual.geometry import Region
+    from textual.strip import Strip
+    from textual.widgets import Footer, Header, Input
+
+    probe = Probe()
+    expect: list[str] = [""]
+
+    class EchoInput(Input):
+        def render_lines(self, crop: Region) -> list[Strip]:
+            lines = super().render_lines(crop)
+            if self.value == expect[0] and probe.painted is None:
+                probe.painted = time.perf_counter()
+            return lines
+
+    class Echo(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield EchoInput(id="search")
+            yield Footer()
+
+    times: list[float] = []
+    app = Echo()
+    async with app.run_test(size=SIZE) as pilot:
+        search = app.query_one("#search", Input)
+        search.focus()
+        await pilot.pause()
+        for query in QUERIES:
+            if search.value:
+                expect[0] = ""
+                probe.reset()
+                search.value = ""
+                await until(lambda: probe.painted is not None, "the cleared input")
+                await pilot.pause()
+            for n, char in enumerate(query, 1):
+                expect[0] = query[:n]
+                probe.reset()
+                started = time.perf_counter()
+                await pilot.press(key_for(char))
+                await until(lambda: probe.painted is not None, f"the input to show {query[:n]!r}")
+                assert probe.painted is not None
+                times.append(probe.painted - started)
+    return times
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    metric: str
+    result: str
+    floor: str
+    target: str
+    passed: bool
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def show_runs(label: str, values: Sequence[float], fmt: Callable[[float], str]) -> None:
+    print(f"    {label:<28} {', '.join(fmt(v) for v in values)}  -> median {fmt(median(values))}")
+
+
+def measure_start(runs: int, data_dir: Path) -> Row:
+    print("\n(a) start to interactive Home screen (fresh process; from the child's first line)")
+    app_in: list[float] = []
+    app_wall: list[float] = []
+    bare_in: list[float] = []
+    bare_wall: list[float] = []
+    for _ in range(runs):  # interleaved, so drift in machine load hits both alike
+        inside, wall = run_child("start", "app", data_dir)
+        app_in.append(inside)
+        app_wall.append(wall)
+        inside, wall = run_child("start", "bare", None)
+        bare_in.append(inside)
+        bare_wall.append(wall)
+    show_runs("csa-companion", app_in, ms)
+    show_runs("floor: bare Textual app", bare_in, ms)
+    show_runs("(wall, whole process) app", app_wall, ms)
+    show_runs("(wall, whole process) bare", bare_wall, ms)
+    ratio = median(app_in) / median(bare_in)
+    print(f"    ratio app/floor: {ratio:.2f}  (target <= {TARGET_START_RATIO})")
+    return Row(
+        "(a) start to Home",
+        f"{ms(median(app_in))} ({ratio:.2f}x)",
+        ms(median(bare_in)),
+        f"<= {TARGET_START_RATIO}x floor",
+        ratio <= TARGET_START_RATIO,
+    )
+
+
+def measure_add(runs: int, data_dir: Path) -> Row:
+    print(f"\n(b) `csa-companion journal add` on the {ENTRIES:,}-entry journal (wall time)")
+    add: list[float] = []
+    floor: list[float] = []
+    for n in range(runs):
+        command = [sys.executable, "-m", "csa_companion", "--data-dir", str(data_dir)]
+        text = f"Bench entry {n}: the quiet corner worked again during circle."
+        wall, out = _run([*command, "journal", "add", text, "--tag", "bench"])
+        if not out.startswith("added "):
+            raise HarnessError(f"journal add printed {out!r}")
+        add.append(wall)
+        floor.append(_run([sys.executable, "-c", "pass"])[0])
+    show_runs("journal add", add, ms)
+    show_runs("floor: python -c pass", floor, ms)
+    result = median(add)
+    return Row(
+        "(b) journal add (shell)",
+        ms(result),
+        ms(median(floor)),
+        f"< {TARGET_ADD_S * 1000:.0f} ms",
+        result < TARGET_ADD_S,
+    )
+
+
+def measure_search(runs: int, data_dir: Path) -> list[Row]:
+    keys = sum(len(q) for q in QUERIES)
+    print(
+        f"\n(c) live search: keystroke to repainted EntryList, queries {list(QUERIES)} "
+        f"({keys} keys a run)"
+    )
+    everything: list[float] = []
+    floors: list[float] = []
+    for run in range(1, runs + 1):
+        times = asyncio.run(search_session(data_dir))
+        echo = asyncio.run(echo_session())
+        everything += times
+        floors += echo
+        print(
+            f"    run {run}: list median {ms(median(times))}, max {ms(max(times))}, "
+            f"first key {ms(times[0])}  |  floor (bare Input echo) median {ms(median(echo))}, "
+            f"max {ms(max(echo))}"
+        )
+    med, worst = median(everything), max(everything)
+    floor_med, floor_max = median(floors), max(floors)
+    print(
+        f"    over all {len(everything)} keystrokes: median {ms(med)}, max {ms(worst)}; "
+        f"floor median {ms(floor_med)}, max {ms(floor_max)}"
+    )
+    return [
+        Row(
+            "(c) keystroke->list median",
+            ms(med),
+            ms(floor_med),
+            f"< {TARGET_KEY_MS:.0f} ms",
+            med * 1000 < TARGET_KEY_MS,
+        ),
+        Row(
+            "(c) keystroke->list max",
+            ms(worst),
+            ms(floor_max),
+            f"< {TARGET_KEY_MS:.0f} ms",
+            worst * 1000 < TARGET_KEY_MS,
+        ),
+    ]
+
+
+def measure_memory(runs: int, data_dir: Path) -> Row:
+    print(f"\n(d) peak RSS: app after opening the journal and searching {MEMORY_QUERY!r}")
+    app_mb: list[float] = []
+    bare_mb: list[float] = []
+    for _ in range(runs):
+        app_mb.append(run_child("memory", "app", data_dir)[0])
+        bare_mb.append(run_child("memory", "bare", None)[0])
+
+    def mb(value: float) -> str:
+        return f"{value:.1f} MB"
+
+    show_runs("csa-companion", app_mb, mb)
+    show_runs("floor: bare Textual app", bare_mb, mb)
+    result = median(app_mb)
+    return Row(
+        "(d) peak RSS",
+        mb(result),
+        mb(median(bare_mb)),
+        f"< {TARGET_RSS_MB:.0f} MB",
+        result < TARGET_RSS_MB,
+    )
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    headers = ("metric", "result", "floor", "target", "verdict")
+    cells = [(r.metric, r.result, r.floor, r.target, "PASS" if r.passed else "FAIL") for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    print(f"\n{line}\n{'-' * len(line)}")
+    for cell in cells:
+        print("  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)))
+
+
+def report(runs: int) -> int:
+    from importlib.metadata import version
+
+    started = time.perf_counter()
+    print("csa-companion benchmark")
+    print(
+        f"  python {platform.python_version()} ({sys.executable}), textual {version('textual')}, "
+        f"{os.cpu_count()} CPU(s), {platform.system()} {platform.machine()}"
+    )
+    print(f"  {runs} run(s) per measurement, medians reported; terminal {SIZE[0]}x{SIZE[1]}")
+    data_dir = Path(tempfile.mkdtemp(prefix="csa-bench-"))
+    try:
+        seconds, size = seed(data_dir)
+        print(f"\nseeded {ENTRIES:,} entries in {seconds:.2f} s: journal.json is {size:.1f} MB")
+        rows = [measure_start(runs, data_dir)]
+        rows += measure_search(runs, data_dir)
+        rows.append(measure_memory(runs, data_dir))
+        rows.append(measure_add(runs, data_dir))  # last: it adds entries to the journal
+    except HarnessError as error:
+        print(f"\nbench: harness failed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    print_table(rows)
+    print(f"\ntotal bench time {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
+    parser.add_argument("--child", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        mode, kind, *rest = args.child
+        data_dir = Path(rest[0]) if rest else None
+        child = {"start": child_start, "memory": child_memory}[mode]
+        asyncio.run(child(kind, data_dir))
+        return 0
+    if args.runs < 1:
+        parser.error("--runs must be 1 or more")
+    return report(args.runs)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""The app shell: Learn pages, help, command palette, themes, and small terminals."""
+
+from __future__ import annotations
+
+from textual.widgets import Markdown
+
+from csa_companion.screens.help import HelpScreen
+from csa_companion.screens.home import HomeScreen
+from csa_companion.screens.journal import JournalScreen
+from csa_companion.screens.learn import LearnScreen
+from tests.conftest import AppFactory
+from tests.screen import screen_text
+from tests.waiting import press_closing, wait_for
+
+
+async def test_learn_pages_render_without_front_matter(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("l")
+        await wait_for(lambda: isinstance(app.screen, LearnScreen), "the learn screen", pilot)
+        for page in app.services.library.learn_pages:
+            app.screen.show_page(page.id)  # type: ignore[attr-defined]
+            await pilot.pause()
+            markdown = app.screen.query_one("#learn-markdown", Markdown)
+            text = screen_text(app)
+            assert page.title in text
+            assert "+++" not in text and 'kind = "learn"' not in text
+            assert "+++" not in markdown.source and "summary =" not in markdown.source
+
+
+async def test_learn_links_open_the_linked_page(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("l")
+        await wait_for(lambda: isinstance(app.screen, LearnScreen), "the learn screen", pilot)
+        screen = app.screen
+        assert isinstance(screen, LearnScreen)
+        page = app.services.library.get("framework")
+        assert page is not None
+        href, _ = next(link for link in page.links if link[0].endswith(".md"))
+        markdown = screen.query_one("#learn-markdown", Markdown)
+        markdown.post_message(Markdown.LinkClicked(markdown, href))
+        target = href.removesuffix(".md")
+        await wait_for(lambda: screen.page_id == target, f"the page {target}", pilot)
+        title = app.services.library.get(target).title  # type: ignore[union-attr]
+        await wait_for(lambda: title in screen_text(app), "the linked page shown", pilot)
+
+
+async def test_help_lists_the_keys_of_the_current_screen(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        await wait_for(lambda: isinstance(app.screen, JournalScreen), "the journal", pilot)
+        await pilot.press("f1")
+        await wait_for(lambda: isinstance(app.screen, HelpScreen), "help", pilot)
+        text = screen_text(app)
+        assert "Help: Journal" in text
+        for description in ("New entry", "Undo delete", "Search", "Command palette"):
+            assert description in text
+        await press_closing(pilot, "escape")
+        await pilot.press("question_mark")  # the list has focus, so ? opens help too
+        await wait_for(lambda: isinstance(app.screen, HelpScreen), "help again", pilot)
+
+
+async def test_palette_reaches_destinations(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"go to learn")
+        await wait_for(lambda: "Go to Learn" in screen_text(app), "the command listed", pilot)
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(app.screen, LearnScreen), "the learn screen", pilot)
+
+
+async def test_theme_is_remembered(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"theme: high contrast")
+        await wait_for(lambda: "Theme: High contrast" in screen_text(app), "the command", pilot)
+        await pilot.press("enter")
+        await wait_for(lambda: app.theme == "csa-high-contrast", "the theme applied", pilot)
+    again = new_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_for(lambda: isinstance(again.screen, HomeScreen), "home", pilot)
+        assert again.theme == "csa-high-contrast"
+
+
+async def test_home_fits_in_80_by_24(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(lambda: isinstance(app.screen, HomeScreen), "home", pilot)
+        lines = screen_text(app).splitlines()
+        assert len(lines) == 24
+        assert "Reflections" in "\n".join(lines) and "Help" in lines[-1]
