@@ -7,10 +7,11 @@ way in the same run:
   (a) app start to an interactive Home screen (fresh subprocess, imports included);
   (b) `csa-companion journal add` from the shell (whole subprocess, wall time);
   (c) live search: keystroke to a repainted EntryList (in-process);
-  (d) peak memory (ru_maxrss) of the app after opening the journal and searching.
+  (d) peak memory (VmHWM; see peak_rss_mb) of the app after opening the journal and searching.
 
 It ends with a table of results, floors, targets and PASS/FAIL. It is a report, not a test:
-the exit code is 0 unless the harness itself breaks. Child processes are this same file run
+the exit code is 0 unless the harness itself breaks (then the other measurements still run,
+the broken one shows ERROR, and the exit code is 1). Child processes are this same file run
 as `bench.py --child MODE [DIR]`.
 """
 
@@ -268,7 +269,25 @@ async def child_memory(kind: str, data_dir: Path | None) -> None:
             await until(lambda: is_bare_ready(app), "the first screen")
             await pilot.press(*(key_for(c) for c in MEMORY_QUERY))
             await pilot.pause()
-    print(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.3f}")
+    print(f"{peak_rss_mb():.3f}")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS in MB.
+
+    On Linux this is VmHWM from /proc/self/status: ru_maxrss of a child started with
+    vfork/exec (as subprocess does) starts at the *parent's* peak, so it would report the
+    bench's own size. Elsewhere, ru_maxrss (KB on Linux, bytes on macOS).
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        status = ""
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
 
 
 def run_child(mode: str, kind: str, data_dir: Path | None = None) -> tuple[float, float]:
@@ -444,7 +463,7 @@ class Row:
     result: str
     floor: str
     target: str
-    passed: bool
+    passed: bool | None  # None: the harness failed to measure it
 
 
 def ms(seconds: float) -> str:
@@ -517,6 +536,10 @@ def measure_search(runs: int, data_dir: Path) -> list[Row]:
         f"\n(c) live search: keystroke to repainted EntryList, queries {list(QUERIES)} "
         f"({keys} keys a run)"
     )
+    print(
+        "    from just before pilot.press(key) to the end of the first EntryList.render_lines "
+        "after EntryList.show;\n    floor: a bare Input in a bare app, key to its repaint"
+    )
     everything: list[float] = []
     floors: list[float] = []
     for run in range(1, runs + 1):
@@ -555,6 +578,7 @@ def measure_search(runs: int, data_dir: Path) -> list[Row]:
 
 def measure_memory(runs: int, data_dir: Path) -> Row:
     print(f"\n(d) peak RSS: app after opening the journal and searching {MEMORY_QUERY!r}")
+    print("    VmHWM of the child (its ru_maxrss would start at this bench's own peak)")
     app_mb: list[float] = []
     bare_mb: list[float] = []
     for _ in range(runs):
@@ -578,7 +602,8 @@ def measure_memory(runs: int, data_dir: Path) -> Row:
 
 def print_table(rows: Sequence[Row]) -> None:
     headers = ("metric", "result", "floor", "target", "verdict")
-    cells = [(r.metric, r.result, r.floor, r.target, "PASS" if r.passed else "FAIL") for r in rows]
+    verdicts = {True: "PASS", False: "FAIL", None: "ERROR"}
+    cells = [(r.metric, r.result, r.floor, r.target, verdicts[r.passed]) for r in rows]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     print(f"\n{line}\n{'-' * len(line)}")
@@ -597,21 +622,36 @@ def report(runs: int) -> int:
     )
     print(f"  {runs} run(s) per measurement, medians reported; terminal {SIZE[0]}x{SIZE[1]}")
     data_dir = Path(tempfile.mkdtemp(prefix="csa-bench-"))
+    rows: list[Row] = []
     try:
         seconds, size = seed(data_dir)
         print(f"\nseeded {ENTRIES:,} entries in {seconds:.2f} s: journal.json is {size:.1f} MB")
-        rows = [measure_start(runs, data_dir)]
-        rows += measure_search(runs, data_dir)
-        rows.append(measure_memory(runs, data_dir))
-        rows.append(measure_add(runs, data_dir))  # last: it adds entries to the journal
-    except HarnessError as error:
-        print(f"\nbench: harness failed: {error}", file=sys.stderr)
-        return 1
+        rows += attempt("(a) start to Home", lambda: [measure_start(runs, data_dir)])
+        rows += attempt("(c) keystroke->list", lambda: measure_search(runs, data_dir))
+        rows += attempt("(d) peak RSS", lambda: [measure_memory(runs, data_dir)])
+        # last: it adds entries to the journal
+        rows += attempt("(b) journal add (shell)", lambda: [measure_add(runs, data_dir)])
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     print_table(rows)
     print(f"\ntotal bench time {time.perf_counter() - started:.0f} s")
+    failed = [row.metric for row in rows if row.passed is None]
+    if failed:
+        print(f"bench: the harness failed for: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def attempt(metric: str, measure: Callable[[], list[Row]]) -> list[Row]:
+    """Run one measurement; if the harness breaks, report it and let the others run."""
+    try:
+        return measure()
+    except Exception as error:
+        detail = str(error).strip().splitlines()
+        print(f"    HARNESS ERROR: {type(error).__name__}: {detail[0] if detail else ''}")
+        for line in detail[1:][-6:]:
+            print(f"      {line}")
+        return [Row(metric, "error", "-", "-", None)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

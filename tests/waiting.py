@@ -9,6 +9,7 @@ from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 TIMEOUT = 10.0
 
@@ -40,4 +41,20 @@ async def press_closing(pilot: Pilot[Any], key: str) -> None:
     app = pilot.app
     before = app.screen
     app.post_message(events.Key(key, key if len(key) == 1 else None))
-    await wait_for(lambda: app.screen is not before, f"{key!r} to close {before!r}", pilot)
+    await wait_for(
+        lambda: app.screen is not before and app.screen.is_mounted,
+        f"{key!r} to close {before!r}",
+        pilot,
+    )
+    await pilot.pause()
+
+
+async def wait_for_screen(pilot: Pilot[Any], screen_type: type[Screen[Any]]) -> None:
+    """Wait until a screen of `screen_type` is on top, mounted and drawn once."""
+    app = pilot.app
+    await wait_for(
+        lambda: isinstance(app.screen, screen_type) and app.screen.is_mounted,
+        f"the {screen_type.__name__}",
+        pilot,
+    )
+    await pilot.pause()

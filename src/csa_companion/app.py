@@ -45,7 +45,6 @@ class CompanionApp(App[None]):
     COMMANDS = App.COMMANDS | {CompanionCommands}
     BINDINGS: ClassVar = [
         Binding("f1,question_mark", "help", "Help", id="app.help"),
-        Binding("ctrl+h", "go('home')", "Home", id="app.home", show=False),
     ]
 
     def __init__(
@@ -107,8 +106,10 @@ class CompanionApp(App[None]):
         """Open a destination on top of Home (closing whatever was open above Home)."""
         from csa_companion.screens.journal import JournalScreen
         from csa_companion.screens.learn import LearnScreen
+        from csa_companion.screens.tools import ToolsScreen
 
         factories: dict[str, Callable[[], CompanionScreen]] = {
+            "tools": lambda: ToolsScreen(self.services),
             "journal": lambda: JournalScreen(self.services),
             "learn": lambda: LearnScreen(self.services),
         }
@@ -128,6 +129,7 @@ class CompanionApp(App[None]):
         """Commands offered in the palette on every screen."""
         commands: list[Command] = [
             ("Go to Home", "The start screen", partial(self.action_go, "home")),
+            ("Go to Tools", "Work a situation through a tool", partial(self.action_go, "tools")),
             ("Go to Journal", "Your private journal", partial(self.action_go, "journal")),
             ("Go to Learn", "Orientation pages", partial(self.action_go, "learn")),
             ("Help", "Keys for this screen", self.action_help),

@@ -16,10 +16,11 @@ from csa_companion import __version__
 from csa_companion.clock import Clock, SystemClock
 from csa_companion.content.loader import load_library
 from csa_companion.content.model import Item, Library, Practice, Tool
+from csa_companion.domain.export import worksheet_markdown
 from csa_companion.domain.journal import JournalEntry, filter_entries, normalise_tag
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths, bundled_content_dir, default_data_dir
-from csa_companion.storage.repos import JournalRepo
+from csa_companion.storage.repos import JournalRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
 
 if TYPE_CHECKING:
@@ -84,6 +85,15 @@ def _parser() -> argparse.ArgumentParser:
     listing = content_cmds.add_parser("list", help="list content items")
     listing.add_argument("--json", action="store_true", help="print JSON")
 
+    sheets = commands.add_parser("worksheet", help="list or export tool worksheets")
+    sheet_cmds = sheets.add_subparsers(dest="worksheet_command", metavar="ACTION", required=True)
+    slist = sheet_cmds.add_parser("list", help="list worksheets, most recently changed first")
+    slist.add_argument("--tool", help="only worksheets of this tool id")
+    slist.add_argument("--json", action="store_true", help="print JSON")
+    export = sheet_cmds.add_parser("export", help="print or save a worksheet as Markdown")
+    export.add_argument("id", help="the worksheet id (or its first characters)")
+    export.add_argument("--out", type=Path, help="write to this file instead of printing")
+
     journal = commands.add_parser("journal", help="add to or list your journal from the shell")
     journal_cmds = journal.add_subparsers(dest="journal_command", metavar="ACTION", required=True)
     add = journal_cmds.add_parser("add", help="add an entry (text from the argument or stdin)")
@@ -141,12 +151,65 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
             return _content_check([args.dir] if args.dir else dirs)
         return _content_list(load_library(dirs), as_json=args.json)
     stores = Stores(paths)
+    if args.command == "worksheet":
+        sheets = WorksheetRepo(stores["worksheets"])
+        _print_notices(stores)
+        if args.worksheet_command == "list":
+            return _worksheet_list(sheets, load_library(dirs), args)
+        return _worksheet_export(sheets, load_library(dirs), args)
     repo = JournalRepo(stores["journal"])
-    for notice in stores.take_notices():
-        print(f"csa-companion: {notice}", file=sys.stderr)
+    _print_notices(stores)
     if args.journal_command == "add":
         return _journal_add(repo, args)
     return _journal_list(repo, args)
+
+
+def _print_notices(stores: Stores) -> None:
+    for notice in stores.take_notices():
+        print(f"csa-companion: {notice}", file=sys.stderr)
+
+
+def _worksheet_list(repo: WorksheetRepo, library: Library, args: argparse.Namespace) -> int:
+    sheets = repo.all(args.tool)
+    if args.json:
+        print(json.dumps([w.to_doc() for w in sheets], indent=2, ensure_ascii=False))
+        return 0
+    for sheet in sheets:
+        tool = library.get(sheet.tool_id)
+        name = tool.title if tool else f"{sheet.tool_id} (not in your content)"
+        when = f"{sheet.updated:%Y-%m-%d %H:%M}"
+        print(f"{sheet.uid}  {when}  {sheet.status:<8}  {sheet.title}  [{name}]")
+    if not sheets:
+        print("no worksheets" + (f" for {args.tool}" if args.tool else ""), file=sys.stderr)
+    return 0
+
+
+def _worksheet_export(repo: WorksheetRepo, library: Library, args: argparse.Namespace) -> int:
+    matches = repo.find(args.id)
+    if len(matches) != 1:
+        problem = "no worksheet has" if not matches else f"{len(matches)} worksheets have"
+        print(f"csa-companion: {problem} an id starting with {args.id!r}", file=sys.stderr)
+        return 1
+    sheet = matches[0]
+    tool = library.get(sheet.tool_id)
+    if not isinstance(tool, Tool):
+        print(
+            f"csa-companion: the tool {sheet.tool_id!r} is not in your content; "
+            "add it back (or use `worksheet list --json` to see the raw answers)",
+            file=sys.stderr,
+        )
+        return 1
+    text = worksheet_markdown(tool, sheet)
+    if args.out is None:
+        print(text, end="")
+        return 0
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(f"csa-companion: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(f"exported to {args.out}")
+    return 0
 
 
 def _where(paths: DataPaths) -> int:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from csa_companion.clock import Clock
 from csa_companion.content.model import Library
 from csa_companion.domain.journal import JournalEntry
-from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo
+from csa_companion.domain.worksheet import Worksheet
+from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
 
 
@@ -19,8 +20,10 @@ class Services:
     journal: JournalRepo
     drafts: DraftRepo
     settings: SettingsRepo
+    worksheets: WorksheetRepo
     recently_deleted: list[JournalEntry] = field(default_factory=list)
     """Entries deleted this session, newest last, for undo."""
+    deleted_worksheets: list[Worksheet] = field(default_factory=list)
 
     @classmethod
     def build(cls, stores: Stores, library: Library, clock: Clock) -> Services:
@@ -31,4 +34,5 @@ class Services:
             journal=JournalRepo(stores["journal"]),
             drafts=DraftRepo(stores["drafts"]),
             settings=SettingsRepo(stores["settings"]),
+            worksheets=WorksheetRepo(stores["worksheets"]),
         )

@@ -12,13 +12,13 @@ from csa_companion.widgets.entry_list import EntryList
 from tests.conftest import AppFactory
 from tests.helpers import journal_at, seed_journal
 from tests.screen import screen_text
-from tests.waiting import press_closing, wait_for
+from tests.waiting import press_closing, wait_for, wait_for_screen
 
 
 async def test_app_starts_on_home(new_app: AppFactory) -> None:
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(lambda: isinstance(app.screen, HomeScreen), "the home screen", pilot)
+        await wait_for_screen(pilot, HomeScreen)
         text = screen_text(app)
         for destination in ("Tools", "Journal", "Learn", "Practice", "Reflections"):
             assert destination in text
@@ -29,7 +29,7 @@ async def test_written_entry_is_there_in_a_new_app(new_app: AppFactory, data_dir
     app = new_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("n")
-        await wait_for(lambda: isinstance(app.screen, EntryEditorScreen), "the editor", pilot)
+        await wait_for_screen(pilot, EntryEditorScreen)
         await pilot.press(*"Noticed the shoving at check-in again")
         app.screen.query_one("#title").focus()
         await pilot.press(*"Pickup time")
@@ -50,11 +50,11 @@ async def test_written_entry_is_there_in_a_new_app(new_app: AppFactory, data_dir
     again = new_app()
     async with again.run_test(size=(100, 32)) as pilot:
         await pilot.press("j")
-        await wait_for(lambda: isinstance(again.screen, JournalScreen), "the journal", pilot)
+        await wait_for_screen(pilot, JournalScreen)
         text = screen_text(again)
         assert "Pickup time" in text and "#site-visit" in text
         await pilot.press("enter")
-        await wait_for(lambda: isinstance(again.screen, EntryViewScreen), "the entry", pilot)
+        await wait_for_screen(pilot, EntryViewScreen)
         assert "Noticed the shoving at check-in again" in screen_text(again)
 
 
@@ -62,7 +62,7 @@ async def test_empty_entry_is_not_saved(new_app: AppFactory, data_dir: Path) -> 
     app = new_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("n")
-        await wait_for(lambda: isinstance(app.screen, EntryEditorScreen), "the editor", pilot)
+        await wait_for_screen(pilot, EntryEditorScreen)
         await pilot.press("ctrl+s")
         await wait_for(lambda: "Write something first" in screen_text(app), "a warning", pilot)
         assert isinstance(app.screen, EntryEditorScreen)
@@ -79,7 +79,7 @@ async def test_search_and_tag_filter(new_app: AppFactory, data_dir: Path) -> Non
     app = new_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("j")
-        await wait_for(lambda: isinstance(app.screen, JournalScreen), "the journal", pilot)
+        await wait_for_screen(pilot, JournalScreen)
         listing = app.screen.query_one(EntryList)
         assert [e.title for e in listing.entries] == [
             "Second coaching call",
@@ -107,7 +107,7 @@ async def test_delete_asks_then_undo_restores(new_app: AppFactory, data_dir: Pat
     app = new_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("j")
-        await wait_for(lambda: isinstance(app.screen, JournalScreen), "the journal", pilot)
+        await wait_for_screen(pilot, JournalScreen)
         journal = app.screen
         await pilot.press("d")
         await wait_for(lambda: "Delete “Delete me”?" in screen_text(app), "the question", pilot)
@@ -133,7 +133,7 @@ async def test_star_from_the_list(new_app: AppFactory, data_dir: Path) -> None:
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("j")
-        await wait_for(lambda: isinstance(app.screen, JournalScreen), "the journal", pilot)
+        await wait_for_screen(pilot, JournalScreen)
         await pilot.press("s")
         await wait_for(lambda: journal_at(data_dir).all()[0].starred, "the star stored", pilot)
         assert "★" in screen_text(app)
@@ -143,6 +143,6 @@ async def test_entry_added_from_the_shell_appears(new_app: AppFactory, data_dir:
     app = new_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("j")
-        await wait_for(lambda: isinstance(app.screen, JournalScreen), "the journal", pilot)
+        await wait_for_screen(pilot, JournalScreen)
         seed_journal(data_dir, ("From the shell", "quick capture", ()))  # another writer
         await wait_for(lambda: "From the shell" in screen_text(app), "the new entry", pilot)

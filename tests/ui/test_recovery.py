@@ -15,7 +15,7 @@ from csa_companion.screens.journal import JournalScreen
 from tests.conftest import AppFactory
 from tests.helpers import seed_journal
 from tests.screen import screen_text
-from tests.waiting import wait_for
+from tests.waiting import wait_for, wait_for_screen
 
 TYPIST = """
 import asyncio, sys
@@ -62,10 +62,10 @@ async def test_draft_survives_a_killed_app(new_app: AppFactory, data_dir: Path) 
 
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(lambda: isinstance(app.screen, HomeScreen), "home", pilot)
-        assert "Unsaved draft “Half a thought about pickup" in screen_text(app)
+        await wait_for_screen(pilot, HomeScreen)
+        assert "Unsaved draft “Half a thought about" in screen_text(app)
         await pilot.press("d")
-        await wait_for(lambda: isinstance(app.screen, EntryEditorScreen), "the editor", pilot)
+        await wait_for_screen(pilot, EntryEditorScreen)
         assert app.screen.query_one("#body").text.startswith(  # type: ignore[attr-defined]
             "Half a thought about pickup"
         )
@@ -84,7 +84,7 @@ async def test_new_entry_offers_the_waiting_draft(new_app: AppFactory) -> None:
         await pilot.press("n")
         await wait_for(lambda: "Resume it" in screen_text(again), "the draft question", pilot)
         await pilot.press("enter")  # Resume draft
-        await wait_for(lambda: isinstance(again.screen, EntryEditorScreen), "the editor", pilot)
+        await wait_for_screen(pilot, EntryEditorScreen)
         assert again.screen.query_one("#body").text == "Unfinished"  # type: ignore[attr-defined]
 
 
@@ -99,7 +99,7 @@ async def test_corrupted_journal_opens_with_recovered_data(
         await wait_for(lambda: "was damaged" in screen_text(app), "the recovery notice", pilot)
         assert "Safe entry" in screen_text(app)
         await pilot.press("j")
-        await wait_for(lambda: isinstance(app.screen, JournalScreen), "the journal", pilot)
+        await wait_for_screen(pilot, JournalScreen)
         assert "Safe entry" in screen_text(app)
     aside = list(data_dir.glob("journal.json.damaged-*"))
     assert len(aside) == 1 and aside[0].stat().st_size > 0

@@ -10,14 +10,14 @@ from csa_companion.screens.journal import JournalScreen
 from csa_companion.screens.learn import LearnScreen
 from tests.conftest import AppFactory
 from tests.screen import screen_text
-from tests.waiting import press_closing, wait_for
+from tests.waiting import press_closing, wait_for, wait_for_screen
 
 
 async def test_learn_pages_render_without_front_matter(new_app: AppFactory) -> None:
     app = new_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("l")
-        await wait_for(lambda: isinstance(app.screen, LearnScreen), "the learn screen", pilot)
+        await wait_for_screen(pilot, LearnScreen)
         for page in app.services.library.learn_pages:
             app.screen.show_page(page.id)  # type: ignore[attr-defined]
             await pilot.pause()
@@ -32,7 +32,7 @@ async def test_learn_links_open_the_linked_page(new_app: AppFactory) -> None:
     app = new_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("l")
-        await wait_for(lambda: isinstance(app.screen, LearnScreen), "the learn screen", pilot)
+        await wait_for_screen(pilot, LearnScreen)
         screen = app.screen
         assert isinstance(screen, LearnScreen)
         page = app.services.library.get("framework")
@@ -50,16 +50,16 @@ async def test_help_lists_the_keys_of_the_current_screen(new_app: AppFactory) ->
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("j")
-        await wait_for(lambda: isinstance(app.screen, JournalScreen), "the journal", pilot)
+        await wait_for_screen(pilot, JournalScreen)
         await pilot.press("f1")
-        await wait_for(lambda: isinstance(app.screen, HelpScreen), "help", pilot)
+        await wait_for_screen(pilot, HelpScreen)
         text = screen_text(app)
         assert "Help: Journal" in text
         for description in ("New entry", "Undo delete", "Search", "Command palette"):
             assert description in text
         await press_closing(pilot, "escape")
         await pilot.press("question_mark")  # the list has focus, so ? opens help too
-        await wait_for(lambda: isinstance(app.screen, HelpScreen), "help again", pilot)
+        await wait_for_screen(pilot, HelpScreen)
 
 
 async def test_palette_reaches_destinations(new_app: AppFactory) -> None:
@@ -69,7 +69,7 @@ async def test_palette_reaches_destinations(new_app: AppFactory) -> None:
         await pilot.press(*"go to learn")
         await wait_for(lambda: "Go to Learn" in screen_text(app), "the command listed", pilot)
         await pilot.press("enter")
-        await wait_for(lambda: isinstance(app.screen, LearnScreen), "the learn screen", pilot)
+        await wait_for_screen(pilot, LearnScreen)
 
 
 async def test_theme_is_remembered(new_app: AppFactory) -> None:
@@ -82,14 +82,14 @@ async def test_theme_is_remembered(new_app: AppFactory) -> None:
         await wait_for(lambda: app.theme == "csa-high-contrast", "the theme applied", pilot)
     again = new_app()
     async with again.run_test(size=(80, 24)) as pilot:
-        await wait_for(lambda: isinstance(again.screen, HomeScreen), "home", pilot)
+        await wait_for_screen(pilot, HomeScreen)
         assert again.theme == "csa-high-contrast"
 
 
 async def test_home_fits_in_80_by_24(new_app: AppFactory) -> None:
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(lambda: isinstance(app.screen, HomeScreen), "home", pilot)
+        await wait_for_screen(pilot, HomeScreen)
         lines = screen_text(app).splitlines()
         assert len(lines) == 24
         assert "Reflections" in "\n".join(lines) and "Help" in lines[-1]

@@ -33,8 +33,8 @@ FENCE = "+++"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_SECONDS, MAX_SECONDS = 5, 3600
 FIELDS = {
-    "tool": {"id", "kind", "title", "summary", "diagram", "steps", "rungs", "acts"},
-    "practice": {"id", "kind", "title", "summary", "phases"},
+    "tool": {"id", "kind", "title", "summary", "order", "diagram", "steps", "rungs", "acts"},
+    "practice": {"id", "kind", "title", "summary", "order", "phases"},
     "learn": {"id", "kind", "title", "summary", "order"},
 }
 TABLE_FIELDS = {
@@ -182,6 +182,10 @@ def _build(reader: _FileReader, data: dict[str, Any], body: str, body_line: int)
         return None
     reader.unknown_fields(data, FIELDS[kind])
     sections, links = _read_body(body, body_line)
+    order = data.get("order", 0)
+    if not isinstance(order, int) or isinstance(order, bool):
+        reader.problem(reader.line_of("order"), "'order' must be a whole number")
+        order = 0
     common: dict[str, Any] = {
         "id": reader.slug(data, "id"),
         "kind": kind,
@@ -189,6 +193,7 @@ def _build(reader: _FileReader, data: dict[str, Any], body: str, body_line: int)
         "summary": reader.text(data, "summary"),
         "body": body,
         "source": reader.path,
+        "order": order,
         "sections": sections,
         "links": links,
     }
@@ -196,11 +201,7 @@ def _build(reader: _FileReader, data: dict[str, Any], body: str, body_line: int)
         return _tool(reader, data, common)
     if kind == "practice":
         return Practice(**common, phases=_phases(reader, data))
-    order = data.get("order", 0)
-    if not isinstance(order, int):
-        reader.problem(reader.line_of("order"), "'order' must be a whole number")
-        order = 0
-    return LearnPage(**common, order=order)
+    return LearnPage(**common)
 
 
 def _tool(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -> Tool:

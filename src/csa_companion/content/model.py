@@ -33,6 +33,8 @@ class Item:
     summary: str
     body: str
     source: Path
+    order: int = 0
+    """Where the item sits in its list (lower first; ties by title)."""
     sections: tuple[Section, ...] = ()
     links: tuple[tuple[str, int], ...] = ()  # (href, line) of each link in the body
 
@@ -89,7 +91,7 @@ class Practice(Item):
 
 @dataclass(frozen=True, kw_only=True)
 class LearnPage(Item):
-    order: int = 0
+    """An orientation page."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,8 @@ class Library:
 
     @property
     def tools(self) -> list[Tool]:
-        return [i for i in self.items.values() if isinstance(i, Tool)]
+        tools = [i for i in self.items.values() if isinstance(i, Tool)]
+        return sorted(tools, key=lambda t: (t.order, t.title))
 
     @property
     def practices(self) -> list[Practice]:

@@ -39,13 +39,28 @@ class JournalEntry:
     title: str = ""
     tags: tuple[str, ...] = ()
     starred: bool = False
+    worksheet_uid: str | None = None
+    """The worksheet this entry reflects on, if any."""
     uid: str = field(default_factory=new_uid)
 
     @classmethod
     def new(
-        cls, body: str, now: datetime, *, title: str = "", tags: tuple[str, ...] = ()
+        cls,
+        body: str,
+        now: datetime,
+        *,
+        title: str = "",
+        tags: tuple[str, ...] = (),
+        worksheet_uid: str | None = None,
     ) -> JournalEntry:
-        return cls(body=body, title=title.strip(), tags=tags, created=now, updated=now)
+        return cls(
+            body=body,
+            title=title.strip(),
+            tags=tags,
+            created=now,
+            updated=now,
+            worksheet_uid=worksheet_uid,
+        )
 
     @property
     def display_title(self) -> str:
@@ -75,6 +90,7 @@ class JournalEntry:
             "body": self.body,
             "tags": list(self.tags),
             "starred": self.starred,
+            "worksheet_uid": self.worksheet_uid,
             "created": self.created.isoformat(),
             "updated": self.updated.isoformat(),
         }
@@ -87,6 +103,7 @@ class JournalEntry:
             body=str(doc.get("body", "")),
             tags=tuple(doc.get("tags", ())),
             starred=bool(doc.get("starred", False)),
+            worksheet_uid=doc.get("worksheet_uid"),
             created=datetime.fromisoformat(doc["created"]),
             updated=datetime.fromisoformat(doc["updated"]),
         )
@@ -120,6 +137,7 @@ class Draft:
     tags: str
     saved_at: datetime
     entry_uid: str | None = None
+    worksheet_uid: str | None = None
 
     @property
     def is_blank(self) -> bool:
@@ -132,6 +150,7 @@ class Draft:
             "tags": self.tags,
             "saved_at": self.saved_at.isoformat(),
             "entry_uid": self.entry_uid,
+            "worksheet_uid": self.worksheet_uid,
         }
 
     @classmethod
@@ -142,4 +161,5 @@ class Draft:
             tags=str(doc.get("tags", "")),
             saved_at=datetime.fromisoformat(doc["saved_at"]),
             entry_uid=doc.get("entry_uid"),
+            worksheet_uid=doc.get("worksheet_uid"),
         )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets.option_list import Option
 
 
 class Choice(ModalScreen[str]):
@@ -35,7 +37,7 @@ class Choice(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, id="question")
+            yield Label(escape(self.question), id="question")
             with Horizontal():
                 for index, (option_id, label) in enumerate(self.options):
                     yield Button(
@@ -55,3 +57,77 @@ def confirm_delete(what: str) -> Choice:
         f"Delete {what}? You can undo this right after.",
         [("delete", "Delete"), ("cancel", "Keep it")],
     )
+
+
+class Ask(ModalScreen[str | None]):
+    """Ask for one line of text; returns it stripped, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
+    DEFAULT_CSS = """
+    Ask { align: center middle; }
+    Ask > Vertical {
+        width: 72; max-width: 95%; height: auto; padding: 1 2;
+        border: thick $accent; background: $panel;
+    }
+    Ask Label { width: 100%; margin-bottom: 1; }
+    Ask #hint { color: $text-muted; margin: 1 0 0 0; }
+    """
+
+    def __init__(self, question: str, value: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.value = value
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(escape(self.question))
+            yield Input(self.value, id="ask-input")
+            yield Label(self.hint or "Enter to confirm, Escape to cancel.", id="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+        else:
+            self.notify("Please type something, or press Escape to cancel.", severity="warning")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Pick(ModalScreen[str | None]):
+    """Pick one of several labelled options; returns its id, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel")]
+    DEFAULT_CSS = """
+    Pick { align: center middle; }
+    Pick > Vertical {
+        width: 72; max-width: 95%; height: auto; max-height: 90%; padding: 1 2;
+        border: thick $accent; background: $panel;
+    }
+    Pick OptionList { height: auto; max-height: 20; }
+    """
+
+    def __init__(self, question: str, options: list[tuple[str, str]], selected: int = 0) -> None:
+        super().__init__()
+        self.question = question
+        self.options = options
+        self.selected = selected
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(escape(self.question))
+            yield OptionList(
+                *(Option(escape(label), id=option_id) for option_id, label in self.options)
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = self.selected
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

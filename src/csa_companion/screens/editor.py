@@ -29,20 +29,33 @@ class EntryEditorScreen(CompanionScreen):
     BINDINGS: ClassVar = [
         Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("escape", "close", "Close (keeps draft)", id="editor.close"),
-        Binding("ctrl+d", "discard", "Discard changes", id="editor.discard"),
+        Binding("ctrl+r", "discard", "Discard changes", id="editor.discard"),
     ]
 
     def __init__(
-        self, services: Services, entry: JournalEntry | None = None, draft: Draft | None = None
+        self,
+        services: Services,
+        entry: JournalEntry | None = None,
+        draft: Draft | None = None,
+        *,
+        start: Draft | None = None,
     ) -> None:
+        """Edit `entry` (or a new one); `draft` restores unsaved text, `start` prefills a new
+        entry (e.g. a reflection linked to a worksheet) without counting as a change."""
         super().__init__(services)
         self.entry = entry
-        self.initial = draft or Draft(
-            title=entry.title if entry else "",
-            body=entry.body if entry else "",
-            tags=", ".join(entry.tags) if entry else "",
-            saved_at=services.clock.now(),
-            entry_uid=entry.uid if entry else None,
+        self.start = start
+        self.initial = (
+            draft
+            or start
+            or Draft(
+                title=entry.title if entry else "",
+                body=entry.body if entry else "",
+                tags=", ".join(entry.tags) if entry else "",
+                saved_at=services.clock.now(),
+                entry_uid=entry.uid if entry else None,
+                worksheet_uid=entry.worksheet_uid if entry else None,
+            )
         )
         self.title_input = Input(self.initial.title, placeholder="optional", id="title")
         self.body_input = TextArea(self.initial.body, id="body", soft_wrap=True)
@@ -77,12 +90,19 @@ class EntryEditorScreen(CompanionScreen):
             tags=self.tags_input.value,
             saved_at=self.services.clock.now(),
             entry_uid=self.entry.uid if self.entry else None,
+            worksheet_uid=self.initial.worksheet_uid,
         )
 
     def _has_changes(self) -> bool:
         """True when what is on screen differs from the stored entry (or is non-blank if new)."""
         draft = self.current()
         if self.entry is None:
+            if self.start is not None:
+                return (draft.title, draft.body, draft.tags) != (
+                    self.start.title,
+                    self.start.body,
+                    self.start.tags,
+                )
             return not draft.is_blank
         return (draft.title.strip(), draft.body, parse_tags(draft.tags)) != (
             self.entry.title,
@@ -126,7 +146,9 @@ class EntryEditorScreen(CompanionScreen):
         if self.entry is not None:
             entry = self.entry.edited(now, title=draft.title.strip(), body=draft.body, tags=tags)
         else:
-            entry = JournalEntry.new(draft.body, now, title=draft.title, tags=tags)
+            entry = JournalEntry.new(
+                draft.body, now, title=draft.title, tags=tags, worksheet_uid=draft.worksheet_uid
+            )
         if not self.store_call(lambda: self.services.journal.save(entry)):
             self._set_status("Not saved: see the message. Your text is still here.")
             return
@@ -168,27 +190,30 @@ class EntryEditorScreen(CompanionScreen):
             self.save_draft()
 
 
-def open_editor(screen: CompanionScreen, entry: JournalEntry | None = None) -> None:
-    """Open the editor for a new entry or `entry`, first settling any waiting draft."""
+def open_editor(
+    screen: CompanionScreen, entry: JournalEntry | None = None, start: Draft | None = None
+) -> None:
+    """Open the editor on `entry`, or on a new entry (prefilled from `start`), first settling
+    any draft that is waiting."""
     services = screen.services
     draft = services.drafts.get()
     if draft is None or draft.is_blank:
-        screen.app.push_screen(EntryEditorScreen(services, entry))
+        screen.app.push_screen(EntryEditorScreen(services, entry, start=start))
         return
     if entry is not None and draft.entry_uid == entry.uid:
         screen.app.push_screen(EntryEditorScreen(services, entry, draft))
         return
-    resume_draft(screen, draft, then_open=entry, ask=True)
+    resume_draft(screen, draft, instead=(entry, start))
 
 
 def resume_draft(
     screen: CompanionScreen,
     draft: Draft,
     *,
-    then_open: JournalEntry | None = None,
-    ask: bool = False,
+    instead: tuple[JournalEntry | None, Draft | None] | None = None,
 ) -> None:
-    """Open the waiting draft; with `ask`, let the user choose between it and a fresh start."""
+    """Open the waiting draft; with `instead`, ask first, offering to discard the draft and
+    open the editor on (entry, start) instead."""
     services = screen.services
     entry = services.journal.get(draft.entry_uid) if draft.entry_uid else None
 
@@ -197,16 +222,15 @@ def resume_draft(
             screen.notify("The entry this draft edits is gone; saving will create a new entry.")
         screen.app.push_screen(EntryEditorScreen(services, entry, draft))
 
-    if not ask:
+    if instead is None:
         open_draft()
         return
 
     def answer(choice: str | None) -> None:
         if choice == "resume":
             open_draft()
-        elif choice == "discard":
-            screen.store_call(services.drafts.clear)
-            screen.app.push_screen(EntryEditorScreen(services, then_open))
+        elif choice == "discard" and screen.store_call(services.drafts.clear):
+            screen.app.push_screen(EntryEditorScreen(services, instead[0], start=instead[1]))
 
     when = f"{draft.saved_at:%a %d %b, %H:%M}"
     name = draft.title.strip() or (draft.body.strip().splitlines() or ["untitled"])[0][:40]

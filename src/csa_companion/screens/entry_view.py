@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.markup import escape
 from textual.widgets import Footer, Header, Label, Markdown
 
 from csa_companion.domain.journal import JournalEntry
@@ -24,6 +25,7 @@ class EntryViewScreen(CompanionScreen):
         Binding("e", "edit", "Edit", id="entry.edit"),
         Binding("s", "star", "Star", id="entry.star"),
         Binding("delete,d", "delete", "Delete", id="entry.delete"),
+        Binding("w", "worksheet", "Open worksheet", id="entry.worksheet"),
         Binding("escape", "back", "Back", id="entry.back"),
     ]
 
@@ -48,8 +50,14 @@ class EntryViewScreen(CompanionScreen):
         star = "★ " if e.starred else ""
         tags = "  " + " ".join(f"#{t}" for t in e.tags) if e.tags else ""
         edited = f"  (edited {e.updated:%Y-%m-%d %H:%M})" if e.updated != e.created else ""
+        linked = ""
+        if e.worksheet_uid:
+            sheet = self.services.worksheets.get(e.worksheet_uid)
+            name = f"“{escape(sheet.title)}”" if sheet else "a worksheet that was deleted"
+            linked = f"\nReflects on {name}" + ("  (w opens it)" if sheet else "")
         self.query_one("#entry-meta", Label).update(
-            f"{star}{e.display_title}\n{e.created:%A %d %B %Y, %H:%M}{edited}{tags}"
+            f"{star}{escape(e.display_title)}\n{e.created:%A %d %B %Y, %H:%M}{edited}"
+            f"{escape(tags)}{linked}"
         )
         self.query_one("#entry-markdown", Markdown).update(e.body)
 
@@ -73,6 +81,20 @@ class EntryViewScreen(CompanionScreen):
 
     def action_delete(self) -> None:
         delete_entry(self, self.entry, then=self.dismiss)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "worksheet":
+            return self.entry.worksheet_uid is not None
+        return True
+
+    def action_worksheet(self) -> None:
+        from csa_companion.screens.tools import open_worksheet
+
+        sheet = self.services.worksheets.get(self.entry.worksheet_uid or "")
+        if sheet is None:
+            self.notify("That worksheet was deleted.", severity="warning")
+            return
+        open_worksheet(self, sheet)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -8,13 +8,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.markup import escape
+from textual.widgets import Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.editor import open_editor, resume_draft
+from csa_companion.screens.tools import open_worksheet, worksheet_label
 
 RECENT = 6
+WAITING = 5
 DESTINATIONS = [
     ("tools", "t", "Tools", "Work a real situation through a tool, step by step"),
     ("journal", "j", "Journal", "Write and search your private journal"),
@@ -23,6 +26,7 @@ DESTINATIONS = [
     ("reflections", "r", "Reflections", "Monthly reflections (coming in a later version)"),
 ]
 AVAILABLE = {"tools", "journal", "learn"}
+DRAFT_ENTRY = "journal-draft"
 
 
 class HomeScreen(CompanionScreen):
@@ -48,7 +52,7 @@ class HomeScreen(CompanionScreen):
                 yield OptionList(*self._menu(), id="home-menu")
             with Vertical(id="home-side"):
                 yield Label("Waiting for you", classes="box-title")
-                yield Static("", id="home-draft")
+                yield OptionList(id="home-waiting")
                 yield Label("Recent journal entries", classes="box-title")
                 yield OptionList(id="home-recent")
         yield Footer()
@@ -72,26 +76,47 @@ class HomeScreen(CompanionScreen):
         self.reload()
 
     def reload(self) -> None:
+        waiting = self.query_one("#home-waiting", OptionList)
+        waiting.clear_options()
         draft = self.services.drafts.get()
-        if draft is None or draft.is_blank:
-            text = "Nothing unfinished. Press [b]n[/b] to write a journal entry."
-        else:
+        if draft is not None and not draft.is_blank:
             name = draft.title.strip() or (draft.body.strip().splitlines() or ["untitled"])[0][:50]
             when = f"{draft.saved_at:%a %d %b, %H:%M}"
-            text = f"Unsaved draft “{name}” from {when}. Press [b]d[/b] to finish it."
-        self.query_one("#home-draft", Static).update(text)
+            label = f"Unsaved draft “{escape(name)}” from {when} (d)"
+            waiting.add_option(Option(label, id=DRAFT_ENTRY))
+        titles = {t.id: t.title for t in self.services.library.tools}
+        for sheet in self.services.worksheets.drafts()[:WAITING]:
+            label = worksheet_label(sheet, titles.get(sheet.tool_id, sheet.tool_id))
+            waiting.add_option(Option(label, id=sheet.uid))
+        if not waiting.option_count:
+            waiting.add_option(
+                Option("Nothing unfinished. Press n to write a journal entry.", disabled=True)
+            )
+        else:
+            waiting.highlighted = 0
         recent = self.query_one("#home-recent", OptionList)
         recent.clear_options()
         entries = self.services.journal.all()[:RECENT]
         recent.add_options(
-            Option(f"{e.created:%d %b}  {e.display_title}", id=e.uid) for e in entries
+            Option(f"{e.created:%d %b}  {escape(e.display_title)}", id=e.uid) for e in entries
         )
         if not entries:
             recent.add_option(Option("No entries yet.", disabled=True))
+        else:
+            recent.highlighted = 0
 
     @on(OptionList.OptionSelected, "#home-menu")
     async def _go(self, event: OptionList.OptionSelected) -> None:
         await self.app.run_action(f"go('{event.option.id}')")
+
+    @on(OptionList.OptionSelected, "#home-waiting")
+    def _open_waiting(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == DRAFT_ENTRY:
+            self.action_resume()
+            return
+        sheet = self.services.worksheets.get(event.option.id or "")
+        if sheet is not None:
+            open_worksheet(self, sheet)
 
     @on(OptionList.OptionSelected, "#home-recent")
     def _open_recent(self, event: OptionList.OptionSelected) -> None:

@@ -9,6 +9,7 @@ from tinydb.queries import QueryLike
 from tinydb.table import Table
 
 from csa_companion.domain.journal import Draft, JournalEntry
+from csa_companion.domain.worksheet import DRAFT, Worksheet
 from csa_companion.storage.store import Store
 
 _uid = Query().uid
@@ -42,6 +43,10 @@ class JournalRepo:
 
     def get(self, uid: str) -> JournalEntry | None:
         return next((e for e in self.all() if e.uid == uid), None)
+
+    def for_worksheet(self, worksheet_uid: str) -> list[JournalEntry]:
+        """Entries that reflect on this worksheet, newest first."""
+        return [e for e in self.all() if e.worksheet_uid == worksheet_uid]
 
     def find(self, prefix: str) -> list[JournalEntry]:
         """Entries whose uid starts with `prefix` (the CLI accepts short ids)."""
@@ -96,3 +101,36 @@ class SettingsRepo:
     def set(self, key: str, value: Any) -> None:
         with self.store.transaction():
             _put(self._table, {"key": key, "value": value}, _key == key)
+
+
+class WorksheetRepo:
+    """Worksheets, most recently changed first."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._table = store.table("worksheets")
+
+    def all(self, tool_id: str | None = None) -> list[Worksheet]:
+        sheets = [Worksheet.from_doc(doc) for doc in self._table.all()]
+        if tool_id is not None:
+            sheets = [w for w in sheets if w.tool_id == tool_id]
+        return sorted(sheets, key=lambda w: w.updated, reverse=True)
+
+    def drafts(self) -> list[Worksheet]:
+        return [w for w in self.all() if w.status == DRAFT]
+
+    def get(self, uid: str) -> Worksheet | None:
+        doc = self._table.get(_uid == uid)
+        return Worksheet.from_doc(dict(doc)) if isinstance(doc, dict) else None
+
+    def find(self, prefix: str) -> list[Worksheet]:
+        """Worksheets whose uid starts with `prefix` (the CLI accepts short ids)."""
+        return [w for w in self.all() if w.uid.startswith(prefix)]
+
+    def save(self, worksheet: Worksheet) -> None:
+        with self.store.transaction():
+            _put(self._table, worksheet.to_doc(), _uid == worksheet.uid)
+
+    def delete(self, uid: str) -> None:
+        with self.store.transaction():
+            self._table.remove(_uid == uid)

@@ -74,7 +74,7 @@ class Store:
 class Stores:
     """The app's stores, each opened on first use."""
 
-    NAMES = ("journal", "drafts", "settings")
+    NAMES = ("journal", "worksheets", "drafts", "settings")
 
     def __init__(self, paths: DataPaths, *, lock_timeout: float = 5.0) -> None:
         self.paths = paths

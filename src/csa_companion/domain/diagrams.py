@@ -1,0 +1,482 @@
+"""Diagram renderers: each tool's picture drawn from a worksheet as rich Text of a given width.
+
+Pure functions, shared by the diagram widgets and the Markdown export. Every line fits in
+`width` terminal cells whatever the answers hold (long text, line breaks, CJK, emoji): answers
+are collapsed to one paragraph, wrapped by cells and cut with "…" when they do not fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, chop_cells, set_cell_size
+from rich.text import Text
+
+from csa_companion.content.model import Act, Tool
+from csa_companion.domain.four_player import tally
+from csa_companion.domain.worksheet import Worksheet
+
+HIGHLIGHT = "bold reverse"  # the current step's element
+LABEL = "bold"
+PLACEHOLDER = "dim"
+LINK = "cyan"
+WATER = "blue"
+ELLIPSIS = "…"
+MIN_LAYOUT_WIDTH = 20  # narrower than this, a diagram is drawn this wide, then cropped
+
+
+def render_diagram(
+    tool: Tool, worksheet: Worksheet, width: int, current_step: str | None = None
+) -> Text:
+    """Draw the diagram `tool.diagram` names from `worksheet`, no line wider than `width` cells.
+
+    The element of `current_step` is highlighted; pass None (as the export does) for none. A tool
+    without a known diagram gets its steps listed with their answers.
+    """
+    if width < 1:
+        return Text()
+    draw = _RENDERERS.get(tool.diagram or "", _steps_list)
+    lines = draw(_Sheet(tool, worksheet, current_step), max(width, MIN_LAYOUT_WIDTH))
+    result = Text("\n", no_wrap=True, overflow="crop")
+    return result.join(_cropped(line, width) for line in lines)
+
+
+# -- shared helpers -------------------------------------------------------------------------------
+
+
+def fit(text: str, width: int, max_lines: int) -> list[str]:
+    """`text` with its whitespace collapsed, wrapped to `width` cells in at most `max_lines` lines.
+
+    Words wider than a line are broken (CJK text has no spaces to break at); text that does not
+    fit ends with "…".
+    """
+    if width < 1 or max_lines < 1:
+        return []
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        joined = f"{line} {word}" if line else word
+        if cell_len(joined) <= width:
+            line = joined
+            continue
+        if line:
+            lines.append(line)
+        *full, line = chop_cells(word, width)
+        lines.extend(full)
+        if len(lines) > max_lines:
+            break
+    if line:
+        lines.append(line)
+    if len(lines) <= max_lines:
+        return lines
+    kept = lines[:max_lines]
+    kept[-1] = _crop(kept[-1], width - 1).rstrip() + ELLIPSIS
+    return kept
+
+
+def _crop(text: str, width: int) -> str:
+    return set_cell_size(text, max(width, 0)) if cell_len(text) > width else text
+
+
+def _padded(line: Text, width: int) -> Text:
+    """A copy of `line` cropped or padded with spaces to exactly `width` cells."""
+    out = line.copy()
+    out.truncate(max(width, 0), overflow="crop", pad=True)
+    return out
+
+
+def _cropped(line: Text, width: int) -> Text:
+    out = line.copy()
+    out.rstrip()
+    if out.cell_len > width:
+        out.truncate(width, overflow="crop")
+    return out
+
+
+def _place(width: int, *items: tuple[int, str, str]) -> Text:
+    """A line `width` cells wide with each (column, text, style) written from its column.
+
+    Meant for arrows, signs and short labels; a text that would overlap the one before it is
+    pushed right, and whatever passes `width` is cropped.
+    """
+    line = Text()
+    for column, text, style in sorted(items):
+        line.append(" " * max(column - line.cell_len, 0))
+        line.append(text, style)
+    return _padded(line, width)
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """What every renderer needs: the tool, the answers and which step is current."""
+
+    tool: Tool
+    worksheet: Worksheet
+    current: str | None
+
+    def has(self, step_id: str) -> bool:
+        return self.tool.step(step_id) is not None
+
+    def title(self, step_id: str) -> str:
+        step = self.tool.step(step_id)
+        return step.title if step else step_id
+
+    def label(self, step_id: str) -> str:
+        """The title's part before any colon: "Event: what happened?" -> "Event"."""
+        title = self.title(step_id)
+        return title.split(":", 1)[0].strip() or title
+
+    def answer(self, step_id: str) -> str:
+        return " ".join(self.worksheet.answer(step_id).split())
+
+    def style(self, step_id: str) -> str:
+        return HIGHLIGHT if step_id == self.current else ""
+
+
+def _highlight(lines: Sequence[Text], style: str) -> list[Text]:
+    for line in lines:
+        if style:
+            line.stylize_before(style)
+    return list(lines)
+
+
+def _answer_lines(sheet: _Sheet, step_id: str, width: int, max_lines: int) -> list[Text]:
+    """The answer wrapped to `width`, or a dim "…" when there is none yet."""
+    answer = sheet.answer(step_id)
+    if not answer:
+        return [Text(_crop(ELLIPSIS, width), PLACEHOLDER)]
+    return [Text(line) for line in fit(answer, width, max_lines)]
+
+
+def _box(title: str, body: Sequence[Text], width: int, min_lines: int = 1) -> list[Text]:
+    """A box exactly `width` cells wide, `title` in its top border, at least `min_lines` inside."""
+    name = fit(title, width - 6, 1)
+    top = Text.assemble("┌─ ", (name[0], LABEL), " ") if name else Text("┌")
+    top.append("─" * (width - 1 - top.cell_len) + "┐")
+    rows = [*body, *[Text()] * (min_lines - len(body))]
+    middle = [Text.assemble("│ ", _padded(row, width - 4), " │") for row in rows]
+    return [top, *middle, Text("└" + "─" * (width - 2) + "┘")]
+
+
+def _step_box(
+    sheet: _Sheet, step_id: str, width: int, max_lines: int, min_lines: int = 1
+) -> list[Text]:
+    """The box of one step: its title on the border, its answer inside, highlighted if current."""
+    body = _answer_lines(sheet, step_id, width - 4, max_lines)
+    return _highlight(_box(sheet.label(step_id), body, width, min_lines), sheet.style(step_id))
+
+
+def _labelled(sheet: _Sheet, step_id: str, width: int, max_lines: int) -> list[Text]:
+    """ "Label: answer" wrapped to `width`, label in bold, highlighted if current."""
+    label, answer = sheet.label(step_id), sheet.answer(step_id)
+    lines = [Text(line) for line in fit(f"{label}: {answer or ELLIPSIS}", width, max_lines)]
+    for number, line in enumerate(lines):
+        if number == 0:
+            line.stylize(LABEL, 0, len(label) + 1)
+        if not answer:
+            line.stylize(PLACEHOLDER, len(label) + 2 if number == 0 else 0)
+    return _highlight(lines, sheet.style(step_id))
+
+
+def _notes(sheet: _Sheet, step_ids: Sequence[str], width: int, max_lines: int = 2) -> list[Text]:
+    """A blank line, then "Label: answer" for each step the tool has."""
+    lines = [Text()]
+    for step_id in step_ids:
+        if sheet.has(step_id):
+            lines += _labelled(sheet, step_id, width, max_lines)
+    return lines if len(lines) > 1 else []
+
+
+def _rail(width: int, left: str, fill: str, right: str) -> Text:
+    return Text(left + fill * (width - 2) + right)
+
+
+# -- the iceberg ----------------------------------------------------------------------------------
+
+ICEBERG_ABOVE_WATER = ("event",)
+ICEBERG_LAYERS = ("event", "patterns", "structures", "mental-models")
+ICEBERG_VISION = "vision"  # drawn only once answered or current: the step is optional
+ICEBERG_LAYER_LINES = 2
+
+
+def _iceberg(sheet: _Sheet, width: int) -> list[Text]:
+    """Layers from the event down to mental models, each wider than the one above it, a
+    waterline under the event, and the leverage beneath."""
+    layers = [s for s in ICEBERG_LAYERS if sheet.has(s)]
+    if sheet.has(ICEBERG_VISION) and (
+        sheet.answer(ICEBERG_VISION) or sheet.current == ICEBERG_VISION
+    ):
+        layers.append(ICEBERG_VISION)
+    # Each layer down sticks out `indent` cells more on each side; the top is about half as wide.
+    indent = (width // 2) // (2 * max(len(layers) - 1, 1))
+    lines: list[Text] = []
+    for number, step_id in enumerate(layers):
+        below = step_id not in ICEBERG_ABOVE_WATER
+        if below and number > 0 and layers[number - 1] in ICEBERG_ABOVE_WATER:
+            lines.append(_waterline(width))
+        margin = indent * (len(layers) - 1 - number)
+        box = _step_box(sheet, step_id, width - 2 * margin, ICEBERG_LAYER_LINES)
+        lines += [Text(" " * margin) + line for line in box]
+    return lines + _notes(sheet, ["leverage"], width, max_lines=3)
+
+
+def _waterline(width: int) -> Text:
+    label = " waterline "
+    waves = max(width - len(label), 0)
+    return Text("~" * (waves // 2) + label + "~" * (waves - waves // 2), WATER)
+
+
+# -- the ladder of inference ----------------------------------------------------------------------
+
+LADDER_RUNGS = ("data", "selected", "meanings", "assumptions", "conclusions", "beliefs", "actions")
+LADDER_NOTES = ("loop", "walk-down", "advocacy-inquiry", "leverage")
+LOOP_FROM, LOOP_TO = "beliefs", "selected"
+LOOP_LABEL = ("reflexive", "loop")
+LOOP_LABEL_BESIDE_FROM = 60  # narrower than this, the loop's label goes under the ladder
+
+
+def _ladder_of_inference(sheet: _Sheet, width: int) -> list[Text]:
+    """The rungs from observable data (bottom) to actions (top), one line each, with the
+    reflexive loop as an arrow from beliefs back down to selected data on the right."""
+    rungs = [s for s in reversed(LADDER_RUNGS) if sheet.has(s)]
+    if not rungs:
+        return _steps_list(sheet, width)
+    loop = LOOP_FROM in rungs and LOOP_TO in rungs
+    beside = loop and width >= LOOP_LABEL_BESIDE_FROM
+    column = (4 + max(len(w) for w in LOOP_LABEL)) if beside else 3 if loop else 0
+    ladder = width - column
+    label_width = min(max(cell_len(sheet.label(s)) for s in rungs), (ladder - 4) // 2)
+    answer_width = ladder - 6 - label_width
+    rows = [_rail(ladder, "┌", "─", "┐")]
+    row_of: dict[str, int] = {}
+    for number, step_id in enumerate(rungs):
+        label = (fit(sheet.label(step_id), label_width, 1) or [""])[0]
+        answer = _answer_lines(sheet, step_id, answer_width, 1)[0]
+        row = Text.assemble("│ ", (set_cell_size(label, label_width), LABEL), "  ")
+        row += _padded(answer, answer_width) + Text(" │")
+        row_of[step_id] = len(rows)
+        rows += _highlight([row], sheet.style(step_id))
+        last = number == len(rungs) - 1
+        rows.append(_rail(ladder, "└", "─", "┘") if last else _rail(ladder, "├", "─", "┤"))
+    if not loop:
+        return rows + _notes(sheet, LADDER_NOTES, width)
+    top, bottom = row_of[LOOP_FROM], row_of[LOOP_TO]
+    words = {top + 1 + n: f" {word}" for n, word in enumerate(LOOP_LABEL)} if beside else {}
+    lines = []
+    for number, row in enumerate(rows):
+        piece = {top: "──┐", bottom: "◄─┘"}.get(number, "  │" if top < number < bottom else "")
+        if number in words:
+            piece = f"{piece or '   '}{words[number]}"
+        lines.append(row + Text(piece, LINK))
+    if not beside:
+        caption = f"{' '.join(LOOP_LABEL)}: {sheet.label(LOOP_FROM)} → {sheet.label(LOOP_TO)}"
+        lines += [Text(line, LINK) for line in fit(caption, width, 2)]
+    return lines + _notes(sheet, LADDER_NOTES, width)
+
+
+# -- shifting the burden --------------------------------------------------------------------------
+
+LOOPS_SIDE_BY_SIDE_FROM = 64  # narrower than this, the side effect goes under the other boxes
+LOOP_BOX_LINES = 2
+ARROW_GAP = "──+───►"  # quick fix -> side effect, with its sign
+
+
+def _shifting_the_burden(sheet: _Sheet, width: int) -> list[Text]:
+    """The archetype's causal loops: quick fix above the problem symptom (B1), fundamental
+    solution below it with a delay (B2), and the quick fix's side effect eroding the
+    fundamental solution (R), on the right when there is room."""
+    if width >= LOOPS_SIDE_BY_SIDE_FROM:
+        lines = _loops_side_by_side(sheet, width)
+    else:
+        lines = _loops_stacked(sheet, width)
+    return lines + _notes(sheet, ["delay", "leverage"], width)
+
+
+def _loop_box(sheet: _Sheet, step_id: str, width: int) -> list[Text]:
+    return _step_box(sheet, step_id, width, LOOP_BOX_LINES, min_lines=LOOP_BOX_LINES)
+
+
+def _links(sheet: _Sheet, width: int, fundamental: bool) -> list[Text]:
+    """Two rows of arrows under the quick fix (B1) or under the symptom (B2, with the delay)."""
+    left, right = 3, max(width // 2, 10)
+    name = (left + 3 + right) // 2 - 1
+    if not fundamental:
+        return [
+            _place(width, (left, "▲ +", LINK), (name, "B1", LABEL), (right, "│ −", LINK)),
+            _place(width, (left, "│", LINK), (right, "▼", LINK)),
+        ]
+    delay = sheet.style("delay") or LINK
+    return [
+        _place(
+            width,
+            (left, "│ +", LINK),
+            (name, "B2", LABEL),
+            (right, "▲ −", LINK),
+            (right + 4, "‖ delay", delay),
+        ),
+        _place(width, (left, "▼", LINK), (right, "│", LINK)),
+    ]
+
+
+def _loops_side_by_side(sheet: _Sheet, width: int) -> list[Text]:
+    gap = len(ARROW_GAP)
+    left = (width - gap) * 5 // 9
+    right = width - gap - left
+    rail = right // 2  # the side effect's link down to the fundamental solution
+    space = Text(" " * gap)
+
+    def beside(column: Sequence[Text], *extra: tuple[int, str, str]) -> list[Text]:
+        return [row + space + _place(right, (rail, "│", LINK), *extra) for row in column]
+
+    quick, side = _loop_box(sheet, "quick-fix", left), _loop_box(sheet, "side-effect", right)
+    lines = [
+        q + (Text(ARROW_GAP, LINK) if n == 1 else space) + s
+        for n, (q, s) in enumerate(zip(quick, side, strict=True))
+    ]
+    upper = _links(sheet, left, fundamental=False)
+    lines += beside(upper[:1], (rail + 2, "−", LINK)) + beside(upper[1:])
+    symptom = _loop_box(sheet, "symptom", left)
+    lines += (
+        beside(symptom[:2]) + beside(symptom[2:3], (rail // 2, "R", LABEL)) + beside(symptom[3:])
+    )
+    lines += beside(_links(sheet, left, fundamental=True))
+    fundamental = _loop_box(sheet, "fundamental", left)
+    back = Text("◄" + "─" * (gap - 1), LINK) + _padded(Text("─" * rail + "┘", LINK), right)
+    lines += [*beside(fundamental[:1]), fundamental[1] + back, *fundamental[2:]]
+    return lines
+
+
+def _loops_stacked(sheet: _Sheet, width: int) -> list[Text]:
+    column = 5
+    left = width - column
+
+    def rail(rows: Sequence[Text], piece: str = "  │") -> list[Text]:
+        return [row + Text(set_cell_size(piece, column), LINK) for row in rows]
+
+    quick = _loop_box(sheet, "quick-fix", left)
+    side = _loop_box(sheet, "side-effect", left)
+    side_link = [
+        _place(left, (3, "▲ −", LINK), (left // 2, "R", LABEL)),
+        _place(left, (3, "│", LINK)),
+    ]
+    return [
+        *rail(quick[:1], ""),
+        *rail(quick[1:2], "──┐"),
+        *rail(quick[2:3], "  │ +"),
+        *rail(quick[3:]),
+        *rail(_links(sheet, left, fundamental=False)),
+        *rail(_loop_box(sheet, "symptom", left)),
+        *rail(_links(sheet, left, fundamental=True)),
+        *rail(_loop_box(sheet, "fundamental", left)),
+        *rail(side_link),
+        *rail(side[:1]),
+        *rail(side[1:2], "◄─┘"),
+        *rail(side[2:], ""),
+    ]
+
+
+# -- the four player model ------------------------------------------------------------------------
+
+FOUR_PLAYER_AXES = (("Advocacy", ("move", "oppose")), ("Inquiry", ("follow", "bystand")))
+FOUR_PLAYER_NOTES = ("default-act", "avoided-act")
+MIN_CELL_WIDTH, MAX_CELL_WIDTH = 10, 24
+
+
+def _four_player(sheet: _Sheet, width: int) -> list[Text]:
+    """A 2x2 grid of the acts (advocacy: move, oppose; inquiry: follow, bystand) with how often
+    each was observed, then the default and avoided acts."""
+    acts = {act.id: act for act in sheet.tool.acts}
+    counts = tally(sheet.worksheet.observations, sheet.tool.acts)
+    rows: list[tuple[str, list[Act]]]
+    if all(a in acts for _, ids in FOUR_PLAYER_AXES for a in ids):
+        rows = [(axis, [acts[a] for a in ids]) for axis, ids in FOUR_PLAYER_AXES]
+    else:  # content with other acts: two to a row, without axes
+        listed = list(sheet.tool.acts)
+        rows = [("", listed[n : n + 2]) for n in range(0, len(listed), 2)]
+    head = max((cell_len(axis) + 2 for axis, _ in rows if axis), default=0)
+    if (width - head - 3) // 2 < MIN_CELL_WIDTH:
+        head = 0  # the act names matter more than the axes' names
+    cell = min(MAX_CELL_WIDTH, (width - head - 3) // 2)
+    margin = " " * head
+
+    def border(left: str, middle: str, right: str) -> Text:
+        return Text(margin + left + "─" * cell + middle + "─" * cell + right)
+
+    lines = [border("┌", "┬", "┐")] if rows else []
+    for number, (axis, row_acts) in enumerate(rows):
+        line = Text(set_cell_size(f" {axis}", head), LABEL)
+        for act in [*row_acts, None][:2]:
+            line += Text("│") + _act_cell(act, counts, cell)
+        lines.append(line + Text("│"))
+        last = number == len(rows) - 1
+        lines.append(border("└", "┴", "┘") if last else border("├", "┼", "┤"))
+    total = sum(counts.values())
+    lines.append(Text(f"Acts observed: {total}" if total else "No acts observed yet", PLACEHOLDER))
+    shown = [s for s in FOUR_PLAYER_NOTES if sheet.answer(s) or s == sheet.current]
+    if sheet.current and sheet.current not in shown and sheet.has(sheet.current):
+        shown.append(sheet.current)
+    return lines + _notes(sheet, shown, width)
+
+
+def _act_cell(act: Act | None, counts: dict[str, int], width: int) -> Text:
+    """One cell of the grid, `width` cells wide: the act's name, then its count on the right."""
+    if act is None:
+        return Text(" " * width)
+    count = str(counts.get(act.id, 0))
+    name = (fit(act.name, width - len(count) - 3, 1) or [""])[0]
+    gap = " " * max(width - 2 - cell_len(name) - len(count), 1)
+    return _padded(Text.assemble(" ", (name, LABEL), gap, count, " "), width)
+
+
+# -- the ladder of social connectedness -----------------------------------------------------------
+
+NOW, WANT = "now", "want"
+RUNG_MARK_WIDTH = cell_len(" ◀ now & want")
+
+
+def _connectedness_ladder(sheet: _Sheet, width: int) -> list[Text]:
+    """The tool's rungs, top rung at the top, with "◀ now" and "◀ want" beside the chosen rungs,
+    then the other answers."""
+    rungs = sheet.tool.rungs
+    chosen = {step_id: sheet.answer(step_id).casefold() for step_id in (NOW, WANT)}
+    placed: set[str] = set()
+    lines: list[Text] = []
+    if rungs:
+        ladder = min(max(cell_len(r) for r in rungs) + 4, width - RUNG_MARK_WIDTH)
+        lines.append(_rail(ladder, "┌", "─", "┐"))
+        for number, rung in enumerate(reversed(rungs)):
+            name = (fit(rung, ladder - 4, 1) or [""])[0]
+            row = Text("│ ") + _padded(Text(name), ladder - 4) + Text(" │")
+            marks = [s for s, answer in chosen.items() if answer and answer == rung.casefold()]
+            if marks:
+                placed.update(marks)
+                row += Text(" ◀ " + " & ".join(marks), LABEL)
+                _highlight([row], HIGHLIGHT if sheet.current in marks else "")
+            lines.append(row)
+            last = number == len(rungs) - 1
+            lines.append(_rail(ladder, "└", "─", "┘") if last else _rail(ladder, "├", "─", "┤"))
+    others = [s.id for s in sheet.tool.steps if s.id not in placed]
+    return lines + _notes(sheet, others, width)
+
+
+# -- any other tool -------------------------------------------------------------------------------
+
+
+def _steps_list(sheet: _Sheet, width: int) -> list[Text]:
+    """Each step's title, then its answer indented beneath it."""
+    lines: list[Text] = []
+    for step in sheet.tool.steps:
+        title = [Text(line, LABEL) for line in fit(step.title, width, 2)]
+        body = [Text("  ") + line for line in _answer_lines(sheet, step.id, width - 2, 3)]
+        lines += _highlight([*title, *body], sheet.style(step.id))
+    return lines
+
+
+_RENDERERS: dict[str, Callable[[_Sheet, int], list[Text]]] = {
+    "iceberg": _iceberg,
+    "ladder-of-inference": _ladder_of_inference,
+    "shifting-the-burden": _shifting_the_burden,
+    "four-player": _four_player,
+    "connectedness-ladder": _connectedness_ladder,
+}

@@ -1,0 +1,188 @@
+"""Tools: pick a tool, read its lesson, start or resume worksheets."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.widgets import Footer, Header, Label, Markdown, OptionList
+from textual.widgets.option_list import Option
+
+from csa_companion.content.model import Tool
+from csa_companion.domain.worksheet import DRAFT, Worksheet
+from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.dialogs import Ask
+from csa_companion.services import Services
+
+
+def open_worksheet(screen: CompanionScreen, worksheet: Worksheet) -> None:
+    """Drafts resume in the walkthrough (or observer); finished worksheets open read-only."""
+    from csa_companion.screens.observer import ObserverScreen
+    from csa_companion.screens.walkthrough import WalkthroughScreen
+    from csa_companion.screens.worksheet_view import WorksheetViewScreen
+
+    tool = screen.services.library.get(worksheet.tool_id)
+    if not isinstance(tool, Tool):
+        screen.notify(
+            f"The tool “{worksheet.tool_id}” is not in your content any more, so this "
+            "worksheet cannot open. Its answers are kept; `csa-companion worksheet export` "
+            "prints them.",
+            severity="warning",
+        )
+        return
+    if worksheet.status != DRAFT:
+        screen.app.push_screen(WorksheetViewScreen(screen.services, tool, worksheet))
+    elif worksheet.observations and tool.acts:
+        screen.app.push_screen(ObserverScreen(screen.services, tool, worksheet))
+    else:
+        screen.app.push_screen(WalkthroughScreen(screen.services, tool, worksheet))
+
+
+def worksheet_label(worksheet: Worksheet, tool_title: str = "") -> str:
+    mark = "✎ draft" if worksheet.status == DRAFT else "✓ done "
+    about = f"  [dim]{escape(tool_title)}[/dim]" if tool_title else ""
+    title = escape(worksheet.title)
+    return f"{mark}  {title}  [dim]{worksheet.updated:%d %b %H:%M}[/dim]{about}"
+
+
+class ToolsScreen(CompanionScreen):
+    """The five tools (and any a facilitator added), with the person's worksheets."""
+
+    HELP_TEXT = (
+        "Choose a tool on the left to read what it is for. Press n to take a real situation "
+        "through it step by step; your worksheets for the tool are listed on the right (drafts "
+        "resume where you left off). For the Four Player Model, o starts observer mode."
+    )
+    BINDINGS = [
+        Binding("n", "new", "New worksheet", id="tools.new"),
+        Binding("o", "observe", "Observe a meeting", id="tools.observe"),
+        Binding("w", "focus_worksheets", "Worksheets", id="tools.worksheets"),
+        Binding("ctrl+z,u", "undo", "Undo delete", id="tools.undo"),
+        Binding("escape", "back", "Back", id="tools.back"),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        self.tools = services.library.tools
+        self.tool: Tool | None = self.tools[0] if self.tools else None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="tools"):
+            yield OptionList(*(Option(t.title, id=t.id) for t in self.tools), id="tool-list")
+            with Vertical(id="tool-detail"):
+                yield Label("", id="tool-summary")
+                yield OptionList(id="worksheets")
+                with VerticalScroll(id="tool-lesson"):
+                    yield Markdown("", id="tool-markdown")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Tools"
+        self.query_one("#tool-list", OptionList).focus()
+        self.show_tool()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.show_tool(keep_lesson=True)
+
+    def show_tool(self, keep_lesson: bool = False) -> None:
+        tool = self.tool
+        if tool is None:
+            self.query_one("#tool-summary", Label).update("No tools found in the content.")
+            return
+        count = len(tool.steps)
+        self.query_one("#tool-summary", Label).update(
+            f"[b]{escape(tool.title)}[/b]: {escape(tool.summary)}\n{count} steps · n new worksheet"
+            + (" · o observe a meeting" if tool.acts else "")
+        )
+        sheets = self.services.worksheets.all(tool.id)
+        listing = self.query_one("#worksheets", OptionList)
+        listing.clear_options()
+        listing.add_options(Option(worksheet_label(w), id=w.uid) for w in sheets)
+        if sheets:
+            listing.highlighted = 0
+        else:
+            listing.add_option(Option("No worksheets yet: press n to start one.", disabled=True))
+        if not keep_lesson:
+            self.query_one("#tool-markdown", Markdown).update(tool.body)
+            self.query_one("#tool-lesson", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "observe":
+            return self.tool is not None and bool(self.tool.acts)
+        return True
+
+    @on(OptionList.OptionHighlighted, "#tool-list")
+    def _tool_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        tool = self.services.library.get(event.option.id or "")
+        if isinstance(tool, Tool) and tool is not self.tool:
+            self.tool = tool
+            self.show_tool()
+
+    @on(OptionList.OptionSelected, "#tool-list")
+    def _tool_selected(self) -> None:
+        self.action_focus_worksheets()
+
+    @on(OptionList.OptionSelected, "#worksheets")
+    def _worksheet_selected(self, event: OptionList.OptionSelected) -> None:
+        worksheet = self.services.worksheets.get(event.option.id or "")
+        if worksheet is not None:
+            open_worksheet(self, worksheet)
+
+    def action_focus_worksheets(self) -> None:
+        self.query_one("#worksheets", OptionList).focus()
+
+    def _start(self, title_prompt: str, default: str, observe: bool) -> None:
+        tool = self.tool
+        if tool is None:
+            return
+
+        def named(title: str | None) -> None:
+            if title is None:
+                return
+            worksheet = Worksheet.new(tool, title, self.services.clock.now())
+            if self.store_call(lambda: self.services.worksheets.save(worksheet)):
+                if observe:
+                    from csa_companion.screens.observer import ObserverScreen
+
+                    self.app.push_screen(ObserverScreen(self.services, tool, worksheet))
+                else:
+                    open_worksheet(self, worksheet)
+
+        self.app.push_screen(Ask(title_prompt, default), named)
+
+    def action_new(self) -> None:
+        if self.tool is not None:
+            self._start(
+                "Give this situation a short title:",
+                f"{self.tool.title}, {self.services.clock.now():%d %b}",
+                observe=False,
+            )
+
+    def action_observe(self) -> None:
+        if self.tool is not None and self.tool.acts:
+            self._start(
+                "Which meeting are you observing?",
+                f"Meeting, {self.services.clock.now():%d %b %H:%M}",
+                observe=True,
+            )
+
+    def action_undo(self) -> None:
+        deleted = self.services.deleted_worksheets
+        if not deleted:
+            self.notify("Nothing to undo.", severity="warning")
+            return
+        sheet = deleted[-1]
+        if self.store_call(lambda: self.services.worksheets.save(sheet)):
+            deleted.pop()
+            self.reload()
+            self.notify(f"Restored “{sheet.title}”.")
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,216 @@
+"""The one walkthrough screen that drives every tool, step by step, from its content."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Label, OptionList, ProgressBar, Static, TextArea
+from textual.widgets.option_list import Option
+
+from csa_companion.content.model import Step, Tool
+from csa_companion.domain.worksheet import Worksheet
+from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.dialogs import Choice, Pick
+from csa_companion.services import Services
+from csa_companion.widgets.diagram_view import DiagramView
+
+AUTOSAVE_SECONDS = 0.4
+NARROW = 100  # below this many columns the diagram is shown on demand (ctrl+g)
+
+
+class WalkthroughScreen(CompanionScreen):
+    """Prompts, an answer box, hint and example on demand, and the live diagram."""
+
+    HELP_TEXT = (
+        "Answer each step in your own words; every change is saved as you type, so you can "
+        "leave and come back at any time. Press ctrl+t when stuck for a hint and a worked "
+        "example. The diagram fills in with your answers (ctrl+g shows or hides it)."
+    )
+    BINDINGS = [
+        Binding("ctrl+n", "step(1)", "Next step", id="walk.next"),
+        Binding("ctrl+b", "step(-1)", "Back", id="walk.back"),
+        Binding("ctrl+o", "jump", "Go to step", id="walk.jump"),
+        Binding("ctrl+t", "stuck", "Stuck?", id="walk.stuck"),
+        Binding("ctrl+g", "diagram", "Diagram", id="walk.diagram"),
+        Binding("ctrl+f", "finish", "Finish", id="walk.finish"),
+        Binding("escape", "leave", "Leave (saved)", id="walk.leave"),
+    ]
+
+    def __init__(self, services: Services, tool: Tool, worksheet: Worksheet) -> None:
+        super().__init__(services)
+        self.tool = tool
+        self.worksheet = worksheet
+        ids = [s.id for s in tool.steps]
+        self.index = ids.index(worksheet.current_step) if worksheet.current_step in ids else 0
+        self.answer_box = TextArea(id="answer", soft_wrap=True)
+        self.diagram = DiagramView(tool, worksheet, self.step.id, id="diagram")
+        self._timer: Timer | None = None
+
+    @property
+    def step(self) -> Step:
+        return self.tool.steps[self.index]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="walk"):
+            with Vertical(id="walk-main"):
+                yield Label("", id="step-heading")
+                yield ProgressBar(total=len(self.tool.steps), show_eta=False, id="progress")
+                yield Static("", id="prompts")
+                yield self.answer_box
+                yield OptionList(id="choices")
+                with VerticalScroll(id="stuck"):
+                    yield Static("", id="stuck-text")
+            with VerticalScroll(id="walk-diagram"):
+                yield self.diagram
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.tool.title}: {self.worksheet.title}"
+        self.query_one("#stuck").display = False
+        self._fit(self.size.width)
+        self.show_step()
+
+    def on_resize(self) -> None:
+        self._fit(self.size.width)
+
+    def _fit(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+
+    # -- showing a step ---------------------------------------------------------------------
+
+    def show_step(self) -> None:
+        step = self.step
+        total = len(self.tool.steps)
+        optional = "  (optional)" if step.optional else ""
+        self.query_one("#step-heading", Label).update(
+            f"Step {self.index + 1} of {total} · {escape(step.title)}{optional}"
+        )
+        answered = sum(1 for s in self.tool.steps if self.worksheet.answer(s.id).strip())
+        self.query_one(ProgressBar).update(progress=answered)
+        self.query_one("#prompts", Static).update("\n".join(f"• {escape(p)}" for p in step.prompts))
+        self.query_one("#stuck-text", Static).update(
+            f"[b]Stuck?[/b] {escape(step.hint)}\n\n[b]Example:[/b] {escape(step.example)}"
+        )
+        choices = self.query_one("#choices", OptionList)
+        choices.display = bool(step.choices)
+        self.answer_box.display = not step.choices
+        answer = self.worksheet.answer(step.id)
+        if step.choices:
+            choices.clear_options()
+            choices.add_options(Option(escape(choice), id=choice) for choice in step.choices)
+            choices.highlighted = step.choices.index(answer) if answer in step.choices else 0
+            choices.focus()
+        else:
+            self.answer_box.load_text(answer)
+            self.answer_box.focus()
+        self.diagram.show(self.worksheet, step.id)
+
+    # -- answering --------------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#answer")
+    def _typed(self) -> None:
+        self._record(self.answer_box.text)
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self._record(event.option.id or "")
+        self.notify(f"{self.step.title}: {event.option.id}", timeout=2)
+
+    def _record(self, text: str) -> None:
+        if text == self.worksheet.answer(self.step.id):
+            return
+        self.worksheet = self.worksheet.with_answer(self.step.id, text, self.services.clock.now())
+        self.diagram.show(self.worksheet, self.step.id)
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(AUTOSAVE_SECONDS, self.save)
+
+    def save(self) -> bool:
+        """Store the worksheet now (also called on every step change and on leaving)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        return self.store_call(lambda: self.services.worksheets.save(self.worksheet))
+
+    def go_to(self, index: int) -> None:
+        self.index = max(0, min(len(self.tool.steps) - 1, index))
+        self.worksheet = self.worksheet.at_step(self.step.id)
+        self.save()
+        self.show_step()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_step(self, delta: int) -> None:
+        if self.index + delta >= len(self.tool.steps):
+            self.action_finish()
+        elif self.index + delta >= 0:
+            self.go_to(self.index + delta)
+
+    def action_jump(self) -> None:
+        options = []
+        for n, step in enumerate(self.tool.steps):
+            mark = "✓" if self.worksheet.answer(step.id).strip() else "·"
+            options.append((step.id, f"{mark} {n + 1}. {step.title}"))
+
+        def picked(step_id: str | None) -> None:
+            ids = [s.id for s in self.tool.steps]
+            if step_id in ids:
+                self.go_to(ids.index(step_id))
+
+        self.app.push_screen(Pick("Go to which step?", options, self.index), picked)
+
+    def action_stuck(self) -> None:
+        stuck = self.query_one("#stuck")
+        stuck.display = not stuck.display
+
+    def action_diagram(self) -> None:
+        if self.has_class("-narrow"):
+            self.toggle_class("-diagram-only")
+        else:
+            self.toggle_class("-no-diagram")
+
+    def action_finish(self) -> None:
+        self.save()
+        empty = self.worksheet.empty_steps(self.tool)
+        if not empty:
+            self._complete()
+            return
+        titles = [s.title for s in self.tool.steps if s.id in empty]
+        first = titles[0]
+
+        def answer(choice: str | None) -> None:
+            if choice == "finish":
+                self._complete()
+            elif choice == "back":
+                self.go_to([s.id for s in self.tool.steps].index(empty[0]))
+
+        self.app.push_screen(
+            Choice(
+                f"{len(empty)} step(s) have no answer yet: {', '.join(titles)}. "
+                "Finish anyway, or go back to the first of them?",
+                [("back", f"Go back to “{first}”"), ("finish", "Finish anyway")],
+            ),
+            answer,
+        )
+
+    def _complete(self) -> None:
+        from csa_companion.screens.worksheet_view import WorksheetViewScreen
+
+        self.worksheet = self.worksheet.completed(self.services.clock.now())
+        if self.save():
+            self.notify(f"Finished “{self.worksheet.title}”. It is saved with your worksheets.")
+            self.app.switch_screen(WorksheetViewScreen(self.services, self.tool, self.worksheet))
+
+    def action_leave(self) -> None:
+        if self.save():
+            self.notify("Saved. Resume this worksheet from Home or Tools.", timeout=3)
+        self.dismiss()
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:  # quitting mid-step: keep the last keystrokes too
+            self.save()

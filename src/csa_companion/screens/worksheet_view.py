@@ -1,0 +1,156 @@
+"""A saved worksheet, read-only: answers, its diagram, and the journal entries about it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
+from textual.widgets import Footer, Header, Label, Markdown
+
+from csa_companion.content.model import Tool
+from csa_companion.domain.export import answers_markdown, export_file_name, worksheet_markdown
+from csa_companion.domain.journal import Draft
+from csa_companion.domain.worksheet import COMPLETE, Worksheet
+from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.dialogs import Ask, confirm_delete
+from csa_companion.screens.editor import open_editor
+from csa_companion.services import Services
+from csa_companion.widgets.diagram_view import DiagramView
+
+ENTRY_LINK = "entry:"
+
+
+class WorksheetViewScreen(CompanionScreen):
+    """Read a worksheet; edit, duplicate, reflect, export or delete it."""
+
+    HELP_TEXT = (
+        "A saved worksheet with its diagram. Press e to keep working on it, c to run the tool "
+        "again on the same situation, r to write a journal entry about it, x to export it as "
+        "Markdown, d to delete it."
+    )
+    BINDINGS = [
+        Binding("e", "edit", "Edit", id="sheet.edit"),
+        Binding("c", "duplicate", "Run again", id="sheet.duplicate"),
+        Binding("r", "reflect", "Reflect on this", id="sheet.reflect"),
+        Binding("x", "export", "Export", id="sheet.export"),
+        Binding("delete,d", "delete", "Delete", id="sheet.delete"),
+        Binding("escape", "back", "Back", id="sheet.back"),
+    ]
+
+    def __init__(self, services: Services, tool: Tool, worksheet: Worksheet) -> None:
+        super().__init__(services)
+        self.tool = tool
+        self.worksheet = worksheet
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="sheet-meta")
+        with Horizontal(id="sheet"):
+            with VerticalScroll(id="sheet-answers"):
+                yield Markdown("", id="sheet-markdown")
+            with VerticalScroll(id="sheet-diagram"):
+                yield DiagramView(self.tool, self.worksheet, id="diagram")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.tool.title} worksheet"
+        self.show()
+        self.query_one("#sheet-answers").focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        fresh = self.services.worksheets.get(self.worksheet.uid)
+        if fresh is not None:
+            self.worksheet = fresh
+            self.show()
+
+    def show(self) -> None:
+        w = self.worksheet
+        status = "complete" if w.status == COMPLETE else "draft"
+        self.query_one("#sheet-meta", Label).update(
+            f"{escape(w.title)} · {escape(self.tool.title)} · {status} · "
+            f"last changed {w.updated:%Y-%m-%d %H:%M}"
+        )
+        text = answers_markdown(self.tool, w)
+        entries = self.services.journal.for_worksheet(w.uid)
+        if entries:
+            text += "\n## Journal entries about this worksheet\n\n" + "\n".join(
+                f"- [{e.created:%Y-%m-%d} {e.display_title}]({ENTRY_LINK}{e.uid})" for e in entries
+            )
+        self.query_one("#sheet-markdown", Markdown).update(text)
+        self.query_one(DiagramView).show(w)
+
+    @on(Markdown.LinkClicked)
+    def _open_entry(self, event: Markdown.LinkClicked) -> None:
+        event.prevent_default()
+        from csa_companion.screens.entry_view import EntryViewScreen
+
+        entry = self.services.journal.get(event.href.removeprefix(ENTRY_LINK))
+        if entry is not None:
+            self.app.push_screen(EntryViewScreen(self.services, entry))
+
+    def action_edit(self) -> None:
+        from csa_companion.screens.walkthrough import WalkthroughScreen
+
+        self.app.push_screen(WalkthroughScreen(self.services, self.tool, self.worksheet))
+
+    def action_duplicate(self) -> None:
+        from csa_companion.screens.walkthrough import WalkthroughScreen
+
+        copy = self.worksheet.duplicate(self.services.clock.now())
+        if self.store_call(lambda: self.services.worksheets.save(copy)):
+            self.notify(f"Started “{copy.title}” with the same answers to revise.")
+            self.app.switch_screen(WalkthroughScreen(self.services, self.tool, copy))
+
+    def action_reflect(self) -> None:
+        start = Draft(
+            title=f"Reflecting on “{self.worksheet.title}”",
+            body="",
+            tags=self.tool.id,
+            saved_at=self.services.clock.now(),
+            worksheet_uid=self.worksheet.uid,
+        )
+        open_editor(self, start=start)
+
+    def action_export(self) -> None:
+        def chosen(path: str | None) -> None:
+            if path is None:
+                return
+            target = Path(path).expanduser()
+            try:
+                target.write_text(worksheet_markdown(self.tool, self.worksheet), encoding="utf-8")
+            except OSError as error:
+                self.notify(f"Could not write {target}: {error.strerror}", severity="error")
+                return
+            self.notify(f"Exported to {target}")
+
+        self.app.push_screen(
+            Ask(
+                "Export this worksheet as Markdown to:",
+                str(Path.home() / export_file_name(self.worksheet)),
+                "The file stays on this computer. Enter to write it, Escape to cancel.",
+            ),
+            chosen,
+        )
+
+    def action_delete(self) -> None:
+        sheet = self.worksheet
+
+        def answer(choice: str | None) -> None:
+            if choice == "delete" and self.store_call(
+                lambda: self.services.worksheets.delete(sheet.uid)
+            ):
+                self.services.deleted_worksheets.append(sheet)
+                self.notify(f"Deleted “{sheet.title}”. Press ctrl+z in Tools to undo.")
+                self.dismiss()
+
+        self.app.push_screen(confirm_delete(f"the worksheet “{sheet.title}”"), answer)
+
+    def action_back(self) -> None:
+        self.dismiss()

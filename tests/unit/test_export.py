@@ -1,0 +1,80 @@
+"""Markdown export of a worksheet, compared with a golden file, and the worksheet CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from csa_companion.cli import main
+from csa_companion.content.loader import load_library
+from csa_companion.content.model import Tool
+from csa_companion.domain.export import worksheet_markdown
+from csa_companion.domain.worksheet import Worksheet
+from csa_companion.paths import DataPaths, bundled_content_dir
+from csa_companion.storage.repos import WorksheetRepo
+from csa_companion.storage.store import Stores
+from tests.conftest import START
+
+GOLDEN = Path(__file__).parent.parent / "data" / "golden" / "iceberg-export.md"
+ANSWERS = {
+    "event": "Two fourth graders shoved each other in the check-in line at 3:20.",
+    "patterns": "Most conflicts in the last six weeks happened between 3:15 and 3:30.",
+    "structures": "Sixty children wait in one room while one adult checks them in.",
+    "mental-models": "Check-in is paperwork time, not program time.",
+    "leverage": "Greet at the door and start a welcome game straight away.",
+}
+
+
+def example_worksheet(tool: Tool) -> Worksheet:
+    sheet = Worksheet.new(tool, "Shoving at check-in", START)
+    for step_id, text in ANSWERS.items():
+        sheet = sheet.with_answer(step_id, text, START)
+    return replace(sheet.completed(START), uid="golden0000ab")
+
+
+def iceberg() -> Tool:
+    tool = load_library([bundled_content_dir()]).get("iceberg")
+    assert isinstance(tool, Tool)
+    return tool
+
+
+def test_export_matches_the_golden_file() -> None:
+    text = worksheet_markdown(iceberg(), example_worksheet(iceberg()))
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_export_keeps_orphaned_answers() -> None:
+    sheet = example_worksheet(iceberg()).with_answer("old-step", "Kept after a rename", START)
+    text = worksheet_markdown(iceberg(), sheet)
+    assert "## Answers to steps this tool no longer has" in text
+    assert "Kept after a rename" in text
+
+
+def test_worksheet_cli_list_and_export(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    sheet = example_worksheet(iceberg())
+    WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"]).save(sheet)
+    d = str(data_dir)
+    assert main(["--data-dir", d, "worksheet", "list", "--json"]) == 0
+    [doc] = json.loads(capsys.readouterr().out)
+    assert doc["uid"] == sheet.uid and doc["status"] == "complete"
+    assert main(["--data-dir", d, "worksheet", "list", "--tool", "ladder-of-inference"]) == 0
+    assert "no worksheets for ladder-of-inference" in capsys.readouterr().err
+
+    assert main(["--data-dir", d, "worksheet", "export", "golden"]) == 0
+    assert capsys.readouterr().out == GOLDEN.read_text(encoding="utf-8")
+    out = tmp_path / "sheet.md"
+    assert main(["--data-dir", d, "worksheet", "export", sheet.uid, "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == GOLDEN.read_text(encoding="utf-8")
+    assert main(["--data-dir", d, "worksheet", "export", "zzz"]) == 1
+    assert "no worksheet has an id starting with 'zzz'" in capsys.readouterr().err
+    bad = tmp_path / "no-such-dir" / "x.md"
+    assert main(["--data-dir", d, "worksheet", "export", "golden", "--out", str(bad)]) == 1
+    assert "cannot write" in capsys.readouterr().err
