@@ -58,9 +58,12 @@ class CompanionApp(App[None]):
         if isinstance(saved, str) and saved in self.available_themes:
             self.theme = saved
 
+    def get_default_screen(self) -> HomeScreen:
+        """Home is the bottom of the screen stack."""
+        return HomeScreen(self.services)
+
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(HomeScreen(self.services))
         self.show_notices()
         self.set_interval(self.refresh_seconds, self.poll_store)
 
@@ -116,7 +119,7 @@ class CompanionApp(App[None]):
         if destination != "home" and destination not in factories:
             self.notify(f"{destination.title()} is not available yet.", severity="warning")
             return
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
         if destination != "home":
             self.push_screen(factories[destination]())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 APP_NAME = "csa-companion"
@@ -23,7 +22,7 @@ def default_data_dir() -> Path:
 
 def bundled_content_dir() -> Path:
     """The teaching content shipped with the app (inside the wheel, or the repo's content/)."""
-    packaged = Path(str(resources.files("csa_companion"))) / "bundled_content"
+    packaged = Path(__file__).resolve().parent / "bundled_content"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "content"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Markdown
 
+from csa_companion.content.loader import body_links
 from csa_companion.screens.help import HelpScreen
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.journal import JournalScreen
@@ -37,7 +38,7 @@ async def test_learn_links_open_the_linked_page(new_app: AppFactory) -> None:
         assert isinstance(screen, LearnScreen)
         page = app.services.library.get("framework")
         assert page is not None
-        href, _ = next(link for link in page.links if link[0].endswith(".md"))
+        href, _ = next(link for link in body_links(page) if link[0].endswith(".md"))
         markdown = screen.query_one("#learn-markdown", Markdown)
         markdown.post_message(Markdown.LinkClicked(markdown, href))
         target = href.removesuffix(".md")

@@ -210,3 +210,16 @@ def test_change_by_another_process_is_seen_on_refresh(tmp_path: Path) -> None:
 def test_decode_rejects_a_foreign_header() -> None:
     with pytest.raises(DamagedFile, match="another format"):
         decode(b'{"format":"other","schema":1,"length":2,"crc32":0}\n{}')
+
+
+def test_inserts_get_fresh_ids_after_another_process_inserted(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    mine, theirs = Store(path), Store(path)
+    with mine.transaction():
+        mine.table("journal").insert_multiple([{"uid": "a"}, {"uid": "b"}])
+    with theirs.transaction():
+        theirs.table("journal").insert({"uid": "c"})
+    with mine.transaction():
+        mine.table("journal").insert({"uid": "d"})
+        mine.table("journal").insert_multiple([{"uid": "e"}, {"uid": "f"}])
+    assert sorted(doc["uid"] for doc in Store(path).table("journal").all()) == list("abcdef")

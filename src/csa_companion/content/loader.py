@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from markdown_it import MarkdownIt
-
 from csa_companion.content.model import (
     DIAGRAMS,
     KINDS,
@@ -24,7 +22,6 @@ from csa_companion.content.model import (
     Phase,
     Practice,
     Problem,
-    Section,
     Step,
     Tool,
 )
@@ -43,7 +40,6 @@ TABLE_FIELDS = {
     "acts": {"id", "key", "name", "does", "helps"},
 }
 _TOML_LINE = re.compile(r"at line (\d+)")
-_MARKDOWN = MarkdownIt("commonmark")
 
 
 class _FileReader:
@@ -181,7 +177,6 @@ def _build(reader: _FileReader, data: dict[str, Any], body: str, body_line: int)
         )
         return None
     reader.unknown_fields(data, FIELDS[kind])
-    sections, links = _read_body(body, body_line)
     order = data.get("order", 0)
     if not isinstance(order, int) or isinstance(order, bool):
         reader.problem(reader.line_of("order"), "'order' must be a whole number")
@@ -194,8 +189,7 @@ def _build(reader: _FileReader, data: dict[str, Any], body: str, body_line: int)
         "body": body,
         "source": reader.path,
         "order": order,
-        "sections": sections,
-        "links": links,
+        "body_line": body_line,
     }
     if kind == "tool":
         return _tool(reader, data, common)
@@ -310,27 +304,29 @@ def _phases(reader: _FileReader, data: dict[str, Any]) -> tuple[Phase, ...]:
     return tuple(phases)
 
 
-def _read_body(
-    body: str, first_line: int
-) -> tuple[tuple[Section, ...], tuple[tuple[str, int], ...]]:
-    """Split the body into `##` sections and collect its links, with file line numbers."""
-    tokens = _MARKDOWN.parse(body)
-    lines = body.splitlines()
-    starts: list[tuple[int, str]] = []
-    links: list[tuple[str, int]] = []
-    for n, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h2" and token.map:
-            starts.append((token.map[0], tokens[n + 1].content))
+def body_links(item: Item) -> list[tuple[str, int]]:
+    """Every link in an item's body with its file line, found by parsing the Markdown."""
+    from markdown_it import MarkdownIt  # only content checks need it, not the app's start
+
+    links = []
+    for token in MarkdownIt("commonmark").parse(item.body):
         if token.type == "inline" and token.children and token.map:
             for child in token.children:
                 href = child.attrGet("href") if child.type == "link_open" else None
                 if isinstance(href, str):
-                    links.append((href, first_line + token.map[0]))
-    sections = []
-    for k, (start, title) in enumerate(starts):
-        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
-        sections.append(Section(title, "\n".join(lines[start + 1 : end]).strip()))
-    return tuple(sections), tuple(links)
+                    links.append((href, item.body_line + token.map[0]))
+    return links
+
+
+def check_links(library: Library) -> list[Problem]:
+    """Links between pages (`other-page.md`) that point to no loaded item."""
+    problems = []
+    for item in library.items.values():
+        for href, line in body_links(item):
+            target = internal_link_target(href)
+            if target is not None and target not in library.items:
+                problems.append(Problem(item.source, line, f"link to unknown page '{href}'"))
+    return problems
 
 
 def internal_link_target(href: str) -> str | None:
@@ -356,18 +352,14 @@ def load_library(dirs: Sequence[Path]) -> Library:
                 library.skipped.append(path)
                 continue
             if item.id in seen:
+                line = _FileReader(path, path.read_text(encoding="utf-8").splitlines()[1:]).line_of(
+                    "id"
+                )
                 library.problems.append(
-                    Problem(path, 2, f"duplicate id '{item.id}' (also used by {seen[item.id]})")
+                    Problem(path, line, f"duplicate id '{item.id}' (also used by {seen[item.id]})")
                 )
                 library.skipped.append(path)
                 continue
             seen[item.id] = path
             library.items[item.id] = item
-    for item in library.items.values():
-        for href, line in item.links:
-            target = internal_link_target(href)
-            if target is not None and target not in library.items:
-                library.problems.append(
-                    Problem(item.source, line, f"link to unknown page '{href}'")
-                )
     return library

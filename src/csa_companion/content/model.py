@@ -15,14 +15,6 @@ DIAGRAMS = (
 )
 
 
-@dataclass(frozen=True)
-class Section:
-    """A `##` section of an item's body, kept as Markdown."""
-
-    title: str
-    markdown: str
-
-
 @dataclass(frozen=True, kw_only=True)
 class Item:
     """Fields every content file has."""
@@ -35,8 +27,8 @@ class Item:
     source: Path
     order: int = 0
     """Where the item sits in its list (lower first; ties by title)."""
-    sections: tuple[Section, ...] = ()
-    links: tuple[tuple[str, int], ...] = ()  # (href, line) of each link in the body
+    body_line: int = 1
+    """The file line the body starts on (for problems found in the body)."""
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ class EntryViewScreen(CompanionScreen):
         return True
 
     def action_worksheet(self) -> None:
-        from csa_companion.screens.tools import open_worksheet
+        from csa_companion.screens.worksheets import open_worksheet
 
         sheet = self.services.worksheets.get(self.entry.worksheet_uid or "")
         if sheet is None:

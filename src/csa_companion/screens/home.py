@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.editor import open_editor, resume_draft
-from csa_companion.screens.tools import open_worksheet, worksheet_label
+from csa_companion.screens.worksheets import open_worksheet, worksheet_label
 
 RECENT = 6
 WAITING = 5
@@ -69,10 +69,10 @@ class HomeScreen(CompanionScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Home"
-        self.reload()
         self.query_one("#home-menu", OptionList).focus()
 
     def on_screen_resume(self) -> None:
+        """Also runs when Home first appears."""
         self.reload()
 
     def reload(self) -> None:
@@ -96,7 +96,7 @@ class HomeScreen(CompanionScreen):
             waiting.highlighted = 0
         recent = self.query_one("#home-recent", OptionList)
         recent.clear_options()
-        entries = self.services.journal.all()[:RECENT]
+        entries = self.services.journal.recent(RECENT)
         recent.add_options(
             Option(f"{e.created:%d %b}  {escape(e.display_title)}", id=e.uid) for e in entries
         )

@@ -40,9 +40,10 @@ def decode(raw: bytes) -> tuple[int, Tables]:
 
 
 def _decode_framed(raw: bytes) -> tuple[int, Tables]:
-    head, sep, body = raw.partition(b"\n")
-    if not sep:
+    end = raw.find(b"\n")
+    if end < 0:
         raise DamagedFile("the file ends inside its header")
+    head, body = raw[:end], memoryview(raw)[end + 1 :]  # no copy of a large body
     try:
         header = orjson.loads(head)
         schema, length, crc = int(header["schema"]), int(header["length"]), int(header["crc32"])
@@ -57,7 +58,7 @@ def _decode_framed(raw: bytes) -> tuple[int, Tables]:
     return schema, _tables(body)
 
 
-def _tables(body: bytes) -> Tables:
+def _tables(body: bytes | memoryview) -> Tables:
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as error:

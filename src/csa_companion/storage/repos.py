@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+from datetime import datetime
 from typing import Any
 
 from tinydb import Query
@@ -41,6 +43,15 @@ class JournalRepo:
             self._cache = (generation, entries)
         return list(self._cache[1])
 
+    def recent(self, count: int) -> list[JournalEntry]:
+        """The newest `count` entries, without parsing the whole journal."""
+        if self._cache is not None and self._cache[0] == self.store.generation:
+            return self.all()[:count]
+        docs = heapq.nlargest(
+            count, self._table.all(), key=lambda doc: datetime.fromisoformat(doc["created"])
+        )
+        return [JournalEntry.from_doc(doc) for doc in docs]
+
     def get(self, uid: str) -> JournalEntry | None:
         return next((e for e in self.all() if e.uid == uid), None)
 
@@ -51,6 +62,11 @@ class JournalRepo:
     def find(self, prefix: str) -> list[JournalEntry]:
         """Entries whose uid starts with `prefix` (the CLI accepts short ids)."""
         return [e for e in self.all() if e.uid.startswith(prefix)]
+
+    def add(self, entry: JournalEntry) -> None:
+        """Insert a new entry (one write, no search for an existing one)."""
+        with self.store.transaction():
+            self._table.insert(entry.to_doc())
 
     def save(self, entry: JournalEntry) -> None:
         """Insert or replace the entry with this uid."""

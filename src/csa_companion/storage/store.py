@@ -6,9 +6,10 @@ autosave of a draft rewrites a few kilobytes, not the whole journal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tinydb import TinyDB
 from tinydb.table import Table
@@ -19,11 +20,16 @@ from csa_companion.storage.safe_storage import SafeJSONStorage
 
 
 class _FreshIdTable(Table):
-    """Works the next id out from the data each time: another process may have inserted."""
+    """Works the next id out from the data at every insert: another process may have inserted
+    since (TinyDB caches the next id between calls)."""
 
-    def _get_next_id(self) -> int:
+    def insert(self, document: Mapping[str, Any]) -> int:
         self._next_id = None
-        return int(super()._get_next_id())  # type: ignore[no-untyped-call]
+        return int(super().insert(document))
+
+    def insert_multiple(self, documents: Iterable[Mapping[str, Any]]) -> list[int]:
+        self._next_id = None
+        return list(super().insert_multiple(documents))
 
 
 class _CompanionDB(TinyDB):
