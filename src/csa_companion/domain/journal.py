@@ -6,7 +6,6 @@ import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 
 _TAG_JUNK = re.compile(r"[^\w\-]+")
@@ -42,6 +41,7 @@ class JournalEntry:
     worksheet_uid: str | None = None
     """The worksheet this entry reflects on, if any."""
     uid: str = field(default_factory=new_uid)
+    _haystack: str = field(init=False, repr=False, compare=False, default="")
 
     @classmethod
     def new(
@@ -70,9 +70,10 @@ class JournalEntry:
         first = next((line.strip("# ").strip() for line in self.body.splitlines() if line), "")
         return first[:80] or "(empty entry)"
 
-    @cached_property
-    def _haystack(self) -> str:
-        return "\n".join((self.title, self.body, " ".join(self.tags))).casefold()
+    def __post_init__(self) -> None:
+        # Built once here, so that searching does not pay for it on the first keystroke.
+        text = "\n".join((self.title, self.body, " ".join(self.tags))).casefold()
+        object.__setattr__(self, "_haystack", text)
 
     def matches(self, query: str = "", tag: str | None = None) -> bool:
         """True if every word of `query` occurs in title, body or tags, and `tag` is one of ours."""

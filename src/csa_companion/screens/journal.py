@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Markdown, Select
 
 from csa_companion.domain.journal import JournalEntry, all_tags, filter_entries
@@ -17,7 +18,7 @@ from csa_companion.screens.editor import open_editor
 from csa_companion.services import Services
 from csa_companion.widgets.entry_list import EntryList
 
-ALL_TAGS = "__all__"
+PREVIEW_DELAY = 0.15
 
 
 def delete_entry(screen: CompanionScreen, entry: JournalEntry, then: object = None) -> None:
@@ -62,7 +63,9 @@ class JournalScreen(CompanionScreen):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.entries: list[JournalEntry] = []
+        self._last_filter: tuple[str, str | None, list[JournalEntry]] = ("", None, [])
         self._previewed = ""
+        self._preview_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,6 +85,7 @@ class JournalScreen(CompanionScreen):
 
     def reload(self) -> None:
         self.entries = self.services.journal.all()
+        self._last_filter = ("", None, self.entries)
         tag_select = self.query_one("#tag", Select)
         chosen = tag_select.value
         options = [(f"#{tag} ({count})", tag) for tag, count in all_tags(self.entries)]
@@ -92,8 +96,13 @@ class JournalScreen(CompanionScreen):
 
     def apply_filter(self) -> None:
         query = self.query_one("#search", Input).value
-        tag = self.query_one("#tag", Select).value
-        shown = filter_entries(self.entries, query, tag if isinstance(tag, str) else None)
+        chosen = self.query_one("#tag", Select).value
+        tag = chosen if isinstance(chosen, str) else None
+        # A query that only grows can only narrow the matches: search the last results.
+        last_query, last_tag, last_shown = self._last_filter
+        narrowing = tag == last_tag and query.startswith(last_query) and last_query.strip()
+        shown = filter_entries(last_shown if narrowing else self.entries, query, tag)
+        self._last_filter = (query, tag, shown)
         listing = self.query_one(EntryList)
         listing.show(shown, keep_uid=listing.current.uid if listing.current else None)
         total = len(self.entries)
@@ -102,7 +111,7 @@ class JournalScreen(CompanionScreen):
             text = "No entries yet: press n to write the first one."
         elif not shown:
             text = "No entries match. Clear the search or pick another tag."
-        self.query_one("#journal-count", Label).update(text)
+        self.query_one("#journal-count", Label).update(text, layout=False)  # no relayout per key
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:
@@ -118,7 +127,13 @@ class JournalScreen(CompanionScreen):
 
     @on(EntryList.Highlighted)
     def _preview(self, event: EntryList.Highlighted) -> None:
+        # Rendering Markdown takes a while: wait for a pause in typing or scrolling.
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
         body = event.entry.body if event.entry else ""
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._show_preview(body))
+
+    def _show_preview(self, body: str) -> None:
         if body != self._previewed:
             self._previewed = body
             self.query_one("#preview", Markdown).update(body)
