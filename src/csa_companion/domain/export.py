@@ -20,16 +20,19 @@ def worksheet_markdown(tool: Tool, worksheet: Worksheet) -> str:
     return f"{answers_markdown(tool, worksheet)}\n## Diagram\n\n```text\n{diagram}\n```\n"
 
 
-def answers_markdown(tool: Tool, worksheet: Worksheet) -> str:
-    """Title, then every step's prompts and answer; orphaned answers and observations last."""
+def answers_markdown(tool: Tool, worksheet: Worksheet, *, heading: bool = True) -> str:
+    """Title (unless `heading` is False), then every step's prompts and answer; orphaned
+    answers and observations last."""
     status = "complete" if worksheet.status == COMPLETE else "draft"
-    lines = [
-        f"# {worksheet.title or tool.title}",
-        "",
-        f"*{tool.title}* · {status} · started {worksheet.created:%Y-%m-%d %H:%M %z}"
-        f" · last changed {worksheet.updated:%Y-%m-%d %H:%M %z}",
-        "",
-    ]
+    lines = []
+    if heading:
+        lines += [
+            f"# {worksheet.title or tool.title}",
+            "",
+            f"*{tool.title}* · {status} · started {worksheet.created:%Y-%m-%d %H:%M %z}"
+            f" · last changed {worksheet.updated:%Y-%m-%d %H:%M %z}",
+            "",
+        ]
     for number, step in enumerate(tool.steps, start=1):
         lines += [f"## {number}. {step.title}", ""]
         for prompt in step.prompts:

@@ -132,7 +132,7 @@ class ToolsScreen(CompanionScreen):
         if self.tool is not None:
             self._start(
                 "Give this situation a short title:",
-                f"{self.tool.title}, {self.services.clock.now():%d %b}",
+                f"Situation of {self.services.clock.now():%d %b}",
                 observe=False,
             )
 

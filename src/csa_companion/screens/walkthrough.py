@@ -31,13 +31,13 @@ class WalkthroughScreen(CompanionScreen):
         "example. The diagram fills in with your answers (ctrl+g shows or hides it)."
     )
     BINDINGS = [
-        Binding("ctrl+n", "step(1)", "Next step", id="walk.next"),
+        Binding("ctrl+n", "step(1)", "Next", id="walk.next"),
         Binding("ctrl+b", "step(-1)", "Back", id="walk.back"),
-        Binding("ctrl+o", "jump", "Go to step", id="walk.jump"),
+        Binding("ctrl+o", "jump", "Steps", id="walk.jump"),
         Binding("ctrl+t", "stuck", "Stuck?", id="walk.stuck"),
         Binding("ctrl+g", "diagram", "Diagram", id="walk.diagram"),
         Binding("ctrl+f", "finish", "Finish", id="walk.finish"),
-        Binding("escape", "leave", "Leave (saved)", id="walk.leave"),
+        Binding("escape", "leave", "Leave", id="walk.leave"),
     ]
 
     def __init__(self, services: Services, tool: Tool, worksheet: Worksheet) -> None:

@@ -35,7 +35,7 @@ class WorksheetViewScreen(CompanionScreen):
     BINDINGS = [
         Binding("e", "edit", "Edit", id="sheet.edit"),
         Binding("c", "duplicate", "Run again", id="sheet.duplicate"),
-        Binding("r", "reflect", "Reflect on this", id="sheet.reflect"),
+        Binding("r", "reflect", "Reflect", id="sheet.reflect"),
         Binding("x", "export", "Export", id="sheet.export"),
         Binding("delete,d", "delete", "Delete", id="sheet.delete"),
         Binding("escape", "back", "Back", id="sheet.back"),
@@ -77,7 +77,7 @@ class WorksheetViewScreen(CompanionScreen):
             f"{escape(w.title)} · {escape(self.tool.title)} · {status} · "
             f"last changed {w.updated:%Y-%m-%d %H:%M}"
         )
-        text = answers_markdown(self.tool, w)
+        text = answers_markdown(self.tool, w, heading=False)  # the line above says it
         entries = self.services.journal.for_worksheet(w.uid)
         if entries:
             text += "\n## Journal entries about this worksheet\n\n" + "\n".join(
