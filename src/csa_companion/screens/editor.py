@@ -7,11 +7,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, TextArea
 
 from csa_companion.domain.journal import Draft, JournalEntry, parse_tags
-from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.base import CompanionScreen, Debounce
 from csa_companion.screens.dialogs import Choice
 from csa_companion.services import Services
 
@@ -61,7 +60,7 @@ class EntryEditorScreen(CompanionScreen):
         self.body_input = TextArea(self.initial.body, id="body", soft_wrap=True)
         self.tags_input = Input(self.initial.tags, placeholder="e.g. coaching, iceberg", id="tags")
         self.status = Label("", id="status")
-        self._timer: Timer | None = None
+        self._autosave = Debounce(self, AUTOSAVE_SECONDS, self.save_draft)
         self._left = False
 
     def compose(self) -> ComposeResult:
@@ -117,15 +116,11 @@ class EntryEditorScreen(CompanionScreen):
         self._schedule_autosave()
 
     def _schedule_autosave(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(AUTOSAVE_SECONDS, self.save_draft)
+        self._autosave()
 
     def save_draft(self) -> None:
         """Keep what is on screen as the draft (or drop the draft if nothing changed)."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._autosave.cancel()
         if self._has_changes():
             draft = self.current()
             if self.store_call(lambda: self.services.drafts.save(draft)):
@@ -164,9 +159,7 @@ class EntryEditorScreen(CompanionScreen):
 
     def _finish(self) -> None:
         """Leave the editor; the autosave timer must not fire while the screen is removed."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._autosave.cancel()
         self._left = True
         self.dismiss()
 

@@ -8,11 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Markdown, Select
 
 from csa_companion.domain.journal import JournalEntry, all_tags, filter_entries
-from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.base import CompanionScreen, Debounce
 from csa_companion.screens.dialogs import confirm_delete
 from csa_companion.screens.editor import open_editor
 from csa_companion.services import Services
@@ -65,7 +64,8 @@ class JournalScreen(CompanionScreen):
         self.entries: list[JournalEntry] = []
         self._last_filter: tuple[str, str | None, list[JournalEntry]] = ("", None, [])
         self._previewed = ""
-        self._preview_timer: Timer | None = None
+        self._to_preview = ""
+        self._preview_later = Debounce(self, PREVIEW_DELAY, self._show_preview)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,15 +128,13 @@ class JournalScreen(CompanionScreen):
     @on(EntryList.Highlighted)
     def _preview(self, event: EntryList.Highlighted) -> None:
         # Rendering Markdown takes a while: wait for a pause in typing or scrolling.
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        body = event.entry.body if event.entry else ""
-        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._show_preview(body))
+        self._to_preview = event.entry.body if event.entry else ""
+        self._preview_later()
 
-    def _show_preview(self, body: str) -> None:
-        if body != self._previewed:
-            self._previewed = body
-            self.query_one("#preview", Markdown).update(body)
+    def _show_preview(self) -> None:
+        if self._to_preview != self._previewed:
+            self._previewed = self._to_preview
+            self.query_one("#preview", Markdown).update(self._previewed)
 
     @on(EntryList.Selected)
     def _open(self, event: EntryList.Selected) -> None:

@@ -7,13 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, OptionList, ProgressBar, Static, TextArea
 from textual.widgets.option_list import Option
 
 from csa_companion.content.model import Step, Tool
 from csa_companion.domain.worksheet import Worksheet
-from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.base import CompanionScreen, Debounce
 from csa_companion.screens.dialogs import Choice, Pick
 from csa_companion.services import Services
 from csa_companion.widgets.diagram_view import DiagramView
@@ -48,7 +47,7 @@ class WalkthroughScreen(CompanionScreen):
         self.index = ids.index(worksheet.current_step) if worksheet.current_step in ids else 0
         self.answer_box = TextArea(id="answer", soft_wrap=True)
         self.diagram = DiagramView(tool, worksheet, self.step.id, id="diagram")
-        self._timer: Timer | None = None
+        self._autosave = Debounce(self, AUTOSAVE_SECONDS, self.save)
 
     @property
     def step(self) -> Step:
@@ -126,15 +125,11 @@ class WalkthroughScreen(CompanionScreen):
             return
         self.worksheet = self.worksheet.with_answer(self.step.id, text, self.services.clock.now())
         self.diagram.show(self.worksheet, self.step.id)
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(AUTOSAVE_SECONDS, self.save)
+        self._autosave()
 
     def save(self) -> bool:
         """Store the worksheet now (also called on every step change and on leaving)."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._autosave.cancel()
         return self.store_call(lambda: self.services.worksheets.save(self.worksheet))
 
     def go_to(self, index: int) -> None:
@@ -212,5 +207,5 @@ class WalkthroughScreen(CompanionScreen):
         self.dismiss()
 
     def on_unmount(self) -> None:
-        if self._timer is not None:  # quitting mid-step: keep the last keystrokes too
+        if self._autosave.cancel():  # quitting mid-step: keep the last keystrokes too
             self.save()
