@@ -20,6 +20,15 @@ AUTOSAVE_SECONDS = 0.5
 class EntryEditorScreen(CompanionScreen):
     """Write or edit one entry. Every pause in typing saves a draft; ctrl+s saves the entry."""
 
+    DEFAULT_CSS = """
+    #editor { height: 1fr; }
+    .field { height: 3; }
+    .field-label { width: 7; padding: 1 1 0 1; }
+    .field Input { width: 1fr; }
+    #body { height: 1fr; }
+    #status { padding: 0 1; color: $text-muted; }
+    """
+
     HELP_TEXT = (
         "Write freely: the body is Markdown. A draft is saved a moment after you stop typing, "
         "so closing the window or a crash loses nothing; the draft is offered when you return. "

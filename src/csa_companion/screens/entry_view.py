@@ -20,6 +20,13 @@ from csa_companion.services import Services
 class EntryViewScreen(CompanionScreen):
     """Read an entry; edit, star or delete it from here."""
 
+    DEFAULT_CSS = """
+    #entry-meta {
+        padding: 0 1; text-style: bold; width: 100%; border-bottom: solid $primary 50%;
+    }
+    #entry-body { padding: 0 1; }
+    """
+
     HELP_TEXT = "One journal entry. Press e to edit it, s to star it, d to delete it."
     BINDINGS: ClassVar = [
         Binding("e", "edit", "Edit", id="entry.edit"),

@@ -21,6 +21,17 @@ GENERAL = (
 class HelpScreen(ModalScreen[None]):
     """Keys for the screen it was opened from."""
 
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    #help {
+        width: 76; max-width: 96%; height: auto; max-height: 90%;
+        border: thick $accent; background: $panel; padding: 0 1;
+    }
+    #help-text { margin: 1 0; }
+    #help-keys { height: auto; }
+    #help-close { color: $text-muted; margin-top: 1; }
+    """
+
     BINDINGS: ClassVar = [Binding("escape,f1,q,question_mark", "close", "Close", id="help.close")]
 
     def __init__(self, about: Screen[object]) -> None:

@@ -44,6 +44,16 @@ def star_entry(screen: CompanionScreen, entry: JournalEntry) -> JournalEntry | N
 class JournalScreen(CompanionScreen):
     """Every entry, newest first."""
 
+    DEFAULT_CSS = """
+    #journal-filters { height: 3; }
+    #search { width: 2fr; }
+    #tag { width: 1fr; min-width: 20; max-width: 34; }
+    #journal-count { padding: 0 1; color: $text-muted; width: 100%; height: 1; }
+    #entries { height: 1fr; min-height: 5; }
+    #journal-preview { height: 40%; border-top: solid $primary 50%; padding: 0 1; }
+    #journal-preview Markdown { margin: 0; }
+    """
+
     HELP_TEXT = (
         "Your private journal, newest entry first. Type in the search box to narrow the list "
         "by words in titles, bodies or tags; pick a tag to see only those entries. Entries "

@@ -20,6 +20,13 @@ from csa_companion.services import Services
 class LearnScreen(CompanionScreen):
     """Pick a page on the left; read it on the right."""
 
+    DEFAULT_CSS = """
+    #learn { height: 1fr; }
+    #learn-pages { width: 30; max-width: 35%; border: round $primary 50%; }
+    #learn-pages:focus { border: round $accent; }
+    #learn-page { width: 1fr; padding: 0 1; }
+    """
+
     HELP_TEXT = (
         "Short orientation pages on the Compassionate Systems framework. Links inside a page "
         "open the page they name. Tab moves between the list and the page."

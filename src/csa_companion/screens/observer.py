@@ -21,6 +21,14 @@ from csa_companion.widgets.diagram_view import DiagramView
 class ObserverScreen(CompanionScreen):
     """Record acts as they happen; everything is saved after each key."""
 
+    DEFAULT_CSS = """
+    #speaker { margin: 0 1; }
+    #observer { height: 1fr; }
+    #observer-board { width: 1fr; padding: 0 1; }
+    #observer-keys { padding: 1 0; }
+    #observer-notes { width: 1fr; padding: 0 1; border-left: solid $primary 50%; }
+    """
+
     AUTO_FOCUS = None  # the act keys must work from the start, not type into the name box
     HELP_TEXT = (
         "Observer mode for a live meeting. Press the key of each act as you notice it (shown on "

@@ -21,6 +21,17 @@ from csa_companion.services import Services
 class ToolsScreen(CompanionScreen):
     """The five tools (and any a facilitator added), with the person's worksheets."""
 
+    DEFAULT_CSS = """
+    #tools { height: 1fr; }
+    #tool-list { width: 34; max-width: 40%; border: round $primary 50%; }
+    #tool-list:focus { border: round $accent; }
+    #tool-detail { width: 1fr; }
+    #tool-summary { padding: 0 1; width: 100%; }
+    #worksheets { height: auto; max-height: 8; border: round $primary 50%; }
+    #worksheets:focus { border: round $accent; }
+    #tool-lesson { height: 1fr; padding: 0 1; }
+    """
+
     HELP_TEXT = (
         "Choose a tool on the left to read what it is for. Press n to take a real situation "
         "through it step by step; your worksheets for the tool are listed on the right (drafts "

@@ -24,6 +24,25 @@ NARROW = 100  # below this many columns the diagram is shown on demand (ctrl+g)
 class WalkthroughScreen(CompanionScreen):
     """Prompts, an answer box, hint and example on demand, and the live diagram."""
 
+    DEFAULT_CSS = """
+    #walk { height: 1fr; }
+    #walk-main { width: 1fr; padding: 0 1; }
+    #step-heading { text-style: bold; color: $accent; width: 100%; }
+    #progress { margin-bottom: 1; }
+    #prompts { margin-bottom: 1; }
+    #answer { height: 1fr; min-height: 4; }
+    #choices { height: auto; max-height: 10; }
+    #stuck { height: auto; max-height: 10; border-top: solid $secondary; padding: 0 1; }
+    #walk-diagram { width: 50%; border-left: solid $primary 50%; padding: 0 1; }
+    /* The diagram sits beside the steps, or on demand (ctrl+g) when the terminal is narrow */
+    WalkthroughScreen.-no-diagram #walk-diagram { display: none; }
+    WalkthroughScreen.-narrow #walk-diagram { display: none; }
+    WalkthroughScreen.-narrow.-diagram-only #walk-diagram {
+        display: block; width: 100%; border-left: none;
+    }
+    WalkthroughScreen.-narrow.-diagram-only #walk-main { display: none; }
+    """
+
     HELP_TEXT = (
         "Answer each step in your own words; every change is saved as you type, so you can "
         "leave and come back at any time. Press ctrl+t when stuck for a hint and a worked "

@@ -27,6 +27,15 @@ ENTRY_LINK = "entry:"
 class WorksheetViewScreen(CompanionScreen):
     """Read a worksheet; edit, duplicate, reflect, export or delete it."""
 
+    DEFAULT_CSS = """
+    #sheet-meta {
+        padding: 0 1; text-style: bold; width: 100%; border-bottom: solid $primary 50%;
+    }
+    #sheet { height: 1fr; }
+    #sheet-answers { width: 1fr; padding: 0 1; }
+    #sheet-diagram { width: 1fr; border-left: solid $primary 50%; padding: 0 1; }
+    """
+
     HELP_TEXT = (
         "A saved worksheet with its diagram. Press e to keep working on it, c to run the tool "
         "again on the same situation, r to write a journal entry about it, x to export it as "
