@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -20,7 +21,9 @@ from csa_companion.widgets.entry_list import EntryList
 PREVIEW_DELAY = 0.15
 
 
-def delete_entry(screen: CompanionScreen, entry: JournalEntry, then: object = None) -> None:
+def delete_entry(
+    screen: CompanionScreen, entry: JournalEntry, then: Callable[[], object] | None = None
+) -> None:
     """Ask, delete, and offer undo (ctrl+z in the journal)."""
 
     def answer(choice: str | None) -> None:
@@ -29,7 +32,7 @@ def delete_entry(screen: CompanionScreen, entry: JournalEntry, then: object = No
         if screen.store_call(lambda: screen.services.journal.delete(entry.uid)):
             screen.services.recently_deleted.append(entry)
             screen.notify(f"Deleted “{entry.display_title}”. Press ctrl+z in the journal to undo.")
-            if callable(then):
+            if then is not None:
                 then()
 
     screen.app.push_screen(confirm_delete(f"“{entry.display_title}”"), answer)
