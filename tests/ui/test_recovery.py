@@ -34,8 +34,8 @@ async def main() -> None:
         drafts = DraftRepo(Store(data / "drafts.json"))
         for _ in range(500):
             drafts.store.refresh()
-            draft = drafts.get()
-            if draft and draft.body.endswith("pickup"):
+            mine = [d for d in drafts.all() if d.body.startswith("Half")]
+            if mine and mine[0].body.endswith("pickup"):
                 break
             await pilot.pause(0.02)
         await pilot.press(*" and more typing")
@@ -72,13 +72,37 @@ async def test_draft_survives_a_killed_app(new_app: AppFactory, data_dir: Path) 
         assert "Draft restored." in screen_text(app)
 
 
+async def test_two_windows_keep_two_drafts(new_app: AppFactory, data_dir: Path) -> None:
+    other_window = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(TYPIST), str(data_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        app = new_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("n")
+            await wait_for_screen(pilot, EntryEditorScreen)
+            await pilot.press(*"Second window")
+            assert other_window.stdout is not None
+            assert other_window.stdout.readline().strip() == "typing"
+
+            def both_kept() -> bool:
+                app.services.stores.refresh()
+                bodies = {d.body for d in app.services.drafts.all()}
+                return "Second window" in bodies and any(b.startswith("Half") for b in bodies)
+
+            await wait_for(both_kept, "both windows' drafts in the store", pilot)
+    finally:
+        os.kill(other_window.pid, signal.SIGKILL)
+        other_window.wait()
+
+
 async def test_new_entry_offers_the_waiting_draft(new_app: AppFactory) -> None:
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", *"Unfinished")
-        await wait_for(
-            lambda: app.services.drafts.get() is not None, "the draft to be autosaved", pilot
-        )
+        await wait_for(lambda: app.services.drafts.all() != [], "the draft to be autosaved", pilot)
     again = new_app()
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")

@@ -131,7 +131,8 @@ def all_tags(entries: list[JournalEntry]) -> list[tuple[str, int]]:
 @dataclass(frozen=True)
 class Draft:
     """Unsaved editor contents, kept so that nothing typed is lost. `entry_uid` is set when
-    the draft edits an existing entry."""
+    the draft edits an existing entry. Each editor has its own `key`, so two windows writing
+    at once keep two drafts."""
 
     title: str
     body: str
@@ -139,6 +140,18 @@ class Draft:
     saved_at: datetime
     entry_uid: str | None = None
     worksheet_uid: str | None = None
+    key: str = field(default_factory=new_uid)
+
+    @staticmethod
+    def key_for(entry: JournalEntry) -> str:
+        """The draft key of unsaved changes to an existing entry."""
+        return f"entry-{entry.uid}"
+
+    @property
+    def name(self) -> str:
+        """A short name to show: the title, else the first line of the body."""
+        first = (self.body.strip().splitlines() or ["untitled"])[0]
+        return (self.title.strip() or first)[:50]
 
     @property
     def is_blank(self) -> bool:
@@ -146,6 +159,7 @@ class Draft:
 
     def to_doc(self) -> dict[str, Any]:
         return {
+            "key": self.key,
             "title": self.title,
             "body": self.body,
             "tags": self.tags,
@@ -163,4 +177,5 @@ class Draft:
             saved_at=datetime.fromisoformat(doc["saved_at"]),
             entry_uid=doc.get("entry_uid"),
             worksheet_uid=doc.get("worksheet_uid"),
+            key=str(doc.get("key") or new_uid()),
         )

@@ -63,6 +63,7 @@ class EntryEditorScreen(CompanionScreen):
                 saved_at=services.clock.now(),
                 entry_uid=entry.uid if entry else None,
                 worksheet_uid=entry.worksheet_uid if entry else None,
+                **({"key": Draft.key_for(entry)} if entry else {}),
             )
         )
         self.title_input = Input(self.initial.title, placeholder="optional", id="title")
@@ -99,6 +100,7 @@ class EntryEditorScreen(CompanionScreen):
             saved_at=self.services.clock.now(),
             entry_uid=self.entry.uid if self.entry else None,
             worksheet_uid=self.initial.worksheet_uid,
+            key=self.initial.key,
         )
 
     def _has_changes(self) -> bool:
@@ -135,7 +137,7 @@ class EntryEditorScreen(CompanionScreen):
             if self.store_call(lambda: self.services.drafts.save(draft)):
                 self._set_status(f"Draft saved {draft.saved_at:%H:%M:%S}.")
         else:
-            self.store_call(self.services.drafts.clear)
+            self.store_call(lambda: self.services.drafts.clear(self.initial.key))
 
     def _set_status(self, text: str) -> None:
         self.status.update(text)
@@ -156,7 +158,7 @@ class EntryEditorScreen(CompanionScreen):
         if not self.store_call(lambda: self.services.journal.save(entry)):
             self._set_status("Not saved: see the message. Your text is still here.")
             return
-        self.store_call(self.services.drafts.clear)
+        self.store_call(lambda: self.services.drafts.clear(self.initial.key))
         self.notify(f"Saved “{entry.display_title}”.")
         self._finish()
 
@@ -175,7 +177,7 @@ class EntryEditorScreen(CompanionScreen):
     def action_discard(self) -> None:
         def answer(choice: str | None) -> None:
             if choice == "discard":
-                self.store_call(self.services.drafts.clear)
+                self.store_call(lambda: self.services.drafts.clear(self.initial.key))
                 self._finish()
 
         self.app.push_screen(
@@ -195,51 +197,43 @@ class EntryEditorScreen(CompanionScreen):
 def open_editor(
     screen: CompanionScreen, entry: JournalEntry | None = None, start: Draft | None = None
 ) -> None:
-    """Open the editor on `entry`, or on a new entry (prefilled from `start`), first settling
-    any draft that is waiting."""
+    """Open the editor on `entry` (resuming its unsaved changes, if any), or on a new entry
+    prefilled from `start`; when drafts of new entries are waiting, offer the newest first."""
     services = screen.services
-    draft = services.drafts.get()
-    if draft is None or draft.is_blank:
-        screen.app.push_screen(EntryEditorScreen(services, entry, start=start))
-        return
-    if entry is not None and draft.entry_uid == entry.uid:
+    if entry is not None:
+        draft = services.drafts.get(Draft.key_for(entry))
+        if draft is not None:
+            screen.notify("Resuming the unsaved changes you made to this entry.")
         screen.app.push_screen(EntryEditorScreen(services, entry, draft))
         return
-    resume_draft(screen, draft, instead=(entry, start))
-
-
-def resume_draft(
-    screen: CompanionScreen,
-    draft: Draft,
-    *,
-    instead: tuple[JournalEntry | None, Draft | None] | None = None,
-) -> None:
-    """Open the waiting draft; with `instead`, ask first, offering to discard the draft and
-    open the editor on (entry, start) instead."""
-    services = screen.services
-    entry = services.journal.get(draft.entry_uid) if draft.entry_uid else None
-
-    def open_draft() -> None:
-        if draft.entry_uid and entry is None:
-            screen.notify("The entry this draft edits is gone; saving will create a new entry.")
-        screen.app.push_screen(EntryEditorScreen(services, entry, draft))
-
-    if instead is None:
-        open_draft()
+    waiting = [d for d in services.drafts.all() if d.entry_uid is None]
+    if not waiting:
+        screen.app.push_screen(EntryEditorScreen(services, start=start))
         return
 
     def answer(choice: str | None) -> None:
         if choice == "resume":
-            open_draft()
-        elif choice == "discard" and screen.store_call(services.drafts.clear):
-            screen.app.push_screen(EntryEditorScreen(services, instead[0], start=instead[1]))
+            resume_draft(screen, waiting[0])
+        elif choice == "new":
+            screen.app.push_screen(EntryEditorScreen(services, start=start))
 
-    when = f"{draft.saved_at:%a %d %b, %H:%M}"
-    name = draft.title.strip() or (draft.body.strip().splitlines() or ["untitled"])[0][:40]
+    newest = waiting[0]
+    others = f" (and {len(waiting) - 1} more on Home)" if len(waiting) > 1 else ""
     screen.app.push_screen(
         Choice(
-            f"You have an unsaved draft “{name}” from {when}. Resume it, or discard it and go on?",
-            [("resume", "Resume draft"), ("discard", "Discard draft"), ("cancel", "Cancel")],
+            f"You have an unsaved draft “{newest.name}” from {newest.saved_at:%a %d %b, %H:%M}"
+            f"{others}. Resume it, or start a new entry? Drafts stay on Home until you save "
+            "or discard them.",
+            [("resume", "Resume draft"), ("new", "New entry"), ("cancel", "Cancel")],
         ),
         answer,
     )
+
+
+def resume_draft(screen: CompanionScreen, draft: Draft) -> None:
+    """Open a waiting draft in the editor."""
+    services = screen.services
+    entry = services.journal.get(draft.entry_uid) if draft.entry_uid else None
+    if draft.entry_uid and entry is None:
+        screen.notify("The entry this draft edits is gone; saving will create a new entry.")
+    screen.app.push_screen(EntryEditorScreen(services, entry, draft))

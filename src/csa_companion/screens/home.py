@@ -26,7 +26,7 @@ DESTINATIONS = [
     ("reflections", "r", "Reflections", "Monthly reflections (coming in a later version)"),
 ]
 AVAILABLE = {"tools", "journal", "learn"}
-DRAFT_ENTRY = "journal-draft"
+DRAFT_PREFIX = "draft:"
 
 
 class HomeScreen(CompanionScreen):
@@ -78,12 +78,11 @@ class HomeScreen(CompanionScreen):
     def reload(self) -> None:
         waiting = self.query_one("#home-waiting", OptionList)
         waiting.clear_options()
-        draft = self.services.drafts.get()
-        if draft is not None and not draft.is_blank:
-            name = draft.title.strip() or (draft.body.strip().splitlines() or ["untitled"])[0][:50]
+        for n, draft in enumerate(self.services.drafts.all()[:WAITING]):
             when = f"{draft.saved_at:%a %d %b, %H:%M}"
-            label = f"Unsaved draft “{escape(name)}” from {when} (d)"
-            waiting.add_option(Option(label, id=DRAFT_ENTRY))
+            key = " (d)" if n == 0 else ""
+            label = f"Unsaved draft “{escape(draft.name)}” from {when}{key}"
+            waiting.add_option(Option(label, id=DRAFT_PREFIX + draft.key))
         titles = {t.id: t.title for t in self.services.library.tools}
         for sheet in self.services.worksheets.drafts()[:WAITING]:
             label = worksheet_label(sheet, titles.get(sheet.tool_id, sheet.tool_id))
@@ -111,8 +110,11 @@ class HomeScreen(CompanionScreen):
 
     @on(OptionList.OptionSelected, "#home-waiting")
     def _open_waiting(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id == DRAFT_ENTRY:
-            self.action_resume()
+        option_id = event.option.id or ""
+        if option_id.startswith(DRAFT_PREFIX):
+            draft = self.services.drafts.get(option_id.removeprefix(DRAFT_PREFIX))
+            if draft is not None:
+                resume_draft(self, draft)
             return
         sheet = self.services.worksheets.get(event.option.id or "")
         if sheet is not None:
@@ -130,8 +132,8 @@ class HomeScreen(CompanionScreen):
         open_editor(self)
 
     def action_resume(self) -> None:
-        draft = self.services.drafts.get()
-        if draft is None or draft.is_blank:
+        drafts = self.services.drafts.all()
+        if not drafts:
             self.notify("No draft is waiting.", severity="warning")
             return
-        resume_draft(self, draft)
+        resume_draft(self, drafts[0])

@@ -82,25 +82,28 @@ class JournalRepo:
 
 
 class DraftRepo:
-    """At most one journal draft: what the editor holds and has not saved yet."""
-
-    KEY = "journal"
+    """Journal drafts: what editors hold and have not saved yet, one per editor."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._table = store.table("drafts")
 
-    def get(self) -> Draft | None:
-        doc = self._table.get(_key == self.KEY)
+    def all(self) -> list[Draft]:
+        """Every non-blank draft, newest first."""
+        drafts = [Draft.from_doc(dict(doc)) for doc in self._table.all()]
+        return sorted((d for d in drafts if not d.is_blank), key=lambda d: d.saved_at, reverse=True)
+
+    def get(self, key: str) -> Draft | None:
+        doc = self._table.get(_key == key)
         return Draft.from_doc(dict(doc)) if isinstance(doc, dict) else None
 
     def save(self, draft: Draft) -> None:
         with self.store.transaction():
-            _put(self._table, {"key": self.KEY, **draft.to_doc()}, _key == self.KEY)
+            _put(self._table, draft.to_doc(), _key == draft.key)
 
-    def clear(self) -> None:
+    def clear(self, key: str) -> None:
         with self.store.transaction():
-            self._table.remove(_key == self.KEY)
+            self._table.remove(_key == key)
 
 
 class SettingsRepo:
