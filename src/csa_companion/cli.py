@@ -43,12 +43,16 @@ def make_app(
     from csa_companion.app import CompanionApp  # Textual is imported only to run the app
     from csa_companion.content.loader import load_library
 
+    # Start-up makes many long-lived objects (the stored data, the widgets): collecting garbage
+    # among them only costs time. The app turns collection back on once its first frame is up.
+    gc.disable()
     stores = Stores(DataPaths(data_dir), lock_timeout=lock_timeout)
-    stores["journal"]  # open now, so a locked or too-new store stops us before the UI starts
+    try:
+        stores["journal"]  # open now, so a locked or too-new store stops us before the UI starts
+    except BaseException:
+        gc.enable()
+        raise
     library = load_library(content_dirs)
-    # The stored data is large and long-lived: keep the garbage collector from re-scanning it
-    # (a full collection over a 5,000-entry journal otherwise stalls typing for ~80 ms).
-    gc.freeze()
     return CompanionApp(
         stores=stores,
         library=library,

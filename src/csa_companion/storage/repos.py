@@ -38,7 +38,7 @@ class JournalRepo:
     def all(self) -> list[JournalEntry]:
         generation = self.store.generation
         if self._cache is None or self._cache[0] != generation:
-            entries = [JournalEntry.from_doc(doc) for doc in self._table.all()]
+            entries = [JournalEntry.from_doc(doc) for doc in self.store.documents("journal")]
             entries.sort(key=lambda e: e.created, reverse=True)
             self._cache = (generation, entries)
         return list(self._cache[1])
@@ -48,7 +48,9 @@ class JournalRepo:
         if self._cache is not None and self._cache[0] == self.store.generation:
             return self.all()[:count]
         docs = heapq.nlargest(
-            count, self._table.all(), key=lambda doc: datetime.fromisoformat(doc["created"])
+            count,
+            self.store.documents("journal"),
+            key=lambda doc: datetime.fromisoformat(doc["created"]),
         )
         return [JournalEntry.from_doc(doc) for doc in docs]
 
