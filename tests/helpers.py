@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,3 +33,21 @@ def seed_journal(data_dir: Path, *entries: tuple[str, str, tuple[str, ...]]) -> 
         repo.save(entry)
         made.append(entry)
     return made
+
+
+@contextmanager
+def another_process(script: str, data_dir: Path, ready: str) -> Iterator[None]:
+    """Run `script` (an app it drives itself) in another process on `data_dir`; return once it
+    prints `ready`, and kill it hard (SIGKILL, as a crash would) on the way out."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(script), str(data_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == ready, "the other process did not get ready"
+        yield
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 from csa_companion.screens.editor import EntryEditorScreen
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.journal import JournalScreen
 from tests.conftest import AppFactory
-from tests.helpers import seed_journal
+from tests.helpers import another_process, seed_journal
 from tests.screen import screen_text
 from tests.waiting import wait_for, wait_for_screen
 
@@ -47,18 +42,8 @@ asyncio.run(main())
 
 
 async def test_draft_survives_a_killed_app(new_app: AppFactory, data_dir: Path) -> None:
-    typist = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(TYPIST), str(data_dir)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert typist.stdout is not None
-        assert typist.stdout.readline().strip() == "typing"
-        # the autosave of the second burst may or may not have happened: what was paused on is kept
-    finally:
-        os.kill(typist.pid, signal.SIGKILL)
-        typist.wait()
+    with another_process(TYPIST, data_dir, ready="typing"):
+        pass  # killed mid-typing: what was typed before the last pause must be kept
 
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -73,19 +58,12 @@ async def test_draft_survives_a_killed_app(new_app: AppFactory, data_dir: Path) 
 
 
 async def test_two_windows_keep_two_drafts(new_app: AppFactory, data_dir: Path) -> None:
-    other_window = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(TYPIST), str(data_dir)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        app = new_app()
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("n")
-            await wait_for_screen(pilot, EntryEditorScreen)
-            await pilot.press(*"Second window")
-            assert other_window.stdout is not None
-            assert other_window.stdout.readline().strip() == "typing"
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await wait_for_screen(pilot, EntryEditorScreen)
+        await pilot.press(*"Second window")
+        with another_process(TYPIST, data_dir, ready="typing"):
 
             def both_kept() -> bool:
                 app.services.stores.refresh()
@@ -93,9 +71,6 @@ async def test_two_windows_keep_two_drafts(new_app: AppFactory, data_dir: Path) 
                 return "Second window" in bodies and any(b.startswith("Half") for b in bodies)
 
             await wait_for(both_kept, "both windows' drafts in the store", pilot)
-    finally:
-        os.kill(other_window.pid, signal.SIGKILL)
-        other_window.wait()
 
 
 async def test_new_entry_offers_the_waiting_draft(new_app: AppFactory) -> None:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -23,6 +18,7 @@ from csa_companion.screens.worksheet_view import WorksheetViewScreen
 from csa_companion.storage.repos import WorksheetRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import START, AppFactory
+from tests.helpers import another_process
 from tests.screen import screen_text
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
@@ -170,16 +166,8 @@ asyncio.run(main())
 
 
 async def test_walkthrough_draft_survives_a_kill(new_app: AppFactory, data_dir: Path) -> None:
-    typist = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(TYPIST), str(data_dir)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert typist.stdout is not None and typist.stdout.readline().strip() == "typed"
-    finally:
-        os.kill(typist.pid, signal.SIGKILL)
-        typist.wait()
+    with another_process(TYPIST, data_dir, ready="typed"):
+        pass  # killed mid-step
     app = new_app()
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_screen(pilot, HomeScreen)
