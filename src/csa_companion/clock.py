@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 
@@ -29,6 +29,3 @@ class FakeClock:
 
     def now(self) -> datetime:
         return self._now
-
-    def advance(self, **delta: float) -> None:
-        self._now += timedelta(**delta)

@@ -61,10 +61,6 @@ class JournalRepo:
         """Entries that reflect on this worksheet, newest first."""
         return [e for e in self.all() if e.worksheet_uid == worksheet_uid]
 
-    def find(self, prefix: str) -> list[JournalEntry]:
-        """Entries whose uid starts with `prefix` (the CLI accepts short ids)."""
-        return [e for e in self.all() if e.uid.startswith(prefix)]
-
     def add(self, entry: JournalEntry) -> None:
         """Insert a new entry (one write, no search for an existing one)."""
         with self.store.transaction():

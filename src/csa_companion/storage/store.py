@@ -98,9 +98,6 @@ class Stores:
             self._open[name] = Store(self.paths.store_file(name), lock_timeout=self._lock_timeout)
         return self._open[name]
 
-    def opened(self) -> list[Store]:
-        return list(self._open.values())
-
     def refresh(self) -> bool:
         """Re-read every open store another process changed; True if any did."""
         return any([store.refresh() for store in self._open.values()])
