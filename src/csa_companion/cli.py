@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from csa_companion import __version__
 from csa_companion.clock import Clock, SystemClock
-from csa_companion.content.model import Item, Library, Practice, Tool
 from csa_companion.domain.journal import JournalEntry, filter_entries, normalise_tag
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths, bundled_content_dir, default_data_dir
@@ -24,6 +23,10 @@ from csa_companion.storage.store import Stores
 
 if TYPE_CHECKING:
     from csa_companion.app import CompanionApp
+    from csa_companion.content.model import Item, Library
+
+# Only what `journal add` needs is imported at the top: each shell command imports the rest
+# (content, export, Textual) when it runs, so quick capture starts fast.
 
 
 def content_dirs(paths: DataPaths, extra: Sequence[Path] = ()) -> list[Path]:
@@ -144,8 +147,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
-    from csa_companion.content.loader import load_library
-
     dirs = content_dirs(paths, args.content)
     if args.command in (None, "run"):
         app = make_app(data_dir=paths.root, content_dirs=dirs)
@@ -153,6 +154,8 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
         return app.return_code or 0
     if args.command == "where":
         return _where(paths)
+    if args.command in ("content", "worksheet"):
+        from csa_companion.content.loader import load_library
     if args.command == "content":
         if args.content_command == "check":
             if args.dir is not None and not args.dir.is_dir():
@@ -200,6 +203,8 @@ def _worksheet_export(repo: WorksheetRepo, library: Library, args: argparse.Name
         problem = "no worksheet has" if not matches else f"{len(matches)} worksheets have"
         print(f"csa-companion: {problem} an id starting with {args.id!r}", file=sys.stderr)
         return 1
+    from csa_companion.content.model import Tool
+
     sheet = matches[0]
     tool = library.get(sheet.tool_id)
     if not isinstance(tool, Tool):
@@ -250,6 +255,8 @@ def _content_check(dirs: Sequence[Path]) -> int:
 
 
 def _parts(item: Item) -> dict[str, int]:
+    from csa_companion.content.model import Practice, Tool
+
     if isinstance(item, Tool):
         return {"steps": len(item.steps)}
     if isinstance(item, Practice):

@@ -153,11 +153,11 @@ def test_lock_held_elsewhere_gives_a_clear_message(tmp_path: Path) -> None:
             textwrap.dedent(
                 f"""
                 import sys, time
-                from filelock import FileLock
-                with FileLock({str(path) + ".lock"!r}):
-                    open({str(path) + ".lock.owner"!r}, "w").write("4242 csa-companion journal add")
-                    print("held", flush=True)
-                    time.sleep(30)
+                from csa_companion.storage.lock import FileLock
+                FileLock({str(path) + ".lock"!r}, timeout=5).acquire()
+                open({str(path) + ".lock.owner"!r}, "w").write("4242 csa-companion journal add")
+                print("held", flush=True)
+                time.sleep(30)
                 """
             ),
         ],
@@ -171,6 +171,10 @@ def test_lock_held_elsewhere_gives_a_clear_message(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+    # The system drops a killed holder's lock: the lock file left behind blocks nobody.
+    assert (tmp_path / "journal.json.lock").exists()
+    add(JournalRepo(store), "after the holder died")
+    assert [e.body for e in JournalRepo(Store(path)).all()] == ["after the holder died"]
 
 
 WRITER = """

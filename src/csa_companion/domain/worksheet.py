@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from csa_companion.content.model import Tool
 from csa_companion.domain.journal import new_uid
+
+if TYPE_CHECKING:
+    from csa_companion.content.model import Tool
 
 DRAFT, COMPLETE = "draft", "complete"
 

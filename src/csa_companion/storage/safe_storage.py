@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
 from csa_companion.errors import CompanionError
 from csa_companion.storage.fileformat import DamagedFile, Tables, decode, encode
+from csa_companion.storage.lock import FileLock, LockTimeout
 
 Migrate = Callable[[int, Tables], Tables]
 
@@ -113,12 +112,14 @@ class SafeJSONStorage(Storage):
     def _locked(self) -> Iterator[None]:
         try:
             self._lock.acquire()
-        except Timeout:
+        except LockTimeout:
             raise StoreLockedError(
                 f"{self.path.name} is busy: {self._owner()} has held its lock for more than "
-                f"{self._lock_timeout:g} s. Close the other csa-companion window or command, "
-                f"or if none is running, delete {self._lock.lock_file}."
+                f"{self._lock_timeout:g} s. Wait for it to finish, or close that csa-companion "
+                "window, then try again."
             ) from None
+        except OSError as error:
+            raise StoreError(f"Cannot lock {self.path}: {error.strerror or error}.") from None
         try:
             with contextlib.suppress(OSError):
                 self._owner_path.write_text(f"{os.getpid()} {' '.join(sys.argv[:3])}")
@@ -237,7 +238,9 @@ class SafeJSONStorage(Storage):
             staged.unlink()
         try:
             os.link(self.path, staged)
-        except OSError:
+        except OSError:  # a file system without hard links
+            import shutil
+
             shutil.copy2(self.path, staged)
         os.replace(staged, self.backup_path)
 
