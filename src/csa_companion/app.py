@@ -15,7 +15,6 @@ from csa_companion.clock import Clock
 from csa_companion.commands import Command, CompanionCommands
 from csa_companion.content.model import Library
 from csa_companion.screens.base import CompanionScreen
-from csa_companion.screens.help import HelpScreen
 from csa_companion.screens.home import HomeScreen
 from csa_companion.services import Services
 from csa_companion.storage.safe_storage import StoreError
@@ -132,6 +131,8 @@ class CompanionApp(App[None]):
             self.push_screen(factories[destination]())
 
     def action_help(self) -> None:
+        from csa_companion.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from textual.widgets import Markdown
+from typing import ClassVar
+from unittest import mock
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer as TextualFooter
+from textual.widgets import Input, Markdown
 
 from csa_companion.content.loader import body_links
 from csa_companion.screens.help import HelpScreen
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.journal import JournalScreen
 from csa_companion.screens.learn import LearnScreen
+from csa_companion.widgets.footer import Footer
 from tests.conftest import AppFactory
 from tests.screen import screen_text
 from tests.waiting import press_closing, wait_for, wait_for_screen
@@ -61,6 +69,67 @@ async def test_help_lists_the_keys_of_the_current_screen(new_app: AppFactory) ->
         await press_closing(pilot, "escape")
         await pilot.press("question_mark")  # the list has focus, so ? opens help too
         await wait_for_screen(pilot, HelpScreen)
+
+
+async def test_home_footer_leaves_menu_letters_to_the_menu_and_help_lists_them(
+    new_app: AppFactory,
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "New entry" in footer and "Help" in footer
+        assert "Tools" not in footer and "Journal" not in footer  # shown in the menu instead
+        await pilot.press("f1")
+        await wait_for_screen(pilot, HelpScreen)
+        rows = screen_text(app)
+        for key, description in (("t", "Tools"), ("j", "Journal"), ("l", "Learn")):
+            assert f" {key} " in rows and description in rows
+        assert "Page down" not in rows  # the focused list's own navigation keys stay out
+
+
+class _Toggle(Screen[None]):
+    """A screen whose one key comes and goes, to watch the footer follow it."""
+
+    BINDINGS: ClassVar = [Binding("f5", "extra", "Extra key")]
+    offered = False
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="a")
+        yield Input(id="b")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.offered if action == "extra" else True
+
+
+async def test_footer_follows_changed_keys_and_skips_unchanged_rebuilds() -> None:
+    screen = _Toggle()
+    app: App[None] = App()
+    rebuilds: list[int] = []
+    async with app.run_test(size=(80, 10)) as pilot:
+        await app.push_screen(screen)
+        await pilot.pause()
+        footer = screen.query_one(Footer)
+        original = TextualFooter.recompose
+
+        async def counting(self: TextualFooter) -> None:
+            rebuilds.append(1)
+            await original(self)
+
+        with mock.patch.object(TextualFooter, "recompose", counting):
+            assert "Extra key" not in screen_text(app).splitlines()[-1]
+            screen.query_one("#b", Input).focus()  # bindings "changed": same keys
+            await pilot.pause()
+            assert rebuilds == []
+            screen.offered = True
+            screen.refresh_bindings()
+            await wait_for(
+                lambda: "Extra key" in screen_text(app).splitlines()[-1], "the new key", pilot
+            )
+            assert rebuilds == [1]
+        assert footer.is_attached
 
 
 async def test_palette_reaches_destinations(new_app: AppFactory) -> None:

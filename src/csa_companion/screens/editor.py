@@ -7,12 +7,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Label, TextArea
+from textual.widgets import Header, Input, Label, TextArea
 
 from csa_companion.domain.journal import Draft, JournalEntry, parse_tags
 from csa_companion.screens.base import CompanionScreen, Debounce
 from csa_companion.screens.dialogs import Choice
 from csa_companion.services import Services
+from csa_companion.widgets.footer import Footer
 
 AUTOSAVE_SECONDS = 0.5
 

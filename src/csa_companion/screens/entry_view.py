@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Header, Label, Markdown
+from textual.widgets import Header, Label, Markdown
 
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.editor import open_editor
 from csa_companion.screens.journal import delete_entry, star_entry
 from csa_companion.services import Services
+from csa_companion.widgets.footer import Footer
 
 
 class EntryViewScreen(CompanionScreen):

@@ -51,7 +51,10 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns("Key", "What it does")
         keys: dict[str, list[str]] = {}
         for active in self.about.active_bindings.values():
-            if active.binding.description and active.binding.show:
+            # Every key of the screen and the app, even those the footer leaves out; of the
+            # focused widget's keys only those it shows (not every arrow and page key).
+            own = active.node is self.about or active.node is self.app
+            if active.binding.description and (active.binding.show or own):
                 shown = keys.setdefault(active.binding.description, [])
                 shown.append(self.app.get_key_display(active.binding))
         keys.setdefault("Command palette", ["ctrl+p"])

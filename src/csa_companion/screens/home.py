@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from csa_companion.screens.base import CompanionScreen
-from csa_companion.screens.editor import open_editor, resume_draft
 from csa_companion.screens.worksheets import open_worksheet, worksheet_label
+from csa_companion.widgets.footer import Footer
 
 RECENT = 6
 WAITING = 5
@@ -37,9 +37,10 @@ class HomeScreen(CompanionScreen):
         "Recent entries open with Enter; a draft you have not finished waits on the right."
     )
     BINDINGS: ClassVar = [
-        Binding("t", "app.go('tools')", "Tools", id="home.tools"),
-        Binding("j", "app.go('journal')", "Journal", id="home.journal"),
-        Binding("l", "app.go('learn')", "Learn", id="home.learn"),
+        # The menu already shows these letters, so the footer does not repeat them.
+        Binding("t", "app.go('tools')", "Tools", id="home.tools", show=False),
+        Binding("j", "app.go('journal')", "Journal", id="home.journal", show=False),
+        Binding("l", "app.go('learn')", "Learn", id="home.learn", show=False),
         Binding("n", "new_entry", "New entry", id="home.new"),
         Binding("d", "resume", "Resume draft", id="home.resume"),
     ]
@@ -114,6 +115,8 @@ class HomeScreen(CompanionScreen):
         if option_id.startswith(DRAFT_PREFIX):
             draft = self.services.drafts.get(option_id.removeprefix(DRAFT_PREFIX))
             if draft is not None:
+                from csa_companion.screens.editor import resume_draft
+
                 resume_draft(self, draft)
             return
         sheet = self.services.worksheets.get(event.option.id or "")
@@ -129,6 +132,8 @@ class HomeScreen(CompanionScreen):
             self.app.push_screen(EntryViewScreen(self.services, entry))
 
     def action_new_entry(self) -> None:
+        from csa_companion.screens.editor import open_editor  # TextArea: imported when first used
+
         open_editor(self)
 
     def action_resume(self) -> None:
@@ -136,4 +141,6 @@ class HomeScreen(CompanionScreen):
         if not drafts:
             self.notify("No draft is waiting.", severity="warning")
             return
+        from csa_companion.screens.editor import resume_draft
+
         resume_draft(self, drafts[0])

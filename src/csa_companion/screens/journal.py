@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Markdown, Select
+from textual.widgets import Header, Input, Label, Markdown, Select
 
 from csa_companion.domain.journal import JournalEntry, all_tags, filter_entries
 from csa_companion.screens.base import CompanionScreen, Debounce
@@ -17,6 +17,7 @@ from csa_companion.screens.dialogs import confirm_delete
 from csa_companion.screens.editor import open_editor
 from csa_companion.services import Services
 from csa_companion.widgets.entry_list import EntryList
+from csa_companion.widgets.footer import Footer
 
 PREVIEW_DELAY = 0.15
 

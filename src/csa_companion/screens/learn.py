@@ -8,13 +8,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Markdown, OptionList
+from textual.widgets import Header, Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from csa_companion.content.loader import internal_link_target
 from csa_companion.content.model import Item
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.services import Services
+from csa_companion.widgets.footer import Footer
 
 
 class LearnScreen(CompanionScreen):

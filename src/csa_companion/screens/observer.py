@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from csa_companion.content.model import Tool
 from csa_companion.domain.four_player import NOT_DETECTABLE, detect_patterns, sequence_text
@@ -16,6 +16,7 @@ from csa_companion.domain.worksheet import Observation, Worksheet
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.services import Services
 from csa_companion.widgets.diagram_view import DiagramView
+from csa_companion.widgets.footer import Footer
 
 
 class ObserverScreen(CompanionScreen):

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Header, Label, Markdown, OptionList
+from textual.widgets import Header, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from csa_companion.content.model import Tool
@@ -16,6 +16,7 @@ from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.dialogs import Ask
 from csa_companion.screens.worksheets import open_worksheet, worksheet_label
 from csa_companion.services import Services
+from csa_companion.widgets.footer import Footer
 
 
 class ToolsScreen(CompanionScreen):

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Header, Label, OptionList, ProgressBar, Static, TextArea
+from textual.widgets import Header, Label, OptionList, ProgressBar, Static, TextArea
 from textual.widgets.option_list import Option
 
 from csa_companion.content.model import Step, Tool
@@ -16,6 +16,7 @@ from csa_companion.screens.base import CompanionScreen, Debounce
 from csa_companion.screens.dialogs import Choice, Pick
 from csa_companion.services import Services
 from csa_companion.widgets.diagram_view import DiagramView
+from csa_companion.widgets.footer import Footer
 
 AUTOSAVE_SECONDS = 0.4
 NARROW = 100  # below this many columns the diagram is shown on demand (ctrl+g)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Header, Label, Markdown
+from textual.widgets import Header, Label, Markdown
 
 from csa_companion.content.model import Tool
 from csa_companion.domain.export import answers_markdown, export_file_name, worksheet_markdown
@@ -20,6 +20,7 @@ from csa_companion.screens.dialogs import Ask, confirm_delete
 from csa_companion.screens.editor import open_editor
 from csa_companion.services import Services
 from csa_companion.widgets.diagram_view import DiagramView
+from csa_companion.widgets.footer import Footer
 
 ENTRY_LINK = "entry:"
 
