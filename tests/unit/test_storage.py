@@ -8,19 +8,22 @@ import stat
 import subprocess
 import sys
 import textwrap
+import zlib
+from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 from csa_companion.domain.journal import JournalEntry
-from csa_companion.storage.fileformat import DamagedFile, decode, encode
+from csa_companion.storage.fileformat import Checked, DamagedFile, check, decode, encode
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.safe_storage import (
     StoreLockedError,
     StoreNewerError,
     StoreWriteError,
 )
-from csa_companion.storage.store import Store
+from csa_companion.storage.store import Store, Stores
 from tests.conftest import START
 
 DATA = Path(__file__).parent.parent / "data"
@@ -183,7 +186,7 @@ from pathlib import Path
 from datetime import datetime, timezone
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.storage.repos import JournalRepo
-from csa_companion.storage.store import Store
+from csa_companion.storage.store import Store, Stores
 repo = JournalRepo(Store(Path(sys.argv[1]), lock_timeout=30))
 for n in range(int(sys.argv[3])):
     repo.save(JournalEntry.new(f"{sys.argv[2]}-{n}", datetime.now(timezone.utc)))
@@ -227,3 +230,63 @@ def test_inserts_get_fresh_ids_after_another_process_inserted(tmp_path: Path) ->
         mine.table("journal").insert({"uid": "d"})
         mine.table("journal").insert_multiple([{"uid": "e"}, {"uid": "f"}])
     assert sorted(doc["uid"] for doc in Store(path).table("journal").all()) == list("abcdef")
+
+
+def journal_store(path: Path) -> Store:
+    return Store(path, preview_of=Stores.PREVIEWS["journal"])
+
+
+def test_newest_entries_come_from_the_header_without_parsing_the_body(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    repo = JournalRepo(journal_store(path))
+    for n in range(15):
+        repo.add(JournalEntry.new(f"entry {n}", START + timedelta(minutes=n)))
+    with mock.patch.object(Checked, "tables", autospec=True, side_effect=Checked.tables) as parse:
+        fresh = JournalRepo(journal_store(path))
+        assert [e.body for e in fresh.recent(3)] == ["entry 14", "entry 13", "entry 12"]
+        assert [e.body for e in fresh.recent(10)] == [f"entry {n}" for n in range(14, 4, -1)]
+        assert parse.call_count == 0
+        assert [e.body for e in fresh.recent(12)][-1] == "entry 3"  # more than the header has
+        assert parse.call_count == 1
+        assert len(fresh.all()) == 15
+        assert parse.call_count == 1  # parsed once, then held
+
+
+def test_header_preview_follows_every_change(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    mine = JournalRepo(journal_store(path))
+    theirs = JournalRepo(journal_store(path))
+    first = JournalEntry.new("first", START)
+    mine.add(first)
+    theirs.add(JournalEntry.new("later, elsewhere", START + timedelta(hours=1)))
+    mine.delete(first.uid)
+    assert [e.body for e in JournalRepo(journal_store(path)).recent(5)] == ["later, elsewhere"]
+    assert check(path.read_bytes()).preview["total"] == 1
+
+
+def test_preview_is_covered_by_the_checksum(tmp_path: Path) -> None:
+    raw = encode({"journal": {}}, schema=1, preview={"note": "abc"})
+    assert check(raw).preview == {"note": "abc"}
+    with pytest.raises(DamagedFile, match="checksum"):
+        check(raw.replace(b"abc", b"abd"))
+    old_style = b'{"format":"csa-companion","schema":1,"length":2,"crc32":%d}\n{}' % zlib.crc32(
+        b"{}"
+    )
+    assert decode(old_style) == (1, {}) and check(old_style).preview is None
+
+
+def test_body_that_passes_the_checksum_but_not_the_parser_is_recovered(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    repo = JournalRepo(journal_store(path))
+    add(repo, "kept in the backup")
+    add(repo, "second")
+    bad_body = b'{"journal": {'
+    header = b'{"format":"csa-companion","schema":1,"length":%d,"crc32":%d}\n' % (
+        len(bad_body),
+        zlib.crc32(bad_body),
+    )
+    path.write_bytes(header + bad_body)  # as only a faulty writer could leave it
+    store = journal_store(path)
+    assert [e.body for e in JournalRepo(store).all()] == ["kept in the backup"]
+    assert any("was damaged" in notice for notice in store.take_notices())
+    assert list(tmp_path.glob("journal.json.damaged-*"))

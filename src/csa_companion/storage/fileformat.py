@@ -1,13 +1,21 @@
 """The on-disk format of a store file: a one-line checksummed header, then the JSON body.
 
-A file that parses but is incomplete (a short write, a copy cut off) fails the length or
-checksum test, so it is never mistaken for good data. A plain TinyDB JSON file (no header)
-is read as schema 0 so that it can be migrated.
+    {"format": "csa-companion", "schema": 1, "length": N, "crc32": C, "preview": P}
+    <P bytes: an optional JSON preview line>
+    <the JSON body: every table>
+
+`length` and `crc32` cover everything after the header line, preview included. A file that
+parses but is incomplete (a short write, a copy cut off) fails that test, so it is never
+mistaken for good data. The preview is a small extract of the body (the newest journal
+entries) that lets Home show them without parsing a large body. A file without a preview (or
+with "preview": 0) is read the same way. A plain TinyDB JSON file (no header) is read as
+schema 0 so that it can be migrated.
 """
 
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -21,41 +29,72 @@ class DamagedFile(Exception):
     """The bytes are not a complete, valid store file; the message says why."""
 
 
-def encode(tables: Tables, schema: int) -> bytes:
-    """Serialise tables with a header naming the schema, body length and CRC-32."""
+@dataclass(frozen=True)
+class Checked:
+    """A file whose framing and checksum are good; its body is parsed only when asked."""
+
+    schema: int
+    body: bytes | memoryview
+    preview: Any = None
+
+    def tables(self) -> Tables:
+        return _tables(self.body)
+
+
+def encode(tables: Tables, schema: int, preview: Any = None) -> bytes:
+    """Serialise tables (and an optional preview) under a header with length and CRC-32."""
+    head = b"" if preview is None else orjson.dumps(preview) + b"\n"
     body = orjson.dumps(tables)
+    crc = zlib.crc32(body, zlib.crc32(head))
     header = orjson.dumps(
-        {"format": FORMAT_NAME, "schema": schema, "length": len(body), "crc32": zlib.crc32(body)}
+        {
+            "format": FORMAT_NAME,
+            "schema": schema,
+            "length": len(head) + len(body),
+            "crc32": crc,
+            "preview": len(head),
+        }
     )
-    return header + b"\n" + body
+    return header + b"\n" + head + body
+
+
+def check(raw: bytes) -> Checked:
+    """Verify a store file's framing and checksum without parsing its body."""
+    if not raw.strip():
+        raise DamagedFile("the file is empty")
+    if not raw.startswith(b'{"format"'):
+        return Checked(0, raw)
+    end = raw.find(b"\n")
+    if end < 0:
+        raise DamagedFile("the file ends inside its header")
+    rest = memoryview(raw)[end + 1 :]  # no copy of a large body
+    try:
+        header = orjson.loads(raw[:end])
+        schema, length, crc = int(header["schema"]), int(header["length"]), int(header["crc32"])
+        preview_length = int(header.get("preview", 0))
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as error:
+        raise DamagedFile(f"the header is not valid ({error})") from None
+    if header.get("format") != FORMAT_NAME:
+        raise DamagedFile("the header names another format")
+    if len(rest) != length:
+        raise DamagedFile(f"the file is incomplete ({len(rest)} of {length} bytes)")
+    if zlib.crc32(rest) != crc:
+        raise DamagedFile("the checksum does not match the contents")
+    if not 0 <= preview_length <= length:
+        raise DamagedFile("the header's preview length is not valid")
+    preview = None
+    if preview_length:
+        try:
+            preview = orjson.loads(rest[:preview_length])
+        except orjson.JSONDecodeError as error:
+            raise DamagedFile(f"the preview is not valid JSON ({error})") from None
+    return Checked(schema, rest[preview_length:], preview)
 
 
 def decode(raw: bytes) -> tuple[int, Tables]:
     """Parse a store file; return (schema, tables) or raise DamagedFile."""
-    if not raw.strip():
-        raise DamagedFile("the file is empty")
-    if raw.startswith(b'{"format"'):
-        return _decode_framed(raw)
-    return 0, _tables(raw)
-
-
-def _decode_framed(raw: bytes) -> tuple[int, Tables]:
-    end = raw.find(b"\n")
-    if end < 0:
-        raise DamagedFile("the file ends inside its header")
-    head, body = raw[:end], memoryview(raw)[end + 1 :]  # no copy of a large body
-    try:
-        header = orjson.loads(head)
-        schema, length, crc = int(header["schema"]), int(header["length"]), int(header["crc32"])
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-        raise DamagedFile(f"the header is not valid ({error})") from None
-    if header.get("format") != FORMAT_NAME:
-        raise DamagedFile("the header names another format")
-    if len(body) != length:
-        raise DamagedFile(f"the file is incomplete ({len(body)} of {length} bytes)")
-    if zlib.crc32(body) != crc:
-        raise DamagedFile("the checksum does not match the contents")
-    return schema, _tables(body)
+    checked = check(raw)
+    return checked.schema, checked.tables()
 
 
 def _tables(body: bytes | memoryview) -> Tables:

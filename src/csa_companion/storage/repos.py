@@ -44,9 +44,15 @@ class JournalRepo:
         return list(self._cache[1])
 
     def recent(self, count: int) -> list[JournalEntry]:
-        """The newest `count` entries, without parsing the whole journal."""
+        """The newest `count` entries, without parsing the whole journal if the file's
+        preview holds enough of them."""
         if self._cache is not None and self._cache[0] == self.store.generation:
             return self.all()[:count]
+        preview = self.store.preview()
+        if preview is not None:
+            newest = preview["newest"]
+            if count <= len(newest) or len(newest) == preview["total"]:
+                return [JournalEntry.from_doc(doc) for doc in newest[:count]]
         docs = heapq.nlargest(
             count,
             self.store.documents("journal"),

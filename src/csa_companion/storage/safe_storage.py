@@ -14,14 +14,16 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from tinydb.storages import Storage
 
 from csa_companion.errors import CompanionError
-from csa_companion.storage.fileformat import DamagedFile, Tables, decode, encode
+from csa_companion.storage.fileformat import Checked, DamagedFile, Tables, check, decode, encode
 from csa_companion.storage.lock import FileLock, LockTimeout
 
 Migrate = Callable[[int, Tables], Tables]
+PreviewOf = Callable[[Tables], Any]
 
 
 class StoreError(CompanionError):
@@ -44,18 +46,27 @@ class SafeJSONStorage(Storage):
     """Crash-safe, multi-process-safe storage for one TinyDB file."""
 
     def __init__(
-        self, path: Path, *, schema: int, migrate: Migrate, lock_timeout: float = 5.0
+        self,
+        path: Path,
+        *,
+        schema: int,
+        migrate: Migrate,
+        lock_timeout: float = 5.0,
+        preview_of: PreviewOf | None = None,
     ) -> None:
         self.path = path
         self.backup_path = path.with_name(path.name + ".bak")
         self.schema = schema
         self.notices: list[str] = []
         self.generation = 0
+        self.preview: Any = None  # preview_of(the current data), if the file holds one
         self._migrate = migrate
+        self._preview_of = preview_of
         self._lock_timeout = lock_timeout
         self._lock = FileLock(str(path) + ".lock", timeout=lock_timeout)
         self._owner_path = path.with_name(path.name + ".lock.owner")
         self._data: Tables = {}
+        self._unparsed: Checked | None = None  # checked on disk, parsed on first use
         self._stamp: tuple[int, int, int] | None = None
         self._in_transaction = False
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,13 +77,13 @@ class SafeJSONStorage(Storage):
 
     def read(self) -> Tables:
         """A copy of the tables (TinyDB mutates what it is given before writing it back)."""
-        return {name: dict(table) for name, table in self._data.items()}
+        return {name: dict(table) for name, table in self._tables().items()}
 
     def write(self, data: Tables) -> None:
         if not self._in_transaction:
             raise RuntimeError("SafeJSONStorage.write() must run inside transaction()")
         self._write_file(data)
-        self._data = data
+        self._data, self._unparsed = data, None
 
     def close(self) -> None:
         """Nothing is held open between writes."""
@@ -142,7 +153,8 @@ class SafeJSONStorage(Storage):
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def _load(self) -> None:
-        """Read the file (under the lock), recovering from damage and migrating old schemas."""
+        """Read and check the file (under the lock), recovering from damage and migrating old
+        schemas. The body of a current-schema file is parsed later, when first needed."""
         self.generation += 1
         try:
             raw = self.path.read_bytes()
@@ -153,7 +165,7 @@ class SafeJSONStorage(Storage):
         if raw is None:
             recovered = self._from_backup()
             if recovered is None:
-                self._data, self._stamp = {}, None
+                self._adopt({}, None)
                 return
             self.notices.append(
                 f"{self.path.name} was missing; restored the last good copy from "
@@ -162,43 +174,69 @@ class SafeJSONStorage(Storage):
             self._install(*recovered)
             return
         try:
-            schema, data = decode(raw)
-        except DamagedFile as why:
-            aside = self._move_aside()
-            recovered = self._from_backup()
-            if recovered is None:
-                self.notices.append(
-                    f"{self.path.name} was damaged ({why}) and no good backup was found; "
-                    f"starting empty. The damaged file is kept at {aside}."
-                )
-                self._data, self._stamp = {}, None
+            checked = check(raw)
+            if checked.schema == self.schema:
+                self._unparsed, self.preview = checked, checked.preview
+                self._stamp = self._stat()
                 return
-            self.notices.append(
-                f"{self.path.name} was damaged ({why}). It was moved to {aside.name} and the "
-                f"last good copy was restored from {self.backup_path.name}."
-            )
-            self._install(*recovered)
-            return
-        if schema == self.schema:
-            self._data, self._stamp = data, self._stat()
-            return
-        self._install(schema, data, original=raw)
+            self._refuse_newer(checked.schema)
+            self._install(checked.schema, checked.tables(), original=raw)
+        except DamagedFile as why:
+            self._recover(why)
 
-    def _install(self, schema: int, data: Tables, original: bytes | None = None) -> None:
-        """Adopt data read from the main file or the backup, migrating it if it is older."""
+    def _tables(self) -> Tables:
+        """The data, parsing the checked body the first time it is needed."""
+        if self._unparsed is not None:
+            unparsed, self._unparsed = self._unparsed, None
+            try:
+                self._data = unparsed.tables()
+            except DamagedFile as why:  # the checksum matched, so only a faulty writer gets here
+                with self._locked():
+                    if self.changed_on_disk():
+                        self._load()
+                        return self._tables()
+                    self._recover(why)
+        return self._data
+
+    def _adopt(self, data: Tables, stamp: tuple[int, int, int] | None) -> None:
+        self._data, self._unparsed, self._stamp = data, None, stamp
+        self.preview = None
+
+    def _recover(self, why: DamagedFile) -> None:
+        """Move the damaged file aside and restore the backup (or start empty), saying so."""
+        aside = self._move_aside()
+        recovered = self._from_backup()
+        if recovered is None:
+            self.notices.append(
+                f"{self.path.name} was damaged ({why}) and no good backup was found; "
+                f"starting empty. The damaged file is kept at {aside}."
+            )
+            self._adopt({}, None)
+            return
+        self.notices.append(
+            f"{self.path.name} was damaged ({why}). It was moved to {aside.name} and the "
+            f"last good copy was restored from {self.backup_path.name}."
+        )
+        self._install(*recovered)
+
+    def _refuse_newer(self, schema: int) -> None:
         if schema > self.schema:
             raise StoreNewerError(
                 f"{self.path} was written by a newer csa-companion (data schema {schema}; this "
                 f"version understands up to {self.schema}). Update csa-companion to open it; "
                 "the file was not changed."
             )
+
+    def _install(self, schema: int, data: Tables, original: bytes | None = None) -> None:
+        """Adopt data read from the main file or the backup, migrating it if it is older."""
+        self._refuse_newer(schema)
         if schema < self.schema:
             if original is not None:
                 keep = self.path.with_name(f"{self.path.name}.pre-migration-v{schema}")
                 self._write_bytes(keep, original)
             data = self._migrate(schema, data)
         self._write_file(data)
-        self._data = data
+        self._data, self._unparsed = data, None
 
     def _from_backup(self) -> tuple[int, Tables] | None:
         try:
@@ -218,7 +256,8 @@ class SafeJSONStorage(Storage):
 
     def _write_file(self, data: Tables) -> None:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        self._write_bytes(tmp, encode(data, self.schema))
+        preview = self._preview_of(data) if self._preview_of else None
+        self._write_bytes(tmp, encode(data, self.schema, preview))
         try:
             if self.path.exists():
                 self._keep_backup()
@@ -229,6 +268,7 @@ class SafeJSONStorage(Storage):
             raise self._write_error(error) from None
         _fsync_dir(self.path.parent)
         self._stamp = self._stat()
+        self.preview = preview
         self.generation += 1
 
     def _keep_backup(self) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
+from heapq import nlargest
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,11 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from csa_companion.paths import DataPaths
+from csa_companion.storage.fileformat import Tables
 from csa_companion.storage.migrations import SCHEMA_VERSION, migrate
-from csa_companion.storage.safe_storage import SafeJSONStorage
+from csa_companion.storage.safe_storage import PreviewOf, SafeJSONStorage
+
+Document = dict[str, Any]
 
 
 class _FreshIdTable(Table):
@@ -39,9 +44,15 @@ class _CompanionDB(TinyDB):
 class Store:
     """One database file. Every change goes through `transaction()`."""
 
-    def __init__(self, path: Path, *, lock_timeout: float = 5.0) -> None:
+    def __init__(
+        self, path: Path, *, lock_timeout: float = 5.0, preview_of: PreviewOf | None = None
+    ) -> None:
         self.storage = SafeJSONStorage(
-            path, schema=SCHEMA_VERSION, migrate=migrate, lock_timeout=lock_timeout
+            path,
+            schema=SCHEMA_VERSION,
+            migrate=migrate,
+            lock_timeout=lock_timeout,
+            preview_of=preview_of,
         )
         self.db = _CompanionDB(storage=lambda: self.storage)
 
@@ -57,7 +68,12 @@ class Store:
     def table(self, name: str) -> Table:
         return self.db.table(name)
 
-    def documents(self, table: str) -> list[dict[str, Any]]:
+    def preview(self) -> Any:
+        """The extract of the data kept in the file's header (see `Stores.PREVIEWS`), read
+        without parsing the rest; None if the file has none. Always matches the data."""
+        return self.storage.preview
+
+    def documents(self, table: str) -> list[Document]:
         """A table's documents as stored, for reading only: no per-document copies, which
         matters for a 5,000-entry journal. Change documents through `table()`."""
         return list(self.storage.read().get(table, {}).values())
@@ -82,10 +98,26 @@ class Store:
         return notices
 
 
+class Newest:
+    """A preview: the `count` newest documents of a table by an ISO 8601 timestamp field,
+    newest first, and how many documents the table holds."""
+
+    def __init__(self, table: str, field: str, count: int) -> None:
+        self.table, self.field, self.count = table, field, count
+
+    def __call__(self, tables: Tables) -> dict[str, Any]:
+        docs = tables.get(self.table, {}).values()
+        newest = nlargest(self.count, docs, key=lambda d: datetime.fromisoformat(d[self.field]))
+        return {"total": len(docs), "newest": newest}
+
+
 class Stores:
     """The app's stores, each opened on first use."""
 
     NAMES = ("journal", "worksheets", "drafts", "settings")
+    # Home lists the newest entries; kept in the journal file's header, they are shown
+    # without parsing a journal of thousands of entries.
+    PREVIEWS: Mapping[str, PreviewOf] = {"journal": Newest("journal", "created", 10)}
 
     def __init__(self, paths: DataPaths, *, lock_timeout: float = 5.0) -> None:
         self.paths = paths
@@ -95,7 +127,11 @@ class Stores:
     def __getitem__(self, name: str) -> Store:
         if name not in self._open:
             self.paths.ensure()
-            self._open[name] = Store(self.paths.store_file(name), lock_timeout=self._lock_timeout)
+            self._open[name] = Store(
+                self.paths.store_file(name),
+                lock_timeout=self._lock_timeout,
+                preview_of=self.PREVIEWS.get(name),
+            )
         return self._open[name]
 
     def refresh(self) -> bool:
