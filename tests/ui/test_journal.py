@@ -102,6 +102,28 @@ async def test_search_and_tag_filter(new_app: AppFactory, data_dir: Path) -> Non
         assert "No entries match" in screen_text(app)
 
 
+async def test_list_scrollbar_comes_and_goes_with_the_matches(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_journal(data_dir, *((f"Entry {n}", f"note {n}", ()) for n in range(60)))
+    app = new_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        listing = app.screen.query_one(EntryList)
+        await pilot.press("end")
+        await wait_for(lambda: listing.scroll_y > 0, "the list scrolled to the end", pilot)
+        assert listing.show_vertical_scrollbar
+        await pilot.press("slash", *"59")
+        await wait_for(lambda: len(listing.entries) == 1, "one match", pilot)
+        await wait_for(lambda: not listing.show_vertical_scrollbar, "no scrollbar", pilot)
+        assert listing.scroll_y == 0 and "Entry 59" in screen_text(app)
+        await pilot.press("backspace", "backspace")  # no query: all 60 again
+        await wait_for(lambda: len(listing.entries) == 60, "every entry", pilot)
+        await wait_for(lambda: listing.show_vertical_scrollbar, "the scrollbar back", pilot)
+        assert listing.virtual_size.height == 60
+
+
 async def test_delete_asks_then_undo_restores(new_app: AppFactory, data_dir: Path) -> None:
     seed_journal(data_dir, ("Keep me", "first", ()), ("Delete me", "second", ("x",)))
     app = new_app()
