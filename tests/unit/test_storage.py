@@ -290,3 +290,15 @@ def test_body_that_passes_the_checksum_but_not_the_parser_is_recovered(tmp_path:
     assert [e.body for e in JournalRepo(store).all()] == ["kept in the backup"]
     assert any("was damaged" in notice for notice in store.take_notices())
     assert list(tmp_path.glob("journal.json.damaged-*"))
+
+
+def test_an_odd_document_does_not_stop_saving(tmp_path: Path) -> None:
+    store = journal_store(tmp_path / "journal.json")
+    with store.transaction():
+        store.table("journal").insert_multiple(
+            [{"uid": "no-time"}, {"uid": "bad", "created": "yesterday"}]
+        )
+    repo = JournalRepo(store)
+    repo.add(JournalEntry.new("still saved", START))
+    assert store.preview()["newest"][0]["body"] == "still saved"
+    assert store.preview()["total"] == 3

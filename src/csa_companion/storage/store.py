@@ -107,8 +107,15 @@ class Newest:
 
     def __call__(self, tables: Tables) -> dict[str, Any]:
         docs = tables.get(self.table, {}).values()
-        newest = nlargest(self.count, docs, key=lambda d: datetime.fromisoformat(d[self.field]))
-        return {"total": len(docs), "newest": newest}
+        return {"total": len(docs), "newest": nlargest(self.count, docs, key=self._when)}
+
+    def _when(self, doc: Document) -> float:
+        """Seconds since the epoch; a document without a readable time sorts as oldest
+        (it runs on every write, so one odd document must not stop saving)."""
+        try:
+            return datetime.fromisoformat(doc[self.field]).timestamp()
+        except (KeyError, TypeError, ValueError):
+            return float("-inf")
 
 
 class Stores:
