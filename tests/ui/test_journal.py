@@ -116,6 +116,7 @@ async def test_list_scrollbar_comes_and_goes_with_the_matches(
         assert listing.show_vertical_scrollbar
         await pilot.press("slash", *"59")
         await wait_for(lambda: len(listing.entries) == 1, "one match", pilot)
+        assert "1 of 60 entries" in screen_text(app)
         await wait_for(lambda: not listing.show_vertical_scrollbar, "no scrollbar", pilot)
         assert listing.scroll_y == 0 and "Entry 59" in screen_text(app)
         await pilot.press("backspace", "backspace")  # no query: all 60 again
@@ -168,3 +169,4 @@ async def test_entry_added_from_the_shell_appears(new_app: AppFactory, data_dir:
         await wait_for_screen(pilot, JournalScreen)
         seed_journal(data_dir, ("From the shell", "quick capture", ()))  # another writer
         await wait_for(lambda: "From the shell" in screen_text(app), "the new entry", pilot)
+        assert "1 entry" in screen_text(app)

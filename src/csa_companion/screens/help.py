@@ -14,6 +14,7 @@ from csa_companion.screens.base import CompanionScreen
 
 GENERAL = (
     "ctrl+p opens the command palette: every destination and action, searchable. "
+    "Tab and shift+tab move between areas; ctrl+q quits (everything is already saved). "
     "Your data stays on this computer."
 )
 
@@ -51,12 +52,12 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns("Key", "What it does")
         keys: dict[str, list[str]] = {}
         for active in self.about.active_bindings.values():
-            # Every key of the screen and the app, even those the footer leaves out; of the
-            # focused widget's keys only those it shows (not every arrow and page key).
-            own = active.node is self.about or active.node is self.app
-            if active.binding.description and (active.binding.show or own):
-                shown = keys.setdefault(active.binding.description, [])
-                shown.append(self.app.get_key_display(active.binding))
+            # The keys the footer shows, and our own keys that it leaves out (ours all have
+            # ids); not Textual's hidden ones such as tab, copy or a list's page keys.
+            binding = active.binding
+            if binding.description and (binding.show or binding.id):
+                shown = keys.setdefault(binding.description, [])
+                shown.append(self.app.get_key_display(binding))
         keys.setdefault("Command palette", ["ctrl+p"])
         for description, shown in keys.items():
             table.add_row(", ".join(dict.fromkeys(shown)), description)

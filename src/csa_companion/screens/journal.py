@@ -123,7 +123,8 @@ class JournalScreen(CompanionScreen):
         listing = self.query_one(EntryList)
         listing.show(shown, keep_uid=listing.current.uid if listing.current else None)
         total = len(self.entries)
-        text = f"{len(shown)} of {total} entries" if len(shown) != total else f"{total} entries"
+        noun = "entry" if total == 1 else "entries"
+        text = f"{len(shown)} of {total} {noun}" if len(shown) != total else f"{total} {noun}"
         if not total:
             text = "No entries yet: press n to write the first one."
         elif not shown:
