@@ -6,7 +6,7 @@ from pathlib import Path
 
 from csa_companion.screens.editor import EntryEditorScreen
 from csa_companion.screens.entry_view import EntryViewScreen
-from csa_companion.screens.home import HomeScreen
+from csa_companion.screens.home import DESTINATIONS, HomeScreen
 from csa_companion.screens.journal import JournalScreen
 from csa_companion.widgets.entry_list import EntryList
 from tests.conftest import AppFactory
@@ -20,8 +20,9 @@ async def test_app_starts_on_home(new_app: AppFactory) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, HomeScreen)
         text = screen_text(app)
-        for destination in ("Tools", "Journal", "Learn", "Practice", "Reflections"):
-            assert destination in text
+        for _, key, name, about in DESTINATIONS:
+            assert f"{key}  {name}" in text
+            assert about in text  # on one line: nothing wraps at 80 columns
         assert "No entries yet." in text
 
 

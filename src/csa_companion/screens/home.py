@@ -19,11 +19,12 @@ from csa_companion.widgets.footer import Footer
 RECENT = 6
 WAITING = 5
 DESTINATIONS = [
-    ("tools", "t", "Tools", "Work a real situation through a tool, step by step"),
-    ("journal", "j", "Journal", "Write and search your private journal"),
-    ("learn", "l", "Learn", "Orientation pages on the framework"),
-    ("practice", "p", "Practice", "Settling and check-in practices (coming in a later version)"),
-    ("reflections", "r", "Reflections", "Monthly reflections (coming in a later version)"),
+    # Each description fits the menu at 80 columns (27 characters) so that none wraps.
+    ("tools", "t", "Tools", "Think a situation through"),
+    ("journal", "j", "Journal", "Your private journal"),
+    ("learn", "l", "Learn", "The framework, page by page"),
+    ("practice", "p", "Practice", "Settling (coming later)"),
+    ("reflections", "r", "Reflections", "Monthly (coming later)"),
 ]
 AVAILABLE = {"tools", "journal", "learn"}
 DRAFT_PREFIX = "draft:"
