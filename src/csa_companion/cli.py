@@ -154,8 +154,15 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
         return app.return_code or 0
     if args.command == "where":
         return _where(paths)
-    if args.command in ("content", "worksheet"):
-        from csa_companion.content.loader import load_library
+    stores = Stores(paths)
+    if args.command == "journal":
+        repo = JournalRepo(stores["journal"])
+        _print_notices(stores)
+        if args.journal_command == "add":
+            return _journal_add(repo, args)
+        return _journal_list(repo, args)
+    from csa_companion.content.loader import load_library  # not needed by journal commands
+
     if args.command == "content":
         if args.content_command == "check":
             if args.dir is not None and not args.dir.is_dir():
@@ -163,18 +170,11 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
                 return 2
             return _content_check([args.dir] if args.dir else dirs)
         return _content_list(load_library(dirs), as_json=args.json)
-    stores = Stores(paths)
-    if args.command == "worksheet":
-        sheets = WorksheetRepo(stores["worksheets"])
-        _print_notices(stores)
-        if args.worksheet_command == "list":
-            return _worksheet_list(sheets, load_library(dirs), args)
-        return _worksheet_export(sheets, load_library(dirs), args)
-    repo = JournalRepo(stores["journal"])
+    sheets = WorksheetRepo(stores["worksheets"])
     _print_notices(stores)
-    if args.journal_command == "add":
-        return _journal_add(repo, args)
-    return _journal_list(repo, args)
+    if args.worksheet_command == "list":
+        return _worksheet_list(sheets, load_library(dirs), args)
+    return _worksheet_export(sheets, load_library(dirs), args)
 
 
 def _print_notices(stores: Stores) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
-from datetime import datetime
 from typing import Any
 
 from tinydb import Query
@@ -44,21 +42,15 @@ class JournalRepo:
         return list(self._cache[1])
 
     def recent(self, count: int) -> list[JournalEntry]:
-        """The newest `count` entries, without parsing the whole journal if the file's
-        preview holds enough of them."""
-        if self._cache is not None and self._cache[0] == self.store.generation:
-            return self.all()[:count]
+        """The newest `count` entries: from the preview in the file's header when it holds
+        enough of them (no need to parse the whole journal), else from all entries."""
         preview = self.store.preview()
-        if preview is not None:
+        cached = self._cache is not None and self._cache[0] == self.store.generation
+        if preview is not None and not cached:
             newest = preview["newest"]
             if count <= len(newest) or len(newest) == preview["total"]:
                 return [JournalEntry.from_doc(doc) for doc in newest[:count]]
-        docs = heapq.nlargest(
-            count,
-            self.store.documents("journal"),
-            key=lambda doc: datetime.fromisoformat(doc["created"]),
-        )
-        return [JournalEntry.from_doc(doc) for doc in docs]
+        return self.all()[:count]
 
     def get(self, uid: str) -> JournalEntry | None:
         return next((e for e in self.all() if e.uid == uid), None)

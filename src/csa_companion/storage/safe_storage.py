@@ -165,7 +165,7 @@ class SafeJSONStorage(Storage):
         if raw is None:
             recovered = self._from_backup()
             if recovered is None:
-                self._adopt({}, None)
+                self._start_empty()
                 return
             self.notices.append(
                 f"{self.path.name} was missing; restored the last good copy from "
@@ -198,9 +198,8 @@ class SafeJSONStorage(Storage):
                     self._recover(why)
         return self._data
 
-    def _adopt(self, data: Tables, stamp: tuple[int, int, int] | None) -> None:
-        self._data, self._unparsed, self._stamp = data, None, stamp
-        self.preview = None
+    def _start_empty(self) -> None:
+        self._data, self._unparsed, self._stamp, self.preview = {}, None, None, None
 
     def _recover(self, why: DamagedFile) -> None:
         """Move the damaged file aside and restore the backup (or start empty), saying so."""
@@ -211,7 +210,7 @@ class SafeJSONStorage(Storage):
                 f"{self.path.name} was damaged ({why}) and no good backup was found; "
                 f"starting empty. The damaged file is kept at {aside}."
             )
-            self._adopt({}, None)
+            self._start_empty()
             return
         self.notices.append(
             f"{self.path.name} was damaged ({why}). It was moved to {aside.name} and the "
