@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import OptionList
 
 from csa_companion.content.model import Tool
@@ -29,11 +31,8 @@ def worksheets_at(data_dir: Path) -> WorksheetRepo:
     return WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"])
 
 
-async def open_tool(pilot: object, app: object, tool_id: str) -> ToolsScreen:
+async def open_tool(pilot: Pilot[None], tool_id: str) -> ToolsScreen:
     """From Home, open Tools and highlight `tool_id`."""
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
     await pilot.press("t")
     await wait_for_screen(pilot, ToolsScreen)
     screen = pilot.app.screen
@@ -42,6 +41,21 @@ async def open_tool(pilot: object, app: object, tool_id: str) -> ToolsScreen:
     screen.query_one("#tool-list", OptionList).highlighted = index
     await wait_for(lambda: screen.tool is not None and screen.tool.id == tool_id, tool_id, pilot)
     return screen
+
+
+async def start_worksheet(
+    pilot: Pilot[None], tool_id: str, key: str, question: str, opens: type[Screen[None]]
+) -> Screen[None]:
+    """Open `tool_id`, press `key` to start a worksheet, accept the suggested title (asked by
+    a dialog showing `question`) and return the `opens` screen that follows."""
+    app = pilot.app
+    await open_tool(pilot, tool_id)
+    await pilot.press(key)
+    await wait_for(lambda: question in screen_text(app), "the title question", pilot)
+    await press_closing(pilot, "enter")  # accept the suggested title
+    await wait_for_screen(pilot, opens)
+    assert isinstance(app.screen, opens)
+    return app.screen
 
 
 TOOLS = [
@@ -57,12 +71,7 @@ TOOLS = [
 async def test_walk_a_tool_end_to_end(new_app: AppFactory, data_dir: Path, tool_id: str) -> None:
     app = new_app()
     async with app.run_test(size=WIDE) as pilot:
-        await open_tool(pilot, app, tool_id)
-        await pilot.press("n")
-        await wait_for(lambda: "short title" in screen_text(app), "the title question", pilot)
-        await press_closing(pilot, "enter")  # accept the suggested title
-        await wait_for_screen(pilot, WalkthroughScreen)
-        walk = app.screen
+        walk = await start_worksheet(pilot, tool_id, "n", "short title", WalkthroughScreen)
         assert isinstance(walk, WalkthroughScreen)
         tool = walk.tool
         typed: dict[str, str] = {}
@@ -101,19 +110,14 @@ async def test_walk_a_tool_end_to_end(new_app: AppFactory, data_dir: Path, tool_
 
     again = new_app()
     async with again.run_test(size=WIDE) as pilot:
-        await open_tool(pilot, again, tool_id)
+        await open_tool(pilot, tool_id)
         assert saved.title in screen_text(again)
 
 
 async def test_finish_with_empty_steps_names_them(new_app: AppFactory, data_dir: Path) -> None:
     app = new_app()
     async with app.run_test(size=WIDE) as pilot:
-        await open_tool(pilot, app, "iceberg")
-        await pilot.press("n")
-        await wait_for(lambda: "short title" in screen_text(app), "the title question", pilot)
-        await press_closing(pilot, "enter")
-        await wait_for_screen(pilot, WalkthroughScreen)
-        walk = app.screen
+        walk = await start_worksheet(pilot, "iceberg", "n", "short title", WalkthroughScreen)
         await pilot.press(*"Only this")
         await pilot.press("ctrl+f")
         await wait_for(lambda: "have no answer yet" in screen_text(app), "the summary", pilot)
@@ -185,11 +189,7 @@ async def test_walkthrough_draft_survives_a_kill(new_app: AppFactory, data_dir: 
 async def test_observer_mode_names_a_stuck_pattern(new_app: AppFactory, data_dir: Path) -> None:
     app = new_app()
     async with app.run_test(size=WIDE) as pilot:
-        await open_tool(pilot, app, "four-player-model")
-        await pilot.press("o")
-        await wait_for(lambda: "observing" in screen_text(app), "the title question", pilot)
-        await press_closing(pilot, "enter")
-        await wait_for_screen(pilot, ObserverScreen)
+        await start_worksheet(pilot, "four-player-model", "o", "observing", ObserverScreen)
         await pilot.press("n", *"Ana", "enter", "m")
         await pilot.press("m", "m", "m", "m", "m", "o")
         screen = app.screen
@@ -228,7 +228,7 @@ async def test_old_worksheet_opens_after_the_tool_changed(
 
     app = new_app(content_dirs=[bundled_content_dir(), ours])
     async with app.run_test(size=WIDE) as pilot:
-        await open_tool(pilot, app, "iceberg")
+        await open_tool(pilot, "iceberg")
         app.screen.query_one("#worksheets", OptionList).focus()
         await pilot.press("enter")
         await wait_for_screen(pilot, WorksheetViewScreen)
@@ -249,7 +249,7 @@ async def test_reflect_links_a_journal_entry(new_app: AppFactory, data_dir: Path
     worksheets_at(data_dir).save(sheet.completed(START))
     app = new_app()
     async with app.run_test(size=WIDE) as pilot:
-        await open_tool(pilot, app, "iceberg")
+        await open_tool(pilot, "iceberg")
         app.screen.query_one("#worksheets", OptionList).focus()
         await pilot.press("enter")
         await wait_for_screen(pilot, WorksheetViewScreen)
