@@ -132,6 +132,18 @@ async def test_footer_follows_changed_keys_and_skips_unchanged_rebuilds() -> Non
         assert footer.is_attached
 
 
+async def test_footer_rebuild_due_after_its_screen_closed_is_skipped() -> None:
+    screen = _Toggle()
+    app: App[None] = App()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await app.push_screen(screen)
+        await pilot.pause()
+        footer = screen.query_one(Footer)
+        app.pop_screen()
+        await wait_for(lambda: not footer.is_attached, "the screen closed", pilot)
+        await footer.recompose()  # as a call_after_refresh scheduled earlier would
+
+
 async def test_palette_reaches_destinations(new_app: AppFactory) -> None:
     app = new_app()
     async with app.run_test(size=(100, 32)) as pilot:

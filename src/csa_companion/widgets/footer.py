@@ -27,6 +27,8 @@ class Footer(TextualFooter):
         return (ready, self.compact, self.show_command_palette, self.app.theme, keys)
 
     async def recompose(self) -> None:
+        if not self.is_attached:  # a rebuild scheduled just before its screen closed
+            return
         shown = self._keys_shown()
         if shown == self._shown:
             return
