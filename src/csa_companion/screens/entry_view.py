@@ -49,8 +49,7 @@ class EntryViewScreen(CompanionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Journal entry"
-        self.show()
+        self.sub_title = "Journal entry"  # the entry itself is shown on screen resume
         self.query_one("#entry-body").focus()
 
     def show(self) -> None:
@@ -70,12 +69,12 @@ class EntryViewScreen(CompanionScreen):
         self.query_one("#entry-markdown", Markdown).update(e.body)
 
     def reload(self) -> None:
-        fresh = self.services.journal.get(self.entry.uid)
-        if fresh is not None:
-            self.entry = fresh
-            self.show()
+        """Show the stored entry (or, if another window deleted it, the last one known)."""
+        self.entry = self.services.journal.get(self.entry.uid) or self.entry
+        self.show()
 
     def on_screen_resume(self) -> None:
+        """Also runs when the screen first appears."""
         self.reload()
 
     def action_edit(self) -> None:

@@ -67,18 +67,17 @@ class WorksheetViewScreen(CompanionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.tool.title} worksheet"
-        self.show()
+        self.sub_title = f"{self.tool.title} worksheet"  # the sheet is shown on screen resume
         self.query_one("#sheet-answers").focus()
 
     def on_screen_resume(self) -> None:
+        """Also runs when the screen first appears."""
         self.reload()
 
     def reload(self) -> None:
-        fresh = self.services.worksheets.get(self.worksheet.uid)
-        if fresh is not None:
-            self.worksheet = fresh
-            self.show()
+        """Show the stored worksheet (or, if another window deleted it, the last one known)."""
+        self.worksheet = self.services.worksheets.get(self.worksheet.uid) or self.worksheet
+        self.show()
 
     def show(self) -> None:
         w = self.worksheet
