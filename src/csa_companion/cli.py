@@ -255,12 +255,14 @@ def _content_check(dirs: Sequence[Path]) -> int:
 
 
 def _parts(item: Item) -> dict[str, int]:
-    from csa_companion.content.model import Practice, Tool
+    from csa_companion.content.model import Practice, QuestionBank, Tool
 
     if isinstance(item, Tool):
         return {"steps": len(item.steps)}
     if isinstance(item, Practice):
         return {"phases": len(item.phases)}
+    if isinstance(item, QuestionBank):
+        return {"sets": len(item.sets)}
     return {}
 
 

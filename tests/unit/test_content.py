@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from csa_companion.content.loader import check_links, load_library, parse_file
 from csa_companion.content.model import LearnPage, Practice, Tool
 from csa_companion.paths import bundled_content_dir
@@ -47,7 +49,11 @@ def test_every_problem_names_file_line_and_what_is_wrong() -> None:
         ("step-problems.md", 15, "duplicate steps id 'first'"),
         ("step-problems.md", 20, "unknown field 'promts' in steps #2"),
         ("bad-duration.md", 10, "bad duration in phase #1: 2 s is outside 5-3600 s"),
-        ("unknown-kind.md", 3, "unknown kind 'poster': use one of tool, practice, learn"),
+        (
+            "unknown-kind.md",
+            3,
+            "unknown kind 'poster': use one of tool, practice, learn, questions",
+        ),
     }
     assert expected <= found
     toml = [p for p in found if p[0] == "bad-toml.md"]
@@ -95,3 +101,110 @@ def test_broken_link_between_pages_is_reported(tmp_path: Path) -> None:
     assert library.problems == []  # links are checked by `content check`, not at start-up
     [problem] = check_links(library)
     assert (problem.line, problem.message) == (10, "link to unknown page 'nowhere.md'")
+
+
+PRACTICE_HEAD = '+++\nid = "p"\nkind = "practice"\ntitle = "P"\nsummary = "s"\n'
+
+
+@pytest.mark.parametrize(
+    ("phase", "line", "message"),
+    [
+        ("seconds = 0", 11, "bad duration in phase #1: 0 s is outside 5-3600 s"),
+        ("seconds = -30", 11, "bad duration in phase #1: -30 s is outside 5-3600 s"),
+        ('seconds = "a minute"', 11, "bad duration in phase #1: 'seconds' must be a whole number"),
+        ("seconds = 60\nwait = 1", 12, "'wait' must be true or false"),
+        (
+            "seconds = 60\nbells = [30, 60]",
+            12,
+            "bell at 60 s is outside phase #1 (0 to under 60 s)",
+        ),
+        ("seconds = 60\nbells = [-1]", 12, "bell at -1 s is outside phase #1 (0 to under 60 s)"),
+        ('seconds = 60\nbells = "start"', 12, "'bells' must be a list of seconds in phase #1"),
+        (
+            "seconds = 60\nrhythm = 4",
+            12,
+            "'rhythm' must be a table like { in = 4, out = 6 } in phase #1",
+        ),
+        ("seconds = 60\nrhythm = { in = 4 }", 12, "rhythm needs 'out' in phase #1"),
+        (
+            "seconds = 60\nrhythm = { in = 0, out = 6 }",
+            12,
+            "rhythm 'in' must be 1-20 seconds in phase #1, not 0",
+        ),
+        (
+            "seconds = 60\nrhythm = { in = 4, out = 6, hold = 30 }",
+            12,
+            "rhythm 'hold' must be 0-20 seconds in phase #1, not 30",
+        ),
+        (
+            "seconds = 60\nrhythm = { in = 4, out = 6, pause = 2 }",
+            12,
+            "unknown rhythm part 'pause' in phase #1: use in, hold, out, rest",
+        ),
+        (
+            "seconds = 10\nrhythm = { in = 5, out = 8 }",
+            12,
+            "one breath (13 s) is longer than the phase (10 s) in phase #1",
+        ),
+    ],
+)
+def test_content_check_reports_each_bad_phase_field(
+    tmp_path: Path, phase: str, line: int, message: str
+) -> None:
+    (tmp_path / "p.md").write_text(
+        PRACTICE_HEAD + f'\n[[phases]]\nid = "a"\ntitle = "A"\ncue = "C"\n{phase}\n+++\nBody\n'
+    )
+    assert problems_in(tmp_path) == {("p.md", line, message)}
+
+
+@pytest.mark.parametrize(
+    ("top", "line", "message"),
+    [
+        ("", 1, "missing 'phases': add at least one [[phases]] table"),
+        ("phases = []", 6, "'phases' is empty: add at least one [[phases]] table"),
+        ('opening = ""', 6, "'opening' must be non-empty text"),
+        ("closing = 3", 6, "'closing' must be non-empty text"),
+        ('question = "yes"', 6, "'question' must be true or false"),
+    ],
+)
+def test_content_check_reports_each_bad_practice_field(
+    tmp_path: Path, top: str, line: int, message: str
+) -> None:
+    phase = '[[phases]]\nid = "a"\ntitle = "A"\ncue = "C"\nseconds = 60\n'
+    if "phases" in top or not top:
+        phase = ""
+    (tmp_path / "p.md").write_text(PRACTICE_HEAD + f"{top}\n{phase}+++\nBody\n")
+    assert problems_in(tmp_path) == {("p.md", line, message)}
+
+
+def test_practice_fields_are_read() -> None:
+    library = load_library([bundled_content_dir()])
+    assert [p.id for p in library.practices] == [
+        "arrival",
+        "settling-arrive",
+        "settling-body-sound",
+        "paced-breathing",
+        "check-in",
+    ]
+    for practice in library.practices:
+        assert practice.opening and practice.closing, practice.id
+    breathing = library.get("paced-breathing")
+    assert isinstance(breathing, Practice)
+    paced = breathing.phases[1]
+    assert paced.rhythm is not None and (paced.rhythm.inhale, paced.rhythm.exhale) == (4, 6)
+    check_in = library.get("check-in")
+    assert isinstance(check_in, Practice) and check_in.question
+    assert [p.id for p in check_in.phases if p.wait] == ["groups"]
+    assert check_in.phases[-1].bells == (120, 240, 360, 480)
+    assert [s.id for s in library.question_sets] == [
+        "orientation",
+        *(f"session-{n}" for n in range(1, 5)),
+    ]
+
+
+def test_question_bank_problems(tmp_path: Path) -> None:
+    (tmp_path / "q.md").write_text(
+        '+++\nid = "q"\nkind = "questions"\ntitle = "Q"\nsummary = "s"\n\n'
+        '[[sets]]\nid = "one"\ntitle = "One"\nquestions = []\n+++\n'
+    )
+    assert problems_in(tmp_path) == {("q.md", 10, "set #1 has no question")}

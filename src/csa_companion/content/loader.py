@@ -22,6 +22,9 @@ from csa_companion.content.model import (
     Phase,
     Practice,
     Problem,
+    QuestionBank,
+    QuestionSet,
+    Rhythm,
     Step,
     Tool,
 )
@@ -29,16 +32,24 @@ from csa_companion.content.model import (
 FENCE = "+++"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_SECONDS, MAX_SECONDS = 5, 3600
+# A breath part longer than this is no longer a breathing rhythm anyone can follow.
+MAX_BREATH = 20
 FIELDS = {
     "tool": {"id", "kind", "title", "summary", "order", "diagram", "steps", "rungs", "acts"},
-    "practice": {"id", "kind", "title", "summary", "order", "phases"},
+    "practice": {
+        *("id", "kind", "title", "summary", "order", "phases", "opening", "closing", "question")
+    },
     "learn": {"id", "kind", "title", "summary", "order"},
+    "questions": {"id", "kind", "title", "summary", "order", "sets"},
 }
 TABLE_FIELDS = {
     "steps": {"id", "title", "prompts", "hint", "example", "optional", "choices"},
-    "phases": {"id", "title", "seconds", "cue"},
+    "phases": {"id", "title", "seconds", "cue", "rhythm", "wait", "bells"},
     "acts": {"id", "key", "name", "does", "helps"},
+    "sets": {"id", "title", "questions"},
 }
+RHYTHM_PARTS = {"in": (1, True), "out": (1, True), "hold": (0, False), "rest": (0, False)}
+"""Rhythm key -> (smallest value, required)."""
 _TOML_LINE = re.compile(r"at line (\d+)")
 
 
@@ -194,8 +205,42 @@ def _build(reader: _FileReader, data: dict[str, Any], body: str, body_line: int)
     if kind == "tool":
         return _tool(reader, data, common)
     if kind == "practice":
-        return Practice(**common, phases=_phases(reader, data))
+        question = data.get("question", False)
+        if not isinstance(question, bool):
+            reader.problem(reader.line_of("question"), "'question' must be true or false")
+        return Practice(
+            **common,
+            phases=_phases(reader, data),
+            opening=_optional_text(reader, data, "opening"),
+            closing=_optional_text(reader, data, "closing"),
+            question=question is True,
+        )
+    if kind == "questions":
+        return QuestionBank(**common, sets=_question_sets(reader, data))
     return LearnPage(**common)
+
+
+def _optional_text(reader: _FileReader, data: dict[str, Any], key: str) -> str:
+    return reader.text(data, key) if key in data else ""
+
+
+def _question_sets(reader: _FileReader, data: dict[str, Any]) -> tuple[QuestionSet, ...]:
+    sets = []
+    for index, raw in enumerate(reader.tables(data, "sets")):
+        questions = reader.text_list(raw, "questions", "sets", index)
+        if not questions:
+            reader.problem(
+                reader.line_of("questions", "sets", index), f"set #{index + 1} has no question"
+            )
+        sets.append(
+            QuestionSet(
+                id=reader.slug(raw, "id", "sets", index),
+                title=reader.text(raw, "title", "sets", index),
+                questions=questions,
+            )
+        )
+    reader.unique_ids([s.id for s in sets], "sets")
+    return tuple(sets)
 
 
 def _tool(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -> Tool:
@@ -292,16 +337,86 @@ def _phases(reader: _FileReader, data: dict[str, Any]) -> tuple[Phase, ...]:
                 f"bad duration in phase #{index + 1}: {seconds} s is outside "
                 f"{MIN_SECONDS}-{MAX_SECONDS} s",
             )
+        wait = raw.get("wait", False)
+        if not isinstance(wait, bool):
+            reader.problem(reader.line_of("wait", "phases", index), "'wait' must be true or false")
         phases.append(
             Phase(
                 id=reader.slug(raw, "id", "phases", index),
                 title=reader.text(raw, "title", "phases", index),
                 seconds=seconds,
                 cue=reader.text(raw, "cue", "phases", index),
+                rhythm=_rhythm(reader, raw, index, seconds),
+                wait=wait is True,
+                bells=_bells(reader, raw, index, seconds),
             )
         )
     reader.unique_ids([p.id for p in phases], "phases")
     return tuple(phases)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _rhythm(reader: _FileReader, raw: dict[str, Any], index: int, seconds: int) -> Rhythm | None:
+    """`rhythm = { in = 4, out = 6 }` (hold and rest optional): checked part by part."""
+    value = raw.get("rhythm")
+    if value is None:
+        return None
+    line = reader.line_of("rhythm", "phases", index)
+    where = f"in phase #{index + 1}"
+    if not isinstance(value, dict):
+        reader.problem(line, f"'rhythm' must be a table like {{ in = 4, out = 6 }} {where}")
+        return None
+    parts: dict[str, float] = {}
+    ok = True
+    for key in sorted(set(value) - set(RHYTHM_PARTS)):
+        reader.problem(line, f"unknown rhythm part '{key}' {where}: use in, hold, out, rest")
+        ok = False
+    for key, (least, required) in RHYTHM_PARTS.items():
+        part = value.get(key)
+        if part is None:
+            if required:
+                reader.problem(line, f"rhythm needs '{key}' {where}")
+                ok = False
+            continue
+        if not _number(part) or not least <= part <= MAX_BREATH:
+            reader.problem(
+                line, f"rhythm '{key}' must be {least}-{MAX_BREATH} seconds {where}, not {part!r}"
+            )
+            ok = False
+            continue
+        parts[key] = float(part)
+    if not ok:
+        return None
+    rhythm = Rhythm(
+        inhale=parts["in"],
+        exhale=parts["out"],
+        hold=parts.get("hold", 0.0),
+        rest=parts.get("rest", 0.0),
+    )
+    if seconds and rhythm.cycle > seconds:
+        reader.problem(
+            line, f"one breath ({rhythm.cycle:g} s) is longer than the phase ({seconds} s) {where}"
+        )
+    return rhythm
+
+
+def _bells(reader: _FileReader, raw: dict[str, Any], index: int, seconds: int) -> tuple[float, ...]:
+    """Bell times in seconds from the start of the phase; each must fall inside the phase."""
+    value = raw.get("bells", [])
+    line = reader.line_of("bells", "phases", index)
+    if not isinstance(value, list) or not all(_number(v) for v in value):
+        reader.problem(line, f"'bells' must be a list of seconds in phase #{index + 1}")
+        return ()
+    for bell in value:
+        if seconds and not 0 <= bell < seconds:
+            reader.problem(
+                line,
+                f"bell at {bell:g} s is outside phase #{index + 1} (0 to under {seconds} s)",
+            )
+    return tuple(sorted(float(v) for v in value))
 
 
 def body_links(item: Item) -> list[tuple[str, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KINDS = ("tool", "practice", "learn")
+KINDS = ("tool", "practice", "learn", "questions")
 DIAGRAMS = (
     "iceberg",
     "ladder-of-inference",
@@ -65,20 +65,61 @@ class Tool(Item):
 
 
 @dataclass(frozen=True)
+class Rhythm:
+    """A breathing rhythm in seconds: in, hold after in, out, rest after out."""
+
+    inhale: float
+    exhale: float
+    hold: float = 0
+    rest: float = 0
+
+    @property
+    def cycle(self) -> float:
+        return self.inhale + self.hold + self.exhale + self.rest
+
+
+@dataclass(frozen=True)
 class Phase:
     id: str
     title: str
     seconds: int
     cue: str
+    rhythm: Rhythm | None = None
+    wait: bool = False
+    """Hold at the end of the phase until the facilitator continues."""
+    bells: tuple[float, ...] = ()
+    """Seconds into the phase at which a bell sounds."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Practice(Item):
     phases: tuple[Phase, ...]
+    opening: str = ""
+    """Words the facilitator says before starting."""
+    closing: str = ""
+    """Words for the end."""
+    question: bool = False
+    """Shows a guiding question (chosen from the question bank or typed) on screen."""
 
     @property
     def total_seconds(self) -> int:
         return sum(p.seconds for p in self.phases)
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    """Guiding questions for one occasion (the orientation, a learning session)."""
+
+    id: str
+    title: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionBank(Item):
+    """Guiding questions for check-ins, grouped by occasion."""
+
+    sets: tuple[QuestionSet, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,7 +157,17 @@ class Library:
 
     @property
     def practices(self) -> list[Practice]:
-        return [i for i in self.items.values() if isinstance(i, Practice)]
+        practices = [i for i in self.items.values() if isinstance(i, Practice)]
+        return sorted(practices, key=lambda p: (p.order, p.title))
+
+    @property
+    def question_sets(self) -> list[QuestionSet]:
+        """Every question set of every bank, in file order."""
+        banks = sorted(
+            (i for i in self.items.values() if isinstance(i, QuestionBank)),
+            key=lambda b: (b.order, b.title),
+        )
+        return [s for bank in banks for s in bank.sets]
 
     @property
     def learn_pages(self) -> list[LearnPage]:
