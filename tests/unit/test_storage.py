@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import time
 import zlib
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from unittest import mock
 import pytest
 
 from csa_companion.domain.journal import JournalEntry
+from csa_companion.paths import DataPaths
 from csa_companion.storage.fileformat import Checked, DamagedFile, check, decode, encode
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.safe_storage import (
@@ -25,6 +27,8 @@ from csa_companion.storage.safe_storage import (
 )
 from csa_companion.storage.store import Store, Stores
 from tests.conftest import START
+from tests.helpers import another_process
+from tests.waiting import wait_for
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -185,6 +189,7 @@ import sys
 from pathlib import Path
 from datetime import datetime, timezone
 from csa_companion.domain.journal import JournalEntry
+from csa_companion.paths import DataPaths
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Store, Stores
 repo = JournalRepo(Store(Path(sys.argv[1]), lock_timeout=30))
@@ -302,3 +307,76 @@ def test_an_odd_document_does_not_stop_saving(tmp_path: Path) -> None:
     repo.add(JournalEntry.new("still saved", START))
     assert store.preview()["newest"][0]["body"] == "still saved"
     assert store.preview()["total"] == 3
+
+
+def temp_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob(".*.tmp"))
+
+
+KILLED_WRITER = """
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from csa_companion.domain.journal import JournalEntry
+from csa_companion.paths import DataPaths
+from csa_companion.paths import DataPaths
+from csa_companion.storage.repos import JournalRepo
+from csa_companion.storage.store import Stores
+repo = JournalRepo(Stores(DataPaths(Path(sys.argv[1])), lock_timeout=30)["journal"])
+print("writing", flush=True)
+n = 0
+while True:
+    repo.add(JournalEntry.new(f"killed writer {n}", datetime.now(timezone.utc)))
+    n += 1
+"""
+
+
+async def test_writers_killed_mid_write_leave_no_temp_file_after_the_next_open(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    body = "A long entry about the week. " * 40  # about 1.2 KB, like a real entry
+    entries = [JournalEntry.new(f"{n} {body}", START + timedelta(minutes=n)) for n in range(3000)]
+    tables = {"journal": {str(n + 1): e.to_doc() for n, e in enumerate(entries)}}
+    (data / "journal.json").write_bytes(encode(tables, schema=1))
+
+    kills = 0
+    while not temp_files(data):  # until a kill lands while a temp file exists
+        assert kills < 20, "no kill landed mid-write in 20 tries"
+        with another_process(KILLED_WRITER, data, ready="writing"):
+            await wait_for(lambda: temp_files(data), "the writer's temp file", timeout=30)
+        kills += 1
+
+    store = Stores(DataPaths(data))["journal"]
+    assert temp_files(data) == []
+    assert len(JournalRepo(store).all()) >= 3000  # and nothing acknowledged was lost
+
+
+def test_temp_files_of_dead_writers_are_removed_but_not_a_live_writers(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    store = Store(path)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        names = {
+            "dead": f".journal.json.{dead.pid}.tmp",
+            "dead-bak": f".journal.json.bak.{dead.pid}.tmp",
+            "live": f".journal.json.{live.pid}.tmp",
+            "live-but-old": f".journal.json.bak.{live.pid}.tmp",
+            "another store's": f".drafts.json.{dead.pid}.tmp",
+        }
+        for name in names.values():
+            (tmp_path / name).write_bytes(b"half a write")
+        old = time.time() - 3600  # older than any write takes: the id was reused
+        os.utime(tmp_path / names["live-but-old"], (old, old))
+
+        add(JournalRepo(store), "a write sweeps")
+        assert temp_files(tmp_path) == sorted([names["live"], names["another store's"]])
+        (tmp_path / names["dead"]).write_bytes(b"half a write")
+        Store(path)  # and so does an open
+        assert temp_files(tmp_path) == sorted([names["live"], names["another store's"]])
+    finally:
+        live.kill()
+        live.wait()

@@ -41,6 +41,20 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+def pid_alive(pid: int) -> bool:
+    """True if a process with this id exists (it may be a reused id: callers that can, also
+    look at an age)."""
+    if os.name == "nt":  # pragma: no cover - os.kill would terminate it there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but is not ours (EPERM)
+        return True
+    return True
+
+
 class LockTimeout(Exception):
     """The lock was not free within the timeout."""
 

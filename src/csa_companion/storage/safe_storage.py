@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -20,10 +21,14 @@ from tinydb.storages import Storage
 
 from csa_companion.errors import CompanionError
 from csa_companion.storage.fileformat import Checked, DamagedFile, Tables, check, decode, encode
-from csa_companion.storage.lock import FileLock, LockTimeout
+from csa_companion.storage.lock import FileLock, LockTimeout, pid_alive
 
 Migrate = Callable[[int, Tables], Tables]
 PreviewOf = Callable[[Tables], Any]
+
+# A temp file this old is left over whatever its name says: no write takes minutes, and a
+# dead writer's process id may have been given to another process since.
+STALE_TEMP_SECONDS = 600.0
 
 
 class StoreError(CompanionError):
@@ -156,6 +161,7 @@ class SafeJSONStorage(Storage):
         """Read and check the file (under the lock), recovering from damage and migrating old
         schemas. The body of a current-schema file is parsed later, when first needed."""
         self.generation += 1
+        self._sweep_temp_files()
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -253,7 +259,35 @@ class SafeJSONStorage(Storage):
         os.replace(self.path, aside)
         return aside
 
+    def _sweep_temp_files(self) -> None:
+        """Remove the temp files of writers killed mid-write (`.journal.json.<pid>.tmp`,
+        `.journal.json.bak.<pid>.tmp`). This runs under the lock, and every writer holds it while
+        its temp file exists, so none of them is a live writer's; the process-id check is kept
+        for file systems where locks are only advisory, and the age check covers a reused id."""
+        prefixes = (f".{self.path.name}.", f".{self.backup_path.name}.")
+        now = time.time()
+        try:
+            entries = list(os.scandir(self.path.parent))
+        except OSError:
+            return
+        for entry in entries:
+            name = entry.name
+            if not (name.endswith(".tmp") and name.startswith(prefixes)):
+                continue
+            pids = [name[len(p) : -len(".tmp")] for p in prefixes if name.startswith(p)]
+            pid = next((int(text) for text in pids if text.isdigit()), None)
+            if pid is None:
+                continue
+            try:
+                age = now - entry.stat(follow_symlinks=False).st_mtime
+            except OSError:
+                continue
+            if pid == os.getpid() or age > STALE_TEMP_SECONDS or not pid_alive(pid):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
     def _write_file(self, data: Tables) -> None:
+        self._sweep_temp_files()
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         preview = self._preview_of(data) if self._preview_of else None
         self._write_bytes(tmp, encode(data, self.schema, preview))
