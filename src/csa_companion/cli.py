@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csa_companion import __version__
+from csa_companion import __version__, cli_rhythm
 from csa_companion.clock import Clock, SystemClock
 from csa_companion.domain.journal import JournalEntry, filter_entries, normalise_tag
 from csa_companion.errors import CompanionError
@@ -116,6 +116,12 @@ def _parser() -> argparse.ArgumentParser:
     jlist.add_argument("--tag", help="only entries with this tag")
     jlist.add_argument("--limit", type=_positive_int, help="at most N entries")
     jlist.add_argument("--json", action="store_true", help="print JSON")
+    jlist.add_argument(
+        "--on-this-day",
+        action="store_true",
+        help="entries and worksheets from about a week, a month and a year ago",
+    )
+    cli_rhythm.add_parsers(commands)
     return parser
 
 
@@ -154,12 +160,18 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
         return app.return_code or 0
     if args.command == "where":
         return _where(paths)
+    if args.command in cli_rhythm.COMMANDS:
+        return cli_rhythm.dispatch(args, paths, dirs)
     stores = Stores(paths)
     if args.command == "journal":
         repo = JournalRepo(stores["journal"])
         _print_notices(stores)
         if args.journal_command == "add":
             return _journal_add(repo, args)
+        if args.on_this_day:
+            return cli_rhythm.on_this_day(
+                repo, WorksheetRepo(stores["worksheets"]), as_json=args.json
+            )
         return _journal_list(repo, args)
     from csa_companion.content.loader import load_library  # not needed by journal commands
 
@@ -231,7 +243,7 @@ def _worksheet_export(repo: WorksheetRepo, library: Library, args: argparse.Name
 
 def _where(paths: DataPaths) -> int:
     print(f"data dir:      {paths.root}")
-    for name in Stores.NAMES:
+    for name in (*Stores.NAMES, *cli_rhythm.NAMES):
         file = paths.store_file(name)
         print(f"{name + ' file:':<15}{file}")
         print(f"{'  backup:':<15}{file.with_name(file.name + '.bak')}")

@@ -52,7 +52,8 @@ def test_every_problem_names_file_line_and_what_is_wrong() -> None:
         (
             "unknown-kind.md",
             3,
-            "unknown kind 'poster': use one of tool, practice, learn, questions",
+            "unknown kind 'poster': use one of tool, practice, learn, questions, reflection, "
+            "survey",
         ),
     }
     assert expected <= found

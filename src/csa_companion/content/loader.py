@@ -22,10 +22,14 @@ from csa_companion.content.model import (
     Phase,
     Practice,
     Problem,
+    Question,
     QuestionBank,
     QuestionSet,
+    ReflectionPrompts,
     Rhythm,
     Step,
+    Survey,
+    SurveyItem,
     Tool,
 )
 
@@ -41,12 +45,17 @@ FIELDS = {
     },
     "learn": {"id", "kind", "title", "summary", "order"},
     "questions": {"id", "kind", "title", "summary", "order", "sets"},
+    "reflection": {"id", "kind", "title", "summary", "order", "prompts"},
+    "survey": {"id", "kind", "title", "summary", "order", "items", "tool_item", "scale"},
 }
+SCALE = 5  # survey ratings are 1-5
 TABLE_FIELDS = {
     "steps": {"id", "title", "prompts", "hint", "example", "optional", "choices"},
     "phases": {"id", "title", "seconds", "cue", "rhythm", "wait", "bells"},
     "acts": {"id", "key", "name", "does", "helps"},
     "sets": {"id", "title", "questions"},
+    "prompts": {"id", "text", "coach"},
+    "items": {"id", "text"},
 }
 RHYTHM_PARTS = {"in": (1, True), "out": (1, True), "hold": (0, False), "rest": (0, False)}
 """Rhythm key -> (smallest value, required)."""
@@ -217,6 +226,10 @@ def _build(reader: _FileReader, data: dict[str, Any], body: str, body_line: int)
         )
     if kind == "questions":
         return QuestionBank(**common, sets=_question_sets(reader, data))
+    if kind == "reflection":
+        return _reflection(reader, data, common)
+    if kind == "survey":
+        return _survey(reader, data, common)
     return LearnPage(**common)
 
 
@@ -241,6 +254,50 @@ def _question_sets(reader: _FileReader, data: dict[str, Any]) -> tuple[QuestionS
         )
     reader.unique_ids([s.id for s in sets], "sets")
     return tuple(sets)
+
+
+def _reflection(
+    reader: _FileReader, data: dict[str, Any], common: dict[str, Any]
+) -> ReflectionPrompts:
+    questions = []
+    for index, raw in enumerate(reader.tables(data, "prompts")):
+        coach = raw.get("coach", False)
+        if not isinstance(coach, bool):
+            reader.problem(
+                reader.line_of("coach", "prompts", index), "'coach' must be true or false"
+            )
+        questions.append(
+            Question(
+                id=reader.slug(raw, "id", "prompts", index),
+                text=reader.text(raw, "text", "prompts", index),
+                for_coach=coach is True,
+            )
+        )
+    reader.unique_ids([q.id for q in questions], "prompts")
+    if sum(q.for_coach for q in questions) > 1:
+        reader.problem(reader.line_of("prompts"), "only one question can have coach = true")
+    return ReflectionPrompts(**common, questions=tuple(questions))
+
+
+def _survey(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -> Survey:
+    items = [
+        SurveyItem(
+            id=reader.slug(raw, "id", "items", index),
+            text=reader.text(raw, "text", "items", index),
+        )
+        for index, raw in enumerate(reader.tables(data, "items"))
+    ]
+    reader.unique_ids([i.id for i in items], "items")
+    tool_item = reader.text(data, "tool_item")
+    if tool_item and "{tool}" not in tool_item:
+        reader.problem(reader.line_of("tool_item"), "'tool_item' must contain {tool}")
+    scale = reader.text_list(data, "scale")
+    if len(scale) != SCALE:
+        reader.problem(
+            reader.line_of("scale"),
+            f"'scale' must name the {SCALE} ratings from 1 to {SCALE}, it has {len(scale)}",
+        )
+    return Survey(**common, items=tuple(items), tool_item=tool_item, scale=scale)
 
 
 def _tool(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -> Tool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KINDS = ("tool", "practice", "learn", "questions")
+KINDS = ("tool", "practice", "learn", "questions", "reflection", "survey")
 DIAGRAMS = (
     "iceberg",
     "ladder-of-inference",
@@ -128,6 +128,42 @@ class LearnPage(Item):
 
 
 @dataclass(frozen=True)
+class Question:
+    """One prompt of the monthly reflection; `for_coach` marks the question brought to coaching."""
+
+    id: str
+    text: str
+    for_coach: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReflectionPrompts(Item):
+    """The monthly reflection's prompts, in order."""
+
+    questions: tuple[Question, ...]
+
+    @property
+    def coach_question(self) -> Question | None:
+        return next((q for q in self.questions if q.for_coach), None)
+
+
+@dataclass(frozen=True)
+class SurveyItem:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Survey(Item):
+    """The pre/post self-rating survey: fixed items, plus one item per tool a session covers
+    (`tool_item` with `{tool}` replaced by the tool's title); ratings 1 to len(scale)."""
+
+    items: tuple[SurveyItem, ...]
+    tool_item: str
+    scale: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something wrong with a content file, at a line (1-based)."""
 
@@ -168,6 +204,14 @@ class Library:
             key=lambda b: (b.order, b.title),
         )
         return [s for bank in banks for s in bank.sets]
+
+    @property
+    def reflection(self) -> ReflectionPrompts | None:
+        return next((i for i in self.items.values() if isinstance(i, ReflectionPrompts)), None)
+
+    @property
+    def survey(self) -> Survey | None:
+        return next((i for i in self.items.values() if isinstance(i, Survey)), None)
 
     @property
     def learn_pages(self) -> list[LearnPage]:
