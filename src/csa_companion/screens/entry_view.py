@@ -32,7 +32,7 @@ class EntryViewScreen(CompanionScreen):
     BINDINGS: ClassVar = [
         Binding("e", "edit", "Edit", id="entry.edit"),
         Binding("s", "star", "Star", id="entry.star"),
-        Binding("delete,d", "delete", "Delete", id="entry.delete"),
+        Binding("d,delete", "delete", "Delete", id="entry.delete"),
         Binding("w", "worksheet", "Open worksheet", id="entry.worksheet"),
         Binding("escape", "back", "Back", id="entry.back"),
     ]

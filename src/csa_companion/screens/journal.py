@@ -67,8 +67,8 @@ class JournalScreen(CompanionScreen):
         Binding("n", "new", "New entry", id="journal.new"),
         Binding("e", "edit", "Edit", id="journal.edit"),
         Binding("s", "star", "Star", id="journal.star"),
-        Binding("delete,d", "delete", "Delete", id="journal.delete"),
-        Binding("ctrl+z,u", "undo", "Undo delete", id="journal.undo"),
+        Binding("d,delete", "delete", "Delete", id="journal.delete"),
+        Binding("ctrl+z,u", "undo", "Undo delete", id="journal.undo", show=False),
         Binding("slash", "search", "Search", id="journal.search"),
         Binding("escape", "back", "Back", id="journal.back"),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import Header, Input, Label, Static
@@ -46,8 +46,12 @@ class ObserverScreen(CompanionScreen):
         super().__init__(services)
         self.tool = tool
         self.worksheet = worksheet
-        for act in tool.acts:
-            self._bindings.bind(act.key, f"record('{act.id}')", act.name)
+        # The board shows the act keys, so the footer leaves them out; help still lists them.
+        acts = [
+            Binding(a.key, f"record('{a.id}')", a.name, show=False, id=f"observer.act.{a.id}")
+            for a in tool.acts
+        ]
+        self._bindings = BindingsMap.merge([BindingsMap(acts), self._bindings])
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,8 +68,11 @@ class ObserverScreen(CompanionScreen):
 
     def on_mount(self) -> None:
         self.sub_title = f"Observing: {self.worksheet.title}"
-        keys = "   ".join(f"[b]{a.key}[/b] {a.name}" for a in self.tool.acts)
-        self.query_one("#observer-keys", Label).update(f"{keys}   [b]n[/b] name")
+        # Two keys a line: the board is half of an 80-column screen, and a key never wraps
+        # away from its act.
+        keys = [f"[b]{a.key}[/b] {escape(a.name)}" for a in self.tool.acts] + ["[b]n[/b] name"]
+        lines = ["   ".join(keys[n : n + 2]) for n in range(0, len(keys), 2)]
+        self.query_one("#observer-keys", Label).update("\n".join(lines))
         self.show()
 
     def on_screen_resume(self) -> None:

@@ -39,9 +39,10 @@ class ToolsScreen(CompanionScreen):
         "resume where you left off). For the Four Player Model, o starts observer mode."
     )
     BINDINGS = [
+        # At 80 columns the footer holds about 68 cells of keys; help lists the hidden ones.
         Binding("n", "new", "New worksheet", id="tools.new"),
-        Binding("o", "observe", "Observe a meeting", id="tools.observe"),
-        Binding("w", "focus_worksheets", "Worksheets", id="tools.worksheets"),
+        Binding("o", "observe", "Observe", id="tools.observe"),
+        Binding("w", "focus_worksheets", "Worksheets", id="tools.worksheets", show=False),
         Binding("ctrl+z,u", "undo", "Undo delete", id="tools.undo"),
         Binding("escape", "back", "Back", id="tools.back"),
     ]

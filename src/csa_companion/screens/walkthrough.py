@@ -50,13 +50,14 @@ class WalkthroughScreen(CompanionScreen):
         "example. The diagram fills in with your answers (ctrl+g shows or hides it)."
     )
     BINDINGS = [
+        # At 80 columns the footer holds about 68 cells of keys; help lists the hidden ones.
         Binding("ctrl+n", "step(1)", "Next", id="walk.next"),
         Binding("ctrl+b", "step(-1)", "Back", id="walk.back"),
-        Binding("ctrl+o", "jump", "Steps", id="walk.jump"),
+        Binding("ctrl+o", "jump", "Steps", id="walk.jump", show=False),
         Binding("ctrl+t", "stuck", "Stuck?", id="walk.stuck"),
         Binding("ctrl+g", "diagram", "Diagram", id="walk.diagram"),
         Binding("ctrl+f", "finish", "Finish", id="walk.finish"),
-        Binding("escape", "leave", "Leave", id="walk.leave"),
+        Binding("escape", "leave", "Leave", id="walk.leave", show=False),
     ]
 
     def __init__(self, services: Services, tool: Tool, worksheet: Worksheet) -> None:

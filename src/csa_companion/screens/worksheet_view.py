@@ -43,11 +43,12 @@ class WorksheetViewScreen(CompanionScreen):
         "Markdown, d to delete it."
     )
     BINDINGS = [
+        # At 80 columns the footer holds about 68 cells of keys; help lists the hidden ones.
         Binding("e", "edit", "Edit", id="sheet.edit"),
-        Binding("c", "duplicate", "Run again", id="sheet.duplicate"),
+        Binding("c", "duplicate", "Run again", id="sheet.duplicate", show=False),
         Binding("r", "reflect", "Reflect", id="sheet.reflect"),
         Binding("x", "export", "Export", id="sheet.export"),
-        Binding("delete,d", "delete", "Delete", id="sheet.delete"),
+        Binding("d,delete", "delete", "Delete", id="sheet.delete"),
         Binding("escape", "back", "Back", id="sheet.back"),
     ]
 

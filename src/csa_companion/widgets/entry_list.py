@@ -27,7 +27,7 @@ class EntryList(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "jump(0)", "First", show=False),
         Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Open", id="entry-list.open"),
+        Binding("enter", "select", "Open", id="entry-list.open", show=False),
     ]
     COMPONENT_CLASSES = {
         "entry-list--cursor",

@@ -1,0 +1,143 @@
+"""At 80x24 every screen's footer shows each key it lists whole (the rest is left to help)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from csa_companion.content.loader import load_library
+from csa_companion.content.model import Tool
+from csa_companion.domain.worksheet import Worksheet
+from csa_companion.paths import bundled_content_dir
+from csa_companion.screens.editor import EntryEditorScreen
+from csa_companion.screens.entry_view import EntryViewScreen
+from csa_companion.screens.help import HelpScreen
+from csa_companion.screens.home import HomeScreen
+from csa_companion.screens.journal import JournalScreen
+from csa_companion.screens.learn import LearnScreen
+from csa_companion.screens.observer import ObserverScreen
+from csa_companion.screens.walkthrough import WalkthroughScreen
+from csa_companion.screens.worksheet_view import WorksheetViewScreen
+from tests.conftest import START, AppFactory
+from tests.helpers import seed_journal
+from tests.screen import screen_text
+from tests.ui.test_tools import open_tool, start_worksheet, worksheets_at
+from tests.waiting import wait_for, wait_for_screen
+
+Pilot_ = Pilot[None]
+
+
+async def _home(pilot: Pilot_) -> None:
+    await wait_for_screen(pilot, HomeScreen)
+
+
+async def _tools(pilot: Pilot_) -> None:
+    await open_tool(pilot, "four-player-model")  # the tool with the most keys (o observe)
+
+
+async def _walkthrough(pilot: Pilot_) -> None:
+    await start_worksheet(pilot, "four-player-model", "n", "short title", WalkthroughScreen)
+
+
+async def _observer(pilot: Pilot_) -> None:
+    await start_worksheet(pilot, "four-player-model", "o", "observing", ObserverScreen)
+
+
+async def _worksheet_view(pilot: Pilot_) -> None:
+    await open_tool(pilot, "four-player-model")
+    pilot.app.screen.query_one("#worksheets").focus()
+    await pilot.press("enter")
+    await wait_for_screen(pilot, WorksheetViewScreen)
+
+
+async def _journal(pilot: Pilot_) -> None:
+    await pilot.press("j")
+    await wait_for_screen(pilot, JournalScreen)
+
+
+async def _entry(pilot: Pilot_) -> None:
+    await _journal(pilot)
+    await pilot.press("enter")
+    await wait_for_screen(pilot, EntryViewScreen)
+
+
+async def _editor(pilot: Pilot_) -> None:
+    await _journal(pilot)
+    await pilot.press("n")
+    await wait_for_screen(pilot, EntryEditorScreen)
+
+
+async def _learn(pilot: Pilot_) -> None:
+    await pilot.press("l")
+    await wait_for_screen(pilot, LearnScreen)
+
+
+async def _help(pilot: Pilot_) -> None:
+    await _tools(pilot)
+    await pilot.press("f1")
+    await wait_for_screen(pilot, HelpScreen)
+
+
+SCREENS: dict[str, Callable[[Pilot_], Awaitable[None]]] = {
+    "home": _home,
+    "tools": _tools,
+    "walkthrough": _walkthrough,
+    "observer": _observer,
+    "worksheet-view": _worksheet_view,
+    "journal": _journal,
+    "entry": _entry,
+    "editor": _editor,
+    "learn": _learn,
+    "help": _help,
+}
+
+
+def _seed(data_dir: Path) -> None:
+    """A journal entry and a finished Four Player worksheet, so every screen has its keys."""
+    seed_journal(data_dir, ("Late pickups", "Three this week", ("pickup", "coaching")))
+    tool = load_library([bundled_content_dir()]).get("four-player-model")
+    assert isinstance(tool, Tool)
+    sheet = Worksheet.new(tool, "Huddle", START).with_answer("default-act", "Move", START)
+    worksheets_at(data_dir).save(sheet.completed(START))
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_footer_keys_are_shown_whole_at_80x24(
+    new_app: AppFactory, data_dir: Path, name: str
+) -> None:
+    _seed(data_dir)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await SCREENS[name](pilot)
+        # The footer on view: the screen's own, or (under a dialog) the one of the screen below.
+        footer = next(s for s in reversed(app.screen_stack) if s.query(Footer)).query_one(Footer)
+        await wait_for(lambda: bool(footer.query(FooterKey)), "the footer's keys", pilot)
+        await pilot.pause()
+        bottom = screen_text(app).splitlines()[-1]
+        keys = [f"{key.key_display} {key.description}".strip() for key in footer.query(FooterKey)]
+        assert len(keys) >= 2
+        cut = [key for key in keys if key not in bottom]
+        assert not cut, f"cut or hidden in the footer {bottom!r}: {cut}"
+        if name == "help":
+            return
+        # The keys the footer leaves out are still listed by help.
+        ours = {b.binding.description for b in app.screen.active_bindings.values() if b.binding.id}
+        await pilot.press("f1")
+        await wait_for_screen(pilot, HelpScreen)
+        missing = [d for d in ours if d not in screen_text(app)]
+        assert not missing, f"not in help: {missing}"
+
+
+async def test_observer_board_shows_every_act_key_whole_at_80x24(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_worksheet(pilot, "four-player-model", "o", "observing", ObserverScreen)
+        assert isinstance(screen, ObserverScreen)
+        text = screen_text(app)
+        for act in screen.tool.acts:
+            assert f"{act.key} {act.name}" in text  # the footer leaves them to the board
