@@ -14,6 +14,7 @@ from textual.theme import Theme
 from csa_companion.clock import Clock
 from csa_companion.commands import Command, CompanionCommands
 from csa_companion.content.model import Library
+from csa_companion.domain.wording import plural
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.home import HomeScreen
 from csa_companion.services import Services
@@ -84,7 +85,7 @@ class CompanionApp(App[None]):
             names = ", ".join(path.name for path in library.skipped)
             first = library.problems[0] if library.problems else None
             self.notify(
-                f"Skipped broken content file(s): {names}."
+                f"Skipped {plural(len(library.skipped), 'broken content file')}: {names}."
                 + (f" First problem: line {first.line}: {first.message}." if first else "")
                 + " Run `csa-companion content check` for the full list.",
                 title="Content problem",

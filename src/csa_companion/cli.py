@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from csa_companion import __version__, cli_rhythm
 from csa_companion.clock import Clock, SystemClock
 from csa_companion.domain.journal import JournalEntry, filter_entries, normalise_tag
+from csa_companion.domain.wording import plural
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths, bundled_content_dir, default_data_dir
 from csa_companion.storage.repos import JournalRepo, WorksheetRepo
@@ -242,12 +243,14 @@ def _worksheet_export(repo: WorksheetRepo, library: Library, args: argparse.Name
 
 
 def _where(paths: DataPaths) -> int:
-    print(f"data dir:      {paths.root}")
+    rows = [("data dir:", paths.root)]
     for name in (*Stores.NAMES, *cli_rhythm.NAMES):
         file = paths.store_file(name)
-        print(f"{name + ' file:':<15}{file}")
-        print(f"{'  backup:':<15}{file.with_name(file.name + '.bak')}")
-    print(f"your content:  {paths.user_content}")
+        rows += [(f"{name} file:", file), ("  backup:", file.with_name(file.name + ".bak"))]
+    rows.append(("your content:", paths.user_content))
+    width = max(len(label) for label, _ in rows) + 1  # at least one space after every label
+    for label, path in rows:
+        print(f"{label:<{width}}{path}")
     return 0
 
 
@@ -260,9 +263,10 @@ def _content_check(dirs: Sequence[Path]) -> int:
         print(problem)
     count = len(library.items)
     if library.problems:
-        print(f"{len(library.problems)} problem(s); {count} item(s) loaded", file=sys.stderr)
+        problems = plural(len(library.problems), "problem")
+        print(f"{problems}; {plural(count, 'item')} loaded", file=sys.stderr)
         return 1
-    print(f"ok: {count} item(s), no problems")
+    print(f"ok: {plural(count, 'item')}, no problems")
     return 0
 
 

@@ -85,7 +85,13 @@ def test_newer_store_is_a_clear_error(capsys: pytest.CaptureFixture[str], data_d
 def test_where_lists_every_file(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     code, out, _ = run(capsys, "--data-dir", str(data_dir), "where")
     assert code == 0
-    assert f"data dir:      {data_dir}" in out
+    lines = out.splitlines()
+    assert lines[0].split() == ["data", "dir:", str(data_dir)]
+    assert f"worksheets file: {data_dir / 'worksheets.json'}" in lines
+    # every path starts in the same column, after its label and at least one space
+    with_paths = [line for line in lines if str(data_dir) in line]
+    [column] = {line.index(str(data_dir)) for line in with_paths}
+    assert all(line[column - 1] == " " for line in with_paths)
     assert str(data_dir / "journal.json.bak") in out
     assert str(data_dir / "content") in out
 
@@ -99,7 +105,7 @@ def test_content_check_broken_folder(capsys: pytest.CaptureFixture[str]) -> None
     code, out, err = run(capsys, "content", "check", str(BROKEN))
     assert code == 1
     assert f"{BROKEN / 'tools' / 'step-problems.md'}:10: step #1 has no prompt" in out
-    assert "problem(s)" in err
+    assert " problems; " in err and "(s)" not in err
 
 
 def test_content_check_and_list_bundled(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Input, Label, TextArea
 
 from csa_companion.domain.journal import Draft, JournalEntry, parse_tags
+from csa_companion.domain.wording import quoted
 from csa_companion.screens.base import CompanionScreen, Debounce
 from csa_companion.screens.dialogs import Choice
 from csa_companion.services import Services
@@ -160,7 +161,7 @@ class EntryEditorScreen(CompanionScreen):
             self._set_status("Not saved: see the message. Your text is still here.")
             return
         self.store_call(lambda: self.services.drafts.clear(self.initial.key))
-        self.notify(f"Saved “{entry.display_title}”.")
+        self.notify(f"Saved {quoted(entry.display_title)}.")
         self._finish()
 
     def action_close(self) -> None:
@@ -222,7 +223,8 @@ def open_editor(
     others = f" (and {len(waiting) - 1} more on Home)" if len(waiting) > 1 else ""
     screen.app.push_screen(
         Choice(
-            f"You have an unsaved draft “{newest.name}” from {newest.saved_at:%a %d %b, %H:%M}"
+            f"You have an unsaved draft {quoted(newest.name)} from "
+            f"{newest.saved_at:%a %d %b, %H:%M}"
             f"{others}. Resume it, or start a new entry? Drafts stay on Home until you save "
             "or discard them.",
             [("resume", "Resume draft"), ("new", "New entry"), ("cancel", "Cancel")],

@@ -12,6 +12,7 @@ from textual.markup import escape
 from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 
+from csa_companion.domain.wording import quoted
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.worksheets import open_worksheet, worksheet_label
 from csa_companion.widgets.footer import Footer
@@ -83,7 +84,7 @@ class HomeScreen(CompanionScreen):
         for n, draft in enumerate(self.services.drafts.all()[:WAITING]):
             when = f"{draft.saved_at:%a %d %b, %H:%M}"
             key = " (d)" if n == 0 else ""
-            label = f"Unsaved draft “{escape(draft.name)}” from {when}{key}"
+            label = f"Unsaved draft {quoted(escape(draft.name))} from {when}{key}"
             waiting.add_option(Option(label, id=DRAFT_PREFIX + draft.key))
         titles = {t.id: t.title for t in self.services.library.tools}
         for sheet in self.services.worksheets.drafts()[:WAITING]:

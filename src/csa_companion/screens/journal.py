@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Input, Label, Markdown, Select
 
 from csa_companion.domain.journal import JournalEntry, all_tags, filter_entries
+from csa_companion.domain.wording import plural, quoted
 from csa_companion.screens.base import CompanionScreen, Debounce
 from csa_companion.screens.dialogs import confirm_delete
 from csa_companion.screens.editor import open_editor
@@ -32,11 +33,13 @@ def delete_entry(
             return
         if screen.store_call(lambda: screen.services.journal.delete(entry.uid)):
             screen.services.recently_deleted.append(entry)
-            screen.notify(f"Deleted “{entry.display_title}”. Press ctrl+z in the journal to undo.")
+            screen.notify(
+                f"Deleted {quoted(entry.display_title)}. Press ctrl+z in the journal to undo."
+            )
             if then is not None:
                 then()
 
-    screen.app.push_screen(confirm_delete(f"“{entry.display_title}”"), answer)
+    screen.app.push_screen(confirm_delete(f"{quoted(entry.display_title)}"), answer)
 
 
 def star_entry(screen: CompanionScreen, entry: JournalEntry) -> JournalEntry | None:
@@ -123,8 +126,9 @@ class JournalScreen(CompanionScreen):
         listing = self.query_one(EntryList)
         listing.show(shown, keep_uid=listing.current.uid if listing.current else None)
         total = len(self.entries)
-        noun = "entry" if total == 1 else "entries"
-        text = f"{len(shown)} of {total} {noun}" if len(shown) != total else f"{total} {noun}"
+        text = plural(total, "entry", "entries")
+        if len(shown) != total:
+            text = f"{len(shown)} of {text}"
         if not total:
             text = "No entries yet: press n to write the first one."
         elif not shown:
@@ -190,7 +194,7 @@ class JournalScreen(CompanionScreen):
             deleted.pop()
             self.reload()
             self.query_one(EntryList).show(self.query_one(EntryList).entries, keep_uid=entry.uid)
-            self.notify(f"Restored “{entry.display_title}”.")
+            self.notify(f"Restored {quoted(entry.display_title)}.")
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

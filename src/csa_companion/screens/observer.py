@@ -12,6 +12,7 @@ from textual.widgets import Header, Input, Label, Static
 
 from csa_companion.content.model import Tool
 from csa_companion.domain.four_player import NOT_DETECTABLE, detect_patterns, sequence_text
+from csa_companion.domain.wording import plural
 from csa_companion.domain.worksheet import Observation, Worksheet
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.services import Services
@@ -84,7 +85,7 @@ class ObserverScreen(CompanionScreen):
         self.query_one(DiagramView).show(self.worksheet)
         sequence = sequence_text(observations, self.tool.acts) or "Nothing recorded yet."
         self.query_one("#observer-sequence", Static).update(
-            f"[b]{len(observations)} acts[/b]\n{escape(sequence)}\n"
+            f"[b]{plural(len(observations), 'act')}[/b]\n{escape(sequence)}\n"
         )
         patterns = detect_patterns(observations, self.tool.acts)
         if patterns:

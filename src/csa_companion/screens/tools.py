@@ -11,6 +11,7 @@ from textual.widgets import Header, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from csa_companion.content.model import Tool
+from csa_companion.domain.wording import plural, quoted
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.dialogs import Ask
@@ -79,9 +80,9 @@ class ToolsScreen(CompanionScreen):
         if tool is None:
             self.query_one("#tool-summary", Label).update("No tools found in the content.")
             return
-        count = len(tool.steps)
+        steps = plural(len(tool.steps), "step")
         self.query_one("#tool-summary", Label).update(
-            f"[b]{escape(tool.title)}[/b]: {escape(tool.summary)}\n{count} steps · n new worksheet"
+            f"[b]{escape(tool.title)}[/b]: {escape(tool.summary)}\n{steps} · n new worksheet"
             + (" · o observe a meeting" if tool.acts else "")
         )
         sheets = self.services.worksheets.all(tool.id)
@@ -166,7 +167,7 @@ class ToolsScreen(CompanionScreen):
         if self.store_call(lambda: self.services.worksheets.save(sheet)):
             deleted.pop()
             self.reload()
-            self.notify(f"Restored “{sheet.title}”.")
+            self.notify(f"Restored {quoted(sheet.title)}.")
 
     def action_back(self) -> None:
         self.dismiss()

@@ -11,7 +11,8 @@ from textual.widgets import Header, Label, OptionList, ProgressBar, Static, Text
 from textual.widgets.option_list import Option
 
 from csa_companion.content.model import Step, Tool
-from csa_companion.domain.worksheet import Worksheet
+from csa_companion.domain.wording import plural, quoted, sentence
+from csa_companion.domain.worksheet import COMPLETE, Worksheet
 from csa_companion.screens.base import CompanionScreen, Debounce
 from csa_companion.screens.dialogs import Choice, Pick
 from csa_companion.services import Services
@@ -64,6 +65,8 @@ class WalkthroughScreen(CompanionScreen):
         super().__init__(services)
         self.tool = tool
         self.worksheet = worksheet
+        self.opened = worksheet
+        """The worksheet as it was when the screen opened (to tell whether anything changed)."""
         ids = [s.id for s in tool.steps]
         self.index = ids.index(worksheet.current_step) if worksheet.current_step in ids else 0
         self.answer_box = TextArea(id="answer", soft_wrap=True)
@@ -198,6 +201,16 @@ class WalkthroughScreen(CompanionScreen):
             return
         titles = [s.title for s in self.tool.steps if s.id in empty]
         first = titles[0]
+        if len(titles) == 1:
+            question = (
+                f"1 step has no answer yet: {sentence(first)} Finish anyway, or go back to it?"
+            )
+        else:
+            listed = "\n".join(f"• {title}" for title in titles)
+            question = (
+                f"{plural(len(titles), 'step')} have no answer yet:\n{listed}\n"
+                "Finish anyway, or go back to the first of them?"
+            )
 
         def answer(choice: str | None) -> None:
             if choice == "finish":
@@ -207,9 +220,8 @@ class WalkthroughScreen(CompanionScreen):
 
         self.app.push_screen(
             Choice(
-                f"{len(empty)} step(s) have no answer yet: {', '.join(titles)}. "
-                "Finish anyway, or go back to the first of them?",
-                [("back", f"Go back to “{first}”"), ("finish", "Finish anyway")],
+                question,
+                [("back", f"Go back to {quoted(first)}"), ("finish", "Finish anyway")],
             ),
             answer,
         )
@@ -219,12 +231,18 @@ class WalkthroughScreen(CompanionScreen):
 
         self.worksheet = self.worksheet.completed(self.services.clock.now())
         if self.save():
-            self.notify(f"Finished “{self.worksheet.title}”. It is saved with your worksheets.")
+            self.notify(
+                f"Finished {quoted(self.worksheet.title)}. It is saved with your worksheets."
+            )
             self.app.switch_screen(WorksheetViewScreen(self.services, self.tool, self.worksheet))
 
     def action_leave(self) -> None:
-        if self.save():
+        saved = self.save()
+        if saved and self.worksheet.status != COMPLETE:
             self.notify("Saved. Resume this worksheet from Home or Tools.", timeout=3)
+        elif saved and self.worksheet.answers != self.opened.answers:
+            # a finished worksheet left unchanged needs no word: nothing waits to be resumed
+            self.notify(f"Saved your changes to {quoted(self.worksheet.title)}.", timeout=3)
         self.dismiss()
 
     def on_unmount(self) -> None:

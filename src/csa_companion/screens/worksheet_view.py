@@ -14,6 +14,7 @@ from textual.widgets import Header, Label, Markdown
 from csa_companion.content.model import Tool
 from csa_companion.domain.export import answers_markdown, export_file_name, worksheet_markdown
 from csa_companion.domain.journal import Draft
+from csa_companion.domain.wording import quoted
 from csa_companion.domain.worksheet import COMPLETE, Worksheet
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.dialogs import Ask, confirm_delete
@@ -115,12 +116,12 @@ class WorksheetViewScreen(CompanionScreen):
 
         copy = self.worksheet.duplicate(self.services.clock.now())
         if self.store_call(lambda: self.services.worksheets.save(copy)):
-            self.notify(f"Started “{copy.title}” with the same answers to revise.")
+            self.notify(f"Started {quoted(copy.title)} with the same answers to revise.")
             self.app.switch_screen(WalkthroughScreen(self.services, self.tool, copy))
 
     def action_reflect(self) -> None:
         start = Draft(
-            title=f"Reflecting on “{self.worksheet.title}”",
+            title=f"Reflecting on {quoted(self.worksheet.title)}",
             body="",
             tags=self.tool.id,
             saved_at=self.services.clock.now(),
@@ -157,10 +158,10 @@ class WorksheetViewScreen(CompanionScreen):
                 lambda: self.services.worksheets.delete(sheet.uid)
             ):
                 self.services.deleted_worksheets.append(sheet)
-                self.notify(f"Deleted “{sheet.title}”. Press ctrl+z in Tools to undo.")
+                self.notify(f"Deleted {quoted(sheet.title)}. Press ctrl+z in Tools to undo.")
                 self.dismiss()
 
-        self.app.push_screen(confirm_delete(f"the worksheet “{sheet.title}”"), answer)
+        self.app.push_screen(confirm_delete(f"the worksheet {quoted(sheet.title)}"), answer)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -1,0 +1,21 @@
+"""Small wording helpers shared by screens and commands: counts, quoted titles, sentences."""
+
+from __future__ import annotations
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """'1 act', '3 acts', '0 acts'; give `many` where adding an s is wrong ('entries')."""
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
+def quoted(text: str) -> str:
+    """`text` in curly double quotes; double quotes inside it become single ones, so a title
+    that quotes another title reads “Reflecting on ‘Late pickups’”, not nested ““…””."""
+    inner = text.replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"
+
+
+def sentence(text: str) -> str:
+    """`text` ending in exactly one stop: a period is added unless it ends in . ? ! or …"""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!", "…")) else text + "."

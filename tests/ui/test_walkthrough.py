@@ -1,0 +1,95 @@
+"""The walkthrough as a person meets it at 80x24: focus, choosing, progress and wording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from csa_companion.content.loader import load_library
+from csa_companion.content.model import Tool
+from csa_companion.domain.worksheet import Worksheet
+from csa_companion.paths import bundled_content_dir
+from csa_companion.screens.walkthrough import WalkthroughScreen
+from csa_companion.screens.worksheet_view import WorksheetViewScreen
+from tests.conftest import START, AppFactory
+from tests.screen import screen_text, screen_words
+from tests.ui.test_tools import open_tool, worksheets_at
+from tests.waiting import press_closing, wait_for, wait_for_screen
+
+SMALL = (80, 24)
+
+
+def bundled_tool(tool_id: str) -> Tool:
+    tool = load_library([bundled_content_dir()]).get(tool_id)
+    assert isinstance(tool, Tool)
+    return tool
+
+
+def seed_worksheet(
+    data_dir: Path, tool_id: str, answers: dict[str, str], **changes: str
+) -> Worksheet:
+    """Store a worksheet for `tool_id` with `answers` (and e.g. status) as if made earlier."""
+    from dataclasses import replace
+
+    sheet = Worksheet.new(bundled_tool(tool_id), "Late pickups", START)
+    for step_id, text in answers.items():
+        sheet = sheet.with_answer(step_id, text, START)
+    sheet = replace(sheet, **changes)  # type: ignore[arg-type]
+    worksheets_at(data_dir).save(sheet)
+    return sheet
+
+
+async def open_first_worksheet(pilot: Pilot[None], tool_id: str) -> None:
+    """From Home: Tools, the tool, Enter on its first worksheet."""
+    await open_tool(pilot, tool_id)
+    pilot.app.screen.query_one("#worksheets", OptionList).focus()
+    await pilot.press("enter")
+
+
+ICEBERG_BUT_LEVERAGE = {
+    "event": "Shoving at the gate",
+    "patterns": "Every Monday",
+    "structures": "One adult at the gate",
+    "mental-models": "Pickup is not our job",
+}
+
+
+async def test_finish_names_the_one_empty_step_in_plain_words(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_worksheet(data_dir, "iceberg", ICEBERG_BUT_LEVERAGE)
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_first_worksheet(pilot, "iceberg")
+        await wait_for_screen(pilot, WalkthroughScreen)
+        await pilot.press("ctrl+f")
+        await wait_for(lambda: "no answer yet" in screen_text(app), "the question", pilot)
+        text = screen_words(app)
+        assert "1 step has no answer yet: Leverage: what will I try? Finish anyway" in text
+        assert "(s)" not in text and "?." not in text
+
+
+async def test_leaving_a_finished_unchanged_worksheet_says_nothing(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_worksheet(data_dir, "iceberg", ICEBERG_BUT_LEVERAGE, status="complete")
+    app = new_app()
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await open_first_worksheet(pilot, "iceberg")
+        await wait_for_screen(pilot, WorksheetViewScreen)
+        await pilot.press("e")
+        await wait_for_screen(pilot, WalkthroughScreen)
+        await press_closing(pilot, "escape")
+        assert isinstance(app.screen, WorksheetViewScreen)
+        await pilot.pause(0.1)
+        assert "Resume this worksheet" not in screen_text(app)
+        assert "Saved" not in screen_text(app)
+
+        await pilot.press("e")  # a change is still confirmed
+        await wait_for_screen(pilot, WalkthroughScreen)
+        await pilot.press(*" again")
+        await press_closing(pilot, "escape")
+        await wait_for(lambda: "Saved your changes to “Late" in screen_text(app), "a notice", pilot)
+        assert "Resume this worksheet" not in screen_text(app)
