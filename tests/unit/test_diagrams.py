@@ -67,7 +67,7 @@ def numbered(the_tool: Tool) -> dict[str, str]:
     """A short, distinct answer per step; rungs for the connectedness ladder's choices."""
     answers = {s.id: f"Answer {n:02}" for n, s in enumerate(the_tool.steps)}
     if the_tool.rungs:
-        answers.update(now="Aware", want="Caring")
+        answers.update(now="Aware", want="Understanding")
     return answers
 
 
@@ -322,7 +322,7 @@ def test_four_player_grid_counts_each_act(width: int) -> None:
 
 
 def test_four_player_shows_the_current_step_beneath_the_grid() -> None:
-    text = render_diagram(tool("four-player-model"), observed(), 60, current_step="pattern")
+    text = render_diagram(tool("four-player-model"), observed(), 60, current_step="stuck-pattern")
     assert "Which stuck pattern?" in highlighted(text)
 
 
@@ -336,10 +336,12 @@ def rung_line(text: Text, rung: str) -> str:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_connectedness_ladder_marks_now_and_want(width: int) -> None:
     rungs = tool("ladder-of-social-connectedness").rungs
-    text = draw("ladder-of-social-connectedness", {"now": " aware\n", "want": "Caring"}, width)
+    text = draw(
+        "ladder-of-social-connectedness", {"now": " aware\n", "want": "Understanding"}, width
+    )
     assert line_with(text, rungs[-1]) < line_with(text, rungs[0])  # top rung at the top
     assert rung_line(text, "Aware").endswith("◀ now")
-    assert rung_line(text, "Caring").endswith("◀ want")
+    assert rung_line(text, "Understanding").endswith("◀ want")
     assert text.plain.count("◀") == 2
     assert "Where am I now?" not in text.plain  # shown on the ladder, not beneath
 
