@@ -148,7 +148,7 @@ class CompanionApp(App[None]):
         ]
         for label, name in THEMES.items():
             commands.append(
-                (f"Theme: {label}", "Colours (remembered)", partial(self._set_theme, name))
+                (f"Theme: {label}", "Colors (remembered)", partial(self._set_theme, name))
             )
         return commands
 

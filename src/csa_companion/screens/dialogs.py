@@ -60,7 +60,7 @@ def confirm_delete(what: str) -> Choice:
 
 
 class Ask(ModalScreen[str | None]):
-    """Ask for one line of text; returns it stripped, or None when cancelled."""
+    """Ask for one line of text; returns it stripped, or None when canceled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
     DEFAULT_CSS = """
@@ -96,7 +96,7 @@ class Ask(ModalScreen[str | None]):
 
 
 class Pick(ModalScreen[str | None]):
-    """Pick one of several labelled options; returns its id, or None when cancelled."""
+    """Pick one of several labeled options; returns its id, or None when canceled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel")]
     DEFAULT_CSS = """

@@ -42,7 +42,7 @@ class Checked:
 
 
 def encode(tables: Tables, schema: int, preview: Any = None) -> bytes:
-    """Serialise tables (and an optional preview) under a header with length and CRC-32."""
+    """Serialize tables (and an optional preview) under a header with length and CRC-32."""
     head = b"" if preview is None else orjson.dumps(preview) + b"\n"
     body = orjson.dumps(tables)
     crc = zlib.crc32(body, zlib.crc32(head))
