@@ -171,3 +171,29 @@ async def test_entry_added_from_the_shell_appears(new_app: AppFactory, data_dir:
         seed_journal(data_dir, ("From the shell", "quick capture", ()))  # another writer
         await wait_for(lambda: "From the shell" in screen_text(app), "the new entry", pilot)
         assert "1 entry" in screen_text(app)
+
+
+async def test_saved_entry_shows_in_the_list_at_once(new_app: AppFactory, data_dir: Path) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        journal = app.screen
+        assert "No entries yet" in screen_text(app)
+        await pilot.press("n")
+        await wait_for_screen(pilot, EntryEditorScreen)
+        await pilot.press(*"Shoving at check-in")
+        await press_closing(pilot, "ctrl+s")
+        assert app.screen is journal
+        await wait_for(lambda: "Shoving at check-in" in screen_text(app), "the new entry", pilot)
+        assert "No entries yet" not in screen_text(app) and "1 entry" in screen_text(app)
+
+        await pilot.press("e")  # an edited title shows at once too
+        await wait_for_screen(pilot, EntryEditorScreen)
+        app.screen.query_one("#title").focus()
+        await pilot.press(*"Check-in")
+        await press_closing(pilot, "ctrl+s")
+        assert app.screen is journal
+        await wait_for(lambda: "Check-in" in screen_text(app), "the new title", pilot)
+        [entry] = journal_at(data_dir).all()
+        assert entry.title == "Check-in"

@@ -15,7 +15,7 @@ from csa_companion.screens.walkthrough import WalkthroughScreen
 from csa_companion.screens.worksheet_view import WorksheetViewScreen
 from tests.conftest import START, AppFactory
 from tests.screen import screen_text, screen_words
-from tests.ui.test_tools import open_tool, worksheets_at
+from tests.ui.test_tools import open_tool, start_worksheet, worksheets_at
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
 SMALL = (80, 24)
@@ -93,3 +93,15 @@ async def test_leaving_a_finished_unchanged_worksheet_says_nothing(
         await press_closing(pilot, "escape")
         await wait_for(lambda: "Saved your changes to “Late" in screen_text(app), "a notice", pilot)
         assert "Resume this worksheet" not in screen_text(app)
+
+
+async def test_progress_counts_an_answer_as_it_is_typed(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await start_worksheet(pilot, "iceberg", "n", "short title", WalkthroughScreen)
+        assert "0%" in screen_text(app)
+        await pilot.press(*"Shoving")
+        await wait_for(lambda: "17%" in screen_text(app), "one of six steps counted", pilot)
+        await pilot.press(*["backspace"] * len("Shoving"))  # an emptied answer no longer counts
+        await wait_for(lambda: "0%" in screen_text(app), "none counted", pilot)
+        assert "Step 1 of 6" in screen_text(app)

@@ -96,12 +96,15 @@ class JournalScreen(CompanionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Journal"
-        self.reload()
+        self.sub_title = "Journal"  # the entries are listed on screen resume
         self.query_one(EntryList).focus()
         # Filter as the value changes, not on the Input.Changed message that follows: the list
         # then updates in the same frame as the typed letter instead of one frame (~17 ms) later.
         self.watch(self.query_one("#search", Input), "value", self._search_changed, init=False)
+
+    def on_screen_resume(self) -> None:
+        """Also runs when the screen first appears, and after the editor saved an entry."""
+        self.reload()
 
     def reload(self) -> None:
         self.entries = self.services.journal.all()

@@ -113,8 +113,7 @@ class WalkthroughScreen(CompanionScreen):
         self.query_one("#step-heading", Label).update(
             f"Step {self.index + 1} of {total} · {escape(step.title)}{optional}"
         )
-        answered = sum(1 for s in self.tool.steps if self.worksheet.answer(s.id).strip())
-        self.query_one(ProgressBar).update(progress=answered)
+        self._show_progress()
         self.query_one("#prompts", Static).update("\n".join(f"• {escape(p)}" for p in step.prompts))
         self.query_one("#stuck-text", Static).update(
             f"[b]Stuck?[/b] {escape(step.hint)}\n\n[b]Example:[/b] {escape(step.example)}"
@@ -133,6 +132,10 @@ class WalkthroughScreen(CompanionScreen):
             self.answer_box.focus()
         self.diagram.show(self.worksheet, step.id)
 
+    def _show_progress(self) -> None:
+        answered = sum(1 for s in self.tool.steps if self.worksheet.answer(s.id).strip())
+        self.query_one(ProgressBar).update(progress=answered)
+
     # -- answering --------------------------------------------------------------------------
 
     @on(TextArea.Changed, "#answer")
@@ -149,6 +152,7 @@ class WalkthroughScreen(CompanionScreen):
             return
         self.worksheet = self.worksheet.with_answer(self.step.id, text, self.services.clock.now())
         self.diagram.show(self.worksheet, self.step.id)
+        self._show_progress()
         self._autosave()
 
     def save(self) -> bool:
