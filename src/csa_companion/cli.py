@@ -164,6 +164,13 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
     if args.command in cli_rhythm.COMMANDS:
         return cli_rhythm.dispatch(args, paths, dirs)
     stores = Stores(paths)
+    try:
+        return _store_command(args, dirs, stores)
+    finally:
+        _print_notices(stores)  # also those found while reading (documents set aside)
+
+
+def _store_command(args: argparse.Namespace, dirs: list[Path], stores: Stores) -> int:
     if args.command == "journal":
         repo = JournalRepo(stores["journal"])
         _print_notices(stores)

@@ -7,6 +7,7 @@ from pathlib import Path
 from csa_companion.screens.editor import EntryEditorScreen
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.journal import JournalScreen
+from csa_companion.storage.fileformat import decode, encode
 from tests.conftest import AppFactory
 from tests.helpers import another_process, seed_journal
 from tests.screen import screen_text
@@ -117,3 +118,19 @@ async def test_broken_content_file_is_skipped_with_a_notice(
         await wait_for(lambda: "broken.md" in screen_text(app), "the content notice", pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.services.library.get("iceberg") is not None
+
+
+async def test_an_unreadable_entry_is_named_and_the_others_are_listed(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_journal(data_dir, ("Readable entry", "kept", ()))
+    journal = data_dir / "journal.json"
+    _, tables = decode(journal.read_bytes())
+    tables["journal"]["2"] = {"uid": "odd", "body": "lost?", "created": "last Tuesday"}
+    journal.write_bytes(encode(tables, schema=1))
+    app = new_app()
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        await wait_for(lambda: "journal #2" in screen_text(app), "the notice", pilot)
+        assert "Readable entry" in screen_text(app)

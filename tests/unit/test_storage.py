@@ -12,6 +12,7 @@ import time
 import zlib
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -89,7 +90,7 @@ def test_damaged_file_without_backup_starts_empty_and_keeps_it(tmp_path: Path) -
     store = Store(path)
     assert JournalRepo(store).all() == []
     [notice] = store.take_notices()
-    assert "no good backup" in notice
+    assert "no backup was found" in notice
     assert len(list(tmp_path.glob("journal.json.damaged-*"))) == 1
 
 
@@ -228,13 +229,13 @@ def test_inserts_get_fresh_ids_after_another_process_inserted(tmp_path: Path) ->
     path = tmp_path / "journal.json"
     mine, theirs = Store(path), Store(path)
     with mine.transaction():
-        mine.table("journal").insert_multiple([{"uid": "a"}, {"uid": "b"}])
+        mine.table("notes").insert_multiple([{"uid": "a"}, {"uid": "b"}])
     with theirs.transaction():
-        theirs.table("journal").insert({"uid": "c"})
+        theirs.table("notes").insert({"uid": "c"})
     with mine.transaction():
-        mine.table("journal").insert({"uid": "d"})
-        mine.table("journal").insert_multiple([{"uid": "e"}, {"uid": "f"}])
-    assert sorted(doc["uid"] for doc in Store(path).table("journal").all()) == list("abcdef")
+        mine.table("notes").insert({"uid": "d"})
+        mine.table("notes").insert_multiple([{"uid": "e"}, {"uid": "f"}])
+    assert sorted(doc["uid"] for doc in Store(path).table("notes").all()) == list("abcdef")
 
 
 def journal_store(path: Path) -> Store:
@@ -380,3 +381,320 @@ def test_temp_files_of_dead_writers_are_removed_but_not_a_live_writers(tmp_path:
     finally:
         live.kill()
         live.wait()
+
+
+# -- A store never loses what it holds: damaged shapes, migrations, unreadable documents -------
+
+
+def frame(body: bytes, schema: int = 1) -> bytes:
+    """A framed file around any body, with a checksum that matches (as a faulty writer or a
+    hand edit that fixed the checksum could leave it)."""
+    header = b'{"format":"csa-companion","schema":%d,"length":%d,"crc32":%d}\n'
+    return header % (schema, len(body), zlib.crc32(body)) + body
+
+
+def three_entries(path: Path) -> JournalRepo:
+    repo = JournalRepo(journal_store(path))
+    for n, body in enumerate(("one", "two", "three")):
+        repo.add(JournalEntry.new(body, START + timedelta(minutes=n)))
+    return repo
+
+
+def bodies(store: Store) -> set[str]:
+    return {e.body for e in JournalRepo(store).all()}
+
+
+DAMAGED_SHAPES = {
+    "empty object": b"{}",
+    "zero bytes": b"",
+    "whitespace": b" \n\t\n",
+    "binary garbage": bytes(range(256)) * 4,
+    "JSON array": b'[{"body": "x"}]',
+    "JSON string": b'"journal"',
+    "JSON number": b"42",
+    "JSON null": b"null",
+    "huge number": b"1" + b"0" * 400,
+    "float overflow": b'{"journal": 1e999999}',
+    "truncated JSON": b'{"journal": {"1": {"body": "cut',
+    "table is a list": b'{"journal": [{"body": "x"}]}',
+    "table is text": b'{"journal": "x"}',
+    "deep nesting": b"[" * 5000 + b"]" * 5000,
+    "UTF-16 with BOM": '{"journal": {}}'.encode("utf-16"),
+    "framed, cut in the header": b'{"format":"csa-companion","sch',
+    "framed, schema negative": frame(b"{}", schema=-1),
+    "framed, schema huge": b'{"format":"csa-companion","schema":1e400,"length":2,"crc32":0}\n{}',
+    "framed, header a list": b'{"format"\n{}',
+    "framed, length huge": b'{"format":"csa-companion","schema":1,"length":99999999999999999999,'
+    b'"crc32":0}\n{}',
+    "framed, body an array": frame(b"[1, 2]"),
+    "framed, tables not objects": frame(b'{"journal": [1]}'),
+    "framed, preview length negative": b'{"format":"csa-companion","schema":1,"length":2,'
+    b'"crc32":%d,"preview":-5}\n{}' % zlib.crc32(b"{}"),
+}
+
+
+@pytest.mark.parametrize("damaged", DAMAGED_SHAPES.values(), ids=DAMAGED_SHAPES.keys())
+def test_a_file_that_is_no_store_is_set_aside_and_the_backup_restored(
+    tmp_path: Path, damaged: bytes
+) -> None:
+    path = tmp_path / "journal.json"
+    three_entries(path)
+    backup = path.with_name("journal.json.bak")
+    good_backup = backup.read_bytes()
+    path.write_bytes(damaged)
+
+    store = journal_store(path)
+    assert bodies(store) == {"one", "two"}  # the last good generation, not an empty journal
+    [notice] = store.take_notices()
+    assert "was damaged" in notice and "restored from journal.json.bak" in notice
+    [aside] = tmp_path.glob("journal.json.damaged-*")
+    assert aside.read_bytes() == damaged and aside.name in notice
+    assert backup.read_bytes() == good_backup  # the recovery did not rotate anything into .bak
+    assert not list(tmp_path.glob("*.pre-migration-*"))
+    assert bodies(journal_store(path)) == {"one", "two"}  # and the repair is on disk
+
+
+def test_the_issue_case_printf_empty_object_keeps_the_entries(tmp_path: Path) -> None:
+    """`printf '{}' > journal.json` used to be migrated as an empty TinyDB file and rotated
+    into .bak, so that no file held the entries any more."""
+    path = tmp_path / "journal.json"
+    three_entries(path)
+    path.write_bytes(b"{}")
+    assert bodies(journal_store(path)) == {"one", "two"}
+    _, in_backup = decode(path.with_name("journal.json.bak").read_bytes())
+    assert {d["body"] for d in in_backup["journal"].values()} == {"one", "two"}
+
+
+def test_a_migration_keeps_the_backup_generation_and_every_original(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    three_entries(path)
+    backup = path.with_name("journal.json.bak")
+    good_backup = backup.read_bytes()
+    first = b'{"journal": {"1": {"body": "from a script", "created": 1760000000}}}'
+    path.write_bytes(first)
+
+    store = journal_store(path)
+    assert bodies(store) == {"from a script"}
+    [notice] = store.take_notices()
+    assert "older format" in notice and "journal.json.pre-migration-v0" in notice
+    assert backup.read_bytes() == good_backup  # the migration did not push it out
+    assert path.with_name("journal.json.pre-migration-v0").read_bytes() == first
+
+    second = b'{"_default": {}, "journal": {"1": {"body": "another script"}}}'
+    path.write_bytes(second)
+    assert bodies(journal_store(path)) == {"another script"}
+    assert path.with_name("journal.json.pre-migration-v0").read_bytes() == first
+    assert path.with_name("journal.json.pre-migration-v0-2").read_bytes() == second
+    assert backup.read_bytes() == good_backup
+
+
+BAD_DOCUMENTS = {
+    "text": ("x", "not a document"),
+    "list": (["body"], "not a document"),
+    "number": (7, "not a document"),
+    "null": (None, "not a document"),
+    "no uid": ({"body": "b", "created": "2026-01-01T00:00:00+00:00"}, "uid is missing"),
+    "no created": ({"uid": "u", "body": "b", "updated": "2026-01-01T00:00:00+00:00"}, "created"),
+    "created not a date": ({"uid": "u", "created": "not a date", "updated": "x"}, "created"),
+    "created a number": ({"uid": "u", "created": 5, "updated": 5}, "created is not a date"),
+    "created without a zone": (
+        {"uid": "u", "created": "2026-01-01T09:00", "updated": "2026-01-01T09:00"},
+        "no time zone",
+    ),
+    "tags is text": ({"tags": "a, b"}, "tags is not a list"),
+    "tags hold numbers": ({"tags": [1, 2]}, "tags is not a list"),
+    "starred is text": ({"starred": "yes"}, "starred"),
+    "title is a number": ({"title": 12}, "title is not text"),
+    "nested too deep": ({"body": {"body": {"body": "x"}}}, "body is not text"),
+}
+GOOD = {
+    "uid": "good",
+    "body": "the good one",
+    "created": "2026-01-01T09:00:00+00:00",
+    "updated": "2026-01-01T09:00:00+00:00",
+}
+
+
+def bad_journal_doc(shape: object) -> object:
+    """Shapes given as a partial dict are a good document with those fields changed."""
+    if isinstance(shape, dict) and "uid" not in shape and "created" not in shape:
+        return {**GOOD, "uid": "bad", **shape}
+    return shape
+
+
+@pytest.mark.parametrize("shape", BAD_DOCUMENTS.values(), ids=BAD_DOCUMENTS.keys())
+def test_an_unreadable_document_in_a_framed_file_is_set_aside_not_dropped(
+    tmp_path: Path, shape: tuple[object, str]
+) -> None:
+    doc, why = shape
+    path = tmp_path / "journal.json"
+    tables = {"journal": {"1": GOOD, "2": bad_journal_doc(doc)}}
+    path.write_bytes(encode(tables, schema=1))  # checksum good: written by a faulty writer
+
+    store = journal_store(path)
+    repo = JournalRepo(store)
+    assert [e.body for e in repo.all()] == ["the good one"]
+    [notice] = store.take_notices()
+    assert "journal #2" in notice and why in notice and "_quarantine" in notice
+    repo.add(JournalEntry.new("a new one", START))  # the next save keeps it, aside
+    _, saved = decode(path.read_bytes())
+    [kept] = saved["_quarantine"].values()
+    assert kept["table"] == "journal" and kept["id"] == "2"
+    assert kept["document"] == bad_journal_doc(doc) and why in kept["problem"]
+    again = journal_store(path)
+    assert bodies(again) == {"the good one", "a new one"}
+    assert again.take_notices() == []  # named once; it stays in the quarantine table
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (b'{"journal": {"1": "x", "2": {"body": "good"}}}', "not a document"),
+        (
+            b'{"journal": {"1": {"body": "b", "created": "not a date"}, "2": {"body": "good"}}}',
+            "created is not a date",
+        ),
+        (
+            b'{"journal": {"1": {"body": "b", "created": 1e300}, "2": {"body": "good"}}}',
+            "created is not a date",
+        ),
+        (b'{"journal": {"1": {"body": "b", "tags": 5}, "2": {"body": "good"}}}', "tags"),
+        (b'{"journal": {"one": {"body": "b"}, "2": {"body": "good"}}}', "is not a number"),
+    ],
+)
+def test_an_unreadable_document_in_an_old_file_does_not_stop_the_migration(
+    tmp_path: Path, raw: bytes, why: str
+) -> None:
+    path = tmp_path / "journal.json"
+    path.write_bytes(raw)
+    store = journal_store(path)
+    assert bodies(store) == {"good"}
+    notices = store.take_notices()
+    assert any("older format" in n for n in notices)
+    assert any(why in n and "could not be read" in n for n in notices)
+    _, saved = decode(path.read_bytes())  # the migration's write holds it, aside
+    assert len(saved["_quarantine"]) == 1
+
+
+def test_journal_list_serves_the_good_entries_and_names_the_bad_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from csa_companion.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    no_uid = {k: v for k, v in GOOD.items() if k != "uid"}
+    no_created = {k: v for k, v in GOOD.items() if k != "created"} | {"uid": "x"}
+    tables = {"journal": {"1": GOOD, "2": no_uid, "3": no_created}}
+    (data / "journal.json").write_bytes(encode(tables, schema=1))
+    assert main(["--data-dir", str(data), "journal", "list"]) == 0
+    out, err = capsys.readouterr()
+    assert "the good one" in out
+    assert "journal #2 (uid is missing)" in err and "journal #3 (created is missing)" in err
+    assert "Traceback" not in err
+
+
+def test_unreadable_worksheets_drafts_and_settings_are_set_aside(tmp_path: Path) -> None:
+    from csa_companion.storage.repos import DraftRepo, SettingsRepo, WorksheetRepo
+
+    data = tmp_path / "data"
+    data.mkdir()
+    when = "2026-01-01T09:00:00+00:00"
+    sheet = {"uid": "w1", "tool_id": "iceberg", "created": when, "updated": when}
+    draft = {"key": "d1", "body": "kept draft", "saved_at": when}
+    files: dict[str, dict[str, Any]] = {
+        "worksheets": {
+            "1": sheet,
+            "2": {**sheet, "uid": "w2", "answers": ["x"]},
+            "3": {**sheet, "uid": "w3", "observations": [{"act": "move"}]},
+        },
+        "drafts": {"1": draft, "2": {**draft, "saved_at": "later"}},
+        "settings": {"1": {"key": "theme", "value": "textual-light"}, "2": {"key": "x"}},
+    }
+    for name, table in files.items():
+        (data / f"{name}.json").write_bytes(encode({name: table}, schema=1))
+    stores = Stores(DataPaths(data))
+    assert [w.uid for w in WorksheetRepo(stores["worksheets"]).all()] == ["w1"]
+    assert [d.body for d in DraftRepo(stores["drafts"]).all()] == ["kept draft"]
+    assert SettingsRepo(stores["settings"]).get("theme") == "textual-light"
+    notices = " ".join(stores.take_notices())
+    for named in (
+        "worksheets #2 (answers",
+        "worksheets #3 (at is missing",
+        "drafts #2 (saved_at is not a date",
+        "settings #2 (value is missing",
+    ):
+        assert named in notices
+
+
+def test_home_preview_with_an_unreadable_document_falls_back_to_the_journal(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "journal.json"
+    no_uid = {k: v for k, v in GOOD.items() if k != "uid"} | {"created": START.isoformat()}
+    tables = {"journal": {"1": GOOD, "2": no_uid}}
+    preview = {"total": 2, "newest": [no_uid, GOOD]}  # as a file from before the checks
+    path.write_bytes(encode(tables, schema=1, preview=preview))
+    store = journal_store(path)
+    assert [e.body for e in JournalRepo(store).recent(5)] == ["the good one"]
+    assert "journal #2" in store.take_notices()[0]
+
+
+# -- both generations damaged ------------------------------------------------------------------
+
+
+def test_when_both_generations_are_damaged_both_are_kept_aside(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    three_entries(path)
+    backup = path.with_name("journal.json.bak")
+    path.write_bytes(b"main: garbage")
+    backup.write_bytes(b"backup: garbage")
+
+    store = journal_store(path)
+    assert bodies(store) == set()
+    [notice] = store.take_notices()
+    assert "journal.json.bak is damaged too" in notice and "starting empty" in notice
+    assert {p.read_bytes() for p in tmp_path.glob("*.damaged-*")} == {
+        b"main: garbage",
+        b"backup: garbage",
+    }
+    JournalRepo(store).add(JournalEntry.new("new", START))
+    JournalRepo(store).add(JournalEntry.new("newer", START))  # would rotate over the old .bak
+    assert {p.read_bytes() for p in tmp_path.glob("*.damaged-*")} == {
+        b"main: garbage",
+        b"backup: garbage",
+    }
+
+
+def test_a_missing_main_file_with_a_damaged_backup_keeps_the_backup_aside(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    path.with_name("journal.json.bak").write_bytes(b"\x00" * 64)
+    store = journal_store(path)
+    assert bodies(store) == set()
+    assert "journal.json.bak is damaged too" in store.take_notices()[0]
+    [aside] = tmp_path.glob("journal.json.bak.damaged-*")
+    assert aside.read_bytes() == b"\x00" * 64
+
+
+def test_a_newer_backup_is_named_as_the_newer_file(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    path.write_bytes(b"garbage")
+    newer = encode({"journal": {}}, schema=99)
+    path.with_name("journal.json.bak").write_bytes(newer)
+    with pytest.raises(StoreNewerError) as raised:
+        journal_store(path)
+    message = str(raised.value)
+    assert f"{path.with_name('journal.json.bak')} was written by a newer" in message
+    assert "journal.json was damaged" in message and "journal.json.bak was not changed" in message
+    assert path.with_name("journal.json.bak").read_bytes() == newer
+
+
+def test_the_quick_check_of_journal_documents_never_passes_one_the_full_check_refuses() -> None:
+    from csa_companion.storage.documents import QUICK, problem
+
+    quick = QUICK["journal"]
+    assert quick(GOOD) and problem("journal", "1", GOOD) is None
+    for doc, _ in BAD_DOCUMENTS.values():
+        bad = bad_journal_doc(doc)
+        assert problem("journal", "1", bad) is not None
+        assert not quick(bad), bad

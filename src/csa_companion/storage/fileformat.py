@@ -9,7 +9,8 @@ parses but is incomplete (a short write, a copy cut off) fails that test, so it 
 mistaken for good data. The preview is a small extract of the body (the newest journal
 entries) that lets Home show them without parsing a large body. A file without a preview (or
 with "preview": 0) is read the same way. A plain TinyDB JSON file (no header) is read as
-schema 0 so that it can be migrated.
+schema 0 so that it can be migrated, provided it is one: a JSON object holding at least one
+table (an object). Anything else without a header is a damaged file.
 """
 
 from __future__ import annotations
@@ -63,7 +64,10 @@ def check(raw: bytes) -> Checked:
     if not raw.strip():
         raise DamagedFile("the file is empty")
     if not raw.startswith(b'{"format"'):
-        return Checked(0, raw)
+        plain = Checked(0, raw)
+        if not plain.tables():  # `{}`: nothing says what this file is, so it cannot be trusted
+            raise DamagedFile("it holds no tables: it is neither a csa-companion nor a TinyDB file")
+        return plain
     end = raw.find(b"\n")
     if end < 0:
         raise DamagedFile("the file ends inside its header")
@@ -72,8 +76,17 @@ def check(raw: bytes) -> Checked:
         header = orjson.loads(raw[:end])
         schema, length, crc = int(header["schema"]), int(header["length"]), int(header["crc32"])
         preview_length = int(header.get("preview", 0))
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as error:
+    except (
+        orjson.JSONDecodeError,
+        LookupError,
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        AttributeError,
+    ) as error:
         raise DamagedFile(f"the header is not valid ({error})") from None
+    if schema < 0:
+        raise DamagedFile(f"the header's schema ({schema}) is not valid")
     if header.get("format") != FORMAT_NAME:
         raise DamagedFile("the header names another format")
     if len(rest) != length:

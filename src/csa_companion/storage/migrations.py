@@ -18,10 +18,12 @@ SCHEMA_VERSION = 1
 
 
 def _from_plain_tinydb(tables: Tables) -> Tables:
-    """0 -> 1: give every journal document the fields the app relies on."""
-    journal = tables.get("journal", {})
-    for doc in journal.values():
-        _normalise_entry(doc)
+    """0 -> 1: give every journal document the fields the app relies on. What cannot be
+    made sense of (a document that is not an object, a date that is not a date) is left as it
+    is: the store sets such documents aside afterwards, and keeps the rest."""
+    for doc in tables.get("journal", {}).values():
+        if isinstance(doc, dict):
+            _normalise_entry(doc)
     return tables
 
 
@@ -31,18 +33,29 @@ def _normalise_entry(doc: dict[str, Any]) -> None:
     doc.setdefault("body", "")
     tags = doc.get("tags", [])
     if isinstance(tags, str):
-        tags = [t for t in (part.strip() for part in tags.split(",")) if t]
-    doc["tags"] = list(tags)
+        doc["tags"] = [t for t in (part.strip() for part in tags.split(",")) if t]
+    elif isinstance(tags, list | tuple):
+        doc["tags"] = list(tags)
     doc.setdefault("starred", False)
     for key in ("created", "updated"):
-        value = doc.get(key)
-        if isinstance(value, int | float):
-            doc[key] = datetime.fromtimestamp(value, UTC).isoformat()
-        elif isinstance(value, str) and datetime.fromisoformat(value).tzinfo is None:
-            doc[key] = datetime.fromisoformat(value).astimezone().isoformat()
+        if key in doc:
+            doc[key] = _iso_time(doc[key])
     now = datetime.now(UTC).isoformat()
     doc.setdefault("created", now)
     doc.setdefault("updated", doc["created"])
+
+
+def _iso_time(value: Any) -> Any:
+    """A timestamp or a naive ISO time as an ISO time with a zone; anything else unchanged."""
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value, UTC).isoformat()
+        if isinstance(value, str):
+            when = datetime.fromisoformat(value)
+            return (when if when.tzinfo else when.astimezone()).isoformat()
+    except (ValueError, OverflowError, OSError):  # not a date, or out of any calendar's range
+        pass
+    return value
 
 
 MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _from_plain_tinydb}

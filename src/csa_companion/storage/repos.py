@@ -10,6 +10,7 @@ from tinydb.table import Table
 
 from csa_companion.domain.journal import Draft, JournalEntry
 from csa_companion.domain.worksheet import DRAFT, Worksheet
+from csa_companion.storage.documents import problem
 from csa_companion.storage.store import Store
 
 _uid = Query().uid
@@ -45,10 +46,13 @@ class JournalRepo:
         """The newest `count` entries: from the preview in the file's header when it holds
         enough of them (no need to parse the whole journal), else from all entries."""
         preview = self.store.preview()
+        newest = preview.get("newest") if isinstance(preview, dict) else None
         cached = self._cache is not None and self._cache[0] == self.store.generation
-        if preview is not None and not cached:
-            newest = preview["newest"]
-            if count <= len(newest) or len(newest) == preview["total"]:
+        if isinstance(newest, list) and not cached:
+            enough = count <= len(newest) or len(newest) == preview.get("total")
+            # A file written before documents were checked may preview an unreadable one:
+            # then the whole journal is read, which sets it aside.
+            if enough and not any(problem("journal", "1", doc) for doc in newest[:count]):
                 return [JournalEntry.from_doc(doc) for doc in newest[:count]]
         return self.all()[:count]
 

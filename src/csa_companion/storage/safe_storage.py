@@ -20,7 +20,8 @@ from typing import Any
 from tinydb.storages import Storage
 
 from csa_companion.errors import CompanionError
-from csa_companion.storage.fileformat import Checked, DamagedFile, Tables, check, decode, encode
+from csa_companion.storage.documents import describe, quarantine
+from csa_companion.storage.fileformat import Checked, DamagedFile, Tables, check, encode
 from csa_companion.storage.lock import FileLock, LockTimeout, pid_alive
 
 Migrate = Callable[[int, Tables], Tables]
@@ -165,28 +166,18 @@ class SafeJSONStorage(Storage):
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
-            raw = None
+            self._restore(f"{self.path.name} was missing", aside=None)
+            return
         except OSError as error:
             raise StoreError(f"Cannot read {self.path}: {error.strerror}.") from None
-        if raw is None:
-            recovered = self._from_backup()
-            if recovered is None:
-                self._start_empty()
-                return
-            self.notices.append(
-                f"{self.path.name} was missing; restored the last good copy from "
-                f"{self.backup_path.name}."
-            )
-            self._install(*recovered)
-            return
         try:
             checked = check(raw)
             if checked.schema == self.schema:
                 self._unparsed, self.preview = checked, checked.preview
                 self._stamp = self._stat()
                 return
-            self._refuse_newer(checked.schema)
-            self._install(checked.schema, checked.tables(), original=raw)
+            self._refuse_newer(checked.schema, self.path)
+            self._install(checked.schema, checked.tables(), raw, self.path)
         except DamagedFile as why:
             self._recover(why)
 
@@ -195,68 +186,112 @@ class SafeJSONStorage(Storage):
         if self._unparsed is not None:
             unparsed, self._unparsed = self._unparsed, None
             try:
-                self._data = unparsed.tables()
+                data = unparsed.tables()
             except DamagedFile as why:  # the checksum matched, so only a faulty writer gets here
                 with self._locked():
                     if self.changed_on_disk():
                         self._load()
                         return self._tables()
                     self._recover(why)
+                return self._data
+            self._data = self._quarantined(data)
         return self._data
+
+    def _quarantined(self, data: Tables) -> Tables:
+        """Set aside the documents the app cannot read (in memory; the next save writes it)."""
+        moved = quarantine(data)
+        if moved:
+            self.notices.append(describe(self.path.name, moved))
+        return data
 
     def _start_empty(self) -> None:
         self._data, self._unparsed, self._stamp, self.preview = {}, None, None, None
 
     def _recover(self, why: DamagedFile) -> None:
         """Move the damaged file aside and restore the backup (or start empty), saying so."""
-        aside = self._move_aside()
-        recovered = self._from_backup()
-        if recovered is None:
+        aside = self._move_aside(self.path)
+        self._restore(f"{self.path.name} was damaged ({why})", aside)
+
+    def _restore(self, what: str, aside: Path | None) -> None:
+        """Replace a damaged (moved `aside`) or missing main file with the backup. A damaged
+        backup is moved aside too, so that the next save cannot overwrite it."""
+        try:
+            raw = self.backup_path.read_bytes()
+        except OSError:
+            raw = None
+        if raw is None:
+            if aside is not None:
+                self.notices.append(
+                    f"{what} and no backup was found; starting empty. The damaged file is "
+                    f"kept at {aside}."
+                )
+            self._start_empty()
+            return
+        kept = f" It was moved to {aside.name}." if aside else ""
+        try:
+            checked = check(raw)
+            tables = checked.tables()
+        except DamagedFile as backup_why:
+            backup_aside = self._move_aside(self.backup_path)
             self.notices.append(
-                f"{self.path.name} was damaged ({why}) and no good backup was found; "
-                f"starting empty. The damaged file is kept at {aside}."
+                f"{what}, and its backup {self.backup_path.name} is damaged too ({backup_why}); "
+                f"starting empty.{kept} The backup was moved to {backup_aside.name}. Both "
+                "are kept, never deleted."
             )
             self._start_empty()
             return
+        self._refuse_newer(checked.schema, self.backup_path, f"{what}.{kept}")
         self.notices.append(
-            f"{self.path.name} was damaged ({why}). It was moved to {aside.name} and the "
-            f"last good copy was restored from {self.backup_path.name}."
+            f"{what}.{kept} The last good copy was restored from {self.backup_path.name}."
         )
-        self._install(*recovered)
+        self._install(checked.schema, tables, raw, self.backup_path)
 
-    def _refuse_newer(self, schema: int) -> None:
+    def _refuse_newer(self, schema: int, source: Path, context: str = "") -> None:
         if schema > self.schema:
             raise StoreNewerError(
-                f"{self.path} was written by a newer csa-companion (data schema {schema}; this "
+                (f"{context} " if context else "")
+                + f"{source} was written by a newer csa-companion (data schema {schema}; this "
                 f"version understands up to {self.schema}). Update csa-companion to open it; "
-                "the file was not changed."
+                f"{source.name} was not changed."
             )
 
-    def _install(self, schema: int, data: Tables, original: bytes | None = None) -> None:
-        """Adopt data read from the main file or the backup, migrating it if it is older."""
-        self._refuse_newer(schema)
+    def _install(self, schema: int, data: Tables, original: bytes, source: Path) -> None:
+        """Adopt data read from the main file or the backup (`source`), migrating it if it is
+        older. The migrated file replaces the main file without becoming the backup: the backup
+        keeps the last good generation, and the original is kept beside it."""
         if schema < self.schema:
-            if original is not None:
-                keep = self.path.with_name(f"{self.path.name}.pre-migration-v{schema}")
+            keep = self._free_name(f"{self.path.name}.pre-migration-v{schema}", original)
+            if not keep.exists():
                 self._write_bytes(keep, original)
             data = self._migrate(schema, data)
-        self._write_file(data)
+            self.notices.append(
+                f"{source.name} was in an older format (schema {schema}) and was converted; "
+                f"the original is kept as {keep.name}."
+            )
+        data = self._quarantined(data)
+        self._write_file(data, keep_backup=False)
         self._data, self._unparsed = data, None
 
-    def _from_backup(self) -> tuple[int, Tables] | None:
-        try:
-            return decode(self.backup_path.read_bytes())
-        except (OSError, DamagedFile):
-            return None
-
-    def _move_aside(self) -> Path:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        n = 1
-        while aside.exists():
+    def _free_name(self, name: str, same_as: bytes | None = None) -> Path:
+        """`name` in the data folder, or `name-2`, `name-3`... if it is taken (by a file whose
+        contents differ from `same_as`): nothing kept aside is ever overwritten."""
+        candidate, n = self.path.with_name(name), 1
+        while candidate.exists():
+            if same_as is not None:
+                with contextlib.suppress(OSError):
+                    if candidate.read_bytes() == same_as:
+                        return candidate
             n += 1
-            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
-        os.replace(self.path, aside)
+            candidate = self.path.with_name(f"{name}-{n}")
+        return candidate
+
+    def _move_aside(self, damaged: Path) -> Path:
+        """Rename a damaged file to `<name>.damaged-<time>` (private, never deleted)."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self._free_name(f"{damaged.name}.damaged-{stamp}")
+        os.replace(damaged, aside)
+        with contextlib.suppress(OSError):
+            os.chmod(aside, 0o600)
         return aside
 
     def _sweep_temp_files(self) -> None:
@@ -286,13 +321,15 @@ class SafeJSONStorage(Storage):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
 
-    def _write_file(self, data: Tables) -> None:
+    def _write_file(self, data: Tables, *, keep_backup: bool = True) -> None:
+        """Write `data` atomically; the current file becomes the backup unless `keep_backup`
+        is False (a migration: the backup keeps the generation before it)."""
         self._sweep_temp_files()
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         preview = self._preview_of(data) if self._preview_of else None
         self._write_bytes(tmp, encode(data, self.schema, preview))
         try:
-            if self.path.exists():
+            if keep_backup and self.path.exists():
                 self._keep_backup()
             os.replace(tmp, self.path)
         except OSError as error:
