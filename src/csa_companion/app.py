@@ -116,12 +116,14 @@ class CompanionApp(App[None]):
         """Open a destination on top of Home (closing whatever was open above Home)."""
         from csa_companion.screens.journal import JournalScreen
         from csa_companion.screens.learn import LearnScreen
+        from csa_companion.screens.practices import PracticesScreen
         from csa_companion.screens.tools import ToolsScreen
 
         factories: dict[str, Callable[[], CompanionScreen]] = {
             "tools": lambda: ToolsScreen(self.services),
             "journal": lambda: JournalScreen(self.services),
             "learn": lambda: LearnScreen(self.services),
+            "practice": lambda: PracticesScreen(self.services),
         }
         if destination != "home" and destination not in factories:
             self.notify(f"{destination.title()} is not available yet.", severity="warning")
@@ -144,6 +146,7 @@ class CompanionApp(App[None]):
             ("Go to Tools", "Work a situation through a tool", partial(self.action_go, "tools")),
             ("Go to Journal", "Your private journal", partial(self.action_go, "journal")),
             ("Go to Learn", "Orientation pages", partial(self.action_go, "learn")),
+            ("Go to Practice", "Settling and check-in", partial(self.action_go, "practice")),
             ("Help", "Keys for this screen", self.action_help),
         ]
         for label, name in THEMES.items():

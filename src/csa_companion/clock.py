@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 from typing import Protocol
 
 
 class Clock(Protocol):
-    """Anything that can tell the current, timezone-aware time."""
+    """Anything that can tell the current, timezone-aware time, and a monotonic time for
+    measuring durations (the practice timer)."""
 
     def now(self) -> datetime: ...
+
+    def monotonic(self) -> float: ...
 
 
 class SystemClock:
@@ -17,6 +21,9 @@ class SystemClock:
 
     def now(self) -> datetime:
         return datetime.now().astimezone()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
 
 
 class FakeClock:
@@ -26,6 +33,15 @@ class FakeClock:
         if start.tzinfo is None:
             raise ValueError("FakeClock needs a timezone-aware start time")
         self._now = start
+        self._monotonic = 0.0
 
     def now(self) -> datetime:
         return self._now
+
+    def monotonic(self) -> float:
+        return self._monotonic
+
+    def advance(self, seconds: float) -> None:
+        """Move both clocks forward."""
+        self._now += timedelta(seconds=seconds)
+        self._monotonic += seconds

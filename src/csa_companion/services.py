@@ -8,6 +8,7 @@ from csa_companion.clock import Clock
 from csa_companion.content.model import Library
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.domain.worksheet import Worksheet
+from csa_companion.storage.practice_log import PracticeLogRepo
 from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
 
@@ -21,6 +22,7 @@ class Services:
     drafts: DraftRepo
     settings: SettingsRepo
     worksheets: WorksheetRepo
+    practice_log: PracticeLogRepo
     recently_deleted: list[JournalEntry] = field(default_factory=list)
     """Entries deleted this session, newest last, for undo."""
     deleted_worksheets: list[Worksheet] = field(default_factory=list)
@@ -35,4 +37,5 @@ class Services:
             drafts=DraftRepo(stores["drafts"]),
             settings=SettingsRepo(stores["settings"]),
             worksheets=WorksheetRepo(stores["worksheets"]),
+            practice_log=PracticeLogRepo(stores),
         )

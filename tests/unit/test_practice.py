@@ -248,6 +248,8 @@ def test_setup_round_trips_and_tolerates_bad_saved_values() -> None:
 def test_parsing_times() -> None:
     assert parse_seconds("90") == 90
     assert parse_seconds("5m") == 300
+    assert parse_seconds("5", bare="m") == 300
+    assert parse_seconds("90s", bare="m") == 90
     assert parse_seconds(" 5:00 ") == 300
     assert parse_seconds("1:02:03") == 3723
     assert parse_bells("0, 2:30 5m") == (0, 150, 300)

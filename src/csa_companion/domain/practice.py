@@ -68,14 +68,14 @@ def _number(value: object, least: float, most: float) -> float | None:
     return None
 
 
-def parse_seconds(text: str) -> float:
-    """'90', '90s', '5m', '5:00' or '1:02:30' -> seconds; ValueError with a message otherwise.
+def parse_seconds(text: str, *, bare: str = "s") -> float:
+    """'90s', '5m', '5:00' or '1:02:30' -> seconds; ValueError with a message otherwise.
 
-    A bare number is seconds (the arrive countdown and bell offsets are short)."""
+    A bare number is in `bare` units: "s" (arrive countdown, bell times) or "m" (a length)."""
     text = text.strip().lower()
     if match := re.fullmatch(r"(\d+(?:\.\d+)?)\s*(s|sec|m|min)?", text):
         value = float(match.group(1))
-        return value * 60 if match.group(2) in ("m", "min") else value
+        return value * 60 if (match.group(2) or bare) in ("m", "min") else value
     if re.fullmatch(r"\d+(:\d{1,2}){1,2}", text):
         seconds = 0.0
         for part in text.split(":"):

@@ -24,10 +24,10 @@ DESTINATIONS = [
     ("tools", "t", "Tools", "Think a situation through"),
     ("journal", "j", "Journal", "Your private journal"),
     ("learn", "l", "Learn", "The framework, page by page"),
-    ("practice", "p", "Practice", "Settling (coming later)"),
+    ("practice", "p", "Practice", "Settle, breathe, check in"),
     ("reflections", "r", "Reflections", "Monthly (coming later)"),
 ]
-AVAILABLE = {"tools", "journal", "learn"}
+AVAILABLE = {"tools", "journal", "learn", "practice"}
 DRAFT_PREFIX = "draft:"
 
 
@@ -43,6 +43,7 @@ class HomeScreen(CompanionScreen):
         Binding("t", "app.go('tools')", "Tools", id="home.tools", show=False),
         Binding("j", "app.go('journal')", "Journal", id="home.journal", show=False),
         Binding("l", "app.go('learn')", "Learn", id="home.learn", show=False),
+        Binding("p", "app.go('practice')", "Practice", id="home.practice", show=False),
         Binding("n", "new_entry", "New entry", id="home.new"),
         Binding("d", "resume", "Resume draft", id="home.resume"),
     ]

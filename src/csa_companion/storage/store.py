@@ -121,7 +121,7 @@ class Newest:
 class Stores:
     """The app's stores, each opened on first use."""
 
-    NAMES = ("journal", "worksheets", "drafts", "settings")
+    NAMES = ("journal", "worksheets", "drafts", "settings", "practice")
     # Home lists the newest entries; kept in the journal file's header, they are shown
     # without parsing a journal of thousands of entries.
     PREVIEWS: Mapping[str, PreviewOf] = {"journal": Newest("journal", "created", 10)}

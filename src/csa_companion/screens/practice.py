@@ -1,0 +1,315 @@
+"""The practice screen: one practice running full screen, calm and readable from the back of a room.
+
+It draws what the timeline (domain/practice.py) says at each tick; it never counts ticks itself.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Digits, Header, Input, Label, ProgressBar, Static
+
+from csa_companion.content.model import Practice
+from csa_companion.domain.journal import JournalEntry
+from csa_companion.domain.practice import (
+    ARRIVE,
+    DONE,
+    WAITING,
+    LogEntry,
+    Moment,
+    Plan,
+    Run,
+    format_seconds,
+)
+from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.dialogs import Choice
+from csa_companion.services import Services
+from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.pacer import BreathPacer
+
+TICK = 0.1
+"""Seconds between redraws; the time shown comes from the clock, so a late tick costs nothing."""
+CONFIRM_END_ABOVE = 10.0
+"""Ending with more than this many seconds left asks first."""
+FLASH_SECONDS = 0.4
+STRIKE_GAP = 0.6
+REDUCED_MOTION = "reduced_motion"
+"""Settings key: show the pacer as words only."""
+MIN_LOG_SECONDS = 10.0
+"""A run shorter than this (a mistaken start) is not logged."""
+
+
+def reduced_motion(services: Services) -> bool:
+    return services.settings.get(REDUCED_MOTION, False) is True
+
+
+class PracticeScreen(CompanionScreen):
+    """Runs one plan of a practice. `presenting` leaves out the header and, at the end, the
+    personal note (a shared screen never asks for one)."""
+
+    DEFAULT_CSS = """
+    PracticeScreen { align: center top; }
+    #practice-body { height: 1fr; }
+    #practice-main { width: 1fr; height: 1fr; align: center middle; }
+    #practice-status { width: 100%; text-align: center; color: $text-muted; }
+    #practice-question {
+        width: 100%; text-align: center; text-style: bold; color: $accent; padding: 0 2;
+    }
+    #practice-left { width: 100%; text-align: center; margin: 1 0 0 0; }
+    #practice-cue {
+        width: 100%; max-width: 70; height: auto; padding: 1 2; text-align: center;
+        text-style: bold;
+    }
+    #practice-phases { width: 24; max-width: 30%; height: auto; padding: 1 1; color: $text-muted; }
+    #practice-progress { width: 100%; padding: 0 2; height: 1; }
+    #practice-progress Bar { width: 1fr; }
+    BreathPacer { color: $accent; }
+    PracticeScreen.flash #practice-cue { background: $accent 40%; }
+    PracticeScreen.flash #practice-left { color: $accent; }
+    """
+
+    HELP_TEXT = (
+        "The practice runs by itself: the cue changes with each phase. Space pauses and resumes, "
+        "n or right goes to the next phase (and continues a phase waiting for you), p or left "
+        "goes back, r starts again. Escape ends the practice (it asks first when time is left)."
+    )
+    BINDINGS: ClassVar = [
+        Binding("space", "pause", "Pause/resume", id="practice.toggle"),
+        Binding("n,right", "next", "Next", id="practice.next"),
+        Binding("p,left", "previous", "Previous", id="practice.previous"),
+        Binding("r", "restart", "Restart", id="practice.restart"),
+        Binding("m", "motion", "Reduced motion", id="practice.motion", show=False),
+        Binding("escape", "end", "End", id="practice.end"),
+    ]
+
+    def __init__(
+        self,
+        services: Services,
+        practice: Practice,
+        plan: Plan,
+        *,
+        question: str = "",
+        presenting: bool = False,
+    ) -> None:
+        super().__init__(services)
+        self.practice = practice
+        self.plan = plan
+        self.question = question
+        self.presenting = presenting
+        self.clock = services.clock
+        self.run = Run(plan, self.clock.monotonic())
+        self.started = self.clock.now()
+        self.moment: Moment | None = None
+        self.finished = False
+        self.logged = False
+
+    def compose(self) -> ComposeResult:
+        if not self.presenting:
+            yield Header()
+        with Horizontal(id="practice-body"):
+            with Vertical(id="practice-main"):
+                yield Label("", id="practice-status")
+                if self.question:
+                    yield Label(escape(self.question), id="practice-question")
+                yield Digits("", id="practice-left")
+                yield Static("", id="practice-cue")
+                pacer = BreathPacer()
+                pacer.reduced = reduced_motion(self.services)
+                pacer.display = False
+                yield pacer
+            yield Static("", id="practice-phases")
+        yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="practice-progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.practice.title
+        self.tick()
+        self.set_interval(TICK, self.tick)
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        moment = self.run.moment(self.clock.monotonic())
+        previous, self.moment = self.moment, moment
+        for bell in moment.bells:
+            self.ring(bell.strikes)
+        if moment == previous:
+            return
+        self.draw(moment, previous)
+        if moment.stage == DONE and not self.finished:
+            self.finished = True
+            self.on_finished()
+
+    def draw(self, moment: Moment, previous: Moment | None) -> None:
+        plan = self.plan
+        planned = plan.phases[moment.index]
+        count = len(plan.phases)
+        if moment.stage == ARRIVE:
+            status, cue = "Starting in", self.practice.opening or "Arrive. We begin shortly."
+        elif moment.stage == DONE:
+            status, cue = "Finished · Escape to close", self.practice.closing or "Thank you."
+        elif moment.stage == WAITING:
+            status = "Waiting for the facilitator · n to continue"
+            cue = planned.phase.cue
+        else:
+            status = f"{planned.phase.title} · phase {moment.index + 1} of {count}"
+            cue = planned.phase.cue
+        if moment.paused and moment.stage != DONE:
+            status = f"Paused · space to resume · {status}"
+        self.query_one("#practice-status", Label).update(escape(status))
+        self.query_one("#practice-left", Digits).update(format_seconds(moment.left))
+        if previous is None or (moment.stage, moment.index) != (previous.stage, previous.index):
+            self.query_one("#practice-cue", Static).update(escape(cue))
+            self.draw_phases(moment)
+        pacer = self.query_one(BreathPacer)
+        pacer.display = moment.pacer is not None
+        if moment.pacer is not None:
+            pacer.size_now = moment.pacer.size
+            pacer.label = moment.pacer.label
+        self.query_one("#practice-progress", ProgressBar).update(progress=moment.progress * 100)
+
+    def draw_phases(self, moment: Moment) -> None:
+        lines = []
+        for index, planned in enumerate(self.plan.phases):
+            current = index == moment.index and moment.stage not in (ARRIVE, DONE)
+            mark = (
+                "▶" if current else ("✓" if index < moment.index or moment.stage == DONE else " ")
+            )
+            title = escape(planned.phase.title)
+            lines.append(f"[b]{mark} {title}[/b]" if current else f"{mark} {title}")
+        self.query_one("#practice-phases", Static).update("\n".join(lines))
+
+    def ring(self, strikes: int) -> None:
+        """The terminal bell and a visual flash, once per strike."""
+        for strike in range(strikes):
+            self.set_timer(STRIKE_GAP * strike + 0.001, self._strike)
+
+    def _strike(self) -> None:
+        self.app.bell()
+        self.add_class("flash")
+        self.set_timer(FLASH_SECONDS, lambda: self.remove_class("flash"))
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def _control(self, name: str) -> None:
+        getattr(self.run, name)(self.clock.monotonic())
+        if self.finished and self.run.moment(self.clock.monotonic()).stage != DONE:
+            self.finished = False  # went back from the end: it can finish again
+        self.tick()
+
+    def action_pause(self) -> None:
+        self._control("toggle")
+
+    def action_next(self) -> None:
+        self._control("next")
+
+    def action_previous(self) -> None:
+        self._control("previous")
+
+    def action_restart(self) -> None:
+        self._control("restart")
+
+    def action_motion(self) -> None:
+        reduced = not reduced_motion(self.services)
+        if self.store_call(lambda: self.services.settings.set(REDUCED_MOTION, reduced)):
+            self.query_one(BreathPacer).reduced = reduced
+            self.notify("Reduced motion on." if reduced else "Reduced motion off.")
+
+    def remaining(self) -> float:
+        moment = self.run.moment(self.clock.monotonic())
+        if moment.stage == ARRIVE:
+            return moment.left + self.plan.total
+        return self.plan.total - moment.elapsed
+
+    def action_end(self) -> None:
+        left = self.remaining()
+        if self.finished or left <= CONFIRM_END_ABOVE:
+            self.close()
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "end":
+                self.close()
+
+        self.app.push_screen(
+            Choice(
+                f"End the practice? {format_seconds(left)} is left.",
+                [("end", "End it"), ("continue", "Keep going")],
+                cancel_id="continue",
+            ),
+            answered,
+        )
+
+    # -- the end -----------------------------------------------------------------------------
+
+    def log_run(self) -> None:
+        """Record the run in the practice log (once), with the minutes actually practiced."""
+        moment = self.run.moment(self.clock.monotonic())
+        if self.logged or self.presenting or moment.elapsed < MIN_LOG_SECONDS:
+            return
+        self.logged = True
+        entry = LogEntry(
+            self.practice.id, self.practice.title, self.started, round(moment.elapsed / 60, 1)
+        )
+        self.store_call(lambda: self.services.practice_log.add(entry))
+
+    def on_finished(self) -> None:
+        self.log_run()
+        if self.presenting:
+            return
+        self.app.push_screen(NoticeDialog(self.practice.title), self.save_note)
+
+    def save_note(self, text: str | None) -> None:
+        if not text:
+            return
+        entry = JournalEntry.new(
+            text,
+            self.clock.now(),
+            title=f"What I noticed: {self.practice.title}",
+            tags=(self.practice.id, "practice"),
+        )
+        if self.store_call(lambda: self.services.journal.add(entry)):
+            self.notify("Saved to your journal.")
+
+    def close(self) -> None:
+        self.log_run()
+        self.dismiss()
+
+
+class NoticeDialog(ModalScreen[str | None]):
+    """After a practice: one line for "What did you notice?"; Escape or an empty line skips."""
+
+    BINDINGS = [Binding("escape", "skip", "Skip", id="notice.skip")]
+    DEFAULT_CSS = """
+    NoticeDialog { align: center middle; }
+    NoticeDialog > Vertical {
+        width: 72; max-width: 95%; height: auto; padding: 1 2;
+        border: thick $accent; background: $panel;
+    }
+    NoticeDialog Label { width: 100%; margin-bottom: 1; }
+    NoticeDialog #notice-hint { color: $text-muted; margin: 1 0 0 0; }
+    """
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.practice_title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("What did you notice?")
+            yield Input(placeholder="One line, just for you", id="notice-input")
+            yield Label(
+                "Enter saves it to your journal; Escape skips.",
+                id="notice-hint",
+            )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_skip(self) -> None:
+        self.dismiss(None)
