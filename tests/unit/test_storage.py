@@ -162,8 +162,10 @@ def test_lock_held_elsewhere_gives_a_clear_message(tmp_path: Path) -> None:
                 f"""
                 import sys, time
                 from csa_companion.storage.lock import FileLock
+                import os
                 FileLock({str(path) + ".lock"!r}, timeout=5).acquire()
-                open({str(path) + ".lock.owner"!r}, "w").write("4242 csa-companion journal add")
+                with open({str(path) + ".lock.owner"!r}, "w") as owner:
+                    owner.write(f"{{os.getpid()}} csa-companion journal add")
                 print("held", flush=True)
                 time.sleep(30)
                 """
@@ -174,7 +176,9 @@ def test_lock_held_elsewhere_gives_a_clear_message(tmp_path: Path) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(StoreLockedError, match=r"process 4242 \(csa-companion journal add\)"):
+        with pytest.raises(
+            StoreLockedError, match=rf"process {holder.pid} \(csa-companion journal add\)"
+        ):
             add(JournalRepo(store), "blocked")
     finally:
         holder.kill()
@@ -698,3 +702,65 @@ def test_the_quick_check_of_journal_documents_never_passes_one_the_full_check_re
         bad = bad_journal_doc(doc)
         assert problem("journal", "1", bad) is not None
         assert not quick(bad), bad
+
+
+# -- permissions and the "busy" message --------------------------------------------------------
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o277])
+def test_everything_the_store_writes_is_private_whatever_the_umask(
+    tmp_path: Path, umask: int
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "journal.json"
+    copied = b'{"journal": {"1": {"body": "copied in by the user"}}}'
+    path.write_bytes(copied)
+    os.chmod(path, 0o644)  # a file the user copied in
+    old = os.umask(umask)
+    try:
+        repo = JournalRepo(journal_store(path))  # a migration, with a copy of the original
+        add(repo, "one")  # a write: the migrated file becomes the backup
+        path.write_bytes(b"damaged")
+        os.chmod(path, 0o644)
+        repo = JournalRepo(journal_store(path))  # a recovery: the damaged file is kept aside
+        add(repo, "two")
+        os.chmod(path, 0o644)  # as if copied in again over a good file
+        add(repo, "three")
+    finally:
+        os.umask(old)
+    names = {p.name for p in folder.iterdir()}
+    assert {"journal.json.bak", "journal.json.lock", "journal.json.lock.owner"} <= names
+    assert any(".damaged-" in n for n in names) and any(".pre-migration-" in n for n in names)
+    modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in folder.iterdir()}
+    assert modes == dict.fromkeys(names, oct(0o600))
+
+
+def test_a_stale_owner_file_does_not_name_a_process_that_has_exited(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    store = Store(path, lock_timeout=0.3)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time\n"
+            "from csa_companion.storage.lock import FileLock\n"
+            f"FileLock({str(path) + '.lock'!r}, timeout=5).acquire()\n"
+            "print('held', flush=True)\n"
+            "time.sleep(30)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        path.with_name("journal.json.lock.owner").write_text(f"{gone.pid} csa-companion run")
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(StoreLockedError) as raised:
+            add(JournalRepo(store), "blocked")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert str(gone.pid) not in str(raised.value)
+    assert "another process has held its lock" in str(raised.value)

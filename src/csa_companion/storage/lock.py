@@ -41,6 +41,15 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+def open_private(path: str | os.PathLike[str], flags: int) -> int:
+    """Open a file, creating it readable and writable by its owner only (0600) whatever the
+    umask: os.open's mode is filtered through the umask, so it is set again when it differs."""
+    fd = os.open(path, flags | os.O_CREAT, 0o600)
+    if os.name != "nt" and os.fstat(fd).st_mode & 0o777 != 0o600:
+        os.fchmod(fd, 0o600)
+    return fd
+
+
 def pid_alive(pid: int) -> bool:
     """True if a process with this id exists (it may be a reused id: callers that can, also
     look at an age)."""
@@ -74,7 +83,7 @@ class FileLock:
         if self._depth:
             self._depth += 1
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = open_private(self.path, os.O_RDWR)
         deadline = time.monotonic() + self.timeout
         while not _try_lock(fd):
             if time.monotonic() >= deadline:

@@ -22,7 +22,7 @@ from tinydb.storages import Storage
 from csa_companion.errors import CompanionError
 from csa_companion.storage.documents import describe, quarantine
 from csa_companion.storage.fileformat import Checked, DamagedFile, Tables, check, encode
-from csa_companion.storage.lock import FileLock, LockTimeout, pid_alive
+from csa_companion.storage.lock import FileLock, LockTimeout, open_private, pid_alive
 
 Migrate = Callable[[int, Tables], Tables]
 PreviewOf = Callable[[Tables], Any]
@@ -138,16 +138,24 @@ class SafeJSONStorage(Storage):
         except OSError as error:
             raise StoreError(f"Cannot lock {self.path}: {error.strerror or error}.") from None
         try:
-            with contextlib.suppress(OSError):
-                self._owner_path.write_text(f"{os.getpid()} {' '.join(sys.argv[:3])}")
+            with contextlib.suppress(OSError):  # only the "busy" message reads it
+                fd = open_private(self._owner_path, os.O_WRONLY | os.O_TRUNC)
+                try:
+                    os.write(fd, f"{os.getpid()} {' '.join(sys.argv[:3])}".encode())
+                finally:
+                    os.close(fd)
             yield
         finally:
             self._lock.release()
 
     def _owner(self) -> str:
+        """Who holds the lock, as far as the owner file says. The file names the last holder,
+        which may have exited since: then the current holder is unknown."""
         try:
             pid, _, command = self._owner_path.read_text().partition(" ")
-        except OSError:
+        except (OSError, UnicodeDecodeError):
+            return "another process"
+        if not pid.isdecimal() or not pid_alive(int(pid)):
             return "another process"
         return f"process {pid} ({command.strip() or 'csa-companion'})"
 
@@ -352,11 +360,14 @@ class SafeJSONStorage(Storage):
             import shutil
 
             shutil.copy2(self.path, staged)
+        # The backup shares the current file's inode: a file the user copied in (0644) would
+        # keep its backup readable by others, so both are made private.
+        os.chmod(staged, 0o600)
         os.replace(staged, self.backup_path)
 
     def _write_bytes(self, target: Path, payload: bytes) -> None:
         try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            fd = open_private(target, os.O_WRONLY | os.O_TRUNC)
             try:
                 view = memoryview(payload)
                 while view:
@@ -364,7 +375,6 @@ class SafeJSONStorage(Storage):
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            os.chmod(target, 0o600)
         except OSError as error:
             with contextlib.suppress(OSError):
                 target.unlink()
