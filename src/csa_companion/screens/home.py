@@ -64,7 +64,7 @@ class HomeScreen(CompanionScreen):
     def _menu(self) -> list[Option]:
         return [
             Option(
-                f"[b]{key}[/b]  {name}\n   [dim]{about}[/dim]",
+                f"[b]{key}[/b]  {name}\n   [$text-muted]{about}[/]",
                 id=dest,
                 disabled=dest not in AVAILABLE,
             )

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Header, Input, Label, Markdown, Select
+from textual.widgets import Header, Input, Label, Markdown
 
 from csa_companion.domain.journal import JournalEntry, all_tags, filter_entries
 from csa_companion.domain.wording import plural, quoted
@@ -19,6 +19,7 @@ from csa_companion.screens.editor import open_editor
 from csa_companion.services import Services
 from csa_companion.widgets.entry_list import EntryList
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.select import Select
 
 PREVIEW_DELAY = 0.15
 

@@ -96,7 +96,7 @@ class ObserverScreen(CompanionScreen):
             text = "No stuck pattern shows yet."
         unseen = " and ".join(NOT_DETECTABLE)
         self.query_one("#observer-patterns", Static).update(
-            f"{text}\n\n[dim]A tally cannot show {unseen}: watch for those yourself.[/dim]"
+            f"{text}\n\n[$text-muted]A tally cannot show {unseen}: watch for those yourself.[/]"
         )
 
     def _save(self, worksheet: Worksheet) -> None:

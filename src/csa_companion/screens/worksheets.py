@@ -37,6 +37,6 @@ def open_worksheet(screen: CompanionScreen, worksheet: Worksheet) -> None:
 
 def worksheet_label(worksheet: Worksheet, tool_title: str = "") -> str:
     mark = "✎ draft" if worksheet.status == DRAFT else "✓ done "
-    about = f"  [dim]{escape(tool_title)}[/dim]" if tool_title else ""
+    about = f"  [$text-muted]{escape(tool_title)}[/]" if tool_title else ""
     title = escape(worksheet.title)
-    return f"{mark}  {title}  [dim]{worksheet.updated:%d %b %H:%M}[/dim]{about}"
+    return f"{mark}  {title}  [$text-muted]{worksheet.updated:%d %b %H:%M}[/]{about}"

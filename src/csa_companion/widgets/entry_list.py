@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -37,11 +38,15 @@ class EntryList(ScrollView, can_focus=True):
     }
     DEFAULT_CSS = """
     EntryList { height: 1fr; background: $surface; }
-    EntryList > .entry-list--cursor { background: $accent 30%; }
-    EntryList:focus > .entry-list--cursor { background: $accent; color: $text; text-style: bold; }
+    EntryList > .entry-list--cursor {
+        background: $block-cursor-blurred-background; color: $block-cursor-blurred-foreground;
+    }
+    EntryList:focus > .entry-list--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
     EntryList > .entry-list--date { color: $text-muted; }
-    EntryList > .entry-list--tags { color: $secondary; }
-    EntryList > .entry-list--star { color: $warning; }
+    EntryList > .entry-list--tags { color: $text-primary; }
+    EntryList > .entry-list--star { color: $text-warning; }
     """
 
     cursor: reactive[int] = reactive(0)
@@ -106,18 +111,21 @@ class EntryList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         entry = self.entries[index]
         base = self.rich_style
+        star, date, tags = (self._color(f"entry-list--{part}") for part in ("star", "date", "tags"))
         if index == self.cursor:
-            base = base + self.get_component_rich_style("entry-list--cursor")
-        star = "★ " if entry.starred else "  "
-        tags = "  " + " ".join(f"#{t}" for t in entry.tags) if entry.tags else ""
+            # The cursor row is one color: the others are chosen for the list's background.
+            base = star = date = tags = self.get_component_rich_style("entry-list--cursor")
+        tag_text = "  " + " ".join(f"#{t}" for t in entry.tags) if entry.tags else ""
         segments = [
-            Segment(star, base + self.get_component_rich_style("entry-list--star", partial=True)),
-            Segment(
-                f"{entry.created:%Y-%m-%d %H:%M}  ",
-                base + self.get_component_rich_style("entry-list--date", partial=True),
-            ),
+            Segment("★ " if entry.starred else "  ", star),
+            Segment(f"{entry.created:%Y-%m-%d %H:%M}  ", date),
             Segment(entry.display_title, base),
-            Segment(tags, base + self.get_component_rich_style("entry-list--tags", partial=True)),
+            Segment(tag_text, tags),
         ]
         strip = Strip(segments).crop_extend(0, width, base)
         return strip.simplify()
+
+    def _color(self, component: str) -> Style:
+        """The list's style in a component's color. A partial component style would leave
+        colors relative to the background ($text-muted) unresolved: white on light grey."""
+        return self.rich_style + Style(color=self.get_component_rich_style(component).color)

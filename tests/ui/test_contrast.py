@@ -1,0 +1,228 @@
+"""Every text on every screen reads at WCAG AA (4.5:1) in each of the three themes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
+from textual.widget import Widget
+
+from csa_companion.app import CompanionApp
+from csa_companion.content.model import Tool
+from csa_companion.domain.journal import Draft
+from csa_companion.domain.worksheet import Observation, Worksheet
+from csa_companion.screens.dialogs import Ask, Choice
+from csa_companion.screens.editor import EntryEditorScreen
+from csa_companion.screens.entry_view import EntryViewScreen
+from csa_companion.screens.help import HelpScreen
+from csa_companion.screens.home import HomeScreen
+from csa_companion.screens.journal import JournalScreen
+from csa_companion.screens.learn import LearnScreen
+from csa_companion.screens.observer import ObserverScreen
+from csa_companion.screens.tools import ToolsScreen
+from csa_companion.screens.walkthrough import WalkthroughScreen
+from csa_companion.screens.worksheet_view import WorksheetViewScreen
+from csa_companion.themes import DARK, LIGHT, THEMES
+from tests.conftest import START, AppFactory
+from tests.contrast import AA, Run, text_runs
+from tests.helpers import seed_journal
+from tests.screen import screen_text
+from tests.waiting import wait_for
+
+SIZE = (100, 32)
+
+
+def _tool(app: CompanionApp, tool_id: str) -> Tool:
+    tool = app.services.library.get(tool_id)
+    assert isinstance(tool, Tool)
+    return tool
+
+
+def _seed(app: CompanionApp) -> dict[str, Worksheet]:
+    """A draft and a finished worksheet, an observation, and a draft entry waiting on Home."""
+    services = app.services
+    iceberg = _tool(app, "iceberg")
+    draft = Worksheet.new(iceberg, "Late pickups", START)
+    for step in iceberg.steps[:2]:
+        draft = draft.with_answer(step.id, f"An answer to {step.title}", START)
+    draft = draft.at_step(iceberg.steps[1].id)
+    done = Worksheet.new(iceberg, "Monday meetings", START)
+    for step in iceberg.steps:
+        done = done.with_answer(step.id, f"What I saw at {step.title}", START)
+    done = done.completed(START + timedelta(hours=1))
+    players = _tool(app, "four-player-model")
+    observed = Worksheet.new(players, "Team meeting", START)
+    for n, act in enumerate([*players.acts, players.acts[0], players.acts[0]]):
+        observed = observed.observed(Observation(act.id, START + timedelta(minutes=n), "Ana"))
+    for sheet in (draft, done, observed):
+        services.worksheets.save(sheet)
+    return {"draft": draft, "done": done, "observed": observed}
+
+
+async def _show(pilot: Pilot[None], screen: Screen[Any]) -> None:
+    app = pilot.app
+    await app.push_screen(screen)
+    await wait_for(lambda: app.screen is screen and screen.is_mounted, repr(screen), pilot)
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+
+
+def _region(app: CompanionApp) -> Region | None:
+    """A dialog's own region: the screen under a modal is inactive (and dimmed on purpose),
+    which WCAG 1.4.3 exempts, so only the dialog is checked."""
+    if isinstance(app.screen, ModalScreen):
+        shown = [w.region for w in app.screen.query(Widget) if w.region]
+        return Region.from_union(shown)
+    return None
+
+
+def _failures(app: CompanionApp, state: str) -> list[str]:
+    region = _region(app)
+    runs: list[Run] = text_runs(app.export_screenshot())
+    if region is not None:
+        runs = [r for r in runs if region.contains(r.column, r.row)]
+    assert runs, f"{state}: no text found in the screenshot"
+    return [f"{state}: {run}" for run in runs if run.ratio < AA]
+
+
+@pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES.keys())
+async def test_every_text_reads_at_4_5_to_1(
+    new_app: AppFactory, data_dir: Path, theme: str
+) -> None:
+    """Each screen, with its lists focused and not, rows highlighted, placeholders, dialogs
+    and notices: every text cell at 4.5:1 or more against its own background."""
+    seed_journal(
+        data_dir,
+        ("First steps", "Body one", ("coaching", "team")),
+        ("Late pickups", "Body two with **bold** and a [link](https://example.org)", ("family",)),
+        ("Untagged", "Body three", ()),
+    )
+    app = new_app()
+    failures: list[str] = []
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.theme = theme
+        sheets = _seed(app)
+        services = app.services
+        journal = services.journal
+        journal.save(journal.all()[0].edited(START, starred=True))
+        services.drafts.save(Draft("Half a thought", "Unfinished", "", START))
+
+        async def check(state: str, *shown: str) -> None:
+            """Measure the screen, once it shows each of `shown` (so that nothing is missed
+            by measuring too early or the wrong screen)."""
+            for text in shown:
+
+                def visible(text: str = text) -> bool:
+                    return text in screen_text(app)
+
+                await wait_for(visible, f"{text!r} on {state}", pilot)
+            await pilot.pause()
+            failures.extend(_failures(app, state))
+
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.reload()
+        await check("Home", "Where to next", "Half a thought", "Late pickups", "(coming later)")
+        app.notify("A note", title="Information")
+        app.notify("A warning", title="Warning", severity="warning")
+        app.notify("An error", title="Error", severity="error")
+        await check("Home with notifications", "A note", "A warning", "An error")
+        app.clear_notifications()
+        await pilot.press("tab")
+        await check("Home, waiting list focused", "Half a thought")
+
+        await _show(pilot, HelpScreen(app.screen))
+        await check("Help", "Help: Home", "Press Escape to close")
+        app.pop_screen()
+
+        await pilot.press("ctrl+p")
+        await pilot.press(*"theme")
+        await check("Command palette", "Theme: Light")
+        await pilot.press("escape")
+        await wait_for(lambda: app.screen is home, "the palette closed", pilot)
+
+        await _show(pilot, ToolsScreen(services))
+        await check("Tools", "The Iceberg", "Monday meetings")
+        await pilot.press("w")
+        await check("Tools, worksheets focused", "Monday meetings")
+        await pilot.press("shift+tab", *["down"] * 4)
+        await check("Tools, Four Player Model", "Team meeting")
+        await _show(pilot, Ask("A short title?", "Team meeting", hint="Only you see it."))
+        await check("Ask dialog", "A short title?", "Only you see it.")
+        app.pop_screen()
+        await _show(pilot, Choice("Delete it?", [("delete", "Delete"), ("cancel", "Keep it")]))
+        await check("Choice dialog", "Delete it?", "Keep it")
+        app.pop_screen()
+        app.pop_screen()
+
+        iceberg = _tool(app, "iceberg")
+        await _show(pilot, WalkthroughScreen(services, iceberg, sheets["draft"]))
+        await check("Walkthrough", "Step 2 of")
+        await pilot.press("ctrl+t")
+        await check("Walkthrough, stuck", "Example:")
+        app.pop_screen()
+        ladder = _tool(app, "ladder-of-social-connectedness")
+        step = next(s for s in ladder.steps if s.choices)
+        choosing = Worksheet.new(ladder, "Where I stand", START).at_step(step.id)
+        await _show(pilot, WalkthroughScreen(services, ladder, choosing))
+        await check("Walkthrough, choice step", step.choices[0])
+        app.pop_screen()
+
+        await _show(pilot, WorksheetViewScreen(services, iceberg, sheets["done"]))
+        await check("Worksheet view", "Monday meetings", "What I saw at")
+        app.pop_screen()
+
+        players = _tool(app, "four-player-model")
+        await _show(pilot, ObserverScreen(services, players, sheets["observed"]))
+        await check("Observer", "Who acts next?", players.acts[0].name)
+        app.pop_screen()
+
+        await _show(pilot, JournalScreen(services))
+        await check("Journal", "★", "#coaching", "#family", "2026-11-24", "All tags")
+        await pilot.press("down")
+        await check("Journal, second row", "Body two")
+        await pilot.press("slash")
+        await check("Journal, search focused", "Search title")
+        await pilot.press("tab")
+        await check("Journal, tag select focused", "All tags")
+        await pilot.press("enter")
+        await check("Journal, tag select open", "#team")
+        await pilot.press("escape")
+        app.pop_screen()
+
+        await _show(pilot, EntryViewScreen(services, journal.all()[1]))
+        await check("Entry view", "Late pickups", "link")
+        app.pop_screen()
+
+        await _show(pilot, EntryEditorScreen(services))
+        await check("Editor, empty", "optional", "e.g. coaching")
+        await pilot.press(*"Some words")
+        await check("Editor, typed", "Some words")
+        app.pop_screen()
+
+        await _show(pilot, LearnScreen(services))
+        await check("Learn", "Compassionate Systems")
+        app.pop_screen()
+
+    assert not failures, f"{len(failures)} text run(s) below {AA}:1 in {theme}:\n" + "\n".join(
+        failures
+    )
+
+
+@pytest.mark.parametrize(("saved", "shown"), [("textual-dark", DARK), ("textual-light", LIGHT)])
+async def test_theme_saved_by_an_earlier_version_becomes_its_readable_twin(
+    new_app: AppFactory, saved: str, shown: Theme
+) -> None:
+    """Dark and Light were Textual's own themes; a setting naming them opens ours."""
+    app = new_app()
+    app.services.settings.set("theme", saved)
+    again = new_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_for(lambda: again.screen.is_mounted, "Home", pilot)
+        assert again.theme == shown.name
