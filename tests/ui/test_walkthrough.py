@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
+from csa_companion.app import CompanionApp
 from csa_companion.content.loader import load_library
 from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import Worksheet
@@ -105,3 +106,92 @@ async def test_progress_counts_an_answer_as_it_is_typed(new_app: AppFactory) -> 
         await pilot.press(*["backspace"] * len("Shoving"))  # an emptied answer no longer counts
         await wait_for(lambda: "0%" in screen_text(app), "none counted", pilot)
         assert "Step 1 of 6" in screen_text(app)
+
+
+async def test_typing_after_showing_and_hiding_the_diagram(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        walk = await start_worksheet(pilot, "iceberg", "n", "short title", WalkthroughScreen)
+        assert isinstance(walk, WalkthroughScreen)
+        await pilot.press("ctrl+g")
+        await wait_for(lambda: walk.has_class("-diagram-only"), "the diagram alone", pilot)
+        await pilot.press("ctrl+g")
+        await wait_for(lambda: not walk.has_class("-diagram-only"), "the steps again", pilot)
+        await pilot.press(*"Shoving")
+        await wait_for(lambda: walk.answer_box.text == "Shoving", "the typed answer", pilot)
+        assert "Shoving" in screen_text(app)
+
+
+async def test_enter_chooses_on_a_choice_step(new_app: AppFactory, data_dir: Path) -> None:
+    seed_worksheet(data_dir, "ladder-of-social-connectedness", {"who": "The teachers"})
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_first_worksheet(pilot, "ladder-of-social-connectedness")
+        await wait_for_screen(pilot, WalkthroughScreen)
+        walk = app.screen
+        assert isinstance(walk, WalkthroughScreen)
+        await pilot.press("ctrl+n")
+        await wait_for(lambda: walk.step.id == "now", "the rung step", pilot)
+        await pilot.pause()
+        assert "Enter chooses" in screen_text(app)  # the screen says how to choose
+        await pilot.press("ctrl+g", "ctrl+g")  # the diagram and back: the choices keep focus
+        await wait_for(lambda: walk.focused is walk.query_one("#choices"), "focus back", pilot)
+        await pilot.press("down", "enter")
+        await wait_for(lambda: walk.worksheet.answer("now") == "Aware", "the rung chosen", pilot)
+    [sheet] = worksheets_at(data_dir).all()
+    assert sheet.answer("now") == "Aware"
+
+
+async def test_a_choice_step_takes_words_too(new_app: AppFactory, data_dir: Path) -> None:
+    seed_worksheet(
+        data_dir,
+        "ladder-of-social-connectedness",
+        {"who": "The teachers", "now": "Aware"},
+        current_step="want",
+    )
+    rungs = bundled_tool("ladder-of-social-connectedness").rungs
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_first_worksheet(pilot, "ladder-of-social-connectedness")
+        await wait_for_screen(pilot, WalkthroughScreen)
+        walk = app.screen
+        assert isinstance(walk, WalkthroughScreen) and walk.step.id == "want"
+        assert "Why does that matter" in screen_text(app)
+        await pilot.press(*["down"] * (len(rungs) - 1), "enter")  # the top rung
+        await wait_for(lambda: "Chosen: Acting together" in screen_text(app), "the choice", pilot)
+        await pilot.press(*"So children see one program")  # the cursor went to the words
+        want = "Acting together\n\nSo children see one program"
+        await wait_for(lambda: walk.worksheet.answer("want") == want, "choice and words", pilot)
+        assert "So children see one program" in screen_text(app)
+        await pilot.press("up")  # choosing again keeps the words
+        await pilot.press("shift+tab", "up", "enter")
+        await wait_for(
+            lambda: walk.worksheet.answer("want").startswith(rungs[-2]), "another rung", pilot
+        )
+        assert walk.worksheet.answer("want").endswith("So children see one program")
+        await press_closing(pilot, "escape")
+    [sheet] = worksheets_at(data_dir).all()
+    assert sheet.answer("want") == f"{rungs[-2]}\n\nSo children see one program"
+
+
+def answers_text(app: CompanionApp) -> str:
+    """The left half of the worksheet view (its answers), one line per row."""
+    return "\n".join(line[:40] for line in screen_text(app).splitlines())
+
+
+async def test_worksheet_view_shows_a_choice_and_its_words(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    want = "Acting together\n\nSo children see one program"
+    seed_worksheet(data_dir, "ladder-of-social-connectedness", {"want": want}, status="complete")
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_first_worksheet(pilot, "ladder-of-social-connectedness")
+        await wait_for_screen(pilot, WorksheetViewScreen)
+        for _ in range(40):  # scroll the answers down to step 4
+            if "So children see one program" in answers_text(app):
+                break
+            await pilot.press("down")
+        answers = answers_text(app)
+        assert "Acting together" in answers and "So children see one program" in answers
+        assert "◀ want" in screen_text(app)  # the diagram marks the rung

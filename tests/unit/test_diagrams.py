@@ -352,6 +352,14 @@ def test_connectedness_ladder_marks_the_same_rung_once() -> None:
     assert text.plain.count("◀") == 1
 
 
+def test_connectedness_ladder_shows_the_words_beside_a_rung() -> None:
+    want = "Acting together\n\nSo the children see one program"
+    text = draw("ladder-of-social-connectedness", {"want": want}, 60)
+    assert rung_line(text, "Acting together").endswith("◀ want")
+    words = " ".join(text.plain.split())
+    assert "Where do I want to be?: Acting together: So the children see one program" in words
+
+
 def test_connectedness_ladder_lists_answers_that_are_not_rungs() -> None:
     text = draw("ladder-of-social-connectedness", {"now": "somewhere", "who": "Teachers"}, 60)
     assert "◀" not in text.plain

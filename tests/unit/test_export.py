@@ -78,3 +78,29 @@ def test_worksheet_cli_list_and_export(
     bad = tmp_path / "no-such-dir" / "x.md"
     assert main(["--data-dir", d, "worksheet", "export", "golden", "--out", str(bad)]) == 1
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_choice_step_exports_the_choice_and_the_words() -> None:
+    tool = load_library([bundled_content_dir()]).get("ladder-of-social-connectedness")
+    assert isinstance(tool, Tool)
+    want = tool.step("want")
+    assert want is not None
+    sheet = Worksheet.new(tool, "Teachers", START).with_choice(
+        want, "Acting together", "So the children see one program.", START
+    )
+    assert sheet.chosen(want) == "Acting together"
+    assert sheet.words(want) == "So the children see one program."
+    text = worksheet_markdown(tool, sheet)
+    assert "**Acting together**\n\nSo the children see one program." in text
+
+
+def test_choice_and_words_come_apart_as_they_went_in() -> None:
+    tool = load_library([bundled_content_dir()]).get("ladder-of-social-connectedness")
+    assert isinstance(tool, Tool)
+    want = tool.step("want")
+    assert want is not None
+    for choice, words in [("Aware", ""), ("", "Caring, I hope"), ("Aware", "Line\n\nbreaks\n")]:
+        sheet = Worksheet.new(tool, "T", START).with_choice(want, choice, words, START)
+        assert (sheet.chosen(want), sheet.words(want)) == (choice, words)
+    old = Worksheet.new(tool, "T", START).with_answer("want", "Somewhere else", START)
+    assert (old.chosen(want), old.words(want)) == ("", "Somewhere else")  # kept, not dropped

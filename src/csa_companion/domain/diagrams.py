@@ -128,7 +128,20 @@ class _Sheet:
         return title.split(":", 1)[0].strip() or title
 
     def answer(self, step_id: str) -> str:
-        return " ".join(self.worksheet.answer(step_id).split())
+        """The answer on one line; a choice step's as "choice: words"."""
+        step = self.tool.step(step_id)
+        if step is None or not step.choices:
+            return " ".join(self.worksheet.answer(step_id).split())
+        parts = (self.worksheet.chosen(step), " ".join(self.worksheet.words(step).split()))
+        return ": ".join(part for part in parts if part)
+
+    def chosen(self, step_id: str) -> str:
+        step = self.tool.step(step_id)
+        return self.worksheet.chosen(step) if step is not None else ""
+
+    def words(self, step_id: str) -> str:
+        step = self.tool.step(step_id)
+        return self.worksheet.words(step).strip() if step is not None else ""
 
     def style(self, step_id: str) -> str:
         return HIGHLIGHT if step_id == self.current else ""
@@ -439,7 +452,7 @@ def _connectedness_ladder(sheet: _Sheet, width: int) -> list[Text]:
     """The tool's rungs, top rung at the top, with "◀ now" and "◀ want" beside the chosen rungs,
     then the other answers."""
     rungs = sheet.tool.rungs
-    chosen = {step_id: sheet.answer(step_id).casefold() for step_id in (NOW, WANT)}
+    chosen = {step_id: sheet.chosen(step_id).casefold() for step_id in (NOW, WANT)}
     placed: set[str] = set()
     lines: list[Text] = []
     if rungs:
@@ -456,7 +469,8 @@ def _connectedness_ladder(sheet: _Sheet, width: int) -> list[Text]:
             lines.append(row)
             last = number == len(rungs) - 1
             lines.append(_rail(ladder, "└", "─", "┘") if last else _rail(ladder, "├", "─", "┤"))
-    others = [s.id for s in sheet.tool.steps if s.id not in placed]
+    # A placed step's rung is on the ladder; its words, if any, go with the other notes.
+    others = [s.id for s in sheet.tool.steps if s.id not in placed or sheet.words(s.id)]
     return lines + _notes(sheet, others, width)
 
 

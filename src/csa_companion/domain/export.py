@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from csa_companion.content.model import Tool
+from csa_companion.content.model import Step, Tool
 from csa_companion.domain.diagrams import render_diagram
 from csa_companion.domain.worksheet import COMPLETE, Worksheet
 
@@ -37,7 +37,7 @@ def answers_markdown(tool: Tool, worksheet: Worksheet, *, heading: bool = True) 
         lines += [f"## {number}. {step.title}", ""]
         for prompt in step.prompts:
             lines.append(f"> {prompt}")
-        lines += ["", worksheet.answer(step.id).strip() or "*(no answer)*", ""]
+        lines += ["", _answer(step, worksheet) or "*(no answer)*", ""]
     orphans = worksheet.orphaned_answers(tool)
     if orphans:
         lines += ["## Answers to steps this tool no longer has", ""]
@@ -53,3 +53,11 @@ def answers_markdown(tool: Tool, worksheet: Worksheet, *, heading: bool = True) 
             )
         lines.append("")
     return "\n".join(lines)
+
+
+def _answer(step: Step, worksheet: Worksheet) -> str:
+    """A step's answer as Markdown: a choice in bold, then the words written beside it."""
+    if not step.choices:
+        return worksheet.answer(step.id).strip()
+    chosen, words = worksheet.chosen(step), worksheet.words(step).strip()
+    return "\n\n".join(part for part in (f"**{chosen}**" if chosen else "", words) if part)

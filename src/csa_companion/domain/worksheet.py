@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from csa_companion.domain.journal import new_uid
 
 if TYPE_CHECKING:
-    from csa_companion.content.model import Tool
+    from csa_companion.content.model import Step, Tool
 
 DRAFT, COMPLETE = "draft", "complete"
 
@@ -30,6 +30,27 @@ class Observation:
         return cls(
             act=str(doc["act"]), at=datetime.fromisoformat(doc["at"]), name=doc.get("name", "")
         )
+
+
+def join_choice(choice: str, words: str) -> str:
+    """A choice step's answer: the choice on the first line, then a blank line and the words
+    (so every reader of answers, the export included, shows both as plain text)."""
+    return f"{choice}\n\n{words}" if words.strip() else choice
+
+
+def split_choice(step: Step, answer: str) -> tuple[str, str]:
+    """(choice, words) of a choice step's answer. An answer whose first line is not one of
+    the step's choices (say the content renamed them) is kept whole as words, never dropped."""
+    if not step.choices:
+        return "", answer
+    if answer.startswith("\n\n"):  # words without a choice
+        return "", answer.removeprefix("\n\n")
+    first, _, rest = answer.partition("\n")
+    # matched loosely ("aware " is Aware): the answer may come from an older app or by hand
+    choice = next((c for c in step.choices if c.casefold() == first.strip().casefold()), None)
+    if choice is not None:
+        return choice, rest.removeprefix("\n")
+    return "", answer
 
 
 @dataclass(frozen=True)
@@ -63,6 +84,18 @@ class Worksheet:
         else:
             answers.pop(step_id, None)
         return replace(self, answers=answers, updated=now)
+
+    def chosen(self, step: Step) -> str:
+        """A choice step's choice, or "" when none of its choices is chosen."""
+        return split_choice(step, self.answer(step.id))[0]
+
+    def words(self, step: Step) -> str:
+        """What was written for a step: on a choice step, the words beside the choice."""
+        return split_choice(step, self.answer(step.id))[1]
+
+    def with_choice(self, step: Step, choice: str, words: str, now: datetime) -> Worksheet:
+        """Answer a choice step with a choice (or "") and words (or "")."""
+        return self.with_answer(step.id, join_choice(choice, words), now)
 
     def at_step(self, step_id: str) -> Worksheet:
         return replace(self, current_step=step_id)

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
+from textual.widget import Widget
 from textual.widgets import Header, Label, OptionList, ProgressBar, Static, TextArea
 from textual.widgets.option_list import Option
 
 from csa_companion.content.model import Step, Tool
 from csa_companion.domain.wording import plural, quoted, sentence
-from csa_companion.domain.worksheet import COMPLETE, Worksheet
+from csa_companion.domain.worksheet import COMPLETE, Worksheet, join_choice
 from csa_companion.screens.base import CompanionScreen, Debounce
 from csa_companion.screens.dialogs import Choice, Pick
 from csa_companion.services import Services
@@ -34,6 +35,7 @@ class WalkthroughScreen(CompanionScreen):
     #prompts { margin-bottom: 1; }
     #answer { height: 1fr; min-height: 4; }
     #choices { height: auto; max-height: 10; }
+    #choice-help { color: $text-muted; width: 100%; }
     #stuck { height: auto; max-height: 10; border-top: solid $secondary; padding: 0 1; }
     #walk-diagram { width: 50%; border-left: solid $primary 50%; padding: 0 1; }
     /* The diagram sits beside the steps, or on demand (ctrl+g) when the terminal is narrow */
@@ -72,6 +74,7 @@ class WalkthroughScreen(CompanionScreen):
         self.answer_box = TextArea(id="answer", soft_wrap=True)
         self.diagram = DiagramView(tool, worksheet, self.step.id, id="diagram")
         self._autosave = Debounce(self, AUTOSAVE_SECONDS, self.save)
+        self._focus_before_diagram: Widget | None = None
 
     @property
     def step(self) -> Step:
@@ -84,8 +87,9 @@ class WalkthroughScreen(CompanionScreen):
                 yield Label("", id="step-heading")
                 yield ProgressBar(total=len(self.tool.steps), show_eta=False, id="progress")
                 yield Static("", id="prompts")
-                yield self.answer_box
                 yield OptionList(id="choices")
+                yield Label("", id="choice-help")
+                yield self.answer_box
                 with VerticalScroll(id="stuck"):
                     yield Static("", id="stuck-text")
             with VerticalScroll(id="walk-diagram"):
@@ -118,19 +122,32 @@ class WalkthroughScreen(CompanionScreen):
         self.query_one("#stuck-text", Static).update(
             f"[b]Stuck?[/b] {escape(step.hint)}\n\n[b]Example:[/b] {escape(step.example)}"
         )
+        # A choice step takes a choice and, in the box below it, words (why, what else).
         choices = self.query_one("#choices", OptionList)
         choices.display = bool(step.choices)
-        self.answer_box.display = not step.choices
-        answer = self.worksheet.answer(step.id)
+        self.query_one("#choice-help").display = bool(step.choices)
+        self.answer_box.placeholder = "Your words (optional)" if step.choices else ""
+        self.answer_box.load_text(self.worksheet.words(step))
         if step.choices:
+            chosen = self.worksheet.chosen(step)
             choices.clear_options()
             choices.add_options(Option(escape(choice), id=choice) for choice in step.choices)
-            choices.highlighted = step.choices.index(answer) if answer in step.choices else 0
-            choices.focus()
-        else:
-            self.answer_box.load_text(answer)
-            self.answer_box.focus()
+            choices.highlighted = step.choices.index(chosen) if chosen else 0
+            self._show_choice_help()
+        self._focus_answer()
         self.diagram.show(self.worksheet, step.id)
+
+    def _focus_answer(self) -> None:
+        """Put the cursor where this step is answered: its choices, or the answer box."""
+        (self.query_one("#choices") if self.step.choices else self.answer_box).focus()
+
+    def _show_choice_help(self) -> None:
+        chosen = self.worksheet.chosen(self.step)
+        self.query_one("#choice-help", Label).update(
+            f"Chosen: {escape(chosen)} · to change it: shift+tab, ↑↓, Enter · words below"
+            if chosen
+            else "↑↓ then Enter chooses · your words go in the box below"
+        )
 
     def _show_progress(self) -> None:
         answered = sum(1 for s in self.tool.steps if self.worksheet.answer(s.id).strip())
@@ -140,12 +157,14 @@ class WalkthroughScreen(CompanionScreen):
 
     @on(TextArea.Changed, "#answer")
     def _typed(self) -> None:
-        self._record(self.answer_box.text)
+        step, text = self.step, self.answer_box.text
+        self._record(join_choice(self.worksheet.chosen(step), text) if step.choices else text)
 
     @on(OptionList.OptionSelected, "#choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self._record(event.option.id or "")
-        self.notify(f"{self.step.title}: {event.option.id}", timeout=2)
+        self._record(join_choice(event.option.id or "", self.answer_box.text))
+        self._show_choice_help()
+        self.answer_box.focus()  # chosen: now the words, if any
 
     def _record(self, text: str) -> None:
         if text == self.worksheet.answer(self.step.id):
@@ -192,10 +211,17 @@ class WalkthroughScreen(CompanionScreen):
         stuck.display = not stuck.display
 
     def action_diagram(self) -> None:
-        if self.has_class("-narrow"):
-            self.toggle_class("-diagram-only")
-        else:
+        if not self.has_class("-narrow"):
             self.toggle_class("-no-diagram")
+        elif not self.has_class("-diagram-only"):
+            self._focus_before_diagram = self.focused
+            self.add_class("-diagram-only")
+            self.query_one("#walk-diagram").focus()  # the arrow keys scroll it
+        else:
+            # The answer box was hidden with the steps and lost focus: give it back.
+            self.remove_class("-diagram-only")
+            before = self._focus_before_diagram
+            self.call_after_refresh(before.focus if before is not None else self._focus_answer)
 
     def action_finish(self) -> None:
         self.save()
