@@ -10,6 +10,8 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.theme import Theme
 
 from csa_companion.clock import Clock
@@ -18,7 +20,8 @@ from csa_companion.content.model import Library
 from csa_companion.domain.wording import plural
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.home import HomeScreen
-from csa_companion.services import Services
+from csa_companion.screens.present import PresentRoot
+from csa_companion.services import PresentTarget, Services
 from csa_companion.storage.safe_storage import StoreError
 from csa_companion.storage.store import Stores
 from csa_companion.themes import DARK, HIGH_CONTRAST, LIGHT, THEMES, saved_theme
@@ -35,22 +38,62 @@ class CompanionApp(App[None]):
     ]
 
     def __init__(
-        self, *, stores: Stores, library: Library, clock: Clock, refresh_seconds: float = 2.0
+        self,
+        *,
+        stores: Stores,
+        library: Library,
+        clock: Clock,
+        refresh_seconds: float = 2.0,
+        present: PresentTarget | None = None,
+        blank: Stores | None = None,
     ) -> None:
+        """`present` makes a presentation: personal repositories then sit on `blank`, an
+        empty throwaway store (see Services.for_presenting)."""
         super().__init__()
-        self.services = Services.build(stores, library, clock)
+        self.present = present
+        if present is not None:
+            assert blank is not None, "a presentation needs a blank store"
+            self.services = Services.for_presenting(stores, blank, library, clock)
+            self.add_class("-presenting")
+        else:
+            self.services = Services.build(stores, library, clock)
         self.refresh_seconds = refresh_seconds
         for theme in (DARK, LIGHT, HIGH_CONTRAST):
             self.register_theme(theme)
-        self.theme = saved_theme(self.services.settings.get("theme"))
+        saved = self.services.settings.get(self._theme_key)
+        if present is not None and saved is None:
+            self.theme = HIGH_CONTRAST.name  # readable from the back of a room
+        else:
+            self.theme = saved_theme(saved)
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's text: Textual dims the sub-title, which then reads at 4.4:1 in Light."""
         return Content(f"{title} — {sub_title}" if sub_title else title)
 
-    def get_default_screen(self) -> HomeScreen:
-        """Home is the bottom of the screen stack."""
+    @property
+    def _theme_key(self) -> str:
+        """Presentations remember their own theme, apart from the personal one."""
+        return "present-theme" if self.present is not None else "theme"
+
+    def get_default_screen(self) -> Screen[None]:
+        """Home is the bottom of the screen stack (a presentation has its own root)."""
+        if self.present is not None:
+            return PresentRoot(self.services, self.present)
         return HomeScreen(self.services)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A shared screen shows no notifications, except errors (a save that failed)."""
+        if self.present is not None and severity != "error":
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_ready(self) -> None:
         """The first frame is up: move everything made so far out of the collector's way
@@ -67,6 +110,8 @@ class CompanionApp(App[None]):
 
     def show_notices(self) -> None:
         """Tell the user about recovered files and skipped content."""
+        if self.present is not None:
+            return
         for notice in self.services.stores.take_notices():
             self.notify(notice, title="Your data was recovered", severity="warning", timeout=30)
         library = self.services.library
@@ -138,6 +183,8 @@ class CompanionApp(App[None]):
             ("Go to Practice", "Settling and check-in", partial(self.action_go, "practice")),
             ("Help", "Keys for this screen", self.action_help),
         ]
+        if self.present is not None:  # a presentation goes nowhere else
+            commands = [commands[-1]]
         for label, name in THEMES.items():
             commands.append(
                 (f"Theme: {label}", "Colors (remembered)", partial(self._set_theme, name))
@@ -151,6 +198,6 @@ class CompanionApp(App[None]):
 
     def _remember_theme(self, theme: Theme) -> None:
         try:
-            self.services.settings.set("theme", theme.name)
+            self.services.settings.set(self._theme_key, theme.name)
         except StoreError as error:
             self.notify(str(error), severity="error")

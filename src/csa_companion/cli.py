@@ -25,6 +25,7 @@ from csa_companion.storage.store import Stores
 if TYPE_CHECKING:
     from csa_companion.app import CompanionApp
     from csa_companion.content.model import Item, Library
+    from csa_companion.services import PresentTarget
 
 # Only what `journal add` needs is imported at the top: each shell command imports the rest
 # (content, export, Textual) when it runs, so quick capture starts fast.
@@ -42,8 +43,12 @@ def make_app(
     clock: Clock | None = None,
     lock_timeout: float = 5.0,
     refresh_seconds: float = 2.0,
+    present: PresentTarget | None = None,
 ) -> CompanionApp:
-    """Build the app on a data dir and content folders; tests call this with a tmp_path."""
+    """Build the app on a data dir and content folders; tests call this with a tmp_path.
+
+    With `present`, the app is a presentation for a shared screen: its personal stores are an
+    empty folder removed at exit, so nothing personal can be shown."""
     from csa_companion.app import CompanionApp  # Textual is imported only to run the app
     from csa_companion.content.loader import load_library
 
@@ -62,7 +67,20 @@ def make_app(
         library=library,
         clock=clock or SystemClock(),
         refresh_seconds=refresh_seconds,
+        present=present,
+        blank=_blank_stores() if present is not None else None,
     )
+
+
+def _blank_stores() -> Stores:
+    """Empty stores in a temporary folder, removed when the process ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="csa-companion-present-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return Stores(DataPaths(folder))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,6 +107,17 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="open the app (the default)")
     commands.add_parser("where", help="print where your data and your own content live")
+
+    present = commands.add_parser(
+        "present", help="a shared screen for a group: a practice, or a tool walked together"
+    )
+    present_cmds = present.add_subparsers(dest="present_command", metavar="WHAT", required=True)
+    present_practice = present_cmds.add_parser("practice", help="run a practice full screen")
+    present_practice.add_argument("id", nargs="?", help="the practice (default: pick from a list)")
+    present_tool = present_cmds.add_parser(
+        "tool", help="walk a group through a tool; saved as a group worksheet"
+    )
+    present_tool.add_argument("id", help="the tool, e.g. iceberg")
 
     content = commands.add_parser("content", help="check or list teaching content")
     content_cmds = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
@@ -161,6 +190,8 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
         return app.return_code or 0
     if args.command == "where":
         return _where(paths)
+    if args.command == "present":
+        return _present(args, paths, dirs)
     if args.command in cli_rhythm.COMMANDS:
         return cli_rhythm.dispatch(args, paths, dirs)
     stores = Stores(paths)
@@ -197,6 +228,20 @@ def _store_command(args: argparse.Namespace, dirs: list[Path], stores: Stores) -
     return _worksheet_export(sheets, load_library(dirs), args)
 
 
+def _present(args: argparse.Namespace, paths: DataPaths, dirs: Sequence[Path]) -> int:
+    from csa_companion.content.loader import load_library
+    from csa_companion.services import PresentTarget, check_target
+
+    target = PresentTarget(args.present_command, args.id)
+    problem = check_target(load_library(dirs), target)
+    if problem is not None:
+        print(f"csa-companion: {problem}", file=sys.stderr)
+        return 2
+    app = make_app(data_dir=paths.root, content_dirs=dirs, present=target)
+    app.run()
+    return app.return_code or 0
+
+
 def _print_notices(stores: Stores) -> None:
     for notice in stores.take_notices():
         print(f"csa-companion: {notice}", file=sys.stderr)
@@ -207,11 +252,16 @@ def _worksheet_list(repo: WorksheetRepo, library: Library, args: argparse.Namesp
     if args.json:
         print(json.dumps([w.to_doc() for w in sheets], indent=2, ensure_ascii=False))
         return 0
-    for sheet in sheets:
-        tool = library.get(sheet.tool_id)
-        name = tool.title if tool else f"{sheet.tool_id} (not in your content)"
-        when = f"{sheet.updated:%Y-%m-%d %H:%M}"
-        print(f"{sheet.uid}  {when}  {sheet.status:<8}  {sheet.title}  [{name}]")
+    # Group worksheets (typed on a shared screen) are listed apart, after the person's own.
+    for group in (False, True):
+        mine = [w for w in sheets if w.group is group]
+        if group and mine:
+            print("group worksheets:")
+        for sheet in mine:
+            tool = library.get(sheet.tool_id)
+            name = tool.title if tool else f"{sheet.tool_id} (not in your content)"
+            when = f"{sheet.updated:%Y-%m-%d %H:%M}"
+            print(f"{sheet.uid}  {when}  {sheet.status:<8}  {sheet.title}  [{name}]")
     if not sheets:
         print("no worksheets" + (f" for {args.tool}" if args.tool else ""), file=sys.stderr)
     return 0

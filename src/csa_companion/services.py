@@ -5,12 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from csa_companion.clock import Clock
-from csa_companion.content.model import Library
+from csa_companion.content.model import Library, Practice, Tool
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.domain.worksheet import Worksheet
+from csa_companion.storage.group_worksheets import GroupWorksheetRepo
 from csa_companion.storage.practice_log import PracticeLogRepo
 from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
+
+
+@dataclass(frozen=True)
+class PresentTarget:
+    """What to present: a practice (or the list of them, with no id) or a tool."""
+
+    kind: str
+    item_id: str | None = None
+
+
+def check_target(library: Library, target: PresentTarget) -> str | None:
+    """A message when the target is not in the content, else None."""
+    if target.item_id is None:
+        return None if target.kind == "practice" else "name the tool to present"
+    item = library.get(target.item_id)
+    wanted = Practice if target.kind == "practice" else Tool
+    if not isinstance(item, wanted):
+        known = ", ".join(i.id for i in library.items.values() if isinstance(i, wanted))
+        return f"no {target.kind} has the id {target.item_id!r} (known: {known})"
+    return None
 
 
 @dataclass
@@ -26,6 +47,8 @@ class Services:
     recently_deleted: list[JournalEntry] = field(default_factory=list)
     """Entries deleted this session, newest last, for undo."""
     deleted_worksheets: list[Worksheet] = field(default_factory=list)
+    presenting: bool = False
+    """On a shared screen: personal repositories are empty (see `for_presenting`)."""
 
     @classmethod
     def build(cls, stores: Stores, library: Library, clock: Clock) -> Services:
@@ -39,3 +62,16 @@ class Services:
             worksheets=WorksheetRepo(stores["worksheets"]),
             practice_log=PracticeLogRepo(stores),
         )
+
+    @classmethod
+    def for_presenting(
+        cls, stores: Stores, blank: Stores, library: Library, clock: Clock
+    ) -> Services:
+        """Services for a shared screen: every personal repository sits on `blank` (an empty,
+        throwaway data folder), so no journal entry, draft or personal worksheet can reach the
+        screen; only settings and group worksheets come from the real data."""
+        services = cls.build(blank, library, clock)
+        services.settings = SettingsRepo(stores["settings"])
+        services.worksheets = GroupWorksheetRepo(stores["worksheets"])
+        services.presenting = True
+        return services

@@ -25,11 +25,12 @@ def answers_markdown(tool: Tool, worksheet: Worksheet, *, heading: bool = True) 
     answers and observations last."""
     status = "complete" if worksheet.status == COMPLETE else "draft"
     lines = []
+    kind = " · group worksheet" if worksheet.group else ""
     if heading:
         lines += [
             f"# {worksheet.title or tool.title}",
             "",
-            f"*{tool.title}* · {status} · started {worksheet.created:%Y-%m-%d %H:%M %z}"
+            f"*{tool.title}*{kind} · {status} · started {worksheet.created:%Y-%m-%d %H:%M %z}"
             f" · last changed {worksheet.updated:%Y-%m-%d %H:%M %z}",
             "",
         ]

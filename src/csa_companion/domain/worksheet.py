@@ -65,13 +65,20 @@ class Worksheet:
     status: str = DRAFT
     current_step: str | None = None
     observations: tuple[Observation, ...] = ()
+    group: bool = False
+    """A group's worksheet, typed by a facilitator on a shared screen (listed apart)."""
     uid: str = field(default_factory=new_uid)
 
     @classmethod
-    def new(cls, tool: Tool, title: str, now: datetime) -> Worksheet:
+    def new(cls, tool: Tool, title: str, now: datetime, *, group: bool = False) -> Worksheet:
         first = tool.steps[0].id if tool.steps else None
         return cls(
-            tool_id=tool.id, title=title.strip(), created=now, updated=now, current_step=first
+            tool_id=tool.id,
+            title=title.strip(),
+            created=now,
+            updated=now,
+            current_step=first,
+            group=group,
         )
 
     def answer(self, step_id: str) -> str:
@@ -138,6 +145,7 @@ class Worksheet:
             "status": self.status,
             "current_step": self.current_step,
             "observations": [o.to_doc() for o in self.observations],
+            "group": self.group,
             "created": self.created.isoformat(),
             "updated": self.updated.isoformat(),
         }
@@ -152,6 +160,7 @@ class Worksheet:
             status=str(doc.get("status", DRAFT)),
             current_step=doc.get("current_step"),
             observations=tuple(Observation.from_doc(o) for o in doc.get("observations", [])),
+            group=doc.get("group") is True,
             created=datetime.fromisoformat(doc["created"]),
             updated=datetime.fromisoformat(doc["updated"]),
         )

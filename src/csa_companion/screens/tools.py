@@ -85,7 +85,8 @@ class ToolsScreen(CompanionScreen):
             f"[b]{escape(tool.title)}[/b]: {escape(tool.summary)}\n{steps} · n new worksheet"
             + (" · o observe a meeting" if tool.acts else "")
         )
-        sheets = self.services.worksheets.all(tool.id)
+        # Group worksheets (typed on a shared screen) come after the person's own.
+        sheets = sorted(self.services.worksheets.all(tool.id), key=lambda w: w.group)
         listing = self.query_one("#worksheets", OptionList)
         listing.clear_options()
         listing.add_options(Option(worksheet_label(w), id=w.uid) for w in sheets)

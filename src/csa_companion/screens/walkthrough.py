@@ -264,6 +264,9 @@ class WalkthroughScreen(CompanionScreen):
             self.notify(
                 f"Finished {quoted(self.worksheet.title)}. It is saved with your worksheets."
             )
+            if self.services.presenting:  # a group's walk ends the presentation
+                self.dismiss()
+                return
             self.app.switch_screen(WorksheetViewScreen(self.services, self.tool, self.worksheet))
 
     def action_leave(self) -> None:

@@ -37,6 +37,8 @@ def open_worksheet(screen: CompanionScreen, worksheet: Worksheet) -> None:
 
 def worksheet_label(worksheet: Worksheet, tool_title: str = "") -> str:
     mark = "✎ draft" if worksheet.status == DRAFT else "✓ done "
+    if worksheet.group:
+        mark += "  group"
     about = f"  [$text-muted]{escape(tool_title)}[/]" if tool_title else ""
     title = escape(worksheet.title)
     return f"{mark}  {title}  [$text-muted]{worksheet.updated:%d %b %H:%M}[/]{about}"

@@ -1,0 +1,141 @@
+"""Presentation mode (a shared screen): nothing personal anywhere, high contrast, no header, the
+group worksheet walked end to end, saved apart and exported."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import Header, TextArea
+
+from csa_companion.app import CompanionApp
+from csa_companion.cli import main
+from csa_companion.clock import FakeClock
+from csa_companion.content.loader import parse_file
+from csa_companion.content.model import Tool
+from csa_companion.domain.worksheet import Worksheet
+from csa_companion.paths import DataPaths, bundled_content_dir
+from csa_companion.screens.practice import NoticeDialog, PracticeScreen
+from csa_companion.screens.practice_setup import PracticeSetupScreen
+from csa_companion.screens.practices import PracticesScreen
+from csa_companion.screens.walkthrough import WalkthroughScreen
+from csa_companion.services import PresentTarget
+from csa_companion.storage.repos import WorksheetRepo
+from csa_companion.storage.store import Stores
+from tests.conftest import START, AppFactory
+from tests.helpers import seed_journal
+from tests.screen import screen_text
+from tests.waiting import press_closing, wait_for, wait_for_screen
+
+SECRET_ENTRY = "Zanzibar confidential journal words"
+SECRET_SHEET = "Quetzal private worksheet answer"
+
+
+def fill_store(data_dir: Path) -> None:
+    """A journal and a personal worksheet that must never reach a shared screen."""
+    seed_journal(data_dir, ("Private " + SECRET_ENTRY, SECRET_ENTRY, ("practice",)))
+    tool, _ = parse_file(bundled_content_dir() / "tools" / "iceberg.md")
+    assert isinstance(tool, Tool)
+    sheet = Worksheet.new(tool, "Mine " + SECRET_SHEET, START)
+    sheet = sheet.with_answer("event", SECRET_SHEET, START)
+    WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"]).save(sheet)
+
+
+def shows(app: CompanionApp, text: str) -> bool:
+    return text in screen_text(app)
+
+
+def assert_private(text: str) -> None:
+    assert "Zanzibar" not in text and "Quetzal" not in text
+
+
+async def test_present_practice_shows_nothing_personal(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    fill_store(data_dir)
+    app = new_app(present=PresentTarget("practice", "settling-arrive"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_screen(pilot, PracticeSetupScreen)
+        assert app.theme == "csa-high-contrast"
+        assert_private(screen_text(app))
+        assert app.services.journal.all() == [] and app.services.worksheets.all() == []
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, PracticeScreen)
+        assert not [h for h in app.screen.query(Header) if h.display]
+        await pilot.press("m")  # would notify; a shared screen shows no notifications
+        await pilot.pause()
+        assert not app._notifications
+        assert "Welcome. Let the last task rest" in screen_text(app)
+        clock.advance(180)
+        await wait_for(lambda: "Finished" in screen_text(app), "the end", pilot)
+        assert_private(screen_text(app))
+        assert not isinstance(app.screen, NoticeDialog)  # no personal note on a shared screen
+        app.post_message(events.Key("escape", None))
+        await wait_for(lambda: not app.is_running, "back to the shell", pilot)
+
+
+async def test_present_practice_list_and_palette_hold_nothing_personal(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    fill_store(data_dir)
+    app = new_app(present=PresentTarget("practice"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, PracticesScreen)
+        assert "practice log" not in screen_text(app)
+        assert app.palette_commands()[0][0] == "Help"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"journal")
+        await pilot.pause(0.3)
+        assert "Go to Journal" not in screen_text(app)
+        assert_private(screen_text(app))
+
+
+async def test_group_worksheet_walked_listed_apart_and_exported(
+    new_app: AppFactory,
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fill_store(data_dir)
+    app = new_app(present=PresentTarget("tool", "iceberg"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, WalkthroughScreen)
+        screen = app.screen
+        assert isinstance(screen, WalkthroughScreen)
+        assert_private(screen_text(app))
+        for n, step in enumerate(screen.tool.steps):
+            await wait_for(partial(shows, app, f"· {step.title}"), step.title, pilot)
+            if not step.choices:
+                screen.query_one(TextArea).load_text(f"The group says {n}")
+                await pilot.pause()
+            assert_private(screen_text(app))
+            if n < len(screen.tool.steps) - 1:
+                await pilot.press("ctrl+n")
+        await press_closing(pilot, "ctrl+f")  # the group's walk ends the presentation
+        await wait_for(lambda: not app.is_running, "the app to end", pilot)
+    sheets = WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"]).all()
+    [group] = [w for w in sheets if w.group]
+    assert group.status == "complete" and group.answer("event") == "The group says 0"
+    assert main(["--data-dir", str(data_dir), "worksheet", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[-2] == "group worksheets:" and group.uid in listed[-1]
+    assert "Mine" in listed[0]
+    out = tmp_path / "group.md"
+    assert (
+        main(["--data-dir", str(data_dir), "worksheet", "export", group.uid, "--out", str(out)])
+        == 0
+    )
+    text = out.read_text()
+    assert "group worksheet" in text and "The group says 1" in text
+
+
+def test_present_unknown_id_is_one_line_and_exit_2(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--data-dir", str(data_dir), "present", "practice", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("csa-companion: no practice has the id 'nope' (known: ")
+    assert "settling-arrive" in err and len(err.splitlines()) == 1
+    assert main(["--data-dir", str(data_dir), "present", "tool", "settling-arrive"]) == 2
