@@ -119,6 +119,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     present_tool.add_argument("id", help="the tool, e.g. iceberg")
 
+    serve = commands.add_parser(
+        "serve", help="the presentation in a web browser (to share a tab in a video call)"
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve.add_argument("--port", type=_positive_int, default=8642, help="(default: %(default)s)")
+    what = serve.add_mutually_exclusive_group()
+    what.add_argument("--practice", metavar="ID", help="present this practice")
+    what.add_argument("--tool", metavar="ID", help="walk a group through this tool")
+    what.add_argument("--app", action="store_true", help="the whole app, personal data included")
+
     content = commands.add_parser("content", help="check or list teaching content")
     content_cmds = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
     check = content_cmds.add_parser("check", help="validate content files; exit 1 on any problem")
@@ -192,6 +204,8 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
         return _where(paths)
     if args.command == "present":
         return _present(args, paths, dirs)
+    if args.command == "serve":
+        return _serve(args, paths, dirs)
     if args.command in cli_rhythm.COMMANDS:
         return cli_rhythm.dispatch(args, paths, dirs)
     stores = Stores(paths)
@@ -240,6 +254,22 @@ def _present(args: argparse.Namespace, paths: DataPaths, dirs: Sequence[Path]) -
     app = make_app(data_dir=paths.root, content_dirs=dirs, present=target)
     app.run()
     return app.return_code or 0
+
+
+def _serve(args: argparse.Namespace, paths: DataPaths, dirs: Sequence[Path]) -> int:
+    from csa_companion.content.loader import load_library
+    from csa_companion.serve import app_command, serve
+    from csa_companion.services import PresentTarget, check_target
+
+    present: list[str] | None = None
+    if not args.app:
+        kind, item_id = ("tool", args.tool) if args.tool else ("practice", args.practice)
+        problem = check_target(load_library(dirs), PresentTarget(kind, item_id))
+        if problem is not None:
+            print(f"csa-companion: {problem}", file=sys.stderr)
+            return 2
+        present = [kind, *([item_id] if item_id else [])]
+    return serve(app_command(paths.root, args.content, present), args.host, args.port)
 
 
 def _print_notices(stores: Stores) -> None:
