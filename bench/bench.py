@@ -8,6 +8,8 @@ way in the same run:
   (b) `csa-companion journal add` from the shell (whole subprocess, wall time);
   (c) live search: keystroke to a repainted EntryList (in-process);
   (d) peak memory (VmHWM; see peak_rss_mb) of the app after opening the journal and searching.
+  (e) an autosave of a draft in the editor, with the 5,000-entry journal open: how long it holds
+      up the app (it runs on the app's thread) next to a bare atomic write of the same bytes.
 
 It ends with a table of results, floors, targets and PASS/FAIL. It is a report, not a test:
 the exit code is 0 unless the harness itself breaks (then the other measurements still run,
@@ -56,6 +58,8 @@ TARGET_START_RATIO = 1.5
 TARGET_ADD_S = 0.35
 TARGET_KEY_MS = 50.0
 TARGET_RSS_MB = 120.0
+TARGET_AUTOSAVE_MS = 50.0  # an autosave must not hold up typing for longer than a keystroke
+AUTOSAVES = 20  # a run
 
 
 class HarnessError(RuntimeError):
@@ -454,6 +458,49 @@ async def echo_session() -> list[float]:
     return times
 
 
+async def autosave_session(data_dir: Path) -> tuple[list[float], list[float]]:
+    """Open the journal, then a new entry; type and autosave AUTOSAVES times. Returns the
+    time of each autosave and, as the floor, of a bare atomic write of the same bytes (s)."""
+    from csa_companion.screens.editor import EntryEditorScreen
+
+    app = companion_app(data_dir)
+    saves: list[float] = []
+    floors: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(app, pilot)  # the whole journal is read and held
+        await pilot.press("n")
+        await until(lambda: isinstance(app.screen, EntryEditorScreen), "the editor")
+        editor = app.screen
+        assert isinstance(editor, EntryEditorScreen)
+        for n in range(AUTOSAVES):
+            await pilot.press(key_for("abcdefghij"[n % 10]))
+            started = time.perf_counter()
+            editor.save_draft()
+            saves.append(time.perf_counter() - started)
+            floors.append(bare_atomic_write(data_dir, (data_dir / "drafts.json").read_bytes()))
+    editor.services.drafts.clear(editor.initial.key)  # the next run starts without a draft
+    return saves, floors
+
+
+def bare_atomic_write(folder: Path, payload: bytes) -> float:
+    """Temp file, fsync, rename, fsync the folder: the least a crash-safe save costs (s)."""
+    started = time.perf_counter()
+    tmp = folder / ".bench-floor.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, payload)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, folder / ".bench-floor")
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return time.perf_counter() - started
+
+
 # -- the report ---------------------------------------------------------------------------------
 
 
@@ -603,6 +650,30 @@ def measure_memory(runs: int, data_dir: Path) -> Row:
     )
 
 
+def measure_autosave(runs: int, data_dir: Path) -> Row:
+    print(f"\n(e) autosave of a draft in the editor, journal open ({AUTOSAVES} saves a run)")
+    print("    EntryEditorScreen.save_draft(); floor: temp file, fsync, rename, fsync folder")
+    saves: list[float] = []
+    floors: list[float] = []
+    for run in range(1, runs + 1):
+        times, bare = asyncio.run(autosave_session(data_dir))
+        saves += times
+        floors += bare
+        print(
+            f"    run {run}: autosave median {ms(median(times))}, max {ms(max(times))}  |  "
+            f"floor median {ms(median(bare))}, max {ms(max(bare))}"
+        )
+    med, worst = median(saves), max(saves)
+    print(f"    over all {len(saves)} autosaves: median {ms(med)}, max {ms(worst)}")
+    return Row(
+        "(e) autosave (app held up)",
+        f"{ms(med)} (max {ms(worst)})",
+        ms(median(floors)),
+        f"< {TARGET_AUTOSAVE_MS:.0f} ms",
+        med * 1000 < TARGET_AUTOSAVE_MS,
+    )
+
+
 def print_table(rows: Sequence[Row]) -> None:
     headers = ("metric", "result", "floor", "target", "verdict")
     verdicts = {True: "PASS", False: "FAIL", None: "ERROR"}
@@ -632,6 +703,7 @@ def report(runs: int) -> int:
         rows += attempt("(a) start to Home", lambda: [measure_start(runs, data_dir)])
         rows += attempt("(c) keystroke->list", lambda: measure_search(runs, data_dir))
         rows += attempt("(d) peak RSS", lambda: [measure_memory(runs, data_dir)])
+        rows += attempt("(e) autosave", lambda: [measure_autosave(runs, data_dir)])
         # last: it adds entries to the journal
         rows += attempt("(b) journal add (shell)", lambda: [measure_add(runs, data_dir)])
     finally:

@@ -36,9 +36,10 @@ def seed_journal(data_dir: Path, *entries: tuple[str, str, tuple[str, ...]]) -> 
 
 
 @contextmanager
-def another_process(script: str, data_dir: Path, ready: str) -> Iterator[None]:
+def another_process(script: str, data_dir: Path, ready: str) -> Iterator[subprocess.Popen[str]]:
     """Run `script` (an app it drives itself) in another process on `data_dir`; return once it
-    prints `ready`, and kill it hard (SIGKILL, as a crash would) on the way out."""
+    prints `ready`, and kill it hard (SIGKILL, as a crash would) on the way out, unless it has
+    ended by then."""
     process = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(script), str(data_dir)],
         stdout=subprocess.PIPE,
@@ -47,7 +48,8 @@ def another_process(script: str, data_dir: Path, ready: str) -> Iterator[None]:
     try:
         assert process.stdout is not None
         assert process.stdout.readline().strip() == ready, "the other process did not get ready"
-        yield
+        yield process
     finally:
-        os.kill(process.pid, signal.SIGKILL)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
         process.wait()

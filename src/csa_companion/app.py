@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import signal
+import sys
 from collections.abc import Callable
 from functools import partial
 from typing import ClassVar
@@ -105,6 +109,32 @@ class CompanionApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.show_notices()
         self.set_interval(self.refresh_seconds, self.poll_store)
+        self._handle_exit_signals(install=True)
+
+    def on_unmount(self) -> None:
+        self._handle_exit_signals(install=False)
+
+    # -- signals ----------------------------------------------------------------------------
+
+    def _handle_exit_signals(self, *, install: bool) -> None:
+        """SIGTERM (`kill`) and SIGHUP (the terminal was closed) would end the process at once,
+        losing what was typed since the last autosave: they save it first, then exit."""
+        if sys.platform == "win32":  # pragma: no cover - no such signals there
+            return
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(ValueError, RuntimeError):  # not in the main thread
+                if install:
+                    loop.add_signal_handler(signum, self.exit_on_signal, signum)
+                else:
+                    loop.remove_signal_handler(signum)
+
+    def exit_on_signal(self, signum: int) -> None:
+        """Save every pending draft and worksheet now, then exit as a signalled process does."""
+        for screen in self.screen_stack:
+            if isinstance(screen, CompanionScreen):
+                screen.save_pending()
+        self.exit(return_code=128 + signum)
 
     # -- notices and other processes --------------------------------------------------------
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
+
+import pytest
 
 from csa_companion.screens.editor import EntryEditorScreen
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.journal import JournalScreen
 from csa_companion.storage.fileformat import decode, encode
+from csa_companion.storage.repos import DraftRepo
+from csa_companion.storage.store import Store
 from tests.conftest import AppFactory
 from tests.helpers import another_process, seed_journal
 from tests.screen import screen_text
@@ -134,3 +139,83 @@ async def test_an_unreadable_entry_is_named_and_the_others_are_listed(
         await wait_for_screen(pilot, JournalScreen)
         await wait_for(lambda: "journal #2" in screen_text(app), "the notice", pilot)
         assert "Readable entry" in screen_text(app)
+
+
+SIGNALLED_TYPIST = """
+import asyncio, sys
+from pathlib import Path
+from csa_companion.cli import make_app
+from csa_companion.paths import bundled_content_dir
+from csa_companion.screens import base
+
+# No autosave before the signal arrives: only the signal's own save can keep the text.
+base.AUTOSAVE_SECONDS = base.AUTOSAVE_MAX_SECONDS = 600
+
+async def main() -> int:
+    app = make_app(data_dir=Path(sys.argv[1]), content_dirs=[bundled_content_dir()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.press(*"The last words before the window closed")
+        print("typed", flush=True)
+        for _ in range(1200):
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.05)
+    return app.return_code or 0
+
+sys.exit(asyncio.run(main()))
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+async def test_a_terminated_or_hung_up_app_saves_the_draft_before_exiting(
+    new_app: AppFactory, data_dir: Path, signum: int
+) -> None:
+    with another_process(SIGNALLED_TYPIST, data_dir, ready="typed") as typist:
+        typist.send_signal(signum)
+        assert typist.wait(timeout=60) == 128 + signum  # it exited by itself, as signalled
+    bodies = [d.body for d in DraftRepo(Store(data_dir / "drafts.json")).all()]
+    assert bodies == ["The last words before the window closed"]
+
+
+async def test_steady_typing_is_saved_without_waiting_for_a_pause(
+    new_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csa_companion.screens import base
+
+    monkeypatch.setattr(base, "AUTOSAVE_SECONDS", 600.0)  # no pause is ever long enough
+    monkeypatch.setattr(base, "AUTOSAVE_MAX_SECONDS", 0.5)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await wait_for_screen(pilot, EntryEditorScreen)
+        typed = ""
+        for word in ("steady", "typing", "never", "pauses", "for", "long") * 10:
+            await pilot.press(*word, "space")
+            typed += word + " "
+            if app.services.drafts.all():
+                break
+        [draft] = app.services.drafts.all()
+        assert typed.startswith(draft.body) and draft.body
+        assert isinstance(app.screen, EntryEditorScreen)  # saved while still typing
+
+
+async def test_a_signal_saves_a_worksheet_answer_still_waiting_for_its_autosave(
+    new_app: AppFactory, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csa_companion.screens import base
+    from csa_companion.screens.walkthrough import WalkthroughScreen
+    from tests.ui.test_tools import start_worksheet, worksheets_at
+
+    monkeypatch.setattr(base, "AUTOSAVE_SECONDS", 600.0)
+    monkeypatch.setattr(base, "AUTOSAVE_MAX_SECONDS", 600.0)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_worksheet(pilot, "iceberg", "n", "short title", WalkthroughScreen)
+        await pilot.press(*"An answer typed just now")
+        [before] = worksheets_at(data_dir).all()
+        assert "An answer typed just now" not in before.answers.values()
+        app.exit_on_signal(signal.SIGTERM)
+        assert app.return_code == 128 + signal.SIGTERM
+        [after] = worksheets_at(data_dir).all()  # saved before the app began to exit
+        assert "An answer typed just now" in after.answers.values()

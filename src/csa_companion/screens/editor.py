@@ -11,12 +11,10 @@ from textual.widgets import Header, Input, Label, TextArea
 
 from csa_companion.domain.journal import Draft, JournalEntry, parse_tags
 from csa_companion.domain.wording import quoted
-from csa_companion.screens.base import CompanionScreen, Debounce
+from csa_companion.screens.base import CompanionScreen, autosave
 from csa_companion.screens.dialogs import Choice
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
-
-AUTOSAVE_SECONDS = 0.5
 
 
 class EntryEditorScreen(CompanionScreen):
@@ -32,8 +30,9 @@ class EntryEditorScreen(CompanionScreen):
     """
 
     HELP_TEXT = (
-        "Write freely: the body is Markdown. A draft is saved a moment after you stop typing, "
-        "so closing the window or a crash loses nothing; the draft is offered when you return. "
+        "Write freely: the body is Markdown. A draft is saved a moment after you stop typing "
+        "and every second while you type, so closing the window loses nothing and a crash at "
+        "most the last second; the draft is offered when you return. "
         "Tags are words separated by commas or spaces, like `coaching, site-visit`."
     )
     BINDINGS: ClassVar = [
@@ -72,7 +71,7 @@ class EntryEditorScreen(CompanionScreen):
         self.body_input = TextArea(self.initial.body, id="body", soft_wrap=True)
         self.tags_input = Input(self.initial.tags, placeholder="e.g. coaching, iceberg", id="tags")
         self.status = Label("", id="status")
-        self._autosave = Debounce(self, AUTOSAVE_SECONDS, self.save_draft)
+        self._autosave = autosave(self, self.save_draft)
         self._left = False
 
     def compose(self) -> ComposeResult:

@@ -14,13 +14,12 @@ from textual.widgets.option_list import Option
 from csa_companion.content.model import Step, Tool
 from csa_companion.domain.wording import plural, quoted, sentence
 from csa_companion.domain.worksheet import COMPLETE, Worksheet, join_choice
-from csa_companion.screens.base import CompanionScreen, Debounce
+from csa_companion.screens.base import CompanionScreen, autosave
 from csa_companion.screens.dialogs import Choice, Pick
 from csa_companion.services import Services
 from csa_companion.widgets.diagram_view import DiagramView
 from csa_companion.widgets.footer import Footer
 
-AUTOSAVE_SECONDS = 0.4
 NARROW = 100  # below this many columns the diagram is shown on demand (ctrl+g)
 
 
@@ -73,7 +72,7 @@ class WalkthroughScreen(CompanionScreen):
         self.index = ids.index(worksheet.current_step) if worksheet.current_step in ids else 0
         self.answer_box = TextArea(id="answer", soft_wrap=True)
         self.diagram = DiagramView(tool, worksheet, self.step.id, id="diagram")
-        self._autosave = Debounce(self, AUTOSAVE_SECONDS, self.save)
+        self._autosave = autosave(self, self.save)
         self._focus_before_diagram: Widget | None = None
 
     @property
