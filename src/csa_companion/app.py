@@ -22,6 +22,7 @@ from csa_companion.clock import Clock
 from csa_companion.commands import Command, CompanionCommands
 from csa_companion.content.model import Library
 from csa_companion.domain.wording import plural
+from csa_companion.screens import rhythm_nav
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.present import PresentRoot
@@ -188,6 +189,7 @@ class CompanionApp(App[None]):
             "journal": lambda: JournalScreen(self.services),
             "learn": lambda: LearnScreen(self.services),
             "practice": lambda: PracticesScreen(self.services),
+            **rhythm_nav.destinations(self.services),
         }
         if destination != "home" and destination not in factories:
             self.notify(f"{destination.title()} is not available yet.", severity="warning")
@@ -211,6 +213,7 @@ class CompanionApp(App[None]):
             ("Go to Journal", "Your private journal", partial(self.action_go, "journal")),
             ("Go to Learn", "Orientation pages", partial(self.action_go, "learn")),
             ("Go to Practice", "Settling and check-in", partial(self.action_go, "practice")),
+            *((name, about, partial(self.action_go, to)) for name, about, to in rhythm_nav.PALETTE),
             ("Help", "Keys for this screen", self.action_help),
         ]
         if self.present is not None:  # a presentation goes nowhere else

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from csa_companion.clock import SystemClock
+from csa_companion.domain.survey import PARTICIPANT
 from csa_companion.paths import DataPaths
 from csa_companion.storage.program_repos import NAMES, Rhythm
 from csa_companion.storage.repos import JournalRepo, SettingsRepo, WorksheetRepo
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 COMMANDS = ("program", "reflection", "survey")
 __all__ = ["COMMANDS", "NAMES", "add_parsers", "dispatch", "on_this_day"]
-PARTICIPANT = "participant_code"
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

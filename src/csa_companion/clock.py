@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Protocol
 
 
@@ -18,6 +18,10 @@ class Clock(Protocol):
 
 class SystemClock:
     """The real clock, in the local timezone."""
+
+    zone: tzinfo | None = None
+    """Months are counted with the computer's own zone rules (a fixed offset would be wrong
+    on the other side of a daylight-saving change)."""
 
     def now(self) -> datetime:
         return datetime.now().astimezone()
@@ -34,6 +38,7 @@ class FakeClock:
             raise ValueError("FakeClock needs a timezone-aware start time")
         self._now = start
         self._monotonic = 0.0
+        self.zone: tzinfo | None = start.tzinfo
 
     def now(self) -> datetime:
         return self._now

@@ -10,6 +10,7 @@ from csa_companion.domain.journal import JournalEntry
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.storage.group_worksheets import GroupWorksheetRepo
 from csa_companion.storage.practice_log import PracticeLogRepo
+from csa_companion.storage.program_repos import Rhythm
 from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
 
@@ -44,6 +45,8 @@ class Services:
     settings: SettingsRepo
     worksheets: WorksheetRepo
     practice_log: PracticeLogRepo
+    rhythm: Rhythm
+    """The program calendar, reflections, coaching log and surveys."""
     recently_deleted: list[JournalEntry] = field(default_factory=list)
     """Entries deleted this session, newest last, for undo."""
     deleted_worksheets: list[Worksheet] = field(default_factory=list)
@@ -61,6 +64,7 @@ class Services:
             settings=SettingsRepo(stores["settings"]),
             worksheets=WorksheetRepo(stores["worksheets"]),
             practice_log=PracticeLogRepo(stores),
+            rhythm=Rhythm.open(stores, getattr(clock, "zone", None)),
         )
 
     @classmethod

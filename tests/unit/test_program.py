@@ -148,9 +148,9 @@ def test_next_event_and_due_before_the_orientation() -> None:
     assert event is not None and event.title == "Orientation"
     assert days_away(event, now) == "in 7 days"
     assert _due(now) == [
-        "Pre-survey before learning session 1 (in 14 days)",
-        "Reflection for January 2027 (not started)",
-        "A question for your coach before 29 Jan (in 24 days)",
+        "Pre-survey: session 1 (in 14 days)",
+        "Reflection: January 2027 (not started)",
+        "Coach question, before 29 Jan (in 24 days)",
     ]
 
 
@@ -160,26 +160,26 @@ def test_due_on_a_session_day_then_after_it() -> None:
     event = next_event(program, morning)
     assert event is not None and event.title == "Learning session 1"
     assert days_away(event, morning) == "today"
-    assert _due(morning)[0] == "Pre-survey before learning session 1 (today)"
+    assert _due(morning)[0] == "Pre-survey: session 1 (today)"
     during = at("2027-01-19T10:00")
     assert days_away(program.sessions[0], during) == "now"
     afternoon = at("2027-01-19T14:00")
     assert _due(afternoon, {(1, "pre"): "submitted"})[:2] == [
-        "Post-survey for learning session 1",
-        "Pre-survey before learning session 2 (in 21 days)",
+        "Post-survey: session 1",
+        "Pre-survey: session 2 (in 21 days)",
     ]
 
 
 def test_due_between_sessions_and_after_the_last() -> None:
     between = at("2027-02-01T12:00")
     done = {(1, "pre"): "submitted", (1, "post"): "submitted"}
-    assert _due(between, done)[0] == "Pre-survey before learning session 2 (in 8 days)"
+    assert _due(between, done)[0] == "Pre-survey: session 2 (in 8 days)"
     program = program_from_toml(GOOD.read_text(), TOOLS)
     after = at("2027-04-01T12:00")
     assert next_event(program, after) is None
     assert _due(after) == [
-        "Post-survey for learning session 4",
-        "Reflection for January 2027 (not started)",
+        "Post-survey: session 4",
+        "Reflection: January 2027 (not started)",
     ]
     items = due_items(program, after, "2027-04", DRAFT, "", lambda s, w: "submitted")
-    assert [d.text for d in items] == ["Reflection for April 2027 (draft)"]
+    assert [d.text for d in items] == ["Reflection: April 2027 (draft)"]

@@ -55,7 +55,8 @@ def test_glance_counts_match_seeded_data(data_dir: Path) -> None:
     rhythm = seed_month(data_dir)
     stores = Stores(DataPaths(data_dir))
     journal, sheets = JournalRepo(stores["journal"]), WorksheetRepo(stores["worksheets"])
-    summary = rhythm.glance("2027-01", journal.all(), sheets.all(), tz=LA)
+    rhythm.zone = LA
+    summary = rhythm.glance("2027-01", journal.all(), sheets.all())
     assert sorted(summary.entries) == ["j1", "j2", "j3", "j4"]
     assert sorted(summary.starred) == ["j1", "j3"]
     assert summary.top_tags == [("pickup", 3), ("team", 2), ("check-in", 1)]
@@ -63,7 +64,7 @@ def test_glance_counts_match_seeded_data(data_dir: Path) -> None:
     assert summary.finished == {"shifting-the-burden": ["w4"], "iceberg": ["w1"]}
     assert summary.practices is None
     assert summary.next_steps == ["Try a two-minute check-in at pickup"]
-    assert rhythm.glance("2026-12", journal.all(), sheets.all(), tz=LA).next_steps == []
+    assert rhythm.glance("2026-12", journal.all(), sheets.all()).next_steps == []
 
 
 def test_months_listed_from_now_back_to_the_first_work() -> None:

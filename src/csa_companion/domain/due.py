@@ -19,7 +19,8 @@ from csa_companion.domain.survey import POST, PRE, SUBMITTED
 
 @dataclass(frozen=True)
 class Due:
-    """One thing to do; `target` says what opens it ('reflection', 'survey:2-pre', ...)."""
+    """One thing to do; `target` says what opens it ('reflection', 'survey:2-pre',
+    'coach-question': the reflection's last prompt); no two items share a target."""
 
     text: str
     target: str
@@ -37,24 +38,23 @@ def due_items(
     due = []
     after = last_session_started(program, now)
     if after is not None and survey_status(after.number, POST) != SUBMITTED:
-        due.append(Due(f"Post-survey for {after.title.lower()}", f"survey:{after.number}-{POST}"))
+        due.append(Due(f"Post-survey: session {after.number}", f"survey:{after.number}-{POST}"))
     upcoming = next_session(program, now)
     if upcoming is not None and survey_status(upcoming.number, PRE) != SUBMITTED:
         due.append(
             Due(
-                f"Pre-survey before {upcoming.title.lower()} ({days_away(upcoming, now)})",
+                f"Pre-survey: session {upcoming.number} ({days_away(upcoming, now)})",
                 f"survey:{upcoming.number}-{PRE}",
             )
         )
     if reflection_status != DONE:
-        due.append(Due(f"Reflection for {month_name(month)} ({reflection_status})", "reflection"))
+        due.append(Due(f"Reflection: {month_name(month)} ({reflection_status})", "reflection"))
     coaching = next_coaching(program, now)
     if coaching is not None and not coach_question:
         due.append(
             Due(
-                f"A question for your coach before {coaching.start:%d %b} "
-                f"({days_away(coaching, now)})",
-                "reflection",
+                f"Coach question, before {coaching.start:%d %b} ({days_away(coaching, now)})",
+                "coach-question",
             )
         )
     return due

@@ -15,6 +15,8 @@ PRE, POST = "pre", "post"
 DRAFT, SUBMITTED = "draft", "submitted"
 LOW, HIGH = 1, 5
 TOOL_PREFIX = "tool-"
+PARTICIPANT = "participant_code"
+"""The setting that holds the participant code the person chose (never their name)."""
 CSV_COLUMNS = ("participant", "session", "when", "item", "rating", "comment", "date")
 
 

@@ -25,9 +25,10 @@ DESTINATIONS = [
     ("journal", "j", "Journal", "Your private journal"),
     ("learn", "l", "Learn", "The framework, page by page"),
     ("practice", "p", "Practice", "Settle, breathe, check in"),
-    ("reflections", "r", "Reflections", "Monthly (coming later)"),
+    ("reflections", "r", "Reflections", "Monthly, with your month"),
+    ("program", "g", "Program", "Dates, surveys, coaching"),
 ]
-AVAILABLE = {"tools", "journal", "learn", "practice"}
+AVAILABLE = {"tools", "journal", "learn", "practice", "reflections", "program"}
 DRAFT_PREFIX = "draft:"
 
 
@@ -44,6 +45,9 @@ class HomeScreen(CompanionScreen):
         Binding("j", "app.go('journal')", "Journal", id="home.journal", show=False),
         Binding("l", "app.go('learn')", "Learn", id="home.learn", show=False),
         Binding("p", "app.go('practice')", "Practice", id="home.practice", show=False),
+        Binding("r", "app.go('reflections')", "Reflections", id="home.reflections", show=False),
+        Binding("g", "app.go('program')", "Program", id="home.program", show=False),
+        Binding("b", "look_back", "Look back", id="home.look_back"),
         Binding("n", "new_entry", "New entry", id="home.new"),
         Binding("d", "resume", "Resume draft", id="home.resume"),
     ]
@@ -55,6 +59,8 @@ class HomeScreen(CompanionScreen):
                 yield Label("Where to next", classes="box-title")
                 yield OptionList(*self._menu(), id="home-menu")
             with Vertical(id="home-side"):
+                yield Label("Coming up", classes="box-title")
+                yield OptionList(id="home-rhythm")
                 yield Label("Waiting for you", classes="box-title")
                 yield OptionList(id="home-waiting")
                 yield Label("Recent journal entries", classes="box-title")
@@ -80,6 +86,12 @@ class HomeScreen(CompanionScreen):
         self.reload()
 
     def reload(self) -> None:
+        from csa_companion.screens.home_rhythm import coming_up
+
+        rhythm = self.query_one("#home-rhythm", OptionList)
+        rhythm.clear_options()
+        rhythm.add_options(coming_up(self.services))
+        rhythm.highlighted = 0 if rhythm.option_count else None
         waiting = self.query_one("#home-waiting", OptionList)
         waiting.clear_options()
         for n, draft in enumerate(self.services.drafts.all()[:WAITING]):
@@ -111,6 +123,25 @@ class HomeScreen(CompanionScreen):
     @on(OptionList.OptionSelected, "#home-menu")
     async def _go(self, event: OptionList.OptionSelected) -> None:
         await self.app.run_action(f"go('{event.option.id}')")
+
+    @on(OptionList.OptionSelected, "#home-rhythm")
+    def _open_rhythm(self, event: OptionList.OptionSelected) -> None:
+        from csa_companion.screens.home_rhythm import open_coming_up
+
+        open_coming_up(self, event.option.id or "")
+
+    def action_look_back(self) -> None:
+        """Add something written before, picked at random, to the Coming up card."""
+        from csa_companion.screens.home_rhythm import random_look_back
+
+        option = random_look_back(self.services)
+        if option is None:
+            self.notify("Nothing written yet to look back on.")
+            return
+        rhythm = self.query_one("#home-rhythm", OptionList)
+        rhythm.add_option(option)
+        rhythm.highlighted = rhythm.option_count - 1
+        rhythm.focus()
 
     @on(OptionList.OptionSelected, "#home-waiting")
     def _open_waiting(self, event: OptionList.OptionSelected) -> None:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 
 from tinydb import Query
 
+from csa_companion.content.model import ReflectionPrompts
 from csa_companion.domain.coaching import CoachingNote, open_steps
+from csa_companion.domain.due import Due, due_items
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.domain.program import Program, template
-from csa_companion.domain.reflection import Glance, Reflection, glance
+from csa_companion.domain.reflection import Glance, Reflection, glance, month_of, status_of
 from csa_companion.domain.survey import SurveyResponse
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.storage.repos import _put
@@ -118,22 +120,28 @@ class Rhythm:
     reflections: ReflectionRepo
     coaching: CoachingRepo
     surveys: SurveyRepo
+    zone: tzinfo | None = None
+    """The time zone months are counted in; None: the computer's own, with its DST rules."""
 
     @classmethod
-    def open(cls, stores: Stores) -> Rhythm:
+    def open(cls, stores: Stores, zone: tzinfo | None = None) -> Rhythm:
         return cls(
             program=ProgramRepo(stores["program"]),
             reflections=ReflectionRepo(stores["reflections"]),
             coaching=CoachingRepo(stores["coaching"]),
             surveys=SurveyRepo(stores["surveys"]),
+            zone=zone,
         )
+
+    def month(self, moment: datetime) -> str:
+        """'YYYY-MM' of `moment` in local time."""
+        return month_of(moment, self.zone)
 
     def glance(
         self,
         month: str,
         entries: Sequence[JournalEntry],
         sheets: Sequence[Worksheet],
-        tz: tzinfo | None = None,
     ) -> Glance:
         """The month at a glance, with the coaching next steps still open by the month's end."""
         steps = [
@@ -141,4 +149,18 @@ class Rhythm:
             for note, _, text in open_steps(self.coaching.all())
             if f"{note.day:%Y-%m}" <= month
         ]
-        return glance(month, entries, sheets, tz=tz, next_steps=steps)
+        return glance(month, entries, sheets, tz=self.zone, next_steps=steps)
+
+    def due(self, now: datetime, prompts: ReflectionPrompts | None) -> list[Due]:
+        """What is due at `now` (see domain.due)."""
+        month = self.month(now)
+        reflection = self.reflections.get(month)
+        question = reflection.coach_question(prompts) if reflection else ""
+        return due_items(
+            self.program.get(now.date()),
+            now,
+            month,
+            status_of(reflection),
+            question,
+            self.surveys.status,
+        )

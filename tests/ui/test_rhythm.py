@@ -1,0 +1,335 @@
+"""The program's rhythm in the app: Home's Coming up card, reflections, program, surveys,
+coaching and the growth chart, driven as a user would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static, TextArea
+
+from csa_companion.clock import FakeClock
+from csa_companion.domain.survey import PRE
+from csa_companion.screens.coaching import CoachingScreen
+from csa_companion.screens.growth import GrowthScreen
+from csa_companion.screens.home import HomeScreen
+from csa_companion.screens.program import EventDialog, ProgramScreen
+from csa_companion.screens.reflections import ReflectionScreen, ReflectionsScreen
+from csa_companion.screens.survey import SurveyScreen
+from tests.conftest import AppFactory
+from tests.helpers import another_process
+from tests.rhythm_data import at, seed_month, seed_surveys
+from tests.screen import screen_text
+from tests.waiting import press_closing, wait_for, wait_for_screen
+
+THEMES = ("textual-dark", "textual-light", "csa-high-contrast")
+
+
+def card(app: object) -> str:
+    """The lines of Home's Coming up card."""
+    from textual.content import Content
+    from textual.widgets import OptionList
+
+    options = app.screen.query_one("#home-rhythm", OptionList)  # type: ignore[attr-defined]
+    return "\n".join(
+        Content.from_markup(str(options.get_option_at_index(n).prompt)).plain
+        for n in range(options.option_count)
+    )
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (
+            "2027-01-05T10:00",  # before the orientation
+            [
+                "Orientation Tue 12 Jan 15:00, in 7 days",
+                "To do: Pre-survey: session 1 (in 14 days)",
+                "To do: Reflection: January 2027 (draft)",
+            ],
+        ),
+        (
+            "2027-01-19T08:00",  # on a session day, before it starts
+            ["Learning session 1 Tue 19 Jan 09:00, today", "To do: Pre-survey: session 1 (today)"],
+        ),
+        (
+            "2027-02-01T12:00",  # between sessions
+            [
+                "Learning session 2 Tue 09 Feb 09:00, in 8 days",
+                "To do: Post-survey: session 1",
+                "To do: Pre-survey: session 2 (in 8 days)",
+                "To do: Reflection: February 2027 (not started)",
+                "To do: Coach question, before 19 Feb (in 18 days)",
+            ],
+        ),
+        (
+            "2027-04-02T12:00",  # after the last session
+            ["To do: Post-survey: session 4", "To do: Reflection: April 2027 (not started)"],
+        ),
+    ],
+    ids=["before-orientation", "session-day", "between-sessions", "after-last"],
+)
+async def test_home_shows_next_event_and_what_is_due(
+    new_app: AppFactory, data_dir: Path, now: str, expected: list[str]
+) -> None:
+    seed_month(data_dir)
+    app = new_app(clock=FakeClock(at(now)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        shown = card(app)
+        position = -1
+        for line in expected:
+            assert line in shown, f"{line!r} not in:\n{shown}"
+            assert shown.index(line) > position, "out of order"
+            position = shown.index(line)
+        if now.startswith("2027-04"):
+            assert "Learning session" not in shown and "Orientation" not in shown
+        # The month's reflection has a coach question, so it is not asked for in January.
+        assert ("Coach question" in shown) == now.startswith("2027-02")
+
+
+async def test_due_survey_opens_from_home_and_is_no_longer_due(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_month(data_dir)
+    app = new_app(clock=FakeClock(at("2027-01-19T08:00")))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        app.screen.query_one("#home-rhythm").focus()
+        await pilot.press("down", "enter")
+        await wait_for_screen(pilot, SurveyScreen)
+        assert "Survey before learning session 1" in screen_text(app)
+        assert "confident using The Iceberg" in screen_text(app)
+        await pilot.press("7")
+        await pilot.pause()
+        await wait_for(
+            lambda: "'7' is not a rating: use a whole number from 1 to 5" in screen_text(app),
+            "the rating message in place",
+            pilot,
+        )
+        await pilot.press("backspace", "4", "tab", *"hopeful", "tab", "3")
+        await pilot.press("ctrl+s")
+        await wait_for(
+            lambda: "has no rating (and 1 more)" in screen_text(app),
+            "the missing ratings",
+            pilot,
+            timeout=3,
+        )
+        assert isinstance(app.screen, SurveyScreen)
+        stored = app.services.rhythm.surveys.get(1, PRE)
+        assert stored is not None and stored.status == "draft"
+        assert stored.answer("aspiration").comment == "hopeful"
+        await pilot.press("tab", "tab", "5", "tab", "tab", "2")
+        await press_closing(pilot, "ctrl+s")
+        assert isinstance(app.screen, HomeScreen)
+        await wait_for(lambda: "Pre-survey" not in card(app), "the survey to leave the card", pilot)
+        stored = app.services.rhythm.surveys.get(1, PRE)
+        assert stored is not None and stored.status == "submitted"
+        assert [stored.answer(i).rating for i in ("aspiration", "conversation", "systems")] == [
+            4,
+            3,
+            5,
+        ]
+
+
+async def test_coaching_next_steps_stay_on_home_until_done(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_month(data_dir)
+    app = new_app(clock=FakeClock(at("2027-02-01T12:00")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        assert "Next step: Try a two-minute check-in at pickup" in card(app)
+        assert "Read Iceberg" not in card(app)  # already done
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Coaching log", "enter")
+        await wait_for_screen(pilot, CoachingScreen)
+        assert "☐ Try a two-minute check-in at pickup" in screen_text(app)
+        await pilot.press("down", "enter")  # the open step
+        await wait_for(
+            lambda: "☑ Try a two-minute check-in at pickup" in screen_text(app),
+            "the step marked done",
+            pilot,
+        )
+        await press_closing(pilot, "escape")
+        await wait_for_screen(pilot, HomeScreen)
+        assert "Next step" not in card(app)
+    [note] = app.services.rhythm.coaching.all()
+    assert all(step.done for step in note.steps)
+
+
+async def test_next_step_marked_done_from_home(new_app: AppFactory, data_dir: Path) -> None:
+    seed_month(data_dir)
+    app = new_app(clock=FakeClock(at("2027-02-01T12:00")))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        options = app.screen.query_one("#home-rhythm")
+        options.focus()
+        lines = card(app).splitlines()
+        step = next(n for n, line in enumerate(lines) if line.startswith("Next step"))
+        await pilot.press(*["down"] * step, "enter")
+        await wait_for(lambda: "Mark “Try a two-minute" in screen_text(app), "the question", pilot)
+        await pilot.press("enter")  # Done
+        await wait_for(lambda: "Next step" not in card(app), "the step to leave Home", pilot)
+
+
+async def test_reflection_draft_survives_a_killed_app(new_app: AppFactory, data_dir: Path) -> None:
+    script = """
+    import asyncio, sys
+    from datetime import datetime, timedelta, timezone
+    from pathlib import Path
+    from csa_companion.cli import make_app
+    from csa_companion.clock import FakeClock
+    from csa_companion.paths import bundled_content_dir
+    from csa_companion.storage.program_repos import ReflectionRepo
+    from csa_companion.storage.store import Store
+
+    async def main() -> None:
+        data = Path(sys.argv[1])
+        now = datetime(2027, 1, 31, 23, 30, tzinfo=timezone(timedelta(hours=-8)))
+        app = make_app(data_dir=data, content_dirs=[bundled_content_dir()], clock=FakeClock(now))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("r")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            await pilot.press(*"Named the pattern at pickup")
+            repo = ReflectionRepo(Store(data / "reflections.json"))
+            for _ in range(500):
+                repo.store.refresh()
+                saved = repo.get("2027-01")
+                if saved and saved.answer("tried").endswith("pickup"):
+                    break
+                await pilot.pause(0.02)
+            print("typing", flush=True)
+            await asyncio.sleep(60)
+
+    asyncio.run(main())
+    """
+    with another_process(script, data_dir, ready="typing"):
+        pass  # killed while the reflection is open
+
+    app = new_app(clock=FakeClock(at("2027-02-02T09:00")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await wait_for_screen(pilot, ReflectionsScreen)
+        assert "January 2027" in screen_text(app) and "draft" in screen_text(app)
+        await pilot.press("down", "enter")  # February is first, then January
+        await wait_for_screen(pilot, ReflectionScreen)
+        area = app.screen.query_one("#answer-tried", TextArea)
+        assert area.text == "Named the pattern at pickup"
+
+
+async def test_glance_comes_first_and_opens_what_it_counts(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_month(data_dir)
+    app = new_app(clock=FakeClock(at("2027-01-31T20:00")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await wait_for_screen(pilot, ReflectionsScreen)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ReflectionScreen)
+        text = screen_text(app)
+        assert text.index("January 2027 at a glance") < text.index("What did I try")
+        assert "Journal entries: 4; most used tags #pickup (3), #team (2)" in text
+        assert "Starred entries: 2" in text
+        assert app.screen.query_one("#answer-tried", TextArea).text == "A check-in at pickup."
+        app.screen.query_one("#glance").focus()
+        await pilot.press("down", "down", "down", "enter")  # Starred entries
+        await wait_for(lambda: "Entries counted" in screen_text(app), "the counted entries", pilot)
+        assert "Entry j1" in screen_text(app) and "Entry j3" in screen_text(app)
+        assert "Entry j2" not in screen_text(app)
+        await pilot.press("enter")
+        from csa_companion.screens.entry_view import EntryViewScreen
+
+        await wait_for_screen(pilot, EntryViewScreen)
+        assert "Body of j" in screen_text(app)
+
+
+async def test_reflection_marked_done_and_exported(new_app: AppFactory, data_dir: Path) -> None:
+    seed_month(data_dir)
+    app = new_app(clock=FakeClock(at("2027-01-31T20:00")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await wait_for_screen(pilot, ReflectionsScreen)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ReflectionScreen)
+        await pilot.press("ctrl+f")
+        await wait_for(lambda: "Status: done" in screen_text(app), "the done status", pilot)
+        await pilot.press("ctrl+o")
+        exported = data_dir / "exports" / "reflection-2027-01.md"
+        await wait_for(exported.exists, "the export file", pilot)
+        assert "Status: done" in exported.read_text()
+        await press_closing(pilot, "escape")
+        assert "✓  January 2027" in screen_text(app)
+
+
+async def test_program_dates_are_checked_in_place(new_app: AppFactory, data_dir: Path) -> None:
+    seed_month(data_dir)
+    app = new_app(clock=FakeClock(at("2027-01-05T10:00")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await wait_for_screen(pilot, ProgramScreen)
+        assert "Learning session 1" in screen_text(app)
+        await pilot.press("down", "enter")  # session 1
+        await wait_for_screen(pilot, EventDialog)
+        date = app.screen.query_one("#event-date", Input)
+        date.value = "2027-02-30"
+        await pilot.press("ctrl+s")
+        await wait_for(
+            lambda: "February 2027 has 28 days, not 30" in screen_text(app),
+            "the date message",
+            pilot,
+        )
+        date.value = "2027-01-20"
+        app.screen.query_one("#event-end", Input).value = "08:00"
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: "not after its start" in screen_text(app), "the end message", pilot)
+        app.screen.query_one("#event-end", Input).value = "12:00"
+        date.value = "2027-03-01"  # after session 2
+        await pilot.press("ctrl+s")
+        await wait_for(
+            lambda: "learning session 1 (2027-03-01 12:00)" in screen_text(app),
+            "the order message",
+            pilot,
+        )
+        assert isinstance(app.screen, EventDialog)
+        problem = str(app.screen.query_one("#event-problem").render())
+        assert problem == (
+            "Learning session 2 (2027-02-09 09:00) is before the end of learning session 1 "
+            "(2027-03-01 12:00)"
+        )
+        date.value = "2027-01-20"
+        await press_closing(pilot, "ctrl+s")
+        await wait_for(lambda: "Wed 20 Jan 2027" in screen_text(app), "the new date", pilot)
+    saved = app.services.rhythm.program.get(at("2027-01-05T10:00").date())
+    assert f"{saved.sessions[0].start:%Y-%m-%d %H:%M}" == "2027-01-20 09:00"
+    assert f"{saved.sessions[0].end:%H:%M}" == "12:00"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_growth_chart_fits_80x24_in_every_theme(
+    new_app: AppFactory, data_dir: Path, theme: str
+) -> None:
+    rhythm = seed_month(data_dir)
+    seed_surveys(rhythm)
+    app = new_app(clock=FakeClock(at("2027-03-01T12:00")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Go to Growth", "enter")
+        await wait_for_screen(pilot, GrowthScreen)
+        chart = app.screen.query_one("#growth-chart", Static)
+        lines = str(chart.render()).splitlines()
+        assert "  Session 1  pre ██··· 2  post ███·· 3  +1" in lines
+        assert "  Session 2  pre ███·· 3  post ████· 4  +1" in lines
+        assert any("trend ↗ +2 from first to last rating" in line for line in lines)
+        seen = ""
+        for _ in range(10):  # scroll through: every line is shown whole
+            seen += screen_text(app)
+            await pilot.press("pagedown")
+        for line in lines:
+            assert line.rstrip() in seen, f"cut off: {line!r}"
+        assert max(len(line) for line in lines) <= 78
+        assert chart.region.right <= 80
