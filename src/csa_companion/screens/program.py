@@ -43,7 +43,7 @@ FIELDS = (
 
 class EventDialog(ModalScreen[Event | None]):
     """Edit one event. Enter or ctrl+s checks it; a problem is shown here, in place, and the
-    dialog stays open until it is fixed or cancelled."""
+    dialog stays open until it is fixed or canceled."""
 
     BINDINGS: ClassVar = [
         Binding("escape", "cancel", "Cancel", id="event.cancel"),
