@@ -29,7 +29,7 @@ from csa_companion.screens.present import PresentRoot
 from csa_companion.services import PresentTarget, Services
 from csa_companion.storage.safe_storage import StoreError
 from csa_companion.storage.store import Stores
-from csa_companion.themes import DARK, HIGH_CONTRAST, LIGHT, THEMES, saved_theme
+from csa_companion.themes import ANSI_LIGHT, DARK, HIGH_CONTRAST, LIGHT, THEMES, saved_theme
 
 
 class CompanionApp(App[None]):
@@ -65,6 +65,7 @@ class CompanionApp(App[None]):
         self.refresh_seconds = refresh_seconds
         for theme in (DARK, LIGHT, HIGH_CONTRAST):
             self.register_theme(theme)
+        self.set_reactive(CompanionApp.ansi_theme_light, ANSI_LIGHT)
         saved = self.services.settings.get(self._theme_key)
         if present is not None and saved is None:
             self.theme = HIGH_CONTRAST.name  # readable from the back of a room

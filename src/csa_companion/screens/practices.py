@@ -57,7 +57,7 @@ class PracticesScreen(CompanionScreen):
             yield OptionList(
                 *(
                     Option(
-                        f"{escape(p.title)}\n   [dim]{format_seconds(p.total_seconds)}[/dim]",
+                        f"{escape(p.title)}\n   [$text-muted]{format_seconds(p.total_seconds)}[/]",
                         id=p.id,
                     )
                     for p in self.practices
@@ -107,7 +107,7 @@ class PracticesScreen(CompanionScreen):
         practice = self.highlighted()
         if practice is not None:
             self.query_one("#practice-about", Static).update(
-                f"{escape(practice.summary)}\n\n[dim]Enter: run for myself · s: present[/dim]"
+                f"{escape(practice.summary)}\n\n[$text-muted]Enter: run for myself · s: present[/]"
                 if not self.presenting
                 else escape(practice.summary)
             )
