@@ -51,6 +51,7 @@ class CompanionApp(App[None]):
         refresh_seconds: float = 2.0,
         present: PresentTarget | None = None,
         blank: Stores | None = None,
+        check_command: str = "csa-companion content check",
     ) -> None:
         """`present` makes a presentation: personal repositories then sit on `blank`, an
         empty throwaway store (see Services.for_presenting)."""
@@ -63,6 +64,8 @@ class CompanionApp(App[None]):
         else:
             self.services = Services.build(stores, library, clock)
         self.refresh_seconds = refresh_seconds
+        self.check_command = check_command
+        """The shell command that checks the content this app loaded (named in notices)."""
         for theme in (DARK, LIGHT, HIGH_CONTRAST):
             self.register_theme(theme)
         self.set_reactive(CompanionApp.ansi_theme_light, ANSI_LIGHT)
@@ -153,7 +156,7 @@ class CompanionApp(App[None]):
             self.notify(
                 f"Skipped {plural(len(library.skipped), 'broken content file')}: {names}."
                 + (f" First problem: line {first.line}: {first.message}." if first else "")
-                + " Run `csa-companion content check` for the full list.",
+                + f" Run `{self.check_command}` for the full list.",
                 title="Content problem",
                 severity="warning",
                 timeout=30,

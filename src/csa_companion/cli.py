@@ -6,8 +6,13 @@ Shell commands (journal add, content check, ...) never import Textual, so they s
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import gc
+import io
 import json
+import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,8 +22,8 @@ from csa_companion import __version__, cli_rhythm
 from csa_companion.clock import Clock, SystemClock
 from csa_companion.domain.journal import JournalEntry, filter_entries, normalise_tag
 from csa_companion.domain.wording import plural
-from csa_companion.errors import CompanionError
-from csa_companion.paths import DataPaths, bundled_content_dir, default_data_dir
+from csa_companion.errors import CompanionError, UsageError
+from csa_companion.paths import DATA_DIR_ENV, DataPaths, bundled_content_dir, default_data_dir
 from csa_companion.storage.repos import JournalRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
 
@@ -62,6 +67,7 @@ def make_app(
         gc.enable()
         raise
     library = load_library(content_dirs)
+    own = {bundled_content_dir(), stores.paths.user_content}
     return CompanionApp(
         stores=stores,
         library=library,
@@ -69,6 +75,7 @@ def make_app(
         refresh_seconds=refresh_seconds,
         present=present,
         blank=_blank_stores() if present is not None else None,
+        check_command=check_command(data_dir, [d for d in content_dirs if d not in own]),
     )
 
 
@@ -90,20 +97,6 @@ def _parser() -> argparse.ArgumentParser:
         "With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"csa-companion {__version__}")
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        help="where your journal and worksheets are kept (default: $CSA_COMPANION_DATA_DIR, "
-        "else your platform's user data folder)",
-    )
-    parser.add_argument(
-        "--content",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="a folder of content files that add to or replace the bundled ones (repeatable)",
-    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="open the app (the default)")
     commands.add_parser("where", help="print where your data and your own content live")
@@ -133,7 +126,9 @@ def _parser() -> argparse.ArgumentParser:
 
     content = commands.add_parser("content", help="check or list teaching content")
     content_cmds = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
-    check = content_cmds.add_parser("check", help="validate content files; exit 1 on any problem")
+    check = content_cmds.add_parser(
+        "check", help="validate the content the app loads; exit 1 on any problem"
+    )
     check.add_argument("dir", nargs="?", type=Path, help="check only this folder")
     listing = content_cmds.add_parser("list", help="list content items")
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -164,7 +159,50 @@ def _parser() -> argparse.ArgumentParser:
         help="entries and worksheets from about a week, a month and a year ago",
     )
     cli_rhythm.add_parsers(commands)
+    _global_options(parser)
     return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, level: int = 0) -> None:
+    """Add --data-dir and --content to the parser and to every (sub)command below it, so that
+    they are accepted anywhere on the line.
+
+    Each level keeps them under its own names (argparse copies a subcommand's values over its
+    parent's), and `_merged_globals` combines them: the last --data-dir wins, every --content
+    counts.
+    """
+    suffix = f"_{level}" if level else ""
+    parser.add_argument(
+        "--data-dir",
+        dest=f"data_dir{suffix}",
+        type=Path,
+        metavar="DIR",
+        default=None if level == 0 else argparse.SUPPRESS,
+        help="where your journal and worksheets are kept (default: $CSA_COMPANION_DATA_DIR, "
+        "else your platform's user data folder)",
+    )
+    parser.add_argument(
+        "--content",
+        dest=f"content{suffix}",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        default=[] if level == 0 else argparse.SUPPRESS,
+        help="a folder of content files that add to or replace the bundled ones (repeatable)",
+    )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in {id(p): p for p in action.choices.values()}.values():
+                _global_options(sub, level + 1)
+
+
+def _merged_globals(args: argparse.Namespace) -> tuple[Path | None, list[Path]]:
+    """The --data-dir and --content values, wherever they were given."""
+    levels = [""] + [f"_{n}" for n in range(1, 4)]
+    data_dirs = [getattr(args, f"data_dir{level}", None) for level in levels]
+    data_dir = next((d for d in reversed(data_dirs) if d is not None), None)
+    content = [folder for level in levels for folder in getattr(args, f"content{level}", [])]
+    return data_dir, content
 
 
 def _positive_int(text: str) -> int:
@@ -178,24 +216,82 @@ def _positive_int(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
-    paths = DataPaths(args.data_dir or default_data_dir())
-    for folder in args.content:
-        if not folder.is_dir():
-            print(f"csa-companion: --content {folder}: no such folder", file=sys.stderr)
-            return 2
+    """Run the command line; returns the exit code. Whatever goes wrong ends in one line on
+    stderr (or, for a closed pipe, in silence), never a traceback."""
     try:
-        return _dispatch(args, paths)
+        code = _main(argv)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a closed pipe or a full disk shows here, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`| head -1`): stop quietly, as Unix tools do, with the status
+        # a shell reports for a process ended by SIGPIPE (128 + 13).
+        _discard_output()
+        return 141
     except CompanionError as error:
-        print(f"csa-companion: {error}", file=sys.stderr)
+        _say(str(error))
+        return error.exit_code
+    except OSError as error:
+        # The store and the content loader explain their own OSErrors; one without a file
+        # name here came from writing our output (a full disk, a closed stdout).
+        if error.filename is None:
+            _say(f"cannot write the output: {error.strerror or error}")
+        else:
+            _say(f"{error.filename}: {error.strerror or error}")
         return 1
     except KeyboardInterrupt:
         return 130
 
 
-def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
-    dirs = content_dirs(paths, args.content)
+def _main(argv: Sequence[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    data_dir, extra_content = _merged_globals(args)
+    paths = DataPaths(data_dir or default_data_dir())
+    for folder in extra_content:
+        if not folder.is_dir():
+            raise UsageError(f"--content {folder}: no such folder")
+    if args.command not in (None, "run", "present", "serve"):  # these hand the terminal over
+        _guard_stdio()
+    problem = paths.problem()
+    if problem is not None:
+        if args.command == "where":
+            _where(paths, problem)
+        raise UsageError(f"{problem}; give --data-dir a folder (or set {DATA_DIR_ENV})")
+    return _dispatch(args, paths, extra_content)
+
+
+def _say(message: str) -> None:
+    """One line on stderr."""
+    with contextlib.suppress(OSError):
+        print(f"csa-companion: {message}", file=sys.stderr)
+
+
+def _discard_output() -> None:
+    """Point stdout at /dev/null, so that flushing what is left at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Stands in for a closed stdout (`>&-`), where Python would drop output silently: the
+    first write fails as it does for other Unix tools."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _guard_stdio() -> None:
+    """Shell commands: fail on a closed stdout; write file names that are not UTF-8 back as
+    the bytes they came from instead of failing on them."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+    elif isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="surrogateescape")
+
+
+def _dispatch(args: argparse.Namespace, paths: DataPaths, extra_content: list[Path]) -> int:
+    dirs = content_dirs(paths, extra_content)
     if args.command in (None, "run"):
         app = make_app(data_dir=paths.root, content_dirs=dirs)
         app.run()
@@ -205,9 +301,22 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
     if args.command == "present":
         return _present(args, paths, dirs)
     if args.command == "serve":
-        return _serve(args, paths, dirs)
+        return _serve(args, paths, dirs, extra_content)
     if args.command in cli_rhythm.COMMANDS:
         return cli_rhythm.dispatch(args, paths, dirs)
+    if args.command == "content":
+        if args.content_command == "check":
+            if args.dir is not None and not args.dir.is_dir():
+                raise UsageError(f"{args.dir}: no such folder")
+            return _content_check([args.dir] if args.dir else dirs, explicit=args.dir is not None)
+        return _content_list(dirs, check_command(paths.root, extra_content), as_json=args.json)
+    _refuse_non_utf8(
+        ("--search", getattr(args, "search", None)),
+        ("--tool", getattr(args, "tool", None)),
+        ("the worksheet id", getattr(args, "id", None)),
+    )
+    if args.command == "journal" and args.journal_command == "list":
+        _refuse_non_utf8(("--tag", args.tag))
     stores = Stores(paths)
     try:
         return _store_command(args, dirs, stores)
@@ -217,10 +326,10 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
 
 def _store_command(args: argparse.Namespace, dirs: list[Path], stores: Stores) -> int:
     if args.command == "journal":
+        if args.journal_command == "add":
+            return _journal_add(stores, args)
         repo = JournalRepo(stores["journal"])
         _print_notices(stores)
-        if args.journal_command == "add":
-            return _journal_add(repo, args)
         if args.on_this_day:
             return cli_rhythm.on_this_day(
                 repo, WorksheetRepo(stores["worksheets"]), as_json=args.json
@@ -228,13 +337,6 @@ def _store_command(args: argparse.Namespace, dirs: list[Path], stores: Stores) -
         return _journal_list(repo, args)
     from csa_companion.content.loader import load_library  # not needed by journal commands
 
-    if args.command == "content":
-        if args.content_command == "check":
-            if args.dir is not None and not args.dir.is_dir():
-                print(f"csa-companion: {args.dir}: no such folder", file=sys.stderr)
-                return 2
-            return _content_check([args.dir] if args.dir else dirs)
-        return _content_list(load_library(dirs), as_json=args.json)
     sheets = WorksheetRepo(stores["worksheets"])
     _print_notices(stores)
     if args.worksheet_command == "list":
@@ -249,14 +351,15 @@ def _present(args: argparse.Namespace, paths: DataPaths, dirs: Sequence[Path]) -
     target = PresentTarget(args.present_command, args.id)
     problem = check_target(load_library(dirs), target)
     if problem is not None:
-        print(f"csa-companion: {problem}", file=sys.stderr)
-        return 2
+        raise UsageError(problem)
     app = make_app(data_dir=paths.root, content_dirs=dirs, present=target)
     app.run()
     return app.return_code or 0
 
 
-def _serve(args: argparse.Namespace, paths: DataPaths, dirs: Sequence[Path]) -> int:
+def _serve(
+    args: argparse.Namespace, paths: DataPaths, dirs: Sequence[Path], extra_content: list[Path]
+) -> int:
     from csa_companion.content.loader import load_library
     from csa_companion.serve import app_command, serve
     from csa_companion.services import PresentTarget, check_target
@@ -266,19 +369,50 @@ def _serve(args: argparse.Namespace, paths: DataPaths, dirs: Sequence[Path]) -> 
         kind, item_id = ("tool", args.tool) if args.tool else ("practice", args.practice)
         problem = check_target(load_library(dirs), PresentTarget(kind, item_id))
         if problem is not None:
-            print(f"csa-companion: {problem}", file=sys.stderr)
-            return 2
+            raise UsageError(problem)
         present = [kind, *([item_id] if item_id else [])]
-    return serve(app_command(paths.root, args.content, present), args.host, args.port)
+    return serve(app_command(paths.root, extra_content, present), args.host, args.port)
+
+
+def _not_utf8(text: str) -> bool:
+    """True if the text holds bytes that were not UTF-8 (Python keeps them as lone
+    surrogates, which the store's JSON cannot hold)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _repaired(text: str) -> str:
+    """The text with each byte that is not UTF-8 (a lone surrogate) replaced by U+FFFD."""
+    if not _not_utf8(text):
+        return text
+    try:  # bytes from the command line or stdin come back as they were
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # surrogates from elsewhere: each becomes U+FFFD too
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
+
+
+def _refuse_non_utf8(*values: tuple[str, str | None]) -> None:
+    """Text used to look something up is refused if it is not UTF-8: a guess would find
+    nothing, or the wrong thing."""
+    for name, value in values:
+        if value is not None and _not_utf8(value):
+            raise UsageError(f"{name} is not valid UTF-8 text; nothing was looked up")
 
 
 def _print_notices(stores: Stores) -> None:
     for notice in stores.take_notices():
-        print(f"csa-companion: {notice}", file=sys.stderr)
+        _say(notice)
 
 
 def _worksheet_list(repo: WorksheetRepo, library: Library, args: argparse.Namespace) -> int:
     sheets = repo.all(args.tool)
+    if args.tool is not None and not sheets and args.tool not in {t.id for t in library.tools}:
+        tools = ", ".join(tool.id for tool in library.tools)
+        raise UsageError(f"there is no tool {args.tool!r}; the tools are: {tools}")
     if args.json:
         print(json.dumps([w.to_doc() for w in sheets], indent=2, ensure_ascii=False))
         return 0
@@ -293,7 +427,7 @@ def _worksheet_list(repo: WorksheetRepo, library: Library, args: argparse.Namesp
             when = f"{sheet.updated:%Y-%m-%d %H:%M}"
             print(f"{sheet.uid}  {when}  {sheet.status:<8}  {sheet.title}  [{name}]")
     if not sheets:
-        print("no worksheets" + (f" for {args.tool}" if args.tool else ""), file=sys.stderr)
+        _say("no worksheets" + (f" for {args.tool}" if args.tool else ""))
     return 0
 
 
@@ -301,36 +435,46 @@ def _worksheet_export(repo: WorksheetRepo, library: Library, args: argparse.Name
     matches = repo.find(args.id)
     if len(matches) != 1:
         problem = "no worksheet has" if not matches else f"{len(matches)} worksheets have"
-        print(f"csa-companion: {problem} an id starting with {args.id!r}", file=sys.stderr)
-        return 1
+        raise CompanionError(f"{problem} an id starting with {args.id!r}")
     from csa_companion.content.model import Tool
 
     sheet = matches[0]
     tool = library.get(sheet.tool_id)
     if not isinstance(tool, Tool):
-        print(
-            f"csa-companion: the tool {sheet.tool_id!r} is not in your content; "
-            "add it back (or use `worksheet list --json` to see the raw answers)",
-            file=sys.stderr,
+        raise CompanionError(
+            f"the tool {sheet.tool_id!r} is not in your content; "
+            "add it back (or use `worksheet list --json` to see the raw answers)"
         )
-        return 1
     from csa_companion.domain.export import worksheet_markdown  # rich is only needed here
 
     text = worksheet_markdown(tool, sheet)
     if args.out is None:
         print(text, end="")
         return 0
-    try:
-        args.out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        print(f"csa-companion: cannot write {args.out}: {error.strerror}", file=sys.stderr)
-        return 1
+    write_private(args.out, text)
     print(f"exported to {args.out}")
     return 0
 
 
-def _where(paths: DataPaths) -> int:
-    rows = [("data dir:", paths.root)]
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (0600 whatever the umask: it holds private text),
+    creating missing folders (0700) on the way."""
+    try:
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except FileExistsError:  # a file stands where a folder should be
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)) from None
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8") as file:
+            os.fchmod(fd, 0o600)  # the file may have existed with a wider mode
+            file.write(text)
+    except OSError as error:
+        raise CompanionError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _where(paths: DataPaths, problem: str | None = None) -> int:
+    note = f"  (not usable: {problem})" if problem else ""
+    rows: list[tuple[str, object]] = [("data dir:", f"{paths.root}{note}")]
     for name in (*Stores.NAMES, *cli_rhythm.NAMES):
         file = paths.store_file(name)
         rows += [(f"{name} file:", file), ("  backup:", file.with_name(file.name + ".bak"))]
@@ -341,17 +485,35 @@ def _where(paths: DataPaths) -> int:
     return 0
 
 
-def _content_check(dirs: Sequence[Path]) -> int:
+def check_command(data_dir: Path, extra_content: Sequence[Path]) -> str:
+    """The `content check` command that checks what an app on these folders loads."""
+    words = ["csa-companion"]
+    if data_dir != default_data_dir():
+        words += ["--data-dir", str(data_dir)]
+    for folder in extra_content:
+        words += ["--content", str(folder)]
+    return shlex.join([*words, "content", "check"])
+
+
+def _content_check(dirs: Sequence[Path], *, explicit: bool) -> int:
     from csa_companion.content.loader import check_links, load_library
 
+    if explicit:
+        print(f"checking {dirs[0]}")
+    else:
+        bundled, user, *extra = dirs
+        print(f"checking the bundled content: {bundled}")
+        missing = "" if user.is_dir() else " (none yet)"
+        print(f"checking your content folder: {user}{missing}")
+        for folder in extra:
+            print(f"checking --content {folder}")
     library = load_library(dirs)
     library.problems.extend(check_links(library))
     for problem in library.problems:
         print(problem)
     count = len(library.items)
     if library.problems:
-        problems = plural(len(library.problems), "problem")
-        print(f"{problems}; {plural(count, 'item')} loaded", file=sys.stderr)
+        _say(f"{plural(len(library.problems), 'problem')}; {plural(count, 'item')} loaded")
         return 1
     print(f"ok: {plural(count, 'item')}, no problems")
     return 0
@@ -369,7 +531,13 @@ def _parts(item: Item) -> dict[str, int]:
     return {}
 
 
-def _content_list(library: Library, *, as_json: bool) -> int:
+def _content_list(dirs: Sequence[Path], check: str, *, as_json: bool) -> int:
+    from csa_companion.content.loader import load_library
+
+    library = load_library(dirs)
+    if library.skipped:
+        names = ", ".join(str(path) for path in library.skipped)
+        _say(f"skipped {plural(len(library.skipped), 'broken file')}: {names}; run `{check}`")
     items = sorted(library.items.values(), key=lambda i: (i.kind, i.id))
     if as_json:
         rows = [{"id": i.id, "kind": i.kind, "title": i.title, **_parts(i)} for i in items]
@@ -381,19 +549,28 @@ def _content_list(library: Library, *, as_json: bool) -> int:
     return 0
 
 
-def _journal_add(repo: JournalRepo, args: argparse.Namespace) -> int:
+def _journal_add(stores: Stores, args: argparse.Namespace) -> int:
     text = args.text
     if text in (None, "-"):
         if sys.stdin is None or sys.stdin.isatty():
-            print("csa-companion: give the entry's text, or pipe it in", file=sys.stderr)
-            return 2
+            raise UsageError("give the entry's text, or pipe it in")
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(errors="surrogateescape")  # bad bytes are repaired below
         text = sys.stdin.read()
+    # Text that is not UTF-8 is kept with U+FFFD for each bad byte (the rest of what was
+    # written is not lost), and the user is told.
+    fields = {"the text": text, "the title": args.title, "a tag": "".join(args.tag)}
+    bad = [name for name, value in fields.items() if _not_utf8(value)]
+    text, title, raw_tags = _repaired(text), _repaired(args.title), map(_repaired, args.tag)
     if not text.strip():
-        print("csa-companion: the entry is empty; nothing was added", file=sys.stderr)
-        return 2
-    tags = tuple(dict.fromkeys(t for t in (normalise_tag(raw) for raw in args.tag) if t))
-    entry = JournalEntry.new(text.strip("\n"), SystemClock().now(), title=args.title, tags=tags)
+        raise UsageError("the entry is empty; nothing was added")
+    tags = tuple(dict.fromkeys(t for t in (normalise_tag(raw) for raw in raw_tags) if t))
+    entry = JournalEntry.new(text.strip("\n"), SystemClock().now(), title=title, tags=tags)
+    repo = JournalRepo(stores["journal"])
+    _print_notices(stores)
     repo.add(entry)
+    if bad:
+        _say(f"{' and '.join(bad)} had bytes that are not UTF-8: each was saved as \ufffd")
     print(f"added {entry.uid}: {entry.display_title}")
     return 0
 
@@ -410,7 +587,5 @@ def _journal_list(repo: JournalRepo, args: argparse.Namespace) -> int:
         when = f"{entry.created:%Y-%m-%d %H:%M}"
         print(f"{entry.uid}  {when} {star} {entry.display_title}  {tags}".rstrip())
     if not entries:
-        print(
-            "no entries match" if (args.search or tag) else "the journal is empty", file=sys.stderr
-        )
+        _say("no entries match" if (args.search or tag) else "the journal is empty")
     return 0

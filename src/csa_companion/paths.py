@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from csa_companion.errors import UsageError
+
 APP_NAME = "csa-companion"
 DATA_DIR_ENV = "CSA_COMPANION_DATA_DIR"
 
@@ -41,7 +43,26 @@ class DataPaths:
     def store_file(self, name: str) -> Path:
         return self.root / f"{name}.json"
 
+    def problem(self) -> str | None:
+        """Why the data dir cannot be a folder (it, or a folder above it, is a file), or None.
+        Other problems (permissions) are met, and explained, when the store opens."""
+        for path in (self.root, *self.root.parents):
+            try:
+                if not path.exists():  # also False below a file
+                    continue
+                if path.is_dir():
+                    return None
+            except OSError:
+                return None
+            if path == self.root:
+                return f"the data folder {self.root} is a file, not a folder"
+            return f"the data folder {self.root} is inside {path}, which is a file, not a folder"
+        return None
+
     def ensure(self) -> None:
         """Create the data dir, private to this user (0700)."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise UsageError(self.problem() or f"{self.root} is not a folder") from None
         os.chmod(self.root, 0o700)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import shlex
+from pathlib import Path
 from typing import ClassVar
 from unittest import mock
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 from textual.widgets import Input, Markdown
 
+from csa_companion.cli import main
 from csa_companion.content.loader import body_links
+from csa_companion.paths import bundled_content_dir
 from csa_companion.screens.help import HelpScreen
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.journal import JournalScreen
@@ -175,3 +180,21 @@ async def test_home_fits_in_80_by_24(new_app: AppFactory) -> None:
         lines = screen_text(app).splitlines()
         assert len(lines) == 24
         assert "Reflections" in "\n".join(lines) and "Help" in lines[-1]
+
+
+async def test_content_notice_names_a_command_that_finds_the_problem(
+    new_app: AppFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = tmp_path / "my content"  # a space, so the command must quote it
+    extra.mkdir()
+    (extra / "broken.md").write_text('+++\nid = "broken"\nkind = "tool"\n+++\nBody\n')
+    app = new_app(content_dirs=[bundled_content_dir(), extra])
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await wait_for(lambda: "broken.md" in screen_text(app), "the content notice", pilot)
+        [notice] = [n.message for n in app._notifications if "broken.md" in n.message]
+    command = notice.split("Run `")[1].split("`")[0]
+    words = shlex.split(command)
+    assert words[0] == "csa-companion" and words[-2:] == ["content", "check"]
+    assert ["--content", str(extra)] == words[-4:-2]
+    assert main(words[1:]) == 1
+    assert f"{extra / 'broken.md'}:1: missing 'title'" in capsys.readouterr().out

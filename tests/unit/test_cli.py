@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
 
+import orjson
 import pytest
 
-from csa_companion.cli import main
+from csa_companion.cli import main, make_app
+from csa_companion.domain.worksheet import Worksheet
+from csa_companion.errors import CompanionError
+from csa_companion.paths import DataPaths, bundled_content_dir
 from csa_companion.storage.fileformat import encode
+from csa_companion.storage.repos import WorksheetRepo
+from csa_companion.storage.store import Stores
+from tests.conftest import START
 from tests.helpers import journal_at
 
 BROKEN = Path(__file__).parent.parent / "data" / "content-broken"
@@ -110,7 +120,7 @@ def test_content_check_broken_folder(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_content_check_and_list_bundled(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "content", "check")
-    assert code == 0 and out.startswith("ok:")
+    assert code == 0 and re.fullmatch(r"ok: \d+ items, no problems", out.splitlines()[-1])
     code, out, _ = run(capsys, "content", "list", "--json")
     rows = {row["id"]: row for row in json.loads(out)}
     assert rows["iceberg"]["kind"] == "tool" and rows["iceberg"]["steps"] == 6
@@ -130,3 +140,259 @@ def test_python_dash_m_works(data_dir: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0 and "the journal is empty" in done.stderr
+
+
+# -- a data dir that cannot be a folder (issue 7, item 7) ------------------------------------
+
+COMMANDS = [
+    [],  # the app
+    ["run"],
+    ["where"],
+    ["journal", "add", "words"],
+    ["journal", "list"],
+    ["worksheet", "list"],
+    ["worksheet", "export", "abc"],
+    ["content", "check"],
+    ["content", "list"],
+]
+
+
+@pytest.mark.parametrize("below", [False, True], ids=["file", "below-a-file"])
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "app")
+def test_data_dir_that_is_a_file_is_refused_by_every_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str], below: bool
+) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    data_dir = a_file / "data" if below else a_file
+    code, out, err = run(capsys, "--data-dir", str(data_dir), *command)
+    assert code == 2
+    [line] = err.splitlines()
+    assert line.startswith(f"csa-companion: the data folder {data_dir} ")
+    assert f"{a_file}, which is a file" in line if below else "is a file, not a folder" in line
+    assert "--data-dir" in line
+    if command == ["where"]:
+        assert f"{data_dir}  (not usable: " in out.splitlines()[0]
+    else:
+        assert out == ""
+    assert a_file.read_text() == "mine"
+
+
+def test_app_built_on_a_file_says_so(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    with pytest.raises(CompanionError, match="is a file, not a folder"):
+        make_app(data_dir=a_file, content_dirs=[bundled_content_dir()])
+
+
+# -- global options anywhere (item 11) -------------------------------------------------------
+
+
+def test_data_dir_and_content_are_accepted_after_the_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    code, _, _ = run(capsys, "journal", "add", "one", "--data-dir", str(first))
+    assert code == 0
+    code, _, _ = run(capsys, "journal", "--data-dir", str(second), "add", "two")
+    assert code == 0
+    assert [e.body for e in journal_at(first).all()] == ["one"]
+    assert [e.body for e in journal_at(second).all()] == ["two"]
+    # the last --data-dir given wins, wherever it is
+    code, out, _ = run(
+        capsys, "--data-dir", str(second), "journal", "list", "--data-dir", str(first)
+    )
+    assert code == 0 and "one" in out and "two" not in out
+    # every --content counts, wherever it is
+    extra = tmp_path / "extra"
+    (extra / "learn").mkdir(parents=True)
+    (extra / "learn" / "mine.md").write_text(
+        '+++\nid = "mine"\nkind = "learn"\ntitle = "Mine"\nsummary = "S"\n+++\nBody\n'
+    )
+    code, out, _ = run(
+        capsys, "--content", str(BROKEN), "content", "--content", str(extra), "list", "--json"
+    )
+    assert code == 0
+    assert "mine" in {row["id"] for row in json.loads(out)}
+    code, out, _ = run(capsys, "content", "check", "--content", str(BROKEN))
+    assert code == 1 and "step-problems.md" in out
+
+
+# -- text that is not UTF-8 (item 9) ---------------------------------------------------------
+
+# How Python hands over bytes that are not UTF-8 in arguments: as lone surrogates.
+LATIN_1 = b"caf\xe9".decode("utf-8", "surrogateescape")
+CESU = b"\xed\xa0\xbd\xed\xb8\x80 smile".decode("utf-8", "surrogateescape")
+TRUNCATED = b"cut \xe2\x82".decode("utf-8", "surrogateescape")
+LONE = "lone \ud800 surrogate"  # not from bytes at all
+
+
+@pytest.mark.parametrize(
+    "bad", [LATIN_1, CESU, TRUNCATED, LONE], ids=["latin1", "cesu", "cut", "lone"]
+)
+def test_arguments_that_are_not_utf8_are_saved_with_replacement_characters(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, bad: str
+) -> None:
+    code, out, err = run(
+        capsys, "--data-dir", str(data_dir), "journal", "add", bad, "--title", bad, "--tag", bad
+    )
+    assert code == 0 and out.startswith("added ")
+    [line] = err.splitlines()
+    assert line == (
+        "csa-companion: the text and the title and a tag had bytes that are not UTF-8: "
+        "each was saved as \ufffd"
+    )
+    [entry] = journal_at(data_dir).all()
+    assert "\ufffd" in entry.body and "\ufffd" in entry.title
+    assert entry.body.encode("utf-8")  # no surrogate reached the store
+    good = bad.encode("utf-8", "surrogatepass").decode("utf-8", "ignore")
+    assert entry.body.replace("\ufffd", "") == good.replace("\ud800", "")
+    orjson.loads((data_dir / "journal.json").read_bytes().splitlines()[-1])
+
+
+def test_stdin_that_is_not_utf8_is_saved_with_replacement_characters(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    piped = io.TextIOWrapper(io.BytesIO(b"bad \xff byte, caf\xe9, cut \xe2\x82"), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", piped)
+    code, _, err = run(capsys, "--data-dir", str(data_dir), "journal", "add", "-")
+    assert code == 0
+    assert err == "csa-companion: the text had bytes that are not UTF-8: each was saved as \ufffd\n"
+    assert [e.body for e in journal_at(data_dir).all()] == [
+        "bad \ufffd byte, caf\ufffd, cut \ufffd"
+    ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["journal", "list", "--search", LATIN_1],
+        ["journal", "list", "--tag", CESU],
+        ["worksheet", "list", "--tool", TRUNCATED],
+        ["worksheet", "export", LONE],
+    ],
+    ids=["search", "tag", "tool", "id"],
+)
+def test_lookups_that_are_not_utf8_are_refused(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, command: list[str]
+) -> None:
+    code, out, err = run(capsys, "--data-dir", str(data_dir), *command)
+    assert code == 2 and out == ""
+    [line] = err.splitlines()
+    assert line.startswith("csa-companion: ") and "is not valid UTF-8 text" in line
+
+
+# -- worksheet list --tool (item 12) ---------------------------------------------------------
+
+
+def test_worksheet_list_of_an_unknown_tool_names_the_tools(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, out, err = run(capsys, "--data-dir", str(data_dir), "worksheet", "list", "--tool", "nope")
+    assert code == 2 and out == ""
+    assert err.startswith("csa-companion: there is no tool 'nope'; the tools are: iceberg, ")
+    assert "four-player-model" in err and len(err.splitlines()) == 1
+    code, _, err = run(
+        capsys, "--data-dir", str(data_dir), "worksheet", "list", "--tool", "iceberg"
+    )
+    assert code == 0 and err == "csa-companion: no worksheets for iceberg\n"
+
+
+def test_worksheets_of_a_tool_no_longer_in_the_content_are_still_listed(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    sheet = Worksheet("retired-tool", "Old situation", START, START)
+    WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"]).save(sheet)
+    code, out, _ = run(
+        capsys, "--data-dir", str(data_dir), "worksheet", "list", "--tool", "retired-tool"
+    )
+    assert code == 0 and "Old situation" in out and "(not in your content)" in out
+
+
+# -- content check and list say what they checked (item 13) ----------------------------------
+
+
+def test_content_check_names_the_folders_it_checks(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    (data_dir / "content").mkdir(parents=True)
+    code, out, err = run(
+        capsys, "--data-dir", str(data_dir), "--content", str(BROKEN), "content", "check"
+    )
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[:3] == [
+        f"checking the bundled content: {bundled_content_dir()}",
+        f"checking your content folder: {data_dir / 'content'}",
+        f"checking --content {BROKEN}",
+    ]
+    assert f"{BROKEN / 'tools' / 'step-problems.md'}:10: step #1 has no prompt" in lines
+    assert re.fullmatch(r"csa-companion: 7 problems; \d+ items loaded\n", err)
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "content", "check", str(BROKEN))
+    assert code == 1 and out.splitlines()[0] == f"checking {BROKEN}"  # only that folder
+
+
+def test_content_check_finds_problems_in_the_user_content_folder(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    (data_dir / "content").mkdir(parents=True)
+    (data_dir / "content" / "mine.md").write_text("no front matter\n")
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "content", "check")
+    assert code == 1 and f"{data_dir / 'content' / 'mine.md'}:1: no front matter" in out
+
+
+def test_content_list_warns_about_skipped_files(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, out, err = run(
+        capsys, "--data-dir", str(data_dir), "--content", str(BROKEN), "content", "list"
+    )
+    assert code == 0 and "iceberg" in out
+    [line] = err.splitlines()
+    assert line.startswith("csa-companion: skipped 5 broken files: ")
+    assert str(BROKEN / "tools" / "missing-id.md") in line
+    command = f"csa-companion --data-dir {data_dir} --content {BROKEN} content check"
+    assert line.endswith(f"run `{command}`")
+
+
+# -- export (item 14) ------------------------------------------------------------------------
+
+
+def test_export_creates_missing_folders_and_a_private_file(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    sheet = Worksheet("iceberg", "Pickup", START, START)
+    WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"]).save(sheet)
+    out_file = tmp_path / "exports" / "2026" / "pickup.md"
+    old = tmp_path / "old.md"
+    old.write_text("older export")
+    old.chmod(0o644)
+    umask = os.umask(0)
+    try:
+        for target in (out_file, old):
+            code, out, _ = run(
+                capsys,
+                *("--data-dir", str(data_dir), "worksheet", "export", sheet.uid[:6]),
+                *("--out", str(target)),
+            )
+            assert code == 0 and out == f"exported to {target}\n"
+            assert stat.S_IMODE(target.stat().st_mode) == 0o600
+            assert "# Pickup" in target.read_text()
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(out_file.parent.stat().st_mode) == 0o700
+
+
+def test_export_to_a_folder_below_a_file_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    sheet = Worksheet("iceberg", "Pickup", START, START)
+    WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"]).save(sheet)
+    (tmp_path / "a-file").write_text("x")
+    target = tmp_path / "a-file" / "pickup.md"
+    code, _, err = run(
+        capsys, "--data-dir", str(data_dir), "worksheet", "export", sheet.uid, "--out", str(target)
+    )
+    assert code == 1 and err == f"csa-companion: cannot write {target}: Not a directory\n"

@@ -75,7 +75,8 @@ def test_worksheet_cli_list_and_export(
     assert out.read_text(encoding="utf-8") == GOLDEN.read_text(encoding="utf-8")
     assert main(["--data-dir", d, "worksheet", "export", "zzz"]) == 1
     assert "no worksheet has an id starting with 'zzz'" in capsys.readouterr().err
-    bad = tmp_path / "no-such-dir" / "x.md"
+    (tmp_path / "a-file").write_text("x")
+    bad = tmp_path / "a-file" / "x.md"  # (a missing folder is created: see test_cli)
     assert main(["--data-dir", d, "worksheet", "export", "golden", "--out", str(bad)]) == 1
     assert "cannot write" in capsys.readouterr().err
 
