@@ -7,11 +7,13 @@ from pathlib import Path
 
 from csa_companion.domain.coaching import CoachingNote, NextStep
 from csa_companion.domain.journal import JournalEntry
+from csa_companion.domain.practice import LogEntry
 from csa_companion.domain.program import program_from_toml
 from csa_companion.domain.reflection import Reflection
 from csa_companion.domain.survey import POST, PRE, SUBMITTED, Answer, SurveyResponse
 from csa_companion.domain.worksheet import COMPLETE, DRAFT, Worksheet
 from csa_companion.paths import DataPaths
+from csa_companion.storage.practice_log import PracticeLogRepo
 from csa_companion.storage.program_repos import Rhythm
 from csa_companion.storage.repos import JournalRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
@@ -32,7 +34,8 @@ def _sheet(tool: str, title: str, created: str, updated: str, status: str, uid: 
 def seed_month(data_dir: Path) -> Rhythm:
     """January 2027: 4 entries (2 starred, tags), 3 worksheets started (1 finished), one
     December worksheet finished in January, a February entry, the cohort calendar, a coaching
-    note with one open and one done step, and a January reflection draft."""
+    note with one open and one done step, two practices in January (one in February), and a
+    January reflection draft."""
     stores = Stores(DataPaths(data_dir))
     journal, sheets = JournalRepo(stores["journal"]), WorksheetRepo(stores["worksheets"])
     rows = [
@@ -57,6 +60,9 @@ def seed_month(data_dir: Path) -> Rhythm:
         ),
     ):
         sheets.save(sheet)
+    practice_log = PracticeLogRepo(stores)
+    for when in ("2027-01-04T07:45", "2027-01-18T07:50", "2027-02-01T08:00"):
+        practice_log.add(LogEntry("settling-arrive", "Settling: arriving together", at(when), 5.0))
     rhythm = Rhythm.open(stores)
     rhythm.program.save(program_from_toml(COHORT.read_text()))
     rhythm.coaching.save(

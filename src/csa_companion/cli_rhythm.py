@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,7 +69,10 @@ def dispatch(args: argparse.Namespace, paths: DataPaths, dirs: Sequence[Path]) -
         journal, sheets = JournalRepo(stores["journal"]), WorksheetRepo(stores["worksheets"])
         if args.reflection_command == "list":
             return _reflection_list(rhythm, journal, sheets, as_json=args.json)
-        return _reflection_export(rhythm, journal, sheets, library, args)
+        from csa_companion.storage.practice_log import PracticeLogRepo
+
+        practices = [entry.started for entry in PracticeLogRepo(stores).all()]
+        return _reflection_export(rhythm, journal, sheets, practices, library, args)
     settings = SettingsRepo(stores["settings"])
     if args.survey_command == "code":
         return _survey_code(settings, args.code)
@@ -136,6 +140,7 @@ def _reflection_export(
     rhythm: Rhythm,
     journal: JournalRepo,
     sheets: WorksheetRepo,
+    practices: list[datetime],
     library: Library,
     args: argparse.Namespace,
 ) -> int:
@@ -146,7 +151,7 @@ def _reflection_export(
     except ValueError as error:
         print(f"csa-companion: {error}", file=sys.stderr)
         return 2
-    summary = rhythm.glance(month, journal.all(), sheets.all())
+    summary = rhythm.glance(month, journal.all(), sheets.all(), practices)
     titles = {t.id: t.title for t in library.tools}
     text = reflection_markdown(summary, rhythm.reflections.get(month), library.reflection, titles)
     return _write(text, args.out, "reflection")

@@ -233,7 +233,7 @@ async def test_glance_comes_first_and_opens_what_it_counts(
         text = screen_text(app)
         assert text.index("January 2027 at a glance") < text.index("What did I try")
         assert "Journal entries: 4; most used tags #pickup (3), #team (2)" in text
-        assert "Starred entries: 2" in text
+        assert "Starred entries: 2" in text and "Practices done: 2" in text
         assert app.screen.query_one("#answer-tried", TextArea).text == "A check-in at pickup."
         app.screen.query_one("#glance").focus()
         await pilot.press("down", "down", "down", "enter")  # Starred entries

@@ -12,6 +12,7 @@ import pytest
 from csa_companion.cli import main
 from csa_companion.domain.reflection import month_of, months_listed, parse_month
 from csa_companion.paths import DataPaths
+from csa_companion.storage.practice_log import PracticeLogRepo
 from csa_companion.storage.repos import JournalRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
 from tests.rhythm_data import seed_month
@@ -56,13 +57,15 @@ def test_glance_counts_match_seeded_data(data_dir: Path) -> None:
     stores = Stores(DataPaths(data_dir))
     journal, sheets = JournalRepo(stores["journal"]), WorksheetRepo(stores["worksheets"])
     rhythm.zone = LA
-    summary = rhythm.glance("2027-01", journal.all(), sheets.all())
+    practices = [e.started for e in PracticeLogRepo(stores).all()]
+    summary = rhythm.glance("2027-01", journal.all(), sheets.all(), practices)
     assert sorted(summary.entries) == ["j1", "j2", "j3", "j4"]
     assert sorted(summary.starred) == ["j1", "j3"]
     assert summary.top_tags == [("pickup", 3), ("team", 2), ("check-in", 1)]
     assert summary.started == {"iceberg": ["w1", "w2"], "ladder-of-inference": ["w3"]}
     assert summary.finished == {"shifting-the-burden": ["w4"], "iceberg": ["w1"]}
-    assert summary.practices is None
+    assert summary.practices == 2
+    assert rhythm.glance("2027-01", journal.all(), sheets.all()).practices is None
     assert summary.next_steps == ["Try a two-minute check-in at pickup"]
     assert rhythm.glance("2026-12", journal.all(), sheets.all()).next_steps == []
 

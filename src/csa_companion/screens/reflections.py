@@ -25,17 +25,19 @@ from csa_companion.domain.reflection import (
     reflection_markdown,
     status_of,
 )
-from csa_companion.screens.base import CompanionScreen, Debounce
+from csa_companion.screens.base import CompanionScreen, autosave
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
 
-AUTOSAVE_SECONDS = 0.5
 MARKS = {"not started": "·", DRAFT: "✎", DONE: "✓"}
 
 
 def month_glance(services: Services, month: str) -> Glance:
     """The month at a glance from everything in the store."""
-    return services.rhythm.glance(month, services.journal.all(), services.worksheets.all())
+    practices = [entry.started for entry in services.practice_log.all()]
+    return services.rhythm.glance(
+        month, services.journal.all(), services.worksheets.all(), practices
+    )
 
 
 class ReflectionsScreen(CompanionScreen):
@@ -118,7 +120,7 @@ class ReflectionScreen(CompanionScreen):
         self.prompts = services.library.reflection
         self.reflection = services.rhythm.reflections.get(month)
         self.summary = month_glance(services, month)
-        self._autosave = Debounce(self, AUTOSAVE_SECONDS, self.save)
+        self._autosave = autosave(self, self.save)
         self._left = False
 
     def compose(self) -> ComposeResult:
@@ -208,8 +210,8 @@ class ReflectionScreen(CompanionScreen):
             self._pick("Worksheets counted", options, self._open_sheet)
         elif key == "steps":
             await self.app.run_action("go('coaching')")
-        else:
-            self.notify("The practice log is not part of the app yet.")
+        elif key == "practices":
+            await self.app.run_action("go('practice')")
 
     def _pick(
         self, title: str, options: list[tuple[str, str]], then: Callable[[str | None], None]

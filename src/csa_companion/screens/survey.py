@@ -24,12 +24,10 @@ from csa_companion.domain.survey import (
     items_for,
     parse_rating,
 )
-from csa_companion.screens.base import CompanionScreen, Debounce
+from csa_companion.screens.base import CompanionScreen, autosave
 from csa_companion.screens.rhythm_nav import sentence
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
-
-AUTOSAVE_SECONDS = 0.5
 
 
 def open_survey(screen: CompanionScreen, session: int, when: str) -> None:
@@ -103,7 +101,7 @@ class SurveyScreen(CompanionScreen):
             )
             self.problems.append(Label("", classes="item-problem"))
         self.status = Label("", id="survey-status")
-        self._autosave = Debounce(self, AUTOSAVE_SECONDS, self.save)
+        self._autosave = autosave(self, self.save)
         self._left = False
 
     def compose(self) -> ComposeResult:

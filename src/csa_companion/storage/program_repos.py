@@ -142,14 +142,16 @@ class Rhythm:
         month: str,
         entries: Sequence[JournalEntry],
         sheets: Sequence[Worksheet],
+        practices: Sequence[datetime] | None = None,
     ) -> Glance:
-        """The month at a glance, with the coaching next steps still open by the month's end."""
+        """The month at a glance, with the coaching next steps still open by the month's end;
+        `practices` are the start times in the practice log."""
         steps = [
             text
             for note, _, text in open_steps(self.coaching.all())
             if f"{note.day:%Y-%m}" <= month
         ]
-        return glance(month, entries, sheets, tz=self.zone, next_steps=steps)
+        return glance(month, entries, sheets, tz=self.zone, practices=practices, next_steps=steps)
 
     def due(self, now: datetime, prompts: ReflectionPrompts | None) -> list[Due]:
         """What is due at `now` (see domain.due)."""
