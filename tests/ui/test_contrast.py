@@ -146,7 +146,7 @@ async def test_every_text_reads_at_4_5_to_1(
         home = app.screen
         assert isinstance(home, HomeScreen)
         home.reload()
-        await check("Home", "Where to next", "Half a thought", "Late pickups", "(coming later)")
+        await check("Home", "Where to next", "Half a thought", "Late pickups", "Reflections")
         app.notify("A note", title="Information")
         app.notify("A warning", title="Warning", severity="warning")
         app.notify("An error", title="Error", severity="error")

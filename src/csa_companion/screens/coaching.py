@@ -117,7 +117,7 @@ class CoachingScreen(CompanionScreen):
         highlighted = options.highlighted
         options.clear_options()
         for note in reversed(self.services.rhythm.coaching.all()):
-            question = escape(note.question) or "[dim](no question)[/dim]"
+            question = escape(note.question) or "[$text-muted](no question)[/]"
             options.add_option(
                 Option(f"[b]{note.day:%a %d %b %Y}[/b]  {question}", id=f"note:{note.uid}")
             )

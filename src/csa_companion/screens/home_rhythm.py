@@ -22,7 +22,7 @@ def _memories(services: Services) -> list[Memory]:
 def _memory_option(memory: Memory) -> Option:
     kind = "w" if memory.is_worksheet else "e"
     return Option(
-        f"{memory.label}: {escape(memory.title)} [dim]{memory.when:%d %b %Y}[/dim]",
+        f"{memory.label}: {escape(memory.title)} [$text-muted]{memory.when:%d %b %Y}[/]",
         id=f"look:{kind}:{memory.uid}",
     )
 
@@ -35,7 +35,7 @@ def coming_up(services: Services) -> list[Option]:
     event = next_event(program, now)
     options = []
     if event is not None:
-        placeholder = " [dim](placeholder date)[/dim]" if program.placeholder else ""
+        placeholder = " [$text-muted](placeholder date)[/]" if program.placeholder else ""
         options.append(
             Option(
                 f"[b]{escape(event.title)}[/b] {event.start:%a %d %b %H:%M}, "

@@ -175,7 +175,7 @@ class ProgramScreen(CompanionScreen):
         for kind, index, event in self._ids(program):
             when = f"{event.start:%a %d %b %Y  %H:%M}-{event.end:%H:%M}"
             ahead = f"  ({days_away(event, now)})" if event.end > now.replace(tzinfo=None) else ""
-            topic = f"\n   [dim]{escape(event.topic)}[/dim]" if event.topic else ""
+            topic = f"\n   [$text-muted]{escape(event.topic)}[/]" if event.topic else ""
             label = f"{when}  [b]{escape(event.title)}[/b]{ahead}{topic}"
             options.add_option(Option(label, id=f"{kind}:{index}"))
         options.highlighted = min(highlighted or 0, options.option_count - 1)
