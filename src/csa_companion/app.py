@@ -8,7 +8,6 @@ import gc
 import signal
 import sys
 from collections.abc import Callable
-from functools import partial
 from typing import ClassVar
 
 from textual.app import App
@@ -17,9 +16,10 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widget import AwaitMount
 
 from csa_companion.clock import Clock
-from csa_companion.commands import Command, CompanionCommands
+from csa_companion.commands import CompanionCommands
 from csa_companion.content.model import Library
 from csa_companion.domain.wording import plural
 from csa_companion.screens import rhythm_nav
@@ -31,13 +31,15 @@ from csa_companion.storage.safe_storage import StoreError
 from csa_companion.storage.store import Stores
 from csa_companion.themes import ANSI_LIGHT, DARK, HIGH_CONTRAST, LIGHT, THEMES, saved_theme
 
+SCREENSHOT_DELAY = 0.1  # seconds for the palette to close, so it is not in the picture
+
 
 class CompanionApp(App[None]):
     """csa-companion. Build it with `cli.make_app`."""
 
     TITLE = "csa-companion"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {CompanionCommands}
+    COMMANDS: ClassVar = {CompanionCommands}  # and not Textual's own (see commands.py)
     BINDINGS: ClassVar = [
         Binding("f1,question_mark", "help", "Help", id="app.help"),
     ]
@@ -74,6 +76,9 @@ class CompanionApp(App[None]):
             self.theme = HIGH_CONTRAST.name  # readable from the back of a room
         else:
             self.theme = saved_theme(saved)
+        for name in list(self.available_themes):  # only ours in any theme list
+            if name not in THEMES.values():
+                self.unregister_theme(name)
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's text: Textual dims the sub-title, which then reads at 4.4:1 in Light."""
@@ -198,10 +203,19 @@ class CompanionApp(App[None]):
         if destination != "home" and destination not in factories:
             self.notify(f"{destination.title()} is not available yet.", severity="warning")
             return
+        if destination == "home":
+            self._close_above_home()
+        else:
+            self.open_above_home(factories[destination]())
+
+    def open_above_home(self, screen: Screen[None]) -> AwaitMount:
+        """Show `screen` right above Home, closing whatever was open."""
+        self._close_above_home()
+        return self.push_screen(screen)
+
+    def _close_above_home(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        if destination != "home":
-            self.push_screen(factories[destination]())
 
     def action_help(self) -> None:
         from csa_companion.screens.help import HelpScreen
@@ -209,28 +223,26 @@ class CompanionApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    def palette_commands(self) -> list[Command]:
-        """Commands offered in the palette on every screen."""
-        commands: list[Command] = [
-            ("Go to Home", "The start screen", partial(self.action_go, "home")),
-            ("Go to Tools", "Work a situation through a tool", partial(self.action_go, "tools")),
-            ("Go to Journal", "Your private journal", partial(self.action_go, "journal")),
-            ("Go to Learn", "Orientation pages", partial(self.action_go, "learn")),
-            ("Go to Practice", "Settling and check-in", partial(self.action_go, "practice")),
-            *((name, about, partial(self.action_go, to)) for name, about, to in rhythm_nav.PALETTE),
-            ("Help", "Keys for this screen", self.action_help),
-        ]
-        if self.present is not None:  # a presentation goes nowhere else
-            commands = [commands[-1]]
-        for label, name in THEMES.items():
-            commands.append(
-                (f"Theme: {label}", "Colors (remembered)", partial(self._set_theme, name))
-            )
-        return commands
+    def screenshot(self) -> None:
+        """Save an SVG of the screen in the data folder, once the palette has closed."""
+        self.set_timer(SCREENSHOT_DELAY, self._save_screenshot)
+
+    def _save_screenshot(self) -> None:
+        from csa_companion.commands import screenshot_path
+        from csa_companion.private_files import write_private
+
+        stamp = f"{self.services.clock.now():%Y-%m-%d-%H%M%S}"
+        path = screenshot_path(self.services.stores.paths.root, stamp)
+        try:
+            write_private(path, self.export_screenshot())
+        except OSError as error:
+            self.notify(f"Could not save the screenshot to {path}: {error.strerror or error}")
+            return
+        self.notify(f"Screenshot saved to {path}", title="Screenshot", timeout=15)
 
     # -- themes -----------------------------------------------------------------------------
 
-    def _set_theme(self, name: str) -> None:
+    def set_theme(self, name: str) -> None:
         self.theme = name
 
     def _remember_theme(self, theme: Theme) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Header, TextArea
 from csa_companion.app import CompanionApp
 from csa_companion.cli import main
 from csa_companion.clock import FakeClock
+from csa_companion.commands import app_commands
 from csa_companion.content.loader import parse_file
 from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import Worksheet
@@ -84,7 +85,7 @@ async def test_present_practice_list_and_palette_hold_nothing_personal(
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, PracticesScreen)
         assert "practice log" not in screen_text(app)
-        assert app.palette_commands()[0][0] == "Help"
+        assert app_commands(app, app.screen)[0][0] == "Help"
         await pilot.press("ctrl+p")
         await pilot.press(*"journal")
         await pilot.pause(0.3)

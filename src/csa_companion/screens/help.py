@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label, Static
 
+from csa_companion.commands import listed_bindings
 from csa_companion.screens.base import CompanionScreen
 
 GENERAL = (
@@ -51,13 +52,10 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns("Key", "What it does")
         keys: dict[str, list[str]] = {}
-        for active in self.about.active_bindings.values():
-            # The keys the footer shows, and our own keys that it leaves out (ours all have
-            # ids); not Textual's hidden ones such as tab, copy or a list's page keys.
+        for active in listed_bindings(self.about):
             binding = active.binding
-            if binding.description and (binding.show or binding.id):
-                shown = keys.setdefault(binding.description, [])
-                shown.append(self.app.get_key_display(binding))
+            shown = keys.setdefault(binding.description, [])
+            shown.append(self.app.get_key_display(binding))
         keys.setdefault("Command palette", ["ctrl+p"])
         for description, shown in keys.items():
             table.add_row(", ".join(dict.fromkeys(shown)), description)

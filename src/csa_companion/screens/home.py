@@ -41,12 +41,14 @@ class HomeScreen(CompanionScreen):
     )
     BINDINGS: ClassVar = [
         # The menu already shows these letters, so the footer does not repeat them.
-        Binding("t", "app.go('tools')", "Tools", id="home.tools", show=False),
-        Binding("j", "app.go('journal')", "Journal", id="home.journal", show=False),
-        Binding("l", "app.go('learn')", "Learn", id="home.learn", show=False),
-        Binding("p", "app.go('practice')", "Practice", id="home.practice", show=False),
-        Binding("r", "app.go('reflections')", "Reflections", id="home.reflections", show=False),
-        Binding("g", "app.go('program')", "Program", id="home.program", show=False),
+        Binding("t", "app.go('tools')", "Go to Tools", id="home.tools", show=False),
+        Binding("j", "app.go('journal')", "Go to Journal", id="home.journal", show=False),
+        Binding("l", "app.go('learn')", "Go to Learn", id="home.learn", show=False),
+        Binding("p", "app.go('practice')", "Go to Practice", id="home.practice", show=False),
+        Binding(
+            "r", "app.go('reflections')", "Go to Reflections", id="home.reflections", show=False
+        ),
+        Binding("g", "app.go('program')", "Go to Program", id="home.program", show=False),
         Binding("b", "look_back", "Look back", id="home.look_back"),
         Binding("n", "new_entry", "New entry", id="home.new"),
         Binding("d", "resume", "Resume draft", id="home.resume"),

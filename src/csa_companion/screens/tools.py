@@ -48,10 +48,11 @@ class ToolsScreen(CompanionScreen):
         Binding("escape", "back", "Back", id="tools.back"),
     ]
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, tool_id: str | None = None) -> None:
         super().__init__(services)
         self.tools = services.library.tools
-        self.tool: Tool | None = self.tools[0] if self.tools else None
+        chosen = [t for t in self.tools if t.id == tool_id] or self.tools
+        self.tool: Tool | None = chosen[0] if chosen else None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,7 +67,10 @@ class ToolsScreen(CompanionScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Tools"
-        self.query_one("#tool-list", OptionList).focus()
+        tool_list = self.query_one("#tool-list", OptionList)
+        tool_list.focus()
+        if self.tool is not None:
+            tool_list.highlighted = self.tools.index(self.tool)
         self.show_tool()
 
     def on_screen_resume(self) -> None:
@@ -106,6 +110,8 @@ class ToolsScreen(CompanionScreen):
 
     @on(OptionList.OptionHighlighted, "#tool-list")
     def _tool_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != event.option_list.highlighted:
+            return  # stale: the list's first highlight, arriving after on_mount chose a tool
         tool = self.services.library.get(event.option.id or "")
         if isinstance(tool, Tool) and tool is not self.tool:
             self.tool = tool

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,13 +10,14 @@ from textual.markup import escape
 from textual.widgets import Header, Label, Markdown
 
 from csa_companion.content.model import Tool
-from csa_companion.domain.export import answers_markdown, export_file_name, worksheet_markdown
+from csa_companion.domain.export import answers_markdown
 from csa_companion.domain.journal import Draft
 from csa_companion.domain.wording import quoted
 from csa_companion.domain.worksheet import COMPLETE, Worksheet
 from csa_companion.screens.base import CompanionScreen
-from csa_companion.screens.dialogs import Ask, confirm_delete
+from csa_companion.screens.dialogs import confirm_delete
 from csa_companion.screens.editor import open_editor
+from csa_companion.screens.worksheets import export_worksheet
 from csa_companion.services import Services
 from csa_companion.widgets.diagram_view import DiagramView
 from csa_companion.widgets.footer import Footer
@@ -130,25 +129,7 @@ class WorksheetViewScreen(CompanionScreen):
         open_editor(self, start=start)
 
     def action_export(self) -> None:
-        def chosen(path: str | None) -> None:
-            if path is None:
-                return
-            target = Path(path).expanduser()
-            try:
-                target.write_text(worksheet_markdown(self.tool, self.worksheet), encoding="utf-8")
-            except OSError as error:
-                self.notify(f"Could not write {target}: {error.strerror}", severity="error")
-                return
-            self.notify(f"Exported to {target}")
-
-        self.app.push_screen(
-            Ask(
-                "Export this worksheet as Markdown to:",
-                str(Path.home() / export_file_name(self.worksheet)),
-                "The file stays on this computer. Enter to write it, Escape to cancel.",
-            ),
-            chosen,
-        )
+        export_worksheet(self, self.tool, self.worksheet)
 
     def action_delete(self) -> None:
         sheet = self.worksheet

@@ -1,15 +1,19 @@
-"""Opening a worksheet in the right screen, and its one-line label; shared by Home and Tools.
+"""Opening a worksheet in the right screen, its one-line label, and exporting it; shared by
+Home, Tools, the worksheet screens and the command palette.
 
 The screens are imported when needed, so that showing Home does not load them all.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.markup import escape
 
 from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import DRAFT, Worksheet
 from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.dialogs import Ask
 
 
 def open_worksheet(screen: CompanionScreen, worksheet: Worksheet) -> None:
@@ -42,3 +46,29 @@ def worksheet_label(worksheet: Worksheet, tool_title: str = "") -> str:
     about = f"  [$text-muted]{escape(tool_title)}[/]" if tool_title else ""
     title = escape(worksheet.title)
     return f"{mark}  {title}  [$text-muted]{worksheet.updated:%d %b %H:%M}[/]{about}"
+
+
+def export_worksheet(screen: CompanionScreen, tool: Tool, worksheet: Worksheet) -> None:
+    """Ask where to, then write the worksheet as Markdown (private to the user) and say where."""
+    from csa_companion.domain.export import export_file_name, worksheet_markdown
+    from csa_companion.private_files import write_private
+
+    def chosen(path: str | None) -> None:
+        if path is None:
+            return
+        target = Path(path).expanduser()
+        try:
+            write_private(target, worksheet_markdown(tool, worksheet))
+        except OSError as error:
+            screen.notify(f"Could not write {target}: {error.strerror or error}", severity="error")
+            return
+        screen.notify(f"Exported to {target}")
+
+    screen.app.push_screen(
+        Ask(
+            "Export this worksheet as Markdown to:",
+            str(Path.home() / export_file_name(worksheet)),
+            "The file stays on this computer. Enter to write it, Escape to cancel.",
+        ),
+        chosen,
+    )
