@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import TextArea
+
 from csa_companion.screens.editor import EntryEditorScreen
 from csa_companion.screens.entry_view import EntryViewScreen
 from csa_companion.screens.home import DESTINATIONS, HomeScreen
@@ -31,10 +33,8 @@ async def test_written_entry_is_there_in_a_new_app(new_app: AppFactory, data_dir
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("n")
         await wait_for_screen(pilot, EntryEditorScreen)
-        await pilot.press(*"Noticed the shoving at check-in again")
-        app.screen.query_one("#title").focus()
-        await pilot.press(*"Pickup time")
-        app.screen.query_one("#tags").focus()
+        # top to bottom, as the fields are shown: title, Tab, body, Tab, tags
+        await pilot.press(*"Pickup time", "tab", *"Noticed the shoving at check-in again", "tab")
         await pilot.press(*"iceberg, Site Visit")
         await press_closing(pilot, "ctrl+s")
         assert isinstance(app.screen, HomeScreen)
@@ -182,7 +182,7 @@ async def test_saved_entry_shows_in_the_list_at_once(new_app: AppFactory, data_d
         assert "No entries yet" in screen_text(app)
         await pilot.press("n")
         await wait_for_screen(pilot, EntryEditorScreen)
-        await pilot.press(*"Shoving at check-in")
+        await pilot.press("tab", *"Shoving at check-in")
         await press_closing(pilot, "ctrl+s")
         assert app.screen is journal
         await wait_for(lambda: "Shoving at check-in" in screen_text(app), "the new entry", pilot)
@@ -197,3 +197,66 @@ async def test_saved_entry_shows_in_the_list_at_once(new_app: AppFactory, data_d
         await wait_for(lambda: "Check-in" in screen_text(app), "the new title", pilot)
         [entry] = journal_at(data_dir).all()
         assert entry.title == "Check-in"
+
+
+async def test_editor_goes_top_to_bottom_and_edit_resumes_at_the_end(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_journal(data_dir, ("Pickup", "First line\nSecond line", ()))
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        await pilot.press("n")
+        await wait_for_screen(pilot, EntryEditorScreen)
+        editor = app.screen
+        order = []
+        for _ in range(3):
+            await wait_for(lambda: editor.focused is not None, "a focused field", pilot)
+            assert editor.focused is not None
+            order.append(editor.focused.id)
+            await pilot.press("tab")
+        assert order == ["title", "body", "tags"]
+        await press_closing(pilot, "escape")
+
+        await pilot.press("e")
+        await wait_for_screen(pilot, EntryEditorScreen)
+        assert app.screen.focused is app.screen.query_one("#body")
+        await pilot.press(*" and more")
+        body = app.screen.query_one("#body", TextArea)
+        await wait_for(lambda: body.text.endswith("Second line and more"), "text at the end", pilot)
+        assert "Second line and more" in screen_text(app)
+
+
+async def test_long_tags_end_in_an_ellipsis(new_app: AppFactory, data_dir: Path) -> None:
+    tags = ("coaching", "site-visit", "iceberg", "four-player", "ladder-of-inference", "families")
+    seed_journal(data_dir, ("Coaching call", "notes", tags))
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        [row] = [line for line in screen_text(app).splitlines() if "Coaching call" in line]
+        assert "#coaching #site-visit" in row
+        assert row.rstrip(" ▎▊").endswith("…"), row
+
+
+async def test_search_finds_tags_as_shown_and_ignores_accents(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_journal(
+        data_dir,
+        ("Call with Ana", "Notes from our call.", ("coaching",)),
+        ("Team meeting", "We talked about coaching in general.", ()),
+        ("Café chat", "Over coffee with families.", ()),
+    )
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        listing = app.screen.query_one(EntryList)
+        await pilot.press("slash", *"#coaching")
+        await wait_for(lambda: len(listing.entries) == 1, "the tagged entry only", pilot)
+        assert "Call with Ana" in screen_text(app) and "1 of 3 entries" in screen_text(app)
+        await pilot.press(*["backspace"] * len("#coaching"), *"cafe")
+        await wait_for(lambda: len(listing.entries) == 1, "the café entry", pilot)
+        assert "Café chat" in screen_text(app)

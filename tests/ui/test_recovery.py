@@ -31,7 +31,7 @@ async def main() -> None:
     app = make_app(data_dir=data, content_dirs=[bundled_content_dir()])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
-        await pilot.press(*"Half a thought about pickup")
+        await pilot.press("tab", *"Half a thought about pickup")  # past the title
         drafts = DraftRepo(Store(data / "drafts.json"))
         for _ in range(500):
             drafts.store.refresh()
@@ -68,7 +68,7 @@ async def test_two_windows_keep_two_drafts(new_app: AppFactory, data_dir: Path) 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
         await wait_for_screen(pilot, EntryEditorScreen)
-        await pilot.press(*"Second window")
+        await pilot.press("tab", *"Second window")
         with another_process(TYPIST, data_dir, ready="typing"):
 
             def both_kept() -> bool:
@@ -82,7 +82,7 @@ async def test_two_windows_keep_two_drafts(new_app: AppFactory, data_dir: Path) 
 async def test_new_entry_offers_the_waiting_draft(new_app: AppFactory) -> None:
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n", *"Unfinished")
+        await pilot.press("n", "tab", *"Unfinished")
         await wait_for(lambda: app.services.drafts.all() != [], "the draft to be autosaved", pilot)
     again = new_app()
     async with again.run_test(size=(80, 24)) as pilot:

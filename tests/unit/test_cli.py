@@ -396,3 +396,13 @@ def test_export_to_a_folder_below_a_file_is_a_clear_error(
         capsys, "--data-dir", str(data_dir), "worksheet", "export", sheet.uid, "--out", str(target)
     )
     assert code == 1 and err == f"csa-companion: cannot write {target}: Not a directory\n"
+
+
+def test_journal_search_ignores_accents(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    d = str(data_dir)
+    run(capsys, "--data-dir", d, "journal", "add", "Coffee chat", "--title", "Café")
+    run(capsys, "--data-dir", d, "journal", "add", "Tagged", "--tag", "coaching")
+    code, out, _ = run(capsys, "--data-dir", d, "journal", "list", "--search", "cafe")
+    assert code == 0 and "Café" in out and "Tagged" not in out
+    code, out, _ = run(capsys, "--data-dir", d, "journal", "list", "--search", "#coaching")
+    assert code == 0 and "Tagged" in out and "Café" not in out

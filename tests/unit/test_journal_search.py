@@ -51,3 +51,14 @@ def test_searching_earlier_results_gives_the_same_as_searching_everything() -> N
         query += char
         shown = filter_entries(shown, query)
         assert shown == filter_entries(ENTRIES, query)
+
+
+def test_accents_do_not_matter() -> None:
+    assert bodies(filter_entries(ENTRIES, "cafe")) == ["Une journée "]
+    assert bodies(filter_entries(ENTRIES, "ete journee")) == ["Une journée "]
+    assert bodies(filter_entries(ENTRIES, "CAFÉ")) == ["Une journée "]
+
+
+def test_a_tag_is_found_as_it_is_shown() -> None:
+    assert bodies(filter_entries(ENTRIES, "#iceberg")) == ["Trust grows "]  # not the body's word
+    assert bodies(filter_entries(ENTRIES, "#trust kept")) == ["Trust grows "]

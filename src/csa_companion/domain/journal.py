@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 _TAG_JUNK = re.compile(r"[^\w\-]+")
+# Combining marks left by decomposing accented letters (é -> e + ◌́), removed for search.
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def search_form(text: str) -> str:
+    """`text` as search compares it: case-folded and without accents, so "cafe" finds "Café"
+    (plain ASCII, most text, takes the fast path)."""
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    # Text with no accent (say, only curly quotes) comes back unchanged: skip the marks.
+    return folded if decomposed == folded else _MARKS.sub("", decomposed)
 
 
 def normalise_tag(raw: str) -> str:
@@ -72,8 +86,9 @@ class JournalEntry:
 
     def __post_init__(self) -> None:
         # Built once here, so that searching does not pay for it on the first keystroke.
-        text = "\n".join((self.title, self.body, " ".join(self.tags))).casefold()
-        object.__setattr__(self, "_haystack", text)
+        # Tags are in it as shown, "#coaching", so a search for "#coaching" finds them.
+        tags = " ".join(f"#{tag}" for tag in self.tags)
+        object.__setattr__(self, "_haystack", search_form(f"{self.title}\n{self.body}\n{tags}"))
 
     def edited(self, now: datetime, **changes: Any) -> JournalEntry:
         return replace(self, updated=now, **changes)
@@ -108,8 +123,8 @@ def filter_entries(
     entries: list[JournalEntry], query: str = "", tag: str | None = None
 ) -> list[JournalEntry]:
     """Entries carrying `tag` (if given) in which every word of `query` occurs in the title,
-    body or tags, ignoring case; in the order given."""
-    words = query.casefold().split()
+    body or tags (as "#tag" or "tag"), ignoring case and accents; in the order given."""
+    words = search_form(query).split()
     if tag is not None:
         entries = [entry for entry in entries if tag in entry.tags]
     if not words:

@@ -89,7 +89,13 @@ class EntryEditorScreen(CompanionScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Edit entry" if self.entry else "New journal entry"
-        self.body_input.focus()
+        # Top to bottom, as Tab goes: a new entry starts at its title; anything already
+        # written is resumed at the end of the body, where writing goes on.
+        if self.entry is None and not self.initial.title and not self.initial.body:
+            self.title_input.focus()
+        else:
+            self.body_input.move_cursor(self.body_input.document.end)
+            self.body_input.focus()
         self._set_status("Draft restored." if self._has_changes() else "Not saved yet.")
 
     def current(self) -> Draft:
@@ -120,6 +126,10 @@ class EntryEditorScreen(CompanionScreen):
             self.entry.body,
             self.entry.tags,
         )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input is self.title_input:  # Enter after the title: on to the body
+            self.body_input.focus()
 
     def on_text_area_changed(self) -> None:
         self._schedule_autosave()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -115,11 +116,17 @@ class EntryList(ScrollView, can_focus=True):
         if index == self.cursor:
             # The cursor row is one color: the others are chosen for the list's background.
             base = star = date = tags = self.get_component_rich_style("entry-list--cursor")
+        star_text = "★ " if entry.starred else "  "
+        date_text = f"{entry.created:%Y-%m-%d %H:%M}  "
         tag_text = "  " + " ".join(f"#{t}" for t in entry.tags) if entry.tags else ""
+        # What does not fit ends in "…", so a cut title or tag never looks whole.
+        room = width - cell_len(star_text) - cell_len(date_text)
+        title = _cut(entry.display_title, room)
+        tag_text = _cut(tag_text, room - cell_len(title)) if title == entry.display_title else ""
         segments = [
-            Segment("★ " if entry.starred else "  ", star),
-            Segment(f"{entry.created:%Y-%m-%d %H:%M}  ", date),
-            Segment(entry.display_title, base),
+            Segment(star_text, star),
+            Segment(date_text, date),
+            Segment(title, base),
             Segment(tag_text, tags),
         ]
         strip = Strip(segments).crop_extend(0, width, base)
@@ -129,3 +136,10 @@ class EntryList(ScrollView, can_focus=True):
         """The list's style in a component's color. A partial component style would leave
         colors relative to the background ($text-muted) unresolved: white on light grey."""
         return self.rich_style + Style(color=self.get_component_rich_style(component).color)
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` if it fits in `width` cells, else cut to fit with a closing "…"."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1).rstrip() + "…" if width > 0 else ""
