@@ -155,7 +155,7 @@ async def main() -> int:
     app = make_app(data_dir=Path(sys.argv[1]), content_dirs=[bundled_content_dir()])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
-        await pilot.press(*"The last words before the window closed")
+        await pilot.press("tab", *"The last words before the window closed")  # the body
         print("typed", flush=True)
         for _ in range(1200):
             if not app.is_running:
@@ -189,6 +189,7 @@ async def test_steady_typing_is_saved_without_waiting_for_a_pause(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
         await wait_for_screen(pilot, EntryEditorScreen)
+        await pilot.press("tab")  # from the title to the body
         typed = ""
         for word in ("steady", "typing", "never", "pauses", "for", "long") * 10:
             await pilot.press(*word, "space")
