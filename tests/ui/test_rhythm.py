@@ -3,9 +3,13 @@ coaching and the growth chart, driven as a user would."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
 from csa_companion.clock import FakeClock
@@ -22,6 +26,7 @@ from tests.rhythm_data import at, seed_month, seed_surveys
 from tests.screen import screen_text
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
+T = TypeVar("T")
 THEMES = ("textual-dark", "textual-light", "csa-high-contrast")
 
 
@@ -35,6 +40,14 @@ def card(app: object) -> str:
         Content.from_markup(str(options.get_option_at_index(n).prompt)).plain
         for n in range(options.option_count)
     )
+
+
+async def open_newest_month(pilot: Pilot[None]) -> None:
+    """From Home: Reflections, then the first (newest) month."""
+    await pilot.press("r")
+    await wait_for_screen(pilot, ReflectionsScreen)
+    await pilot.press("enter")
+    await wait_for_screen(pilot, ReflectionScreen)
 
 
 @pytest.mark.parametrize(
@@ -226,10 +239,7 @@ async def test_glance_comes_first_and_opens_what_it_counts(
     seed_month(data_dir)
     app = new_app(clock=FakeClock(at("2027-01-31T20:00")))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("r")
-        await wait_for_screen(pilot, ReflectionsScreen)
-        await pilot.press("enter")
-        await wait_for_screen(pilot, ReflectionScreen)
+        await open_newest_month(pilot)
         text = screen_text(app)
         assert text.index("January 2027 at a glance") < text.index("What did I try")
         assert "Journal entries: 4; most used tags #pickup (3), #team (2)" in text
@@ -251,10 +261,7 @@ async def test_reflection_marked_done_and_exported(new_app: AppFactory, data_dir
     seed_month(data_dir)
     app = new_app(clock=FakeClock(at("2027-01-31T20:00")))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("r")
-        await wait_for_screen(pilot, ReflectionsScreen)
-        await pilot.press("enter")
-        await wait_for_screen(pilot, ReflectionScreen)
+        await open_newest_month(pilot)
         await pilot.press("ctrl+f")
         await wait_for(lambda: "Status: done" in screen_text(app), "the done status", pilot)
         await pilot.press("ctrl+o")
@@ -333,3 +340,41 @@ async def test_growth_chart_fits_80x24_in_every_theme(
             assert line.rstrip() in seen, f"cut off: {line!r}"
         assert max(len(line) for line in lines) <= 78
         assert chart.region.right <= 80
+
+
+class FirstPick(random.Random):
+    """A "random" choice that is always the first item, so the test knows what opens."""
+
+    def choice(self, seq: Sequence[T]) -> T:  # type: ignore[override]
+        return seq[0]
+
+
+async def test_look_back_card_and_a_random_one(
+    new_app: AppFactory, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("csa_companion.screens.home_rhythm.random.Random", FirstPick)
+    seed_month(data_dir)  # entries on 3, 10, 20 and 31 January
+    app = new_app(clock=FakeClock(at("2027-02-08T12:00")))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        shown = card(app)
+        assert "About a week ago: Entry j5" in shown  # 1 February
+        assert "About a month ago: Entry j2" in shown  # 10 January
+        assert "About a year ago" not in shown
+        before = len(shown.splitlines())
+        await pilot.press("b")
+        await wait_for(
+            lambda: len(card(app).splitlines()) == before + 1, "a random look back", pilot
+        )
+        await pilot.press("b")  # again: the pick is replaced, not added
+        await pilot.pause()
+        assert len(card(app).splitlines()) == before + 1
+        line = card(app).splitlines()[-1]
+        assert line.startswith("From your archive: ")
+        title = line.removeprefix("From your archive: ").rsplit(" ", 3)[0]  # less the date
+        await pilot.press("enter")
+        from csa_companion.screens.entry_view import EntryViewScreen
+
+        await wait_for_screen(pilot, EntryViewScreen)
+        assert app.screen.entry.display_title == title  # type: ignore[attr-defined]
+        assert title in screen_text(app)

@@ -133,17 +133,10 @@ class HomeScreen(CompanionScreen):
         open_coming_up(self, event.option.id or "")
 
     def action_look_back(self) -> None:
-        """Add something written before, picked at random, to the Coming up card."""
-        from csa_companion.screens.home_rhythm import random_look_back
+        """Show something written before, picked at random, on the Coming up card."""
+        from csa_companion.screens.home_rhythm import show_random_look_back
 
-        option = random_look_back(self.services)
-        if option is None:
-            self.notify("Nothing written yet to look back on.")
-            return
-        rhythm = self.query_one("#home-rhythm", OptionList)
-        rhythm.add_option(option)
-        rhythm.highlighted = rhythm.option_count - 1
-        rhythm.focus()
+        show_random_look_back(self, self.query_one("#home-rhythm", OptionList))
 
     @on(OptionList.OptionSelected, "#home-waiting")
     def _open_waiting(self, event: OptionList.OptionSelected) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 from textual.markup import escape
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from csa_companion.domain.coaching import open_steps
@@ -14,16 +15,18 @@ from csa_companion.domain.program import days_away, next_event
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.services import Services
 
+RANDOM = "random"
+
 
 def _memories(services: Services) -> list[Memory]:
     return memories(services.journal.all(), services.worksheets.all())
 
 
-def _memory_option(memory: Memory) -> Option:
+def _memory_option(memory: Memory, prefix: str = "look") -> Option:
     kind = "w" if memory.is_worksheet else "e"
     return Option(
         f"{memory.label}: {escape(memory.title)} [$text-muted]{memory.when:%d %b %Y}[/]",
-        id=f"look:{kind}:{memory.uid}",
+        id=f"{prefix}:{kind}:{memory.uid}",
     )
 
 
@@ -51,10 +54,19 @@ def coming_up(services: Services) -> list[Option]:
     return options
 
 
-def random_look_back(services: Services) -> Option | None:
-    """Something written before, picked at random (on request)."""
-    memory = random_memory(_memories(services), random.Random())
-    return _memory_option(memory) if memory else None
+def show_random_look_back(screen: CompanionScreen, card: OptionList) -> None:
+    """Put something written before, picked at random, last on the card (in place of the
+    previous random pick; its id differs from the look-back line that may show it too)."""
+    memory = random_memory(_memories(screen.services), random.Random())
+    if memory is None:
+        screen.notify("Nothing written yet to look back on.")
+        return
+    for option in list(card.options):
+        if (option.id or "").startswith(RANDOM + ":"):
+            card.remove_option(option.id or "")
+    card.add_option(_memory_option(memory, RANDOM))
+    card.highlighted = card.option_count - 1
+    card.focus()
 
 
 def open_coming_up(screen: CompanionScreen, option_id: str) -> None:
@@ -68,7 +80,7 @@ def open_coming_up(screen: CompanionScreen, option_id: str) -> None:
     elif kind == "step":
         uid, index = rest.split(":")
         _mark_done(screen, uid, int(index))
-    elif kind == "look":
+    elif kind in ("look", RANDOM):
         which, uid = rest.split(":")
         if which == "e":
             from csa_companion.screens.entry_view import EntryViewScreen
