@@ -20,6 +20,7 @@ from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.program import EventDialog, ProgramScreen
 from csa_companion.screens.reflections import ReflectionScreen, ReflectionsScreen
 from csa_companion.screens.survey import SurveyScreen
+from csa_companion.themes import THEMES as APP_THEMES
 from tests.conftest import AppFactory
 from tests.helpers import another_process
 from tests.rhythm_data import at, seed_month, seed_surveys
@@ -27,7 +28,7 @@ from tests.screen import screen_text
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
 T = TypeVar("T")
-THEMES = ("textual-dark", "textual-light", "csa-high-contrast")
+THEMES = tuple(APP_THEMES.values())
 
 
 def card(app: object) -> str:
