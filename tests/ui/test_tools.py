@@ -267,3 +267,49 @@ async def test_reflect_links_a_journal_entry(new_app: AppFactory, data_dir: Path
 
     [entry] = journal_at(data_dir).all()
     assert entry.worksheet_uid == sheet.uid and "iceberg" in entry.tags
+
+
+async def test_a_team_worksheet_asks_as_we_and_says_so(new_app: AppFactory, data_dir: Path) -> None:
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        walk = await start_worksheet(pilot, "iceberg", "t", "team's situation", WalkthroughScreen)
+        assert isinstance(walk, WalkthroughScreen)
+        text = screen_text(app)
+        assert "which of us saw it firsthand?" in text
+        assert "When and where was it, and who was involved?" not in text  # the "I" prompt
+        assert "(team)" in str(walk.sub_title)
+        await pilot.press(*"Shoving at check-in", "ctrl+n", "ctrl+n", "ctrl+n")
+        await wait_for(lambda: walk.step.id == "mental-models", "the mental-models step", pilot)
+        await pilot.press("ctrl+t")  # the stuck panel names where the step leads
+        await wait_for(lambda: "See also:" in screen_text(app), "the see-also line", pilot)
+        assert "See also: The Ladder of Inference (Tools)" in screen_text(app)
+        await press_closing(pilot, "escape")
+        await wait_for(lambda: "draft  team" in screen_text(app), "the team mark", pilot)
+    [sheet] = worksheets_at(data_dir).all()
+    assert sheet.team and sheet.answer("event") == "Shoving at check-in"
+
+
+async def test_links_in_lessons_open_the_tool_or_page_they_name(new_app: AppFactory) -> None:
+    from textual.widgets import Markdown
+
+    from csa_companion.screens.learn import LearnScreen
+
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        tools = await open_tool(pilot, "iceberg")
+        lesson = tools.query_one("#tool-markdown", Markdown)
+        lesson.post_message(Markdown.LinkClicked(lesson, "ladder-of-inference.md"))
+        await wait_for(lambda: tools.tool and tools.tool.id == "ladder-of-inference", "tool", pilot)
+        assert "Slow down the leap" in screen_text(app)
+        lesson.post_message(Markdown.LinkClicked(lesson, "showing-up.md"))
+        await wait_for_screen(pilot, LearnScreen)
+        learn = app.screen
+        assert isinstance(learn, LearnScreen) and learn.page_id == "showing-up"
+        page = learn.query_one("#learn-markdown", Markdown)
+        page.post_message(Markdown.LinkClicked(page, "four-player-model.md"))
+        await wait_for(lambda: app.screen is not learn, "a screen on top of Learn", pilot)
+        await wait_for_screen(pilot, ToolsScreen)
+        on_top = app.screen
+        assert isinstance(on_top, ToolsScreen) and on_top.tool is not None
+        assert on_top.tool.id == "four-player-model"
+        assert "Notice who moves" in screen_text(app)

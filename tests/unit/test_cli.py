@@ -123,7 +123,7 @@ def test_content_check_and_list_bundled(capsys: pytest.CaptureFixture[str]) -> N
     assert code == 0 and re.fullmatch(r"ok: \d+ items, no problems", out.splitlines()[-1])
     code, out, _ = run(capsys, "content", "list", "--json")
     rows = {row["id"]: row for row in json.loads(out)}
-    assert rows["iceberg"]["kind"] == "tool" and rows["iceberg"]["steps"] == 6
+    assert rows["iceberg"]["kind"] == "tool" and rows["iceberg"]["steps"] == 7
     assert rows["settling-arrive"]["phases"] >= 3
 
 

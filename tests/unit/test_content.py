@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from csa_companion.content.loader import check_links, load_library, parse_file
+from csa_companion.content.loader import (
+    body_links,
+    check_links,
+    internal_link_target,
+    load_library,
+    parse_file,
+    tool_links,
+)
 from csa_companion.content.model import LearnPage, Practice, Tool
 from csa_companion.paths import bundled_content_dir
 
@@ -209,3 +217,106 @@ def test_question_bank_problems(tmp_path: Path) -> None:
         '[[sets]]\nid = "one"\ntitle = "One"\nquestions = []\n+++\n'
     )
     assert problems_in(tmp_path) == {("q.md", 10, "set #1 has no question")}
+
+
+# -- the second edition: closing reflection, links, team prompts ------------------------------
+
+CLOSING = (
+    "What did I notice about my own thinking and feelings while doing this?",
+    "What will I bring to my team or my coach?",
+)
+
+
+def test_every_tool_closes_with_a_reflection_and_links_on() -> None:
+    library = load_library([bundled_content_dir()])
+    assert check_links(library) == []
+    for tool in library.tools:
+        last = tool.steps[-1]
+        assert last.closing and last.prompts == CLOSING, tool.id
+        assert [s.id for s in tool.steps if s.closing] == [last.id], tool.id
+        links = tool_links(tool)
+        assert len(links) >= 2 and links <= set(library.items), tool.id
+
+
+def test_the_links_the_facilitator_asked_for() -> None:
+    library = load_library([bundled_content_dir()])
+
+    def tool(tool_id: str) -> Tool:
+        item = library.get(tool_id)
+        assert isinstance(item, Tool)
+        return item
+
+    assert "ladder-of-inference" in tool("iceberg").step("mental-models").see_also  # type: ignore[union-attr]
+    assert "iceberg" in tool("shifting-the-burden").step("fundamental").see_also  # type: ignore[union-attr]
+    assert "ladder-of-inference" in tool("ladder-of-social-connectedness").step("evidence").see_also  # type: ignore[union-attr]
+    assert "showing-up" in tool_links(tool("four-player-model"))
+    for page in library.learn_pages:  # a Learn page links every tool it names
+        linked = {internal_link_target(href) for href, _ in body_links(page)}
+        for named in library.tools:
+            name = named.title.removeprefix("The ")
+            if name in page.body:
+                assert named.id in linked, (page.id, named.id)
+
+
+def test_every_step_of_every_tool_has_team_prompts_that_say_we() -> None:
+    for tool in load_library([bundled_content_dir()]).tools:
+        for step in tool.steps:
+            assert 1 <= len(step.team_prompts) <= 3, (tool.id, step.id)
+            assert step.prompts_for(team=True) == step.team_prompts
+            assert step.prompts_for(team=False) == step.prompts
+            said = " ".join(step.team_prompts).lower()
+            assert re.search(r"\b(we|us|our|ours)\b", said), (tool.id, step.id)
+
+
+def tool_file(folder: Path, steps: str) -> Path:
+    path = folder / "t.md"
+    path.write_text(
+        '+++\nid = "t"\nkind = "tool"\ntitle = "T"\nsummary = "s"\n' + steps + "+++\nBody.\n"
+    )
+    return path
+
+
+STEP = '[[steps]]\nid = "{id}"\ntitle = "S"\nprompts = ["p?"]\nhint = "h"\nexample = "e"\n'
+
+
+def test_closing_reflection_must_be_the_last_step(tmp_path: Path) -> None:
+    steps = STEP.format(id="a") + "closing = true\n" + STEP.format(id="b")
+    tool_file(tmp_path, steps)
+    assert problems_in(tmp_path) == {
+        ("t.md", 12, "step #1 is a closing reflection: only the last step can be")
+    }
+    tool_file(tmp_path, STEP.format(id="a") + STEP.format(id="b") + 'closing = "yes"\n')
+    assert problems_in(tmp_path) == {("t.md", 18, "'closing' must be true or false")}
+
+
+def test_team_prompts_are_all_or_nothing_and_three_at_most(tmp_path: Path) -> None:
+    team = 'team_prompts = ["we?"]\n'
+    tool_file(tmp_path, STEP.format(id="a") + team + STEP.format(id="b"))
+    assert problems_in(tmp_path) == {
+        (
+            "t.md",
+            13,
+            "step #2 has no team_prompts, though other steps do: "
+            "a team's worksheet would switch between 'we' and 'I'",
+        )
+    }
+    four = 'team_prompts = ["a?", "b?", "c?", "d?"]\n'
+    tool_file(tmp_path, STEP.format(id="a") + four)
+    assert problems_in(tmp_path) == {
+        ("t.md", 12, "step #1 has 4 team_prompts: keep it to three at most")
+    }
+
+
+def test_see_also_must_name_a_loaded_item(tmp_path: Path) -> None:
+    tool_file(tmp_path, STEP.format(id="a") + 'see_also = ["nowhere", "t"]\n')
+    library = load_library([tmp_path])
+    assert library.problems == []
+    [problem] = check_links(library)
+    assert (problem.line, problem.message) == (
+        12,
+        "step 'a': see_also names unknown item 'nowhere'",
+    )
+    tool_file(tmp_path, STEP.format(id="a") + 'see_also = ["Not An Id"]\n')
+    assert problems_in(tmp_path) == {
+        ("t.md", 12, "'see_also' lists ids of tools or pages, not 'Not An Id'")
+    }

@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from csa_companion.content.loader import load_library
-from csa_companion.content.model import Tool
+from csa_companion.content.model import Step, Tool
 from csa_companion.domain.diagrams import HIGHLIGHT, fit, render_diagram
 from csa_companion.domain.worksheet import Observation, Worksheet
 from csa_companion.paths import bundled_content_dir
@@ -71,6 +71,11 @@ def numbered(the_tool: Tool) -> dict[str, str]:
     return answers
 
 
+def drawn(the_tool: Tool) -> list[Step]:
+    """The steps a diagram pictures: all but the closing reflection."""
+    return [s for s in the_tool.steps if not s.closing]
+
+
 def draw(tool_id: str, answers: dict[str, str], width: int, current: str | None = None) -> Text:
     return render_diagram(tool(tool_id), sheet(tool(tool_id), answers), width, current)
 
@@ -123,8 +128,10 @@ def test_zero_width_draws_nothing() -> None:
 @pytest.mark.parametrize("tool_id", TOOL_IDS)
 def test_short_answers_appear_verbatim(tool_id: str, width: int) -> None:
     answers = numbered(tool(tool_id))
-    text = draw(tool_id, answers, width, current=tool(tool_id).steps[-1].id)
-    shown = answers if tool_id != "four-player-model" else {"default-act": "", "avoided-act": ""}
+    text = draw(tool_id, answers, width, current=drawn(tool(tool_id))[-1].id)
+    shown = [s.id for s in drawn(tool(tool_id))]
+    if tool_id == "four-player-model":
+        shown = ["default-act", "avoided-act"]
     for step_id in shown:
         assert answers[step_id] in text.plain, step_id
 
@@ -177,7 +184,7 @@ def test_empty_answers_show_a_dim_placeholder(tool_id: str) -> None:
 def test_current_step_is_highlighted_and_no_other(tool_id: str) -> None:
     the_tool = tool(tool_id)
     answers = numbered(the_tool)
-    for step in the_tool.steps:
+    for step in drawn(the_tool):
         text = draw(tool_id, answers, 80, current=step.id)
         marked = highlighted(text)
         assert answers[step.id] in marked, step.id
@@ -194,10 +201,21 @@ def test_nothing_is_highlighted_without_a_current_step(tool_id: str) -> None:
 def test_elements_are_labelled_with_their_step_titles(tool_id: str) -> None:
     the_tool = tool(tool_id)
     text = draw(tool_id, numbered(the_tool), 120)
-    shown = SHOWN[tool_id] if tool_id == "four-player-model" else len(the_tool.steps)
-    for step in the_tool.steps[:shown]:
+    shown = SHOWN[tool_id] if tool_id == "four-player-model" else len(drawn(the_tool))
+    for step in drawn(the_tool)[:shown]:
         if step.id not in ("now", "want"):  # those are marks on the rungs
             assert step.title.split(":")[0] in text.plain, step.id
+
+
+@pytest.mark.parametrize("tool_id", TOOL_IDS)
+def test_the_closing_reflection_is_not_drawn(tool_id: str) -> None:
+    the_tool = tool(tool_id)
+    closing = the_tool.steps[-1]
+    assert closing.closing
+    text = draw(tool_id, {closing.id: "I felt defensive"}, 80, current=closing.id)
+    assert "I felt defensive" not in text.plain
+    assert closing.title not in text.plain
+    assert highlighted(text) == ""
 
 
 # -- the iceberg ----------------------------------------------------------------------------------

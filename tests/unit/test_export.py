@@ -26,6 +26,7 @@ ANSWERS = {
     "structures": "Sixty children wait in one room while one adult checks them in.",
     "mental-models": "Check-in is paperwork time, not program time.",
     "leverage": "Greet at the door and start a welcome game straight away.",
+    "closing": "Relieved it is not about one child; I will take the log to my coach.",
 }
 
 
@@ -47,6 +48,16 @@ def test_export_matches_the_golden_file() -> None:
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_a_team_worksheet_exports_the_team_prompts() -> None:
+    tool = iceberg()
+    sheet = replace(example_worksheet(tool), team=True)
+    text = worksheet_markdown(tool, sheet)
+    assert "*The Iceberg* · team · complete" in text
+    for step in tool.steps:
+        assert all(f"> {p}" in text for p in step.team_prompts)
+        assert not any(f"> {p}" in text for p in step.prompts if p not in step.team_prompts)
 
 
 def test_export_keeps_orphaned_answers() -> None:

@@ -50,7 +50,10 @@ FIELDS = {
 }
 SCALE = 5  # survey ratings are 1-5
 TABLE_FIELDS = {
-    "steps": {"id", "title", "prompts", "hint", "example", "optional", "choices"},
+    "steps": {
+        *("id", "title", "prompts", "hint", "example", "optional", "choices"),
+        *("team_prompts", "closing", "see_also"),
+    },
     "phases": {"id", "title", "seconds", "cue", "rhythm", "wait", "bells"},
     "acts": {"id", "key", "name", "does", "helps"},
     "sets": {"id", "title", "questions"},
@@ -309,22 +312,40 @@ def _tool(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -> 
         )
     lists = {"rungs": reader.text_list(data, "rungs")}
     steps = []
-    for index, raw in enumerate(reader.tables(data, "steps")):
+    raws = reader.tables(data, "steps")
+    for index, raw in enumerate(raws):
         prompts = reader.text_list(raw, "prompts", "steps", index)
         if not prompts:
             reader.problem(
                 reader.line_of("prompts", "steps", index), f"step #{index + 1} has no prompt"
             )
-        elif len(prompts) > 3:
+        team_prompts = reader.text_list(raw, "team_prompts", "steps", index)
+        for key, found in (("prompts", prompts), ("team_prompts", team_prompts)):
+            if len(found) > 3:
+                reader.problem(
+                    reader.line_of(key, "steps", index),
+                    f"step #{index + 1} has {len(found)} {key}: keep it to three at most",
+                )
+        if any("team_prompts" in other for other in raws) and "team_prompts" not in raw:
             reader.problem(
-                reader.line_of("prompts", "steps", index),
-                f"step #{index + 1} has {len(prompts)} prompts: keep it to three at most",
+                reader.line_of(None, "steps", index),
+                f"step #{index + 1} has no team_prompts, though other steps do: "
+                "a team's worksheet would switch between 'we' and 'I'",
             )
-        optional = raw.get("optional", False)
-        if not isinstance(optional, bool):
+        optional = _flag(reader, raw, "optional", index)
+        closing = _flag(reader, raw, "closing", index)
+        if closing and index != len(raws) - 1:
             reader.problem(
-                reader.line_of("optional", "steps", index), "'optional' must be true or false"
+                reader.line_of("closing", "steps", index),
+                f"step #{index + 1} is a closing reflection: only the last step can be",
             )
+        see_also = reader.text_list(raw, "see_also", "steps", index)
+        for target in see_also:
+            if not SLUG.match(target):
+                reader.problem(
+                    reader.line_of("see_also", "steps", index),
+                    f"'see_also' lists ids of tools or pages, not {target!r}",
+                )
         steps.append(
             Step(
                 id=reader.slug(raw, "id", "steps", index),
@@ -332,8 +353,11 @@ def _tool(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -> 
                 prompts=prompts,
                 hint=reader.text(raw, "hint", "steps", index),
                 example=reader.text(raw, "example", "steps", index),
-                optional=optional is True,
+                optional=optional,
                 choices=_choices(reader, raw, index, lists),
+                team_prompts=team_prompts,
+                closing=closing,
+                see_also=see_also,
             )
         )
     reader.unique_ids([s.id for s in steps], "steps")
@@ -359,6 +383,14 @@ def _tool(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -> 
         rungs=lists["rungs"],
         acts=tuple(acts),
     )
+
+
+def _flag(reader: _FileReader, raw: dict[str, Any], key: str, index: int) -> bool:
+    """A step's true/false field (false when absent)."""
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        reader.problem(reader.line_of(key, "steps", index), f"'{key}' must be true or false")
+    return value is True
 
 
 def _choices(
@@ -491,14 +523,40 @@ def body_links(item: Item) -> list[tuple[str, int]]:
 
 
 def check_links(library: Library) -> list[Problem]:
-    """Links between pages (`other-page.md`) that point to no loaded item."""
+    """Links between pages (`other-page.md`) and steps' `see_also` ids that point to no loaded
+    item."""
     problems = []
     for item in library.items.values():
         for href, line in body_links(item):
             target = internal_link_target(href)
             if target is not None and target not in library.items:
                 problems.append(Problem(item.source, line, f"link to unknown page '{href}'"))
+        if isinstance(item, Tool):
+            problems += _unknown_see_also(item, library)
     return problems
+
+
+def _unknown_see_also(tool: Tool, library: Library) -> list[Problem]:
+    problems = []
+    for index, step in enumerate(tool.steps):
+        for target in step.see_also:
+            if target not in library.items:
+                lines = tool.source.read_text(encoding="utf-8").splitlines()[1:]
+                line = _FileReader(tool.source, lines).line_of("see_also", "steps", index)
+                problems.append(
+                    Problem(
+                        tool.source,
+                        line,
+                        f"step '{step.id}': see_also names unknown item '{target}'",
+                    )
+                )
+    return problems
+
+
+def tool_links(tool: Tool) -> set[str]:
+    """The ids a tool leads to: links in its lesson and its steps' `see_also`."""
+    targets = {internal_link_target(href) for href, _ in body_links(tool)}
+    return {t for t in targets if t} | {t for step in tool.steps for t in step.see_also}
 
 
 def internal_link_target(href: str) -> str | None:

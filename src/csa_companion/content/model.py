@@ -40,6 +40,16 @@ class Step:
     example: str
     optional: bool = False
     choices: tuple[str, ...] = ()
+    team_prompts: tuple[str, ...] = ()
+    """The prompts as a team asks them ("we"), for a team's worksheet."""
+    closing: bool = False
+    """The closing reflection on one's own thinking and feelings; only a tool's last step."""
+    see_also: tuple[str, ...] = ()
+    """Ids of the tools or pages this step leads on to."""
+
+    def prompts_for(self, team: bool) -> tuple[str, ...]:
+        """The team prompts for a team's worksheet when the step has them, else the prompts."""
+        return self.team_prompts if team and self.team_prompts else self.prompts
 
 
 @dataclass(frozen=True)

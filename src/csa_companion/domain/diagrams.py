@@ -427,8 +427,9 @@ def _four_player(sheet: _Sheet, width: int) -> list[Text]:
     total = sum(counts.values())
     lines.append(Text(f"Acts observed: {total}" if total else "No acts observed yet", PLACEHOLDER))
     shown = [s for s in FOUR_PLAYER_NOTES if sheet.answer(s) or s == sheet.current]
-    if sheet.current and sheet.current not in shown and sheet.has(sheet.current):
-        shown.append(sheet.current)
+    current = sheet.tool.step(sheet.current) if sheet.current else None
+    if current and current.id not in shown and not current.closing:  # closing: not the meeting
+        shown.append(current.id)
     return lines + _notes(sheet, shown, width)
 
 
@@ -469,8 +470,13 @@ def _connectedness_ladder(sheet: _Sheet, width: int) -> list[Text]:
             lines.append(row)
             last = number == len(rungs) - 1
             lines.append(_rail(ladder, "└", "─", "┘") if last else _rail(ladder, "├", "─", "┤"))
-    # A placed step's rung is on the ladder; its words, if any, go with the other notes.
-    others = [s.id for s in sheet.tool.steps if s.id not in placed or sheet.words(s.id)]
+    # A placed step's rung is on the ladder; its words, if any, go with the other notes. The
+    # closing reflection is about the person, not the relationship the ladder pictures.
+    others = [
+        s.id
+        for s in sheet.tool.steps
+        if (s.id not in placed or sheet.words(s.id)) and not s.closing
+    ]
     return lines + _notes(sheet, others, width)
 
 

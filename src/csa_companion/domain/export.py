@@ -25,7 +25,7 @@ def answers_markdown(tool: Tool, worksheet: Worksheet, *, heading: bool = True) 
     answers and observations last."""
     status = "complete" if worksheet.status == COMPLETE else "draft"
     lines = []
-    kind = " · group worksheet" if worksheet.group else ""
+    kind = " · group worksheet" if worksheet.group else " · team" if worksheet.team else ""
     if heading:
         lines += [
             f"# {worksheet.title or tool.title}",
@@ -36,7 +36,7 @@ def answers_markdown(tool: Tool, worksheet: Worksheet, *, heading: bool = True) 
         ]
     for number, step in enumerate(tool.steps, start=1):
         lines += [f"## {number}. {step.title}", ""]
-        for prompt in step.prompts:
+        for prompt in step.prompts_for(worksheet.asks_as_team):
             lines.append(f"> {prompt}")
         lines += ["", _answer(step, worksheet) or "*(no answer)*", ""]
     orphans = worksheet.orphaned_answers(tool)

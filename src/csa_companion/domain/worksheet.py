@@ -68,9 +68,18 @@ class Worksheet:
     group: bool = False
     """A group's worksheet, typed by a facilitator on a shared screen (listed apart)."""
     uid: str = field(default_factory=new_uid)
+    team: bool = False
+    """Worked by a team together: steps show their team prompts ("we")."""
+
+    @property
+    def asks_as_team(self) -> bool:
+        """Whether the steps ask their team prompts: a team's or a group's worksheet."""
+        return self.team or self.group
 
     @classmethod
-    def new(cls, tool: Tool, title: str, now: datetime, *, group: bool = False) -> Worksheet:
+    def new(
+        cls, tool: Tool, title: str, now: datetime, *, group: bool = False, team: bool = False
+    ) -> Worksheet:
         first = tool.steps[0].id if tool.steps else None
         return cls(
             tool_id=tool.id,
@@ -79,6 +88,7 @@ class Worksheet:
             updated=now,
             current_step=first,
             group=group,
+            team=team,
         )
 
     def answer(self, step_id: str) -> str:
@@ -146,6 +156,7 @@ class Worksheet:
             "current_step": self.current_step,
             "observations": [o.to_doc() for o in self.observations],
             "group": self.group,
+            "team": self.team,
             "created": self.created.isoformat(),
             "updated": self.updated.isoformat(),
         }
@@ -161,6 +172,7 @@ class Worksheet:
             current_step=doc.get("current_step"),
             observations=tuple(Observation.from_doc(o) for o in doc.get("observations", [])),
             group=doc.get("group") is True,
+            team=doc.get("team") is True,
             created=datetime.fromisoformat(doc["created"]),
             updated=datetime.fromisoformat(doc["updated"]),
         )

@@ -12,7 +12,7 @@ from textual.widgets import Header, Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from csa_companion.content.loader import internal_link_target
-from csa_companion.content.model import Item
+from csa_companion.content.model import Item, Tool
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
@@ -30,7 +30,7 @@ class LearnScreen(CompanionScreen):
 
     HELP_TEXT = (
         "Short orientation pages on the Compassionate Systems framework. Links inside a page "
-        "open the page they name. Tab moves between the list and the page."
+        "open the page or tool they name. Tab moves between the list and the page."
     )
     BINDINGS: ClassVar = [Binding("escape", "back", "Back", id="learn.back")]
 
@@ -83,7 +83,11 @@ class LearnScreen(CompanionScreen):
     def _link(self, event: Markdown.LinkClicked) -> None:
         event.prevent_default()
         target = internal_link_target(event.href)
-        if target is not None:
+        if isinstance(self.services.library.get(target or ""), Tool):
+            from csa_companion.screens.tools import ToolsScreen
+
+            self.app.push_screen(ToolsScreen(self.services, target))
+        elif target is not None:
             self.show_page(target)
         else:
             self.notify(f"This link points outside the companion: {event.href}")

@@ -10,6 +10,7 @@ from textual.markup import escape
 from textual.widgets import Header, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
 
+from csa_companion.content.loader import internal_link_target
 from csa_companion.content.model import Tool
 from csa_companion.domain.wording import plural, quoted
 from csa_companion.domain.worksheet import Worksheet
@@ -37,11 +38,14 @@ class ToolsScreen(CompanionScreen):
     HELP_TEXT = (
         "Choose a tool on the left to read what it is for. Press n to take a real situation "
         "through it step by step; your worksheets for the tool are listed on the right (drafts "
-        "resume where you left off). For the Four Player Model, o starts observer mode."
+        "resume where you left off); t starts one for your team, with the prompts asked as "
+        '"we". For the Four Player Model, o starts observer mode. Links in a lesson open the '
+        "tool or page they name."
     )
     BINDINGS = [
         # At 80 columns the footer holds about 68 cells of keys; help lists the hidden ones.
         Binding("n", "new", "New worksheet", id="tools.new"),
+        Binding("t", "new_team", "New team worksheet", id="tools.new_team", show=False),
         Binding("o", "observe", "Observe", id="tools.observe"),
         Binding("w", "focus_worksheets", "Worksheets", id="tools.worksheets", show=False),
         Binding("ctrl+z,u", "undo", "Undo delete", id="tools.undo"),
@@ -87,7 +91,7 @@ class ToolsScreen(CompanionScreen):
         steps = plural(len(tool.steps), "step")
         self.query_one("#tool-summary", Label).update(
             f"[b]{escape(tool.title)}[/b]: {escape(tool.summary)}\n{steps} · n new worksheet"
-            + (" · o observe a meeting" if tool.acts else "")
+            " · t for your team" + (" · o observe a meeting" if tool.acts else "")
         )
         # Group worksheets (typed on a shared screen) come after the person's own.
         sheets = sorted(self.services.worksheets.all(tool.id), key=lambda w: w.group)
@@ -130,7 +134,22 @@ class ToolsScreen(CompanionScreen):
     def action_focus_worksheets(self) -> None:
         self.query_one("#worksheets", OptionList).focus()
 
-    def _start(self, title_prompt: str, default: str, observe: bool) -> None:
+    @on(Markdown.LinkClicked, "#tool-markdown")
+    def _link(self, event: Markdown.LinkClicked) -> None:
+        """A link in a lesson: another tool is shown here; a page opens in Learn."""
+        event.prevent_default()
+        target = internal_link_target(event.href)
+        item = self.services.library.get(target) if target else None
+        if isinstance(item, Tool):
+            self.query_one("#tool-list", OptionList).highlighted = self.tools.index(item)
+        elif item is not None:
+            from csa_companion.screens.learn import LearnScreen
+
+            self.app.push_screen(LearnScreen(self.services, item.id))
+        else:
+            self.notify(f"This link points outside the companion: {event.href}")
+
+    def _start(self, title_prompt: str, default: str, observe: bool, team: bool = False) -> None:
         tool = self.tool
         if tool is None:
             return
@@ -138,7 +157,7 @@ class ToolsScreen(CompanionScreen):
         def named(title: str | None) -> None:
             if title is None:
                 return
-            worksheet = Worksheet.new(tool, title, self.services.clock.now())
+            worksheet = Worksheet.new(tool, title, self.services.clock.now(), team=team)
             if self.store_call(lambda: self.services.worksheets.save(worksheet)):
                 if observe:
                     from csa_companion.screens.observer import ObserverScreen
@@ -155,6 +174,15 @@ class ToolsScreen(CompanionScreen):
                 "Give this situation a short title:",
                 f"Situation of {self.services.clock.now():%d %b}",
                 observe=False,
+            )
+
+    def action_new_team(self) -> None:
+        if self.tool is not None:
+            self._start(
+                "Give your team's situation a short title:",
+                f"Situation of {self.services.clock.now():%d %b}",
+                observe=False,
+                team=True,
             )
 
     def action_observe(self) -> None:

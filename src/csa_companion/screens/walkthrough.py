@@ -96,7 +96,8 @@ class WalkthroughScreen(CompanionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.tool.title}: {self.worksheet.title}"
+        team = " (team)" if self.worksheet.team else ""
+        self.sub_title = f"{self.tool.title}{team}: {self.worksheet.title}"
         self.query_one("#stuck").display = False
         self._fit(self.size.width)
         self.show_step()
@@ -117,9 +118,11 @@ class WalkthroughScreen(CompanionScreen):
             f"Step {self.index + 1} of {total} · {escape(step.title)}{optional}"
         )
         self._show_progress()
-        self.query_one("#prompts", Static).update("\n".join(f"• {escape(p)}" for p in step.prompts))
+        prompts = step.prompts_for(self.worksheet.asks_as_team)
+        self.query_one("#prompts", Static).update("\n".join(f"• {escape(p)}" for p in prompts))
         self.query_one("#stuck-text", Static).update(
-            f"[b]Stuck?[/b] {escape(step.hint)}\n\n[b]Example:[/b] {escape(step.example)}"
+            f"[b]Stuck?[/b] {escape(step.hint)}{self._see_also(step)}"
+            f"\n\n[b]Example:[/b] {escape(step.example)}"
         )
         # A choice step takes a choice and, in the box below it, words (why, what else).
         choices = self.query_one("#choices", OptionList)
@@ -151,6 +154,16 @@ class WalkthroughScreen(CompanionScreen):
     def _show_progress(self) -> None:
         answered = sum(1 for s in self.tool.steps if self.worksheet.answer(s.id).strip())
         self.query_one(ProgressBar).update(progress=answered)
+
+    def _see_also(self, step: Step) -> str:
+        """A line naming where this step leads on to (tools and pages, by title)."""
+        items = [self.services.library.get(i) for i in step.see_also]
+        titles = [
+            f"{escape(item.title)} ({'Tools' if isinstance(item, Tool) else 'Learn'})"
+            for item in items
+            if item is not None
+        ]
+        return f"\n[b]See also:[/b] {'; '.join(titles)}" if titles else ""
 
     # -- answering --------------------------------------------------------------------------
 

@@ -43,6 +43,8 @@ def worksheet_label(worksheet: Worksheet, tool_title: str = "") -> str:
     mark = "✎ draft" if worksheet.status == DRAFT else "✓ done "
     if worksheet.group:
         mark += "  group"
+    elif worksheet.team:
+        mark += "  team"
     about = f"  [$text-muted]{escape(tool_title)}[/]" if tool_title else ""
     title = escape(worksheet.title)
     return f"{mark}  {title}  [$text-muted]{worksheet.updated:%d %b %H:%M}[/]{about}"

@@ -134,7 +134,7 @@ class EntryList(ScrollView, can_focus=True):
 
     def _color(self, component: str) -> Style:
         """The list's style in a component's color. A partial component style would leave
-        colors relative to the background ($text-muted) unresolved: white on light grey."""
+        colors relative to the background ($text-muted) unresolved: white on light gray."""
         return self.rich_style + Style(color=self.get_component_rich_style(component).color)
 
 
