@@ -520,7 +520,7 @@ def _content_check(dirs: Sequence[Path], *, explicit: bool) -> int:
 
 
 def _parts(item: Item) -> dict[str, int]:
-    from csa_companion.content.model import Practice, QuestionBank, Tool
+    from csa_companion.content.model import Practice, QuestionBank, ReflectionPrompts, Survey, Tool
 
     if isinstance(item, Tool):
         return {"steps": len(item.steps)}
@@ -528,6 +528,10 @@ def _parts(item: Item) -> dict[str, int]:
         return {"phases": len(item.phases)}
     if isinstance(item, QuestionBank):
         return {"sets": len(item.sets)}
+    if isinstance(item, ReflectionPrompts):
+        return {"prompts": len(item.questions)}
+    if isinstance(item, Survey):
+        return {"items": len(item.items)}
     return {}
 
 
@@ -545,7 +549,7 @@ def _content_list(dirs: Sequence[Path], check: str, *, as_json: bool) -> int:
         return 0
     for item in items:
         count = " ".join(f"{n} {unit}" for unit, n in _parts(item).items())
-        print(f"{item.id:<32} {item.kind:<9} {count:<10} {item.title}")
+        print(f"{item.id:<32} {item.kind:<10} {count:<10} {item.title}")
     return 0
 
 

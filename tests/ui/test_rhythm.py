@@ -280,6 +280,7 @@ async def test_program_dates_are_checked_in_place(new_app: AppFactory, data_dir:
         await pilot.press("g")
         await wait_for_screen(pilot, ProgramScreen)
         assert "Learning session 1" in screen_text(app)
+        assert "Seeing beneath events · surveys: before ·, after ·" in screen_text(app)
         await pilot.press("down", "enter")  # session 1
         await wait_for_screen(pilot, EventDialog)
         date = app.screen.query_one("#event-date", Input)
@@ -379,3 +380,22 @@ async def test_look_back_card_and_a_random_one(
         await wait_for_screen(pilot, EntryViewScreen)
         assert app.screen.entry.display_title == title  # type: ignore[attr-defined]
         assert title in screen_text(app)
+
+
+async def test_coach_question_opens_in_place_and_is_then_no_longer_due(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_month(data_dir)
+    app = new_app(clock=FakeClock(at("2027-02-01T12:00")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        lines = card(app).splitlines()
+        index = next(n for n, line in enumerate(lines) if "Coach question" in line)
+        app.screen.query_one("#home-rhythm").focus()
+        await pilot.press(*["down"] * index, "enter")
+        await wait_for_screen(pilot, ReflectionScreen)
+        assert app.focused is not None and app.focused.id == "answer-coach-question"
+        await pilot.press(*"How do I keep it going?")
+        await press_closing(pilot, "escape")
+        await wait_for(lambda: "Coach question" not in card(app), "the question to be done", pilot)
+        assert "Reflection: February 2027 (draft)" in card(app)

@@ -27,7 +27,7 @@ from csa_companion.domain.program import (
     days_away,
     make_event,
 )
-from csa_companion.domain.survey import POST, PRE
+from csa_companion.domain.survey import DRAFT, POST, PRE, SUBMITTED
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.rhythm_nav import sentence
 from csa_companion.widgets.footer import Footer
@@ -127,7 +127,8 @@ class ProgramScreen(CompanionScreen):
     HELP_TEXT = (
         "Your program's calendar. Enter edits the highlighted event (dates and times are "
         "checked as you save). a adds a coaching session, x removes one. On a learning "
-        "session, b opens the survey before it and f the survey after it. A facilitator can "
+        "session, b opens the survey before it and f the survey after it (✓ submitted, "
+        "✎ draft). A facilitator can "
         "also give you a file to load with `csa-companion program import FILE`."
     )
     BINDINGS: ClassVar = [
@@ -175,10 +176,21 @@ class ProgramScreen(CompanionScreen):
         for kind, index, event in self._ids(program):
             when = f"{event.start:%a %d %b %Y  %H:%M}-{event.end:%H:%M}"
             ahead = f"  ({days_away(event, now)})" if event.end > now.replace(tzinfo=None) else ""
-            topic = f"\n   [$text-muted]{escape(event.topic)}[/]" if event.topic else ""
+            about = [escape(event.topic)] if event.topic else []
+            if kind == SESSION:
+                about.append(self._surveys(event.number))
+            topic = f"\n   [$text-muted]{' · '.join(about)}[/]" if about else ""
             label = f"{when}  [b]{escape(event.title)}[/b]{ahead}{topic}"
             options.add_option(Option(label, id=f"{kind}:{index}"))
         options.highlighted = min(highlighted or 0, options.option_count - 1)
+
+    def _surveys(self, session: int) -> str:
+        """'surveys: before ✓, after ✎' (✓ submitted, ✎ draft, · not started)."""
+        marks = {SUBMITTED: "✓", DRAFT: "✎", None: "·"}
+        status = self.services.rhythm.surveys.status
+        return (
+            f"surveys: before {marks[status(session, PRE)]}, after {marks[status(session, POST)]}"
+        )
 
     def _selected(self) -> tuple[str, int] | None:
         options = self.query_one("#events", OptionList)

@@ -114,9 +114,11 @@ class ReflectionScreen(CompanionScreen):
         Binding("escape", "back", "Back", id="reflection.back"),
     ]
 
-    def __init__(self, services: Services, month: str) -> None:
+    def __init__(self, services: Services, month: str, *, coach_question: bool = False) -> None:
+        """`coach_question` puts the cursor in the question for the coach."""
         super().__init__(services)
         self.month = month
+        self.to_coach = coach_question
         self.prompts = services.library.reflection
         self.reflection = services.rhythm.reflections.get(month)
         self.summary = month_glance(services, month)
@@ -144,8 +146,9 @@ class ReflectionScreen(CompanionScreen):
     def on_mount(self) -> None:
         self.sub_title = f"Reflection: {month_name(self.month)}"
         self._show_status()
-        first = self.query(".answer")
-        (first.first() if first else self.query_one("#glance")).focus()
+        coach = self.prompts.coach_question if self.prompts and self.to_coach else None
+        answers = self.query(f"#answer-{coach.id}" if coach else ".answer")
+        (answers.first() if answers else self.query_one("#glance")).focus()
 
     def _show_status(self, extra: str = "") -> None:
         status = status_of(self.reflection)

@@ -53,9 +53,9 @@ def open_target(screen: CompanionScreen, target: str) -> None:
     if target in ("reflection", "coach-question"):
         from csa_companion.screens.reflections import ReflectionScreen
 
-        screen.app.push_screen(
-            ReflectionScreen(services, services.rhythm.month(services.clock.now()))
-        )
+        month = services.rhythm.month(services.clock.now())
+        to_coach = target == "coach-question"
+        screen.app.push_screen(ReflectionScreen(services, month, coach_question=to_coach))
     elif target.startswith("survey:"):
         from csa_companion.screens.survey import open_survey
 
