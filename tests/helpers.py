@@ -53,3 +53,25 @@ def another_process(script: str, data_dir: Path, ready: str) -> Iterator[subproc
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
         process.wait()
+
+
+@contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """Make `folder` and the files in it unwritable, as a read-only mount would. Root is not
+    stopped by permissions, so for root they are made immutable (chattr +i) instead."""
+    paths = [folder, *folder.iterdir()]
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", *map(str, paths)], check=True)
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
+        return
+    modes = {path: path.stat().st_mode for path in paths}
+    for path in paths:
+        os.chmod(path, 0o555 if path.is_dir() else 0o444)
+    try:
+        yield
+    finally:
+        for path, mode in modes.items():
+            os.chmod(path, mode)

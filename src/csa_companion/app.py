@@ -68,6 +68,7 @@ class CompanionApp(App[None]):
         self.refresh_seconds = refresh_seconds
         self.check_command = check_command
         """The shell command that checks the content this app loaded (named in notices)."""
+        self._told_read_only = False
         for theme in (DARK, LIGHT, HIGH_CONTRAST):
             self.register_theme(theme)
         self.set_reactive(CompanionApp.ansi_theme_light, ANSI_LIGHT)
@@ -152,8 +153,19 @@ class CompanionApp(App[None]):
         """Tell the user about recovered files and skipped content."""
         if self.present is not None:
             return
-        for notice in self.services.stores.take_notices():
+        stores = self.services.stores
+        for notice in stores.take_notices():
             self.notify(notice, title="Your data was recovered", severity="warning", timeout=30)
+        if stores.read_only and not self._told_read_only:
+            self._told_read_only = True
+            self.notify(
+                f"Your data folder {stores.paths.root} is read-only: you can read everything, "
+                "but nothing can be saved, not even drafts. What you type stays on screen "
+                "until you close it.",
+                title="Read-only",
+                severity="warning",
+                timeout=30,
+            )
         library = self.services.library
         if library.skipped:
             names = ", ".join(path.name for path in library.skipped)

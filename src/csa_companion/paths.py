@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,9 +61,12 @@ class DataPaths:
         return None
 
     def ensure(self) -> None:
-        """Create the data dir, private to this user (0700)."""
+        """Create the data dir, private to this user (0700). A folder that cannot be changed
+        (a read-only mount, an immutable folder) is used as it is: reading still works."""
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
             raise UsageError(self.problem() or f"{self.root} is not a folder") from None
-        os.chmod(self.root, 0o700)
+        if self.root.stat().st_mode & 0o777 != 0o700:
+            with contextlib.suppress(OSError):
+                os.chmod(self.root, 0o700)

@@ -14,9 +14,9 @@ from csa_companion.storage.fileformat import decode, encode
 from csa_companion.storage.repos import DraftRepo
 from csa_companion.storage.store import Store
 from tests.conftest import AppFactory
-from tests.helpers import another_process, seed_journal
+from tests.helpers import another_process, read_only, seed_journal
 from tests.screen import screen_text
-from tests.waiting import wait_for, wait_for_screen
+from tests.waiting import press_closing, wait_for, wait_for_screen
 
 TYPIST = """
 import asyncio, sys
@@ -220,3 +220,36 @@ async def test_a_signal_saves_a_worksheet_answer_still_waiting_for_its_autosave(
         assert app.return_code == 128 + signal.SIGTERM
         [after] = worksheets_at(data_dir).all()  # saved before the app began to exit
         assert "An answer typed just now" in after.answers.values()
+
+
+async def test_a_read_only_folder_is_read_and_what_is_typed_stays_on_screen(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_journal(data_dir, ("Readable entry", "kept", ()))
+    from csa_companion.paths import DataPaths
+    from csa_companion.storage.store import Stores
+
+    Stores(DataPaths(data_dir))["drafts"]  # every store file exists, as after any session
+    with read_only(data_dir):
+        app = new_app()
+        async with app.run_test(size=(100, 32), notifications=True) as pilot:
+            await wait_for(lambda: "is read-only" in screen_text(app), "the notice", pilot)
+            await pilot.press("j")
+            await wait_for_screen(pilot, JournalScreen)
+            assert "Readable entry" in screen_text(app)
+            app.clear_notifications()
+            await pilot.press("n")
+            await wait_for_screen(pilot, EntryEditorScreen)
+            await pilot.press("tab", *"Words with nowhere to go")  # the body
+            await wait_for(lambda: "Not saved" in screen_text(app), "the failed autosave", pilot)
+            await pilot.press("ctrl+s")
+            await pilot.press("escape")  # the text cannot be kept: the editor stays
+            await wait_for(
+                lambda: "could not be kept as a draft" in screen_text(app), "the warning", pilot
+            )
+            editor = app.screen
+            assert isinstance(editor, EntryEditorScreen)
+            assert editor.body_input.text == "Words with nowhere to go"
+            assert screen_text(app).count("Nothing can be saved") == 1  # said once, not per pause
+            await press_closing(pilot, "escape")  # a second escape leaves
+            assert isinstance(app.screen, JournalScreen)

@@ -24,11 +24,12 @@ from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.safe_storage import (
     StoreLockedError,
     StoreNewerError,
+    StoreReadOnlyError,
     StoreWriteError,
 )
 from csa_companion.storage.store import Store, Stores
 from tests.conftest import START
-from tests.helpers import another_process
+from tests.helpers import another_process, read_only, seed_journal
 from tests.waiting import wait_for
 
 DATA = Path(__file__).parent.parent / "data"
@@ -764,3 +765,81 @@ def test_a_stale_owner_file_does_not_name_a_process_that_has_exited(tmp_path: Pa
         holder.wait()
     assert str(gone.pid) not in str(raised.value)
     assert "another process has held its lock" in str(raised.value)
+
+
+# -- a read-only data folder -------------------------------------------------------------------
+
+
+def test_a_read_only_folder_is_read_and_a_write_says_why_nothing_changes(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    seed_journal(data, ("Kept", "readable", ()), ("Also kept", "readable", ()))
+    os.chmod(data, 0o755)  # not 0700: opening it would try (and fail) to change that
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    with read_only(data):
+        stores = Stores(DataPaths(data))
+        repo = JournalRepo(stores["journal"])
+        assert {e.title for e in repo.all()} == {"Kept", "Also kept"}
+        assert stores.read_only
+        with pytest.raises(StoreReadOnlyError, match=r"Nothing can be saved: the data folder"):
+            add(repo, "lost?")
+        assert {e.title for e in repo.all()} == {"Kept", "Also kept"}  # memory matches disk
+        assert stores.refresh() is False
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
+def test_a_damaged_file_in_a_read_only_folder_shows_the_backup_and_moves_nothing(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    seed_journal(data, ("In the backup", "b", ()), ("Newest", "n", ()))
+    (data / "journal.json").write_bytes(b"damaged")
+    old = b'{"journal": {"1": {"body": "an old prototype file", "created": 1760000000}}}'
+    (data / "worksheets.json").write_bytes(old)
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    with read_only(data):
+        stores = Stores(DataPaths(data))
+        assert [e.title for e in JournalRepo(stores["journal"]).all()] == ["In the backup"]
+        stores["worksheets"].documents("journal")
+        notices = stores.take_notices()
+        assert any("was damaged" in n and "read-only, so nothing was moved" in n for n in notices)
+        assert any("shown converted" in n and "not changed" in n for n in notices)
+        assert stores.refresh() is False  # the damaged file left in place is not news
+        assert stores.take_notices() == []
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
+def test_shell_commands_read_a_read_only_folder_and_refuse_to_write_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from csa_companion.cli import main
+
+    data = tmp_path / "data"
+    seed_journal(data, ("Readable", "text", ()))
+    when = START.isoformat()
+    sheet = {
+        "uid": "abc123",
+        "tool_id": "iceberg",
+        "title": "Late pickups",
+        "created": when,
+        "updated": when,
+        "answers": {"event": "Three late pickups"},
+    }
+    sheets = Stores(DataPaths(data))["worksheets"]
+    with sheets.transaction():
+        sheets.table("worksheets").insert(sheet)
+    os.chmod(data, 0o755)
+    with read_only(data):
+        for argv, expect in [
+            (["journal", "list"], "Readable"),
+            (["worksheet", "list"], "Late pickups"),
+            (["worksheet", "export", "abc"], "Three late pickups"),
+        ]:
+            assert main(["--data-dir", str(data), *argv]) == 0, argv
+            out, err = capsys.readouterr()
+            assert expect in out and err == "", argv
+        assert main(["--data-dir", str(data), "journal", "add", "lost?"]) == 1
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1 and "read-only" in err
+        assert "Traceback" not in err

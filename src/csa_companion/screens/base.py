@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from csa_companion.services import Services
-from csa_companion.storage.safe_storage import StoreError
+from csa_companion.storage.safe_storage import StoreError, StoreReadOnlyError
 
 
 class CompanionScreen(Screen[None]):
@@ -23,6 +23,7 @@ class CompanionScreen(Screen[None]):
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
+        self._told_read_only = False
         self.debounced: list[Debounce] = []
         """This screen's debounced calls (autosaves), run at once by `save_pending`."""
 
@@ -36,6 +37,11 @@ class CompanionScreen(Screen[None]):
         whatever they typed stays on screen)."""
         try:
             action()
+        except StoreReadOnlyError as error:
+            if not self._told_read_only:  # once: autosave would repeat it at every pause
+                self._told_read_only = True
+                self.notify(str(error), title="Not saved", severity="error", timeout=15)
+            return False
         except StoreError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=15)
             return False

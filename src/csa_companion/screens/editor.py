@@ -73,6 +73,7 @@ class EntryEditorScreen(CompanionScreen):
         self.status = Label("", id="status")
         self._autosave = autosave(self, self.save_draft)
         self._left = False
+        self._leave_unsaved = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -140,15 +141,18 @@ class EntryEditorScreen(CompanionScreen):
     def _schedule_autosave(self) -> None:
         self._autosave()
 
-    def save_draft(self) -> None:
-        """Keep what is on screen as the draft (or drop the draft if nothing changed)."""
+    def save_draft(self) -> bool:
+        """Keep what is on screen as the draft (or drop the draft if nothing changed); False
+        if that could not be saved (the text is still on screen)."""
         self._autosave.cancel()
-        if self._has_changes():
-            draft = self.current()
-            if self.store_call(lambda: self.services.drafts.save(draft)):
-                self._set_status(f"Draft saved {draft.saved_at:%H:%M:%S}.")
-        else:
-            self.store_call(lambda: self.services.drafts.clear(self.initial.key))
+        if not self._has_changes():
+            return self.store_call(lambda: self.services.drafts.clear(self.initial.key))
+        draft = self.current()
+        if self.store_call(lambda: self.services.drafts.save(draft)):
+            self._set_status(f"Draft saved {draft.saved_at:%H:%M:%S}.")
+            return True
+        self._set_status("Not saved: see the message. Your text is still here.")
+        return False
 
     def _set_status(self, text: str) -> None:
         self.status.update(text)
@@ -174,8 +178,17 @@ class EntryEditorScreen(CompanionScreen):
         self._finish()
 
     def action_close(self) -> None:
-        self.save_draft()
-        if self._has_changes():
+        if not self.save_draft() and not self._leave_unsaved:
+            self._leave_unsaved = True  # a second escape leaves anyway
+            self.notify(
+                "Your text could not be kept as a draft, so it stays here: copy it somewhere, "
+                "or press escape again to close without keeping it.",
+                title="Not saved",
+                severity="warning",
+                timeout=15,
+            )
+            return
+        if self._has_changes() and not self._leave_unsaved:
             self.notify("Draft kept: resume it from Home or the journal (n).")
         self._finish()
 

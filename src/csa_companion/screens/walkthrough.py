@@ -74,6 +74,7 @@ class WalkthroughScreen(CompanionScreen):
         self.diagram = DiagramView(tool, worksheet, self.step.id, id="diagram")
         self._autosave = autosave(self, self.save)
         self._focus_before_diagram: Widget | None = None
+        self._leave_unsaved = False
 
     @property
     def step(self) -> Step:
@@ -283,6 +284,16 @@ class WalkthroughScreen(CompanionScreen):
 
     def action_leave(self) -> None:
         saved = self.save()
+        if not saved and not self._leave_unsaved:
+            self._leave_unsaved = True  # a second escape leaves anyway
+            self.notify(
+                "Your answers could not be saved, so they stay here: copy them somewhere, or "
+                "press escape again to leave without keeping them.",
+                title="Not saved",
+                severity="warning",
+                timeout=15,
+            )
+            return
         if saved and self.worksheet.status != COMPLETE:
             self.notify("Saved. Resume this worksheet from Home or Tools.", timeout=3)
         elif saved and self.worksheet.answers != self.opened.answers:

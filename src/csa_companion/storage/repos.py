@@ -102,6 +102,8 @@ class DraftRepo:
             _put(self._table, draft.to_doc(), _key == draft.key)
 
     def clear(self, key: str) -> None:
+        if not self._table.contains(_key == key):
+            return  # nothing to write (and nothing to fail in a read-only folder)
         with self.store.transaction():
             self._table.remove(_key == key)
 

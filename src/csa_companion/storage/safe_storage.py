@@ -48,6 +48,11 @@ class StoreWriteError(StoreError):
     """Writing failed (full disk, permissions); the file on disk is unchanged."""
 
 
+class StoreReadOnlyError(StoreWriteError):
+    """The data folder cannot be written (a read-only mount, an immutable folder): reading
+    works, saving does not."""
+
+
 class SafeJSONStorage(Storage):
     """Crash-safe, multi-process-safe storage for one TinyDB file."""
 
@@ -75,6 +80,7 @@ class SafeJSONStorage(Storage):
         self._unparsed: Checked | None = None  # checked on disk, parsed on first use
         self._stamp: tuple[int, int, int] | None = None
         self._in_transaction = False
+        self.read_only = False  # the folder could not be written when last looked at
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._locked():
             self._load()
@@ -102,6 +108,12 @@ class SafeJSONStorage(Storage):
         if self._in_transaction:
             yield
             return
+        if not self.writable():
+            raise StoreReadOnlyError(
+                f"Nothing can be saved: the data folder {self.path.parent} is read-only. "
+                "Everything in it can still be read; make it writable (or choose another "
+                "folder with --data-dir), then save again."
+            )
         with self._locked():
             if self.changed_on_disk():
                 self._load()
@@ -110,6 +122,11 @@ class SafeJSONStorage(Storage):
                 yield
             finally:
                 self._in_transaction = False
+
+    def writable(self) -> bool:
+        """Whether the data folder can be written now (and remember the answer)."""
+        self.read_only = not os.access(self.path.parent, os.W_OK)
+        return not self.read_only
 
     def changed_on_disk(self) -> bool:
         """True if another process has written the file since we last read or wrote it."""
@@ -127,16 +144,9 @@ class SafeJSONStorage(Storage):
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        try:
-            self._lock.acquire()
-        except LockTimeout:
-            raise StoreLockedError(
-                f"{self.path.name} is busy: {self._owner()} has held its lock for more than "
-                f"{self._lock_timeout:g} s. Wait for it to finish, or close that csa-companion "
-                "window, then try again."
-            ) from None
-        except OSError as error:
-            raise StoreError(f"Cannot lock {self.path}: {error.strerror or error}.") from None
+        if not self._acquire():
+            yield  # a read-only folder: nobody can write there, so reading needs no lock
+            return
         try:
             with contextlib.suppress(OSError):  # only the "busy" message reads it
                 fd = open_private(self._owner_path, os.O_WRONLY | os.O_TRUNC)
@@ -147,6 +157,22 @@ class SafeJSONStorage(Storage):
             yield
         finally:
             self._lock.release()
+
+    def _acquire(self) -> bool:
+        """Take the lock; False if the folder is read-only and the lock file cannot be made."""
+        try:
+            self._lock.acquire()
+        except LockTimeout:
+            raise StoreLockedError(
+                f"{self.path.name} is busy: {self._owner()} has held its lock for more than "
+                f"{self._lock_timeout:g} s. Wait for it to finish, or close that csa-companion "
+                "window, then try again."
+            ) from None
+        except OSError as error:
+            if not self.writable():
+                return False
+            raise StoreError(f"Cannot lock {self.path}: {error.strerror or error}.") from None
+        return True
 
     def _owner(self) -> str:
         """Who holds the lock, as far as the owner file says. The file names the last holder,
@@ -170,11 +196,12 @@ class SafeJSONStorage(Storage):
         """Read and check the file (under the lock), recovering from damage and migrating old
         schemas. The body of a current-schema file is parsed later, when first needed."""
         self.generation += 1
-        self._sweep_temp_files()
+        if self.writable():
+            self._sweep_temp_files()
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
-            self._restore(f"{self.path.name} was missing", aside=None)
+            self._restore(f"{self.path.name} was missing", kept=None)
             return
         except OSError as error:
             raise StoreError(f"Cannot read {self.path}: {error.strerror}.") from None
@@ -213,44 +240,50 @@ class SafeJSONStorage(Storage):
         return data
 
     def _start_empty(self) -> None:
-        self._data, self._unparsed, self._stamp, self.preview = {}, None, None, None
+        self._data, self._unparsed, self.preview = {}, None, None
+        self._stamp = self._stat()  # a damaged file left in a read-only folder is not news
 
     def _recover(self, why: DamagedFile) -> None:
-        """Move the damaged file aside and restore the backup (or start empty), saying so."""
-        aside = self._move_aside(self.path)
-        self._restore(f"{self.path.name} was damaged ({why})", aside)
+        """Move the damaged file aside and restore the backup (or start empty), saying so.
+        In a read-only folder nothing is moved or written: the backup is only shown."""
+        if self.read_only:
+            kept = " The data folder is read-only, so nothing was moved or repaired."
+        else:
+            kept = f" It was moved to {self._move_aside(self.path).name}."
+        self._restore(f"{self.path.name} was damaged ({why})", kept)
 
-    def _restore(self, what: str, aside: Path | None) -> None:
-        """Replace a damaged (moved `aside`) or missing main file with the backup. A damaged
-        backup is moved aside too, so that the next save cannot overwrite it."""
+    def _restore(self, what: str, kept: str | None) -> None:
+        """Replace a damaged or missing main file with the backup. `kept` says what became of
+        the damaged file (None: it was missing). A damaged backup is moved aside too, so that
+        the next save cannot overwrite it."""
         try:
             raw = self.backup_path.read_bytes()
         except OSError:
             raw = None
+        empty = "nothing can be shown" if self.read_only else "starting empty"
         if raw is None:
-            if aside is not None:
-                self.notices.append(
-                    f"{what} and no backup was found; starting empty. The damaged file is "
-                    f"kept at {aside}."
-                )
+            if kept is not None:
+                self.notices.append(f"{what} and no backup was found; {empty}.{kept}")
             self._start_empty()
             return
-        kept = f" It was moved to {aside.name}." if aside else ""
+        kept = kept or ""
         try:
             checked = check(raw)
             tables = checked.tables()
         except DamagedFile as backup_why:
-            backup_aside = self._move_aside(self.backup_path)
+            if not self.read_only:
+                moved = self._move_aside(self.backup_path).name
+                kept += f" The backup was moved to {moved}; both are kept, never deleted."
             self.notices.append(
                 f"{what}, and its backup {self.backup_path.name} is damaged too ({backup_why}); "
-                f"starting empty.{kept} The backup was moved to {backup_aside.name}. Both "
-                "are kept, never deleted."
+                f"{empty}.{kept}"
             )
             self._start_empty()
             return
         self._refuse_newer(checked.schema, self.backup_path, f"{what}.{kept}")
+        restored = "shown" if self.read_only else "restored"
         self.notices.append(
-            f"{what}.{kept} The last good copy was restored from {self.backup_path.name}."
+            f"{what}.{kept} The last good copy was {restored} from {self.backup_path.name}."
         )
         self._install(checked.schema, tables, raw, self.backup_path)
 
@@ -267,7 +300,13 @@ class SafeJSONStorage(Storage):
         """Adopt data read from the main file or the backup (`source`), migrating it if it is
         older. The migrated file replaces the main file without becoming the backup: the backup
         keeps the last good generation, and the original is kept beside it."""
-        if schema < self.schema:
+        if schema < self.schema and self.read_only:
+            data = self._migrate(schema, data)
+            self.notices.append(
+                f"{source.name} is in an older format (schema {schema}); it is shown converted, "
+                "but the data folder is read-only, so the file was not changed."
+            )
+        elif schema < self.schema:
             keep = self._free_name(f"{self.path.name}.pre-migration-v{schema}", original)
             if not keep.exists():
                 self._write_bytes(keep, original)
@@ -277,7 +316,10 @@ class SafeJSONStorage(Storage):
                 f"the original is kept as {keep.name}."
             )
         data = self._quarantined(data)
-        self._write_file(data, keep_backup=False)
+        if self.read_only:
+            self._stamp = self._stat()
+        else:
+            self._write_file(data, keep_backup=False)
         self._data, self._unparsed = data, None
 
     def _free_name(self, name: str, same_as: bytes | None = None) -> Path:

@@ -141,6 +141,12 @@ class Stores:
             )
         return self._open[name]
 
+    @property
+    def read_only(self) -> bool:
+        """True if the data folder could not be written when a store last looked: everything
+        can be read, nothing saved."""
+        return any(store.storage.read_only for store in self._open.values())
+
     def refresh(self) -> bool:
         """Re-read every open store another process changed; True if any did."""
         return any([store.refresh() for store in self._open.values()])
