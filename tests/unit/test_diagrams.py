@@ -13,7 +13,7 @@ from rich.text import Text
 
 from csa_companion.content.loader import load_library
 from csa_companion.content.model import Step, Tool
-from csa_companion.domain.diagrams import HIGHLIGHT, fit, render_diagram
+from csa_companion.domain.diagrams import FOUR_PLAYER_MARKS, HIGHLIGHT, fit, render_diagram
 from csa_companion.domain.worksheet import Observation, Worksheet
 from csa_companion.paths import bundled_content_dir
 
@@ -131,7 +131,7 @@ def test_short_answers_appear_verbatim(tool_id: str, width: int) -> None:
     text = draw(tool_id, answers, width, current=drawn(tool(tool_id))[-1].id)
     shown = [s.id for s in drawn(tool(tool_id))]
     if tool_id == "four-player-model":
-        shown = ["default-act", "avoided-act"]
+        shown = list(FOUR_PLAYER_MARKS)
     for step_id in shown:
         assert answers[step_id] in text.plain, step_id
 
@@ -149,7 +149,7 @@ SHOWN = {
     "iceberg": 6,
     "ladder-of-inference": 11,
     "shifting-the-burden": 6,
-    "four-player-model": 2,
+    "four-player-model": 3,
     "ladder-of-social-connectedness": 6,
 }
 
@@ -201,8 +201,9 @@ def test_nothing_is_highlighted_without_a_current_step(tool_id: str) -> None:
 def test_elements_are_labelled_with_their_step_titles(tool_id: str) -> None:
     the_tool = tool(tool_id)
     text = draw(tool_id, numbered(the_tool), 120)
-    shown = SHOWN[tool_id] if tool_id == "four-player-model" else len(drawn(the_tool))
-    for step in drawn(the_tool)[:shown]:
+    for step in drawn(the_tool):
+        if tool_id == "four-player-model" and step.id not in FOUR_PLAYER_MARKS:
+            continue  # its diagram shows the steps that name an act
         if step.id not in ("now", "want"):  # those are marks on the rungs
             assert step.title.split(":")[0] in text.plain, step.id
 
@@ -332,11 +333,26 @@ def test_four_player_grid_counts_each_act(width: int) -> None:
     text = render_diagram(tool("four-player-model"), observed(*acts), width)
     advocacy = lines(text)[line_with(text, "Advocacy")]
     inquiry = lines(text)[line_with(text, "Inquiry")]
-    assert re.search(r"Move\s+3 │ Oppose\s+12 │", advocacy)
+    assert re.search(r"Move\s+(● )?3 │ Oppose\s+12 │", advocacy)  # ● my default (I move)
     assert re.search(r"Follow\s+0 │ Bystand\s+1 │", inquiry)
     assert "16" in text.plain
     assert "My default act: I move" in text.plain
     assert "The act I avoid" not in text.plain  # not answered, not current
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_four_player_marks_the_acts_the_answers_name(width: int) -> None:
+    the_tool = tool("four-player-model")
+    text = draw("four-player-model", {s.id: s.example for s in the_tool.steps}, width)
+    advocacy = lines(text)[line_with(text, "Move")]
+    inquiry = lines(text)[line_with(text, "Follow")]
+    # the examples: "Under pressure I move", "I rarely oppose", "I will bystand"
+    assert re.search(r"Move\s+● │ Oppose\s+○ │", advocacy)
+    assert re.search(r"Follow\s+│ Bystand\s+→ │", inquiry)
+    assert "No acts observed yet" not in text.plain and "Acts observed" not in text.plain
+    for step_id, mark in FOUR_PLAYER_MARKS.items():
+        title = the_tool.step(step_id).title  # type: ignore[union-attr]
+        assert f"{mark} {title}" in text.plain  # the act I will bring too, with no step current
 
 
 def test_four_player_shows_the_current_step_beneath_the_grid() -> None:

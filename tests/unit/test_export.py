@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from csa_companion.cli import main
 from csa_companion.content.loader import load_library
 from csa_companion.content.model import Tool
 from csa_companion.domain.export import worksheet_markdown
-from csa_companion.domain.worksheet import Worksheet
+from csa_companion.domain.worksheet import Observation, Worksheet
 from csa_companion.paths import DataPaths, bundled_content_dir
 from csa_companion.storage.repos import WorksheetRepo
 from csa_companion.storage.store import Stores
@@ -116,3 +117,38 @@ def test_choice_and_words_come_apart_as_they_went_in() -> None:
         assert (sheet.chosen(want), sheet.words(want)) == (choice, words)
     old = Worksheet.new(tool, "T", START).with_answer("want", "Somewhere else", START)
     assert (old.chosen(want), old.words(want)) == ("", "Somewhere else")  # kept, not dropped
+
+
+def four_player() -> Tool:
+    tool = load_library([bundled_content_dir()]).get("four-player-model")
+    assert isinstance(tool, Tool)
+    return tool
+
+
+def test_four_player_export_shows_the_acts_answered_and_the_act_i_will_bring() -> None:
+    tool = four_player()
+    sheet = Worksheet.new(tool, "Huddle", START)
+    for step in tool.steps:
+        sheet = sheet.with_answer(step.id, step.example, START)
+    diagram = worksheet_markdown(tool, sheet).split("## Diagram", 1)[1]
+    assert "No acts observed yet" not in diagram
+    assert "● My default act:" in diagram and "○ The act I avoid:" in diagram
+    assert "→ The act I will bring: At Monday's huddle" in diagram
+
+
+def test_observation_export_names_the_patterns_the_screen_named() -> None:
+    tool = four_player()
+    sheet = Worksheet.new(tool, "Staff meeting", START)
+    for n in range(7):
+        sheet = sheet.observed(Observation("move", START + timedelta(seconds=n), "Ana"))
+    text = worksheet_markdown(tool, sheet)
+    assert "## Stuck patterns" in text
+    assert "**Serial moving.** Ideas keep coming" in text and "*Try:* Follow one" in text
+    assert "Tally: Move 7, Follow 0, Oppose 0, Bystand 0" in text
+    assert "Covert opposition and the disabled bystander" in text
+
+
+def test_observation_export_with_few_acts_says_too_few_to_name_a_pattern() -> None:
+    tool = four_player()
+    sheet = Worksheet.new(tool, "Staff meeting", START).observed(Observation("move", START))
+    assert "too few to name a pattern" in worksheet_markdown(tool, sheet)

@@ -13,6 +13,7 @@ from csa_companion.domain.four_player import (
     NOT_DETECTABLE,
     NOT_DETECTABLE_NOTE,
     PATTERNS,
+    act_named,
     detect_patterns,
     sequence_text,
     tally,
@@ -136,3 +137,22 @@ def test_sequence_text_of_nothing_is_empty() -> None:
 def test_sequence_text_keeps_unknown_acts_by_id() -> None:
     observation = Observation("shrug", START, name="  Kim ")
     assert sequence_text([observation], ACTS) == "shrug (Kim)"
+
+
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("Under pressure I move: I put a plan on the table", "move"),
+        ("I rarely oppose my director, even when I follow along", "oppose"),
+        ("At Monday's huddle I will bystand before we decide", "bystand"),
+        ("Nobody opposed or bystood", "oppose"),
+        ("Bystood, mostly.", "bystand"),
+        ("MOVING things along", "move"),
+        ("I'm a follower", "follow"),
+        ("I remove obstacles", None),
+        ("", None),
+    ],
+)
+def test_act_named_finds_the_first_act_a_text_names(text: str, act: str | None) -> None:
+    found = act_named(text, ACTS)
+    assert (found.id if found else None) == act

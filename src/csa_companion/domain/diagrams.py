@@ -14,7 +14,7 @@ from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.text import Text
 
 from csa_companion.content.model import Act, Tool
-from csa_companion.domain.four_player import tally
+from csa_companion.domain.four_player import act_named, tally
 from csa_companion.domain.worksheet import Worksheet
 
 HIGHLIGHT = "bold reverse"  # the current step's element
@@ -392,15 +392,23 @@ def _loops_stacked(sheet: _Sheet, width: int) -> list[Text]:
 # -- the four player model ------------------------------------------------------------------------
 
 FOUR_PLAYER_AXES = (("Advocacy", ("move", "oppose")), ("Inquiry", ("follow", "bystand")))
-FOUR_PLAYER_NOTES = ("default-act", "avoided-act")
+# The steps that name an act, each with the mark it puts on that act's cell and on its note.
+FOUR_PLAYER_MARKS = {"default-act": "●", "avoided-act": "○", "leverage": "→"}
 MIN_CELL_WIDTH, MAX_CELL_WIDTH = 10, 24
 
 
 def _four_player(sheet: _Sheet, width: int) -> list[Text]:
     """A 2x2 grid of the acts (advocacy: move, oppose; inquiry: follow, bystand) with how often
-    each was observed, then the default and avoided acts."""
+    each was observed, and marks on the acts the answers name (my default, the one I avoid, the
+    one I will bring), explained by those answers beneath."""
     acts = {act.id: act for act in sheet.tool.acts}
-    counts = tally(sheet.worksheet.observations, sheet.tool.acts)
+    observed = sheet.worksheet.observations
+    counts = tally(observed, sheet.tool.acts) if observed else None
+    marks: dict[str, str] = {}
+    for step_id, mark in FOUR_PLAYER_MARKS.items():
+        named = act_named(sheet.answer(step_id), sheet.tool.acts)
+        if named is not None:
+            marks[named.id] = marks.get(named.id, "") + mark
     rows: list[tuple[str, list[Act]]]
     if all(a in acts for _, ids in FOUR_PLAYER_AXES for a in ids):
         rows = [(axis, [acts[a] for a in ids]) for axis, ids in FOUR_PLAYER_AXES]
@@ -420,27 +428,41 @@ def _four_player(sheet: _Sheet, width: int) -> list[Text]:
     for number, (axis, row_acts) in enumerate(rows):
         line = Text(set_cell_size(f" {axis}", head), LABEL)
         for act in [*row_acts, None][:2]:
-            line += Text("│") + _act_cell(act, counts, cell)
+            line += Text("│") + _act_cell(act, counts, marks, cell)
         lines.append(line + Text("│"))
         last = number == len(rows) - 1
         lines.append(border("└", "┴", "┘") if last else border("├", "┼", "┤"))
-    total = sum(counts.values())
-    lines.append(Text(f"Acts observed: {total}" if total else "No acts observed yet", PLACEHOLDER))
-    shown = [s for s in FOUR_PLAYER_NOTES if sheet.answer(s) or s == sheet.current]
+    if counts is not None:
+        lines.append(Text(f"Acts observed: {sum(counts.values())}", PLACEHOLDER))
+    shown = [
+        s for s in FOUR_PLAYER_MARKS if sheet.has(s) and (sheet.answer(s) or s == sheet.current)
+    ]
     current = sheet.tool.step(sheet.current) if sheet.current else None
     if current and current.id not in shown and not current.closing:  # closing: not the meeting
         shown.append(current.id)
-    return lines + _notes(sheet, shown, width)
+    notes = [Text()] if shown else []
+    for step_id in shown:
+        named = act_named(sheet.answer(step_id), sheet.tool.acts)
+        mark = FOUR_PLAYER_MARKS.get(step_id, " ") if named is not None else " "
+        for n, line in enumerate(_labelled(sheet, step_id, width - 2, 2)):
+            notes.append(Text(f"{mark} " if n == 0 else "  ") + line)
+    return lines + notes
 
 
-def _act_cell(act: Act | None, counts: dict[str, int], width: int) -> Text:
-    """One cell of the grid, `width` cells wide: the act's name, then its count on the right."""
+def _act_cell(
+    act: Act | None, counts: dict[str, int] | None, marks: dict[str, str], width: int
+) -> Text:
+    """One cell of the grid, `width` cells wide: the act's name, then on the right its marks and
+    its count (when acts were observed)."""
     if act is None:
         return Text(" " * width)
-    count = str(counts.get(act.id, 0))
-    name = (fit(act.name, width - len(count) - 3, 1) or [""])[0]
-    gap = " " * max(width - 2 - cell_len(name) - len(count), 1)
-    return _padded(Text.assemble(" ", (name, LABEL), gap, count, " "), width)
+    parts = [marks.get(act.id, "")]
+    if counts is not None:
+        parts.append(str(counts.get(act.id, 0)))
+    right = " ".join(part for part in parts if part)
+    name = (fit(act.name, width - cell_len(right) - 3, 1) or [""])[0]
+    gap = " " * max(width - 2 - cell_len(name) - cell_len(right), 1)
+    return _padded(Text.assemble(" ", (name, LABEL), gap, right, " "), width)
 
 
 # -- the ladder of social connectedness -----------------------------------------------------------

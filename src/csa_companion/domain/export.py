@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from csa_companion.content.model import Step, Tool
+from collections.abc import Sequence
+
+from csa_companion.content.model import Act, Step, Tool
 from csa_companion.domain.diagrams import render_diagram
-from csa_companion.domain.worksheet import COMPLETE, Worksheet
+from csa_companion.domain.four_player import (
+    MIN_OBSERVATIONS,
+    NOT_DETECTABLE_NOTE,
+    detect_patterns,
+    tally,
+)
+from csa_companion.domain.worksheet import COMPLETE, Observation, Worksheet
 
 DIAGRAM_WIDTH = 72
 
@@ -52,8 +60,22 @@ def answers_markdown(tool: Tool, worksheet: Worksheet, *, heading: bool = True) 
             lines.append(
                 f"- {observation.at:%H:%M:%S} {names.get(observation.act, observation.act)}{who}"
             )
-        lines.append("")
+        counts = tally(worksheet.observations, tool.acts)
+        lines += ["", "Tally: " + ", ".join(f"{names[a]} {n}" for a, n in counts.items()), ""]
+        lines += _patterns(worksheet.observations, tool.acts)
     return "\n".join(lines)
+
+
+def _patterns(observations: Sequence[Observation], acts: Sequence[Act]) -> list[str]:
+    """The stuck patterns the observer screen names, with what to try."""
+    found = detect_patterns(observations, acts)
+    lines = ["## Stuck patterns", ""]
+    if len(observations) < MIN_OBSERVATIONS:
+        lines.append(f"Fewer than {MIN_OBSERVATIONS} acts recorded: too few to name a pattern.")
+    elif not found:
+        lines.append("No stuck pattern showed in the acts recorded.")
+    lines += [f"- **{p.name}.** {p.explanation} *Try:* {p.suggestion}" for p in found]
+    return [*lines, "", NOT_DETECTABLE_NOTE, ""]
 
 
 def _answer(step: Step, worksheet: Worksheet) -> str:

@@ -6,6 +6,7 @@ that way, so they are never guessed at (see NOT_DETECTABLE).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -152,3 +153,23 @@ def sequence_text(observations: Sequence[Observation], acts: Sequence[Act], limi
     if len(shown) < len(observations):
         parts.insert(0, "…")
     return " → ".join(parts)
+
+
+# Past tenses that do not start with the act's name ("bystood" for bystand).
+IRREGULAR_FORMS = {BYSTAND: ("bystood",)}
+
+
+def act_named(text: str, acts: Sequence[Act]) -> Act | None:
+    """The act `text` names first ("Under pressure I move: ..." -> Move), or None.
+
+    A word counts when it starts like the act's name without a final "e", so "moving",
+    "moved", "opposes" and "follower" count; "remove" does not.
+    """
+    found: list[tuple[int, Act]] = []
+    for act in acts:
+        stems = (act.name.casefold().removesuffix("e"), *IRREGULAR_FORMS.get(act.id, ()))
+        pattern = r"\b(?:" + "|".join(re.escape(s) for s in stems if s) + r")"
+        match = re.search(pattern, text.casefold())
+        if match:
+            found.append((match.start(), act))
+    return min(found, key=lambda pair: pair[0])[1] if found else None
