@@ -12,13 +12,15 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.widget import Widget
-from textual.widgets import Checkbox, RadioButton
+from textual.widgets import Checkbox, Input, RadioButton
 
 from csa_companion.app import CompanionApp
+from csa_companion.clock import FakeClock
 from csa_companion.content.model import Tool
 from csa_companion.domain.journal import Draft
 from csa_companion.domain.practice import LogEntry
 from csa_companion.domain.worksheet import Observation, Worksheet
+from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.dialogs import Ask, Choice
 from csa_companion.screens.editor import EntryEditorScreen
 from csa_companion.screens.entry_view import EntryViewScreen
@@ -30,6 +32,7 @@ from csa_companion.screens.observer import ObserverScreen
 from csa_companion.screens.practice import NoticeDialog, PracticeScreen
 from csa_companion.screens.practice_setup import PracticeSetupScreen
 from csa_companion.screens.practices import PracticesScreen
+from csa_companion.screens.rhythm_nav import open_target
 from csa_companion.screens.tools import ToolsScreen
 from csa_companion.screens.walkthrough import WalkthroughScreen
 from csa_companion.screens.worksheet_view import WorksheetViewScreen
@@ -37,6 +40,7 @@ from csa_companion.themes import DARK, LIGHT, THEMES
 from tests.conftest import START, AppFactory
 from tests.contrast import AA, Run, text_runs
 from tests.helpers import seed_journal
+from tests.rhythm_data import at, seed_month, seed_surveys
 from tests.screen import screen_text
 from tests.waiting import wait_for
 
@@ -109,6 +113,34 @@ def _failures(app: CompanionApp, state: str) -> list[str]:
     return [f"{state}: {run}" for run in runs if run.ratio < AA]
 
 
+class Measure:
+    """Measures the screens a test shows, and keeps every run found below AA."""
+
+    def __init__(self, pilot: Pilot[None]) -> None:
+        self.pilot = pilot
+        self.failures: list[str] = []
+
+    async def __call__(self, state: str, *shown: str) -> None:
+        """Measure the screen once it shows each of `shown` (so that nothing is missed by
+        measuring too early, or the wrong screen)."""
+        app = self.pilot.app
+        assert isinstance(app, CompanionApp)
+        for text in shown:
+
+            def visible(text: str = text) -> bool:
+                return text in screen_text(app)
+
+            await wait_for(visible, f"{text!r} on {state}", self.pilot)
+        await self.pilot.pause()
+        self.failures.extend(_failures(app, state))
+
+    def assert_readable(self, theme: str) -> None:
+        count = len(self.failures)
+        assert not count, f"{count} text run(s) below {AA}:1 in {theme}:\n" + "\n".join(
+            self.failures
+        )
+
+
 @pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES.keys())
 async def test_every_text_reads_at_4_5_to_1(
     new_app: AppFactory, data_dir: Path, theme: str
@@ -122,7 +154,6 @@ async def test_every_text_reads_at_4_5_to_1(
         ("Untagged", "Body three", ()),
     )
     app = new_app()
-    failures: list[str] = []
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         app.theme = theme
         sheets = _seed(app)
@@ -131,17 +162,7 @@ async def test_every_text_reads_at_4_5_to_1(
         journal.save(journal.all()[0].edited(START, starred=True))
         services.drafts.save(Draft("Half a thought", "Unfinished", "", START))
 
-        async def check(state: str, *shown: str) -> None:
-            """Measure the screen, once it shows each of `shown` (so that nothing is missed
-            by measuring too early or the wrong screen)."""
-            for text in shown:
-
-                def visible(text: str = text) -> bool:
-                    return text in screen_text(app)
-
-                await wait_for(visible, f"{text!r} on {state}", pilot)
-            await pilot.pause()
-            failures.extend(_failures(app, state))
+        check = Measure(pilot)
 
         home = app.screen
         assert isinstance(home, HomeScreen)
@@ -255,10 +276,51 @@ async def test_every_text_reads_at_4_5_to_1(
         await check("Practice paused", "Paused")
         await _show(pilot, NoticeDialog(practice.title))
         await check("Practice note", "What did you notice?", "One line")
+    check.assert_readable(theme)
 
-    assert not failures, f"{len(failures)} text run(s) below {AA}:1 in {theme}:\n" + "\n".join(
-        failures
-    )
+
+@pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES.keys())
+async def test_program_screens_read_at_4_5_to_1(
+    new_app: AppFactory, data_dir: Path, theme: str
+) -> None:
+    """Home's Coming up card, reflections, the program and its dialog, a survey with a
+    problem shown, the coaching log and its dialog, and the growth chart."""
+    rhythm = seed_month(data_dir)
+    seed_surveys(rhythm)
+    app = new_app(clock=FakeClock(at("2027-02-01T12:00")))  # between sessions: much is due
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = theme
+        check = Measure(pilot)
+        await check("Home", "Coming up", "To do:", "Next step:")
+        app.screen.query_one("#home-rhythm").focus()
+        await check("Home, Coming up focused", "Coming up")
+
+        app.action_go("reflections")
+        await check("Reflections", "February 2027", "January 2027")
+        await pilot.press("enter")
+        await check("Reflection", "February 2027")
+        app.action_go("program")
+        await check("Program", "Learning session 2")
+        await pilot.press("down", "enter")
+        await check("Program, event dialog", "Escape cancels")
+        app.screen.query_one("#event-date", Input).value = "someday"
+        await pilot.press("enter")
+        await check("Program, event dialog with a problem", "someday")
+        app.pop_screen()
+        program = app.screen
+        assert isinstance(program, CompanionScreen)
+        open_target(program, "survey:2-post")
+        await check("Survey", "Survey after learning session 2")
+        await pilot.press("7")
+        await check("Survey, a problem shown", "is not a rating")
+        app.action_go("coaching")
+        await check("Coaching log", "Try a two-minute check-in at pickup")
+        await pilot.press("n")
+        await check("Coaching, note dialog", "Next steps, one a line")
+        app.pop_screen()
+        app.action_go("growth")
+        await check("Growth", "Session 1", "trend")
+    check.assert_readable(theme)
 
 
 @pytest.mark.parametrize(("saved", "shown"), [("textual-dark", DARK), ("textual-light", LIGHT)])

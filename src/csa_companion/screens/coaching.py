@@ -38,7 +38,7 @@ class NoteDialog(ModalScreen[CoachingNote | None]):
     NoteDialog .row Label { width: 10; padding: 1 1 0 0; }
     NoteDialog .row Input { width: 1fr; }
     NoteDialog TextArea { height: 4; }
-    #note-problem { color: $error; height: auto; width: 100%; }
+    #note-problem { color: $text-error; height: auto; width: 100%; }
     """
 
     def __init__(self, note: CoachingNote) -> None:

@@ -58,7 +58,7 @@ class EventDialog(ModalScreen[Event | None]):
     EventDialog .row { height: 3; }
     EventDialog .row Label { width: 8; padding: 1 1 0 0; }
     EventDialog .row Input { width: 1fr; }
-    #event-problem { color: $error; height: auto; width: 100%; padding: 0 1; }
+    #event-problem { color: $text-error; height: auto; width: 100%; padding: 0 1; }
     #event-hint { color: $text-muted; padding: 0 1; }
     """
 

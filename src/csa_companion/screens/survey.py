@@ -56,7 +56,7 @@ class SurveyScreen(CompanionScreen):
     .item-row { height: 3; }
     .rating { width: 9; }
     .comment { width: 1fr; }
-    .item-problem { padding: 0 1; color: $error; height: auto; width: 100%; display: none; }
+    .item-problem { padding: 0 1; color: $text-error; height: auto; width: 100%; display: none; }
     #code-row { height: 3; }
     #code-row Label { padding: 1 1 0 1; }
     #code { width: 24; }
