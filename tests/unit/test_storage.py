@@ -843,3 +843,24 @@ def test_shell_commands_read_a_read_only_folder_and_refuse_to_write_in_one_line(
         out, err = capsys.readouterr()
         assert out == "" and err.count("\n") == 1 and "read-only" in err
         assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("file", "table"),
+    [
+        ("practice", "log"),
+        ("program", "program"),
+        ("reflections", "reflections"),
+        ("coaching", "coaching"),
+        ("surveys", "surveys"),
+    ],
+)
+def test_other_stores_set_aside_documents_their_domain_cannot_read(
+    tmp_path: Path, file: str, table: str
+) -> None:
+    path = tmp_path / f"{file}.json"
+    path.write_bytes(encode({table: {"1": {"hand": "edited"}}}, schema=1))
+    store = Store(path)
+    assert store.documents(table) == []
+    [notice] = store.take_notices()
+    assert f"{table} #1 (" in notice and "is missing" in notice

@@ -9,6 +9,7 @@ memory when the file is read; the next save writes it.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -142,11 +143,33 @@ def _readable_entry(doc: Any) -> bool:
 
 QUICK: dict[str, Callable[[Any], bool]] = {"journal": _readable_entry}
 
+
+def _converts(module: str, name: str) -> Check:
+    """The check of a table read by a domain class's `from_doc` and given no check of its own
+    above: the document must convert. The class is imported when a document is checked."""
+
+    def check(doc: dict[str, Any]) -> str | None:
+        try:
+            getattr(importlib.import_module(module), name).from_doc(dict(doc))
+        except KeyError as error:
+            return f"{error.args[0]} is missing"
+        except (TypeError, ValueError, AttributeError, ArithmeticError) as error:
+            return f"it is not a readable {name} ({error})"
+        return None
+
+    return check
+
+
 CHECKS: dict[str, Check] = {
     "journal": _journal,
     "worksheets": _worksheet,
     "drafts": _draft,
     "settings": _setting,
+    "log": _converts("csa_companion.domain.practice", "LogEntry"),
+    "program": _converts("csa_companion.domain.program", "Program"),
+    "reflections": _converts("csa_companion.domain.reflection", "Reflection"),
+    "coaching": _converts("csa_companion.domain.coaching", "CoachingNote"),
+    "surveys": _converts("csa_companion.domain.survey", "SurveyResponse"),
 }
 
 
