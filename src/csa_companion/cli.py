@@ -257,7 +257,13 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "where":
             _where(paths, problem)
         raise UsageError(f"{problem}; give --data-dir a folder (or set {DATA_DIR_ENV})")
-    return _dispatch(args, paths, extra_content)
+    args.not_utf8 = _check_text(args)
+    code = _dispatch(args, paths, extra_content)
+    if code == 0 and args.not_utf8:
+        _say(
+            f"{' and '.join(args.not_utf8)} had bytes that are not UTF-8: each was saved as \ufffd"
+        )
+    return code
 
 
 def _say(message: str) -> None:
@@ -303,20 +309,17 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths, extra_content: list[Pa
     if args.command == "serve":
         return _serve(args, paths, dirs, extra_content)
     if args.command in cli_rhythm.COMMANDS:
-        return cli_rhythm.dispatch(args, paths, dirs)
+        stores = Stores(paths)
+        try:
+            return cli_rhythm.dispatch(args, stores, dirs)
+        finally:
+            _print_notices(stores)  # also those found while reading (documents set aside)
     if args.command == "content":
         if args.content_command == "check":
             if args.dir is not None and not args.dir.is_dir():
                 raise UsageError(f"{args.dir}: no such folder")
             return _content_check([args.dir] if args.dir else dirs, explicit=args.dir is not None)
         return _content_list(dirs, check_command(paths.root, extra_content), as_json=args.json)
-    _refuse_non_utf8(
-        ("--search", getattr(args, "search", None)),
-        ("--tool", getattr(args, "tool", None)),
-        ("the worksheet id", getattr(args, "id", None)),
-    )
-    if args.command == "journal" and args.journal_command == "list":
-        _refuse_non_utf8(("--tag", args.tag))
     stores = Stores(paths)
     try:
         return _store_command(args, dirs, stores)
@@ -395,12 +398,30 @@ def _repaired(text: str) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _refuse_non_utf8(*values: tuple[str, str | None]) -> None:
-    """Text used to look something up is refused if it is not UTF-8: a guess would find
-    nothing, or the wrong thing."""
-    for name, value in values:
-        if value is not None and _not_utf8(value):
-            raise UsageError(f"{name} is not valid UTF-8 text; nothing was looked up")
+# Arguments whose text is saved, as the user names them; every other text argument is used to
+# look something up (a tool, an id, a search).
+SAVED_TEXT = {"text": "the text", "title": "the title", "tag": "a tag", "code": "the code"}
+POSITIONAL = {"id": "the id", "month": "the month", "practice": "the practice"}
+
+
+def _check_text(args: argparse.Namespace) -> list[str]:
+    """Text arguments holding bytes that are not UTF-8: text to be saved keeps U+FFFD for
+    each bad byte (the rest of what was written is not lost; the names of what was repaired
+    are returned, to tell the user); text used to look something up is refused, as a guess
+    would find nothing, or the wrong thing."""
+    repaired = []
+    lookup_tag = args.command == "journal" and args.journal_command == "list"
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        if not any(isinstance(v, str) and _not_utf8(v) for v in values):
+            continue
+        if name not in SAVED_TEXT or (name == "tag" and lookup_tag):
+            shown = POSITIONAL.get(name, f"--{name.replace('_', '-')}")
+            raise UsageError(f"{shown} is not valid UTF-8 text; nothing was looked up")
+        fixed = [_repaired(v) for v in values]
+        setattr(args, name, fixed if isinstance(value, list) else fixed[0])
+        repaired.append(SAVED_TEXT[name])
+    return repaired
 
 
 def _print_notices(stores: Stores) -> None:
@@ -561,20 +582,16 @@ def _journal_add(stores: Stores, args: argparse.Namespace) -> int:
         if isinstance(sys.stdin, io.TextIOWrapper):
             sys.stdin.reconfigure(errors="surrogateescape")  # bad bytes are repaired below
         text = sys.stdin.read()
-    # Text that is not UTF-8 is kept with U+FFFD for each bad byte (the rest of what was
-    # written is not lost), and the user is told.
-    fields = {"the text": text, "the title": args.title, "a tag": "".join(args.tag)}
-    bad = [name for name, value in fields.items() if _not_utf8(value)]
-    text, title, raw_tags = _repaired(text), _repaired(args.title), map(_repaired, args.tag)
+        if _not_utf8(text):  # kept with U+FFFD, as for arguments (see _check_text)
+            text = _repaired(text)
+            args.not_utf8.insert(0, "the text")
     if not text.strip():
         raise UsageError("the entry is empty; nothing was added")
-    tags = tuple(dict.fromkeys(t for t in (normalise_tag(raw) for raw in raw_tags) if t))
-    entry = JournalEntry.new(text.strip("\n"), SystemClock().now(), title=title, tags=tags)
+    tags = tuple(dict.fromkeys(t for t in (normalise_tag(raw) for raw in args.tag) if t))
+    entry = JournalEntry.new(text.strip("\n"), SystemClock().now(), title=args.title, tags=tags)
     repo = JournalRepo(stores["journal"])
     _print_notices(stores)
     repo.add(entry)
-    if bad:
-        _say(f"{' and '.join(bad)} had bytes that are not UTF-8: each was saved as \ufffd")
     print(f"added {entry.uid}: {entry.display_title}")
     return 0
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from csa_companion.clock import SystemClock
 from csa_companion.domain.survey import PARTICIPANT
-from csa_companion.paths import DataPaths
 from csa_companion.storage.program_repos import NAMES, Rhythm
 from csa_companion.storage.repos import JournalRepo, SettingsRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
@@ -52,14 +51,11 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     code.add_argument("code", nargs="?", help="the code your program gave you")
 
 
-def dispatch(args: argparse.Namespace, paths: DataPaths, dirs: Sequence[Path]) -> int:
-    """Run one of this module's commands."""
+def dispatch(args: argparse.Namespace, stores: Stores, dirs: Sequence[Path]) -> int:
+    """Run one of this module's commands (the caller shows the stores' notices after it)."""
     from csa_companion.content.loader import load_library
 
-    stores = Stores(paths)
     rhythm = Rhythm.open(stores)
-    for notice in stores.take_notices():
-        print(f"csa-companion: {notice}", file=sys.stderr)
     library = load_library(dirs)
     if args.command == "program":
         if args.program_command == "show":
@@ -83,11 +79,9 @@ def _write(text: str, out: Path | None, what: str) -> int:
     if out is None:
         print(text, end="")
         return 0
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        print(f"csa-companion: cannot write {out}: {error.strerror}", file=sys.stderr)
-        return 1
+    from csa_companion.cli import write_private  # private text: 0600, folders created
+
+    write_private(out, text)
     print(f"{what} written to {out}")
     return 0
 
@@ -205,5 +199,5 @@ def on_this_day(journal: JournalRepo, sheets: WorksheetRepo, *, as_json: bool) -
         kind = "worksheet" if memory.is_worksheet else "entry"
         print(f"{memory.label}: {memory.when:%Y-%m-%d}  {memory.title}  [{kind} {memory.uid}]")
     if not found:
-        print("nothing from about a week, a month or a year ago", file=sys.stderr)
+        print("csa-companion: nothing from about a week, a month or a year ago", file=sys.stderr)
     return 0

@@ -406,3 +406,24 @@ def test_journal_search_ignores_accents(capsys: pytest.CaptureFixture[str], data
     assert code == 0 and "Café" in out and "Tagged" not in out
     code, out, _ = run(capsys, "--data-dir", d, "journal", "list", "--search", "#coaching")
     assert code == 0 and "Tagged" in out and "Café" not in out
+
+
+def test_reflection_and_survey_exports_are_private_too(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    umask = os.umask(0)
+    try:
+        for command in (["reflection", "export", "2026-11"], ["survey", "export"]):
+            target = tmp_path / "new" / command[0] / "out"
+            code, _, _ = run(capsys, "--data-dir", str(data_dir), *command, "--out", str(target))
+            assert code == 0 and stat.S_IMODE(target.stat().st_mode) == 0o600
+    finally:
+        os.umask(umask)
+
+
+def test_a_saved_code_that_is_not_utf8_is_repaired(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, out, err = run(capsys, "--data-dir", str(data_dir), "survey", "code", LATIN_1)
+    assert code == 0 and "caf\ufffd" in out
+    assert err == "csa-companion: the code had bytes that are not UTF-8: each was saved as \ufffd\n"

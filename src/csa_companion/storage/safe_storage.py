@@ -151,7 +151,9 @@ class SafeJSONStorage(Storage):
             with contextlib.suppress(OSError):  # only the "busy" message reads it
                 fd = open_private(self._owner_path, os.O_WRONLY | os.O_TRUNC)
                 try:
-                    os.write(fd, f"{os.getpid()} {' '.join(sys.argv[:3])}".encode())
+                    # an argument that is not UTF-8 (a Latin-1 folder name) is kept as its bytes
+                    owner = f"{os.getpid()} {' '.join(sys.argv[:3])}"
+                    os.write(fd, owner.encode("utf-8", "surrogateescape"))
                 finally:
                     os.close(fd)
             yield
