@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from csa_companion.clock import Clock
 from csa_companion.content.model import Library, Practice, Tool
-from csa_companion.domain.journal import JournalEntry
+from csa_companion.domain.journal import Draft, JournalEntry
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.storage.group_worksheets import GroupWorksheetRepo
 from csa_companion.storage.practice_log import PracticeLogRepo
@@ -50,6 +50,9 @@ class Services:
     recently_deleted: list[JournalEntry] = field(default_factory=list)
     """Entries deleted this session, newest last, for undo."""
     deleted_worksheets: list[Worksheet] = field(default_factory=list)
+    discarded: list[Draft | Worksheet] = field(default_factory=list)
+    """Drafts (journal drafts, draft worksheets, observations) discarded this session, newest
+    last, for undo on Home."""
     presenting: bool = False
     """On a shared screen: personal repositories are empty (see `for_presenting`)."""
 

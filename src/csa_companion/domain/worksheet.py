@@ -123,6 +123,11 @@ class Worksheet:
     def without_last_observation(self, now: datetime) -> Worksheet:
         return replace(self, observations=self.observations[:-1], updated=now)
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing written or observed yet: not worth keeping as a draft."""
+        return not self.observations and not any(a.strip() for a in self.answers.values())
+
     def completed(self, now: datetime) -> Worksheet:
         return replace(self, status=COMPLETE, updated=now)
 

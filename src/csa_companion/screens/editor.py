@@ -200,9 +200,14 @@ class EntryEditorScreen(CompanionScreen):
 
     def action_discard(self) -> None:
         def answer(choice: str | None) -> None:
-            if choice == "discard":
-                self.store_call(lambda: self.services.drafts.clear(self.initial.key))
-                self._finish()
+            if choice != "discard":
+                return
+            draft = self.current()
+            if self._has_changes() or self.services.drafts.get(draft.key) is not None:
+                from csa_companion.screens.drafts import discard
+
+                discard(self, draft)  # kept in memory: ctrl+z on Home puts it back
+            self._finish()
 
         self.app.push_screen(
             Choice(

@@ -12,8 +12,11 @@ from textual.markup import escape
 from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 
+from csa_companion.domain.journal import Draft
 from csa_companion.domain.wording import quoted
+from csa_companion.domain.worksheet import Worksheet
 from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.dialogs import Choice
 from csa_companion.screens.worksheets import open_worksheet, worksheet_label
 from csa_companion.widgets.footer import Footer
 
@@ -37,7 +40,8 @@ class HomeScreen(CompanionScreen):
 
     HELP_TEXT = (
         "Start here. Pick where to go with the arrow keys and Enter, or press the letter shown. "
-        "Recent entries open with Enter; a draft you have not finished waits on the right."
+        "Recent entries open with Enter; a draft you have not finished waits on the right: "
+        "Enter resumes it, x discards it (ctrl+z puts it back)."
     )
     BINDINGS: ClassVar = [
         # The menu already shows these letters, so the footer does not repeat them.
@@ -52,6 +56,8 @@ class HomeScreen(CompanionScreen):
         Binding("b", "look_back", "Look back", id="home.look_back"),
         Binding("n", "new_entry", "New entry", id="home.new"),
         Binding("d", "resume", "Resume draft", id="home.resume"),
+        Binding("x", "discard", "Discard draft", id="home.discard"),
+        Binding("ctrl+z,u", "undo", "Undo discard", id="home.undo", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -138,19 +144,49 @@ class HomeScreen(CompanionScreen):
 
         show_random_look_back(self, self.query_one("#home-rhythm", OptionList))
 
+    def _waiting_item(self, option_id: str) -> Draft | Worksheet | None:
+        """The journal draft or draft worksheet a "Waiting for you" option stands for."""
+        if option_id.startswith(DRAFT_PREFIX):
+            return self.services.drafts.get(option_id.removeprefix(DRAFT_PREFIX))
+        return self.services.worksheets.get(option_id)
+
     @on(OptionList.OptionSelected, "#home-waiting")
     def _open_waiting(self, event: OptionList.OptionSelected) -> None:
-        option_id = event.option.id or ""
-        if option_id.startswith(DRAFT_PREFIX):
-            draft = self.services.drafts.get(option_id.removeprefix(DRAFT_PREFIX))
-            if draft is not None:
-                from csa_companion.screens.editor import resume_draft
+        item = self._waiting_item(event.option.id or "")
+        if isinstance(item, Draft):
+            from csa_companion.screens.editor import resume_draft
 
-                resume_draft(self, draft)
+            resume_draft(self, item)
+        elif item is not None:
+            open_worksheet(self, item)
+
+    def action_discard(self) -> None:
+        """Discard the draft highlighted under "Waiting for you", after asking."""
+        option = self.query_one("#home-waiting", OptionList).highlighted_option
+        item = self._waiting_item(option.id or "") if option is not None else None
+        if item is None:
+            self.notify("No draft is waiting.", severity="warning")
             return
-        sheet = self.services.worksheets.get(event.option.id or "")
-        if sheet is not None:
-            open_worksheet(self, sheet)
+        from csa_companion.screens.drafts import describe, discard
+
+        def answer(choice: str | None) -> None:
+            if choice == "discard" and discard(self, item):
+                self.reload()
+
+        self.app.push_screen(
+            Choice(
+                f"Discard {describe(item)}? You can undo this right after (ctrl+z).",
+                [("discard", "Discard"), ("keep", "Keep it")],
+                cancel_id="keep",
+            ),
+            answer,
+        )
+
+    def action_undo(self) -> None:
+        from csa_companion.screens.drafts import undo_discard
+
+        if undo_discard(self):
+            self.reload()
 
     @on(OptionList.OptionSelected, "#home-recent")
     def _open_recent(self, event: OptionList.OptionSelected) -> None:

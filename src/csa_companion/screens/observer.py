@@ -12,9 +12,10 @@ from textual.widgets import Header, Input, Label, Static
 
 from csa_companion.content.model import Tool
 from csa_companion.domain.four_player import NOT_DETECTABLE, detect_patterns, sequence_text
-from csa_companion.domain.wording import plural
+from csa_companion.domain.wording import plural, quoted
 from csa_companion.domain.worksheet import Observation, Worksheet
 from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.worksheets import store_worksheet
 from csa_companion.services import Services
 from csa_companion.widgets.diagram_view import DiagramView
 from csa_companion.widgets.footer import Footer
@@ -35,11 +36,13 @@ class ObserverScreen(CompanionScreen):
     HELP_TEXT = (
         "Observer mode for a live meeting. Press the key of each act as you notice it (shown on "
         "the board). To note who acted, press n, type the name, press Enter, then the act key. "
-        "Backspace takes back the last act. Everything is saved as you go."
+        "Backspace takes back the last act. Everything is saved as you go; ctrl+f ends the "
+        "observation when the meeting is over (Escape leaves it waiting on Home)."
     )
     BINDINGS = [
         Binding("n", "name", "Name", id="observer.name"),
         Binding("backspace", "undo", "Undo last", id="observer.undo"),
+        Binding("ctrl+f", "end", "End", id="observer.end"),
         Binding("escape", "done", "Done", id="observer.done"),
     ]
 
@@ -100,7 +103,7 @@ class ObserverScreen(CompanionScreen):
         )
 
     def _save(self, worksheet: Worksheet) -> None:
-        if self.store_call(lambda: self.services.worksheets.save(worksheet)):
+        if store_worksheet(self, worksheet):
             self.worksheet = worksheet
             self.show()
 
@@ -123,6 +126,20 @@ class ObserverScreen(CompanionScreen):
     @on(Input.Submitted, "#speaker")
     def _named(self) -> None:
         self.set_focus(None)
+
+    def action_end(self) -> None:
+        """The meeting is over: the observation is finished and no longer waits on Home."""
+        from csa_companion.screens.worksheet_view import WorksheetViewScreen
+
+        if not self.worksheet.observations:
+            self.notify("Nothing was recorded, so nothing was kept.", timeout=3)
+            self.dismiss()
+            return
+        ended = self.worksheet.completed(self.services.clock.now())
+        if store_worksheet(self, ended):
+            self.worksheet = ended
+            self.notify(f"Ended {quoted(ended.title)}. It is saved with your worksheets.")
+            self.app.switch_screen(WorksheetViewScreen(self.services, self.tool, ended))
 
     def action_done(self) -> None:
         speaker = self.query_one("#speaker", Input)

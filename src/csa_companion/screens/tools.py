@@ -157,14 +157,14 @@ class ToolsScreen(CompanionScreen):
         def named(title: str | None) -> None:
             if title is None:
                 return
+            # Stored with its first answer or act: leaving at once leaves no empty draft.
             worksheet = Worksheet.new(tool, title, self.services.clock.now(), team=team)
-            if self.store_call(lambda: self.services.worksheets.save(worksheet)):
-                if observe:
-                    from csa_companion.screens.observer import ObserverScreen
+            if observe:
+                from csa_companion.screens.observer import ObserverScreen
 
-                    self.app.push_screen(ObserverScreen(self.services, tool, worksheet))
-                else:
-                    open_worksheet(self, worksheet)
+                self.app.push_screen(ObserverScreen(self.services, tool, worksheet))
+            else:
+                open_worksheet(self, worksheet)
 
         self.app.push_screen(Ask(title_prompt, default), named)
 

@@ -16,6 +16,7 @@ from csa_companion.domain.wording import plural, quoted, sentence
 from csa_companion.domain.worksheet import COMPLETE, Worksheet, join_choice
 from csa_companion.screens.base import CompanionScreen, autosave
 from csa_companion.screens.dialogs import Choice, Pick
+from csa_companion.screens.worksheets import store_worksheet
 from csa_companion.services import Services
 from csa_companion.widgets.diagram_view import DiagramView
 from csa_companion.widgets.footer import Footer
@@ -190,7 +191,7 @@ class WalkthroughScreen(CompanionScreen):
     def save(self) -> bool:
         """Store the worksheet now (also called on every step change and on leaving)."""
         self._autosave.cancel()
-        return self.store_call(lambda: self.services.worksheets.save(self.worksheet))
+        return store_worksheet(self, self.worksheet)
 
     def go_to(self, index: int) -> None:
         self.index = max(0, min(len(self.tool.steps) - 1, index))
@@ -294,7 +295,9 @@ class WalkthroughScreen(CompanionScreen):
                 timeout=15,
             )
             return
-        if saved and self.worksheet.status != COMPLETE:
+        if saved and self.worksheet.is_empty and self.worksheet.status != COMPLETE:
+            self.notify("Nothing was written, so no draft was kept.", timeout=3)
+        elif saved and self.worksheet.status != COMPLETE:
             self.notify("Saved. Resume this worksheet from Home or Tools.", timeout=3)
         elif saved and self.worksheet.answers != self.opened.answers:
             # a finished worksheet left unchanged needs no word: nothing waits to be resumed

@@ -39,6 +39,17 @@ def open_worksheet(screen: CompanionScreen, worksheet: Worksheet) -> None:
         screen.app.push_screen(WalkthroughScreen(screen.services, tool, worksheet))
 
 
+def store_worksheet(screen: CompanionScreen, worksheet: Worksheet) -> bool:
+    """Save the worksheet; a draft with nothing in it is not kept (one whose every answer was
+    erased is removed), so starting a tool and leaving at once leaves no empty draft."""
+    worksheets = screen.services.worksheets
+    if worksheet.status == DRAFT and worksheet.is_empty:
+        if worksheets.get(worksheet.uid) is None:
+            return True
+        return screen.store_call(lambda: worksheets.delete(worksheet.uid))
+    return screen.store_call(lambda: worksheets.save(worksheet))
+
+
 def worksheet_label(worksheet: Worksheet, tool_title: str = "") -> str:
     mark = "✎ draft" if worksheet.status == DRAFT else "✓ done "
     if worksheet.group:
