@@ -18,10 +18,13 @@ DARK = replace(
     BUILTIN_THEMES["textual-dark"],
     name="csa-dark",
     # textual-dark's #0178D4 is 3.8:1 under white text (a highlighted row, a button) and
-    # 4.1:1 as heading text on the background: darker for the first, lighter headings.
+    # 4.1:1 as heading text on the background: darker for the first, and blue text (headings,
+    # tags) in textual-dark's own light blue text tint (6.3:1).
     primary="#005090",
     error="#E0607A",  # its text tint on a notice was 3.9:1
-    variables=READABLE | {f"markdown-h{n}-color": "#57A5E2" for n in (1, 2, 3)},
+    variables=READABLE
+    | {"text-primary": "#57A5E2"}
+    | {f"markdown-h{n}-color": "#57A5E2" for n in (1, 2, 3)},
 )
 LIGHT = replace(
     BUILTIN_THEMES["textual-light"],
