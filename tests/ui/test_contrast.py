@@ -254,8 +254,11 @@ async def test_every_text_reads_at_4_5_to_1(
         await check("Editor, typed", "Some words")
         app.pop_screen()
 
-        await _show(pilot, LearnScreen(services))
+        learn = LearnScreen(services)
+        await _show(pilot, learn)
         await check("Learn", "Compassionate Systems")
+        learn.query_one("#learn-page").scroll_end(animate=False)
+        await check("Learn, links in the text", "Along the way")
         app.pop_screen()
 
         practice = services.library.practices[0]

@@ -522,6 +522,26 @@ def body_links(item: Item) -> list[tuple[str, int]]:
     return links
 
 
+def link_texts(item: Item) -> list[tuple[str, str]]:
+    """Every link in an item's body as (its text, its href), in order."""
+    from markdown_it import MarkdownIt
+
+    links: list[tuple[str, str]] = []
+    for token in MarkdownIt("commonmark").parse(item.body):
+        open_href: str | None = None
+        words: list[str] = []
+        for child in token.children or []:
+            if child.type == "link_open":
+                href = child.attrGet("href")
+                open_href, words = (href if isinstance(href, str) else ""), []
+            elif child.type == "link_close" and open_href is not None:
+                links.append(("".join(words).strip() or open_href, open_href))
+                open_href = None
+            elif open_href is not None and child.content:
+                words.append(child.content)
+    return links
+
+
 def check_links(library: Library) -> list[Problem]:
     """Links between pages (`other-page.md`) and steps' `see_also` ids that point to no loaded
     item."""
