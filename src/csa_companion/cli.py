@@ -62,7 +62,9 @@ def make_app(
     gc.disable()
     stores = Stores(DataPaths(data_dir), lock_timeout=lock_timeout)
     try:
-        stores["journal"]  # open now, so a locked or too-new store stops us before the UI starts
+        # Open now, so a locked or too-new store stops us before the UI starts (a presentation
+        # opens only what it uses: it never reads the journal).
+        stores["settings" if present is not None else "journal"]
     except BaseException:
         gc.enable()
         raise

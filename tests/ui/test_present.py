@@ -140,3 +140,15 @@ def test_present_unknown_id_is_one_line_and_exit_2(
     assert err.startswith("csa-companion: no practice has the id 'nope' (known: ")
     assert "settling-arrive" in err and len(err.splitlines()) == 1
     assert main(["--data-dir", str(data_dir), "present", "tool", "settling-arrive"]) == 2
+
+
+async def test_a_presentation_never_opens_the_journal(new_app: AppFactory, data_dir: Path) -> None:
+    """Not even to check it: a damaged journal would be moved aside if it were read."""
+    fill_store(data_dir)
+    journal = DataPaths(data_dir).store_file("journal")
+    journal.write_bytes(b"not a store at all")
+    app = new_app(present=PresentTarget("practice", "arrival"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, PracticeSetupScreen)
+    assert journal.read_bytes() == b"not a store at all"
+    assert not [p.name for p in data_dir.iterdir() if "damaged" in p.name]
