@@ -510,6 +510,7 @@ def _where(paths: DataPaths, problem: str | None = None) -> int:
 def check_command(data_dir: Path, extra_content: Sequence[Path]) -> str:
     """The `content check` command that checks what an app on these folders loads."""
     import shlex
+
     words = ["csa-companion"]
     if data_dir != default_data_dir():
         words += ["--data-dir", str(data_dir)]
