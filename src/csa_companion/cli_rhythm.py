@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from csa_companion.clock import SystemClock
 from csa_companion.domain.survey import PARTICIPANT
+from csa_companion.domain.wording import plural
 from csa_companion.storage.program_repos import NAMES, Rhythm
 from csa_companion.storage.repos import JournalRepo, SettingsRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
@@ -108,7 +109,7 @@ def _program_import(rhythm: Rhythm, file: Path, tools: frozenset[str]) -> int:
         print(f"csa-companion: {file}: {error}; nothing was imported", file=sys.stderr)
         return 1
     rhythm.program.save(program)
-    print(f"imported {len(program.events)} events from {file}")
+    print(f"imported {plural(len(program.events), 'event')} from {file}")
     return 0
 
 

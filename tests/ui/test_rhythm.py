@@ -133,7 +133,10 @@ async def test_due_survey_opens_from_home_and_is_no_longer_due(
         stored = app.services.rhythm.surveys.get(1, PRE)
         assert stored is not None and stored.status == "draft"
         assert stored.answer("aspiration").comment == "hopeful"
-        await pilot.press("tab", "tab", "5", "tab", "tab", "2")
+        await pilot.press("tab", "tab", "5")
+        await wait_for(lambda: "1 item still to rate" in screen_text(app), "one left", pilot)
+        assert "(s)" not in screen_text(app)
+        await pilot.press("tab", "tab", "2")
         await press_closing(pilot, "ctrl+s")
         assert isinstance(app.screen, HomeScreen)
         await wait_for(lambda: "Pre-survey" not in card(app), "the survey to leave the card", pilot)

@@ -11,6 +11,7 @@ from textual.markup import escape
 from textual.widgets import Header, Label, Markdown
 
 from csa_companion.domain.journal import JournalEntry
+from csa_companion.domain.wording import quoted
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.editor import open_editor
 from csa_companion.screens.journal import delete_entry, star_entry
@@ -60,7 +61,7 @@ class EntryViewScreen(CompanionScreen):
         linked = ""
         if e.worksheet_uid:
             sheet = self.services.worksheets.get(e.worksheet_uid)
-            name = f"“{escape(sheet.title)}”" if sheet else "a worksheet that was deleted"
+            name = quoted(escape(sheet.title)) if sheet else "a worksheet that was deleted"
             linked = f"\nReflects on {name}" + ("  (w opens it)" if sheet else "")
         self.query_one("#entry-meta", Label).update(
             f"{star}{escape(e.display_title)}\n{e.created:%A %d %B %Y, %H:%M}{edited}"

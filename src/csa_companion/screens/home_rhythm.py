@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from csa_companion.domain.coaching import open_steps
 from csa_companion.domain.lookback import Memory, look_back, memories, random_memory
 from csa_companion.domain.program import days_away, next_event
+from csa_companion.domain.wording import quoted
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.services import Services
 
@@ -113,7 +114,7 @@ def _mark_done(screen: CompanionScreen, uid: str, index: int) -> None:
 
     screen.app.push_screen(
         Choice(
-            f"Mark “{note.steps[index].text}” done?",
+            f"Mark {quoted(note.steps[index].text)} done?",
             [("done", "Done"), ("cancel", "Not yet")],
         ),
         answer,

@@ -24,6 +24,7 @@ from csa_companion.domain.survey import (
     items_for,
     parse_rating,
 )
+from csa_companion.domain.wording import plural
 from csa_companion.screens.base import CompanionScreen, autosave
 from csa_companion.screens.rhythm_nav import sentence
 from csa_companion.services import Services
@@ -131,7 +132,7 @@ class SurveyScreen(CompanionScreen):
     def _status(self, extra: str = "") -> None:
         state = "submitted" if self.response.status == SUBMITTED else "draft"
         left = len(self.response.missing(self.items))
-        todo = f"{left} item(s) still to rate." if left else "Every item is rated."
+        todo = f"{plural(left, 'item')} still to rate." if left else "Every item is rated."
         self.status.update(f"Status: {state}. {todo} {extra}".strip())
 
     def on_input_changed(self, event: Input.Changed) -> None:
