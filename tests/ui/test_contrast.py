@@ -177,7 +177,9 @@ async def test_every_text_reads_at_4_5_to_1(
         await check("Home, waiting list focused", "Half a thought")
 
         await _show(pilot, HelpScreen(app.screen))
-        await check("Help", "Help: Home", "Press Escape to close")
+        await check("Help", "Help: Home", "What it does")
+        app.screen.query_one("#help").scroll_end(animate=False)
+        await check("Help, scrolled to its end", "Press Escape to close")
         app.pop_screen()
 
         await pilot.press("ctrl+p")
