@@ -40,6 +40,8 @@ FLASH_SECONDS = 0.4
 STRIKE_GAP = 0.6
 REDUCED_MOTION = "reduced_motion"
 """Settings key: show the pacer as words only."""
+PACER_STEPS = 24
+"""Sizes the pacer can take: finer than its rows can show, so it still moves smoothly."""
 MIN_LOG_SECONDS = 10.0
 """A run shorter than this (a mistaken start) is not logged."""
 
@@ -107,6 +109,7 @@ class PracticeScreen(CompanionScreen):
         self.moment: Moment | None = None
         self.finished = False
         self.logged = False
+        self._shown: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         if not self.presenting:
@@ -140,12 +143,12 @@ class PracticeScreen(CompanionScreen):
             self.ring(bell.strikes)
         if moment == previous:
             return
-        self.draw(moment, previous)
+        self.draw(moment)
         if moment.stage == DONE and not self.finished:
             self.finished = True
             self.on_finished()
 
-    def draw(self, moment: Moment, previous: Moment | None) -> None:
+    def draw(self, moment: Moment) -> None:
         plan = self.plan
         planned = plan.phases[moment.index]
         count = len(plan.phases)
@@ -161,17 +164,31 @@ class PracticeScreen(CompanionScreen):
             cue = planned.phase.cue
         if moment.paused and moment.stage != DONE:
             status = f"Paused · space to resume · {status}"
-        self.query_one("#practice-status", Label).update(escape(status))
-        self.query_one("#practice-left", Digits).update(format_seconds(moment.left))
-        if previous is None or (moment.stage, moment.index) != (previous.stage, previous.index):
+        # Each widget is updated only when what it shows changes: an update re-lays the screen
+        # out, and ten a second of those would keep a core busy during a quiet practice.
+        if self._changed("status", status):
+            self.query_one("#practice-status", Label).update(escape(status))
+        left = format_seconds(moment.left)
+        if self._changed("left", left):
+            self.query_one("#practice-left", Digits).update(left)
+        if self._changed("phase", (moment.stage, moment.index)):
             self.query_one("#practice-cue", Static).update(escape(cue))
             self.draw_phases(moment)
         pacer = self.query_one(BreathPacer)
         pacer.display = moment.pacer is not None
         if moment.pacer is not None:
-            pacer.size_now = moment.pacer.size
+            pacer.size_now = round(moment.pacer.size * PACER_STEPS) / PACER_STEPS
             pacer.label = moment.pacer.label
-        self.query_one("#practice-progress", ProgressBar).update(progress=moment.progress * 100)
+        progress = round(moment.progress * 1000) / 10
+        if self._changed("progress", progress):
+            self.query_one("#practice-progress", ProgressBar).update(progress=progress)
+
+    def _changed(self, key: str, value: object) -> bool:
+        """True (and remembered) when `value` differs from what `key` shows now."""
+        if self._shown.get(key) == value:
+            return False
+        self._shown[key] = value
+        return True
 
     def draw_phases(self, moment: Moment) -> None:
         lines = []
