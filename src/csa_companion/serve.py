@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
+import os
 import secrets
 import shlex
 import signal
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,7 +48,8 @@ def app_command(data_dir: Path, content: Sequence[Path], present: Sequence[str] 
         words += ["--content", str(folder)]
     if present is not None:
         words += ["present", *present]
-    return shlex.join(words)
+    # textual-serve runs it through the shell: cmd.exe on Windows quotes differently.
+    return subprocess.list2cmdline(words) if os.name == "nt" else shlex.join(words)
 
 
 class CompanionServer(Server):
