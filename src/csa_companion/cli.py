@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csa_companion import __version__, cli_rhythm
+from csa_companion import __version__, cli_data, cli_rhythm
 from csa_companion.clock import Clock, SystemClock
 from csa_companion.domain.journal import JournalEntry, filter_entries, normalise_tag
 from csa_companion.domain.wording import plural
@@ -160,6 +160,7 @@ def _parser() -> argparse.ArgumentParser:
         help="entries and worksheets from about a week, a month and a year ago",
     )
     cli_rhythm.add_parsers(commands)
+    cli_data.add_parsers(commands)
     _global_options(parser)
     return parser
 
@@ -309,9 +310,11 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths, extra_content: list[Pa
         return _present(args, paths, dirs)
     if args.command == "serve":
         return _serve(args, paths, dirs, extra_content)
-    if args.command in cli_rhythm.COMMANDS:
+    if args.command in (*cli_rhythm.COMMANDS, *cli_data.COMMANDS):
         stores = Stores(paths)
         try:
+            if args.command in cli_data.COMMANDS:
+                return cli_data.dispatch(args, stores, dirs)
             return cli_rhythm.dispatch(args, stores, dirs)
         finally:
             _print_notices(stores)  # also those found while reading (documents set aside)
@@ -500,6 +503,10 @@ def _where(paths: DataPaths, problem: str | None = None) -> int:
     for name in (*Stores.NAMES, *cli_rhythm.NAMES):
         file = paths.store_file(name)
         rows += [(f"{name} file:", file), ("  backup:", file.with_name(file.name + ".bak"))]
+    rows += [
+        ("shared with me:", paths.store_file("shared")),
+        ("snapshots:", paths.root / "backups"),
+    ]
     rows.append(("your content:", paths.user_content))
     width = max(len(label) for label, _ in rows) + 1  # at least one space after every label
     for label, path in rows:

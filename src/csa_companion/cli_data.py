@@ -1,0 +1,221 @@
+"""Shell commands for the person's data as a whole: export, import, backup, share.
+
+Kept apart from cli.py so that the main command line stays short; cli.py adds these parsers
+and hands the parsed arguments here. Every refusal is a CompanionError (one line on stderr,
+exit 1 or 2) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from csa_companion.clock import Clock, SystemClock
+from csa_companion.errors import CompanionError, UsageError
+from csa_companion.storage.store import Stores
+
+COMMANDS = ("export", "import", "backup", "share")
+SHARE_NAME = "share_name"
+
+
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add export, import, backup and share to the main parser."""
+    export = commands.add_parser("export", help="everything you wrote, as JSON or Markdown")
+    export.add_argument("--format", choices=("json", "markdown"), default="json")
+    export.add_argument(
+        "--out", type=Path, required=True, help="the file (json) or folder (markdown) to write"
+    )
+
+    imp = commands.add_parser(
+        "import", help="merge an export, a share bundle or a jrnl export into your data"
+    )
+    imp.add_argument("file", type=Path, help="the file to import")
+    imp.add_argument(
+        "--from", dest="source", choices=("jrnl",), help="the file is `jrnl --export json` output"
+    )
+
+    backup = commands.add_parser("backup", help="take, list or restore snapshots of your data")
+    backup.add_argument(
+        "--keep", type=_positive, help="keep this many snapshots from now on (default 10)"
+    )
+    backup_cmds = backup.add_subparsers(dest="backup_command", metavar="ACTION")
+    backup_cmds.add_parser("list", help="the snapshots, oldest first")
+    restore = backup_cmds.add_parser(
+        "restore", help="go back to a snapshot (the current state is kept as a snapshot first)"
+    )
+    restore.add_argument("name", help="the snapshot's name, as `backup list` shows it")
+
+    share = commands.add_parser(
+        "share", help="write chosen worksheets, reflections and entries to a bundle for others"
+    )
+    share.add_argument("--worksheet", action="append", default=[], metavar="ID")
+    share.add_argument("--reflection", action="append", default=[], metavar="YYYY-MM")
+    share.add_argument("--entry", action="append", default=[], metavar="ID")
+    share.add_argument("--name", help="the name others will see (remembered)")
+    share.add_argument("--out", type=Path, required=True, help="the bundle file to write")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def dispatch(
+    args: argparse.Namespace, stores: Stores, dirs: Sequence[Path], clock: Clock | None = None
+) -> int:
+    """Run one of this module's commands."""
+    clock = clock or SystemClock()
+    now = clock.now()
+    if args.command == "export":
+        return _export(stores, dirs, args.format, args.out, now)
+    if args.command == "import":
+        return _import(stores, args.file, args.source, now, getattr(clock, "zone", None))
+    if args.command == "backup":
+        return _backup(stores, args, now)
+    return _share(stores, dirs, args, now)
+
+
+def _export(stores: Stores, dirs: Sequence[Path], fmt: str, out: Path, now: datetime) -> int:
+    from csa_companion.private_files import write_atomic
+
+    try:
+        if fmt == "markdown":
+            from csa_companion.content.loader import load_library
+            from csa_companion.folder_export import write_folder
+
+            if out.exists() and not out.is_dir():
+                raise UsageError(f"{out} is a file; give a folder for the Markdown export")
+            written = write_folder(stores, load_library(dirs), out)
+            print(f"wrote {written} files to {out}")
+            return 0
+        from csa_companion.storage.transfer import count, export_bytes
+
+        if out.is_dir():
+            raise UsageError(f"{out} is a folder; give a file name for the JSON export")
+        payload = export_bytes(stores, now)
+        write_atomic(out, payload)
+    except OSError as error:
+        raise CompanionError(f"cannot write {out}: {error.strerror or error}") from None
+    from csa_companion.storage.transfer import contents
+
+    print(f"exported {count(contents(stores))} records to {out} (plain text, private to you)")
+    return 0
+
+
+def _import(
+    stores: Stores, file: Path, source: str | None, now: datetime, zone: tzinfo | None
+) -> int:
+    from csa_companion.storage import backup
+    from csa_companion.storage.shelf import ShelfRepo, bundle_from, is_bundle
+    from csa_companion.storage.transfer import (
+        FORMAT,
+        TransferError,
+        export_contents,
+        import_contents,
+        load_json,
+        read_file,
+    )
+
+    name = str(file)
+    data = load_json(read_file(file), name)
+    kept: list[str] = []
+
+    def snapshot() -> None:
+        kept.append(backup.take(stores, now, label="before-import").name)
+
+    if source == "jrnl":
+        from csa_companion.domain.jrnl import NotJrnlError, entries_from_jrnl
+
+        try:
+            entries = entries_from_jrnl(data, zone)
+        except NotJrnlError as why:
+            raise TransferError(
+                f"{name} is not a jrnl export ({why}); make one with `jrnl --export json`; "
+                "nothing was imported"
+            ) from None
+        found = {"journal": {"journal": [e.to_doc() for e in entries]}}
+    elif is_bundle(data):
+        bundle = bundle_from(data, name)
+        counts = ShelfRepo(stores).add(bundle)
+        print(
+            f"imported {len(bundle.items)} shared records from {bundle.sharer} into "
+            f"Shared with me: {counts.summary()}"
+        )
+        return 0
+    elif isinstance(data, dict) and data.get("format") == FORMAT:
+        found = export_contents(data, name)
+    elif isinstance(data, dict) and isinstance(data.get("entries"), list):
+        raise TransferError(
+            f"{name} looks like a jrnl export; import it with "
+            f"`csa-companion import --from jrnl {name}`"
+        )
+    else:
+        raise TransferError(
+            f"{name} is not a csa-companion export or share bundle; nothing was imported"
+        )
+    counts = import_contents(stores, found, before=snapshot)
+    note = f"; your data before it is kept as the snapshot {kept[0]}" if kept else ""
+    print(f"imported {name}: {counts.summary()}{note}")
+    return 0
+
+
+def _backup(stores: Stores, args: argparse.Namespace, now: datetime) -> int:
+    from csa_companion.storage import backup
+    from csa_companion.storage.repos import SettingsRepo
+
+    if args.backup_command == "list":
+        found = backup.snapshots(stores)
+        for snap in found:
+            print(f"{snap.name}  {_size(snap.size)}")
+        if not found:
+            print(f"no snapshots yet in {backup.folder(stores)}")
+        return 0
+    if args.backup_command == "restore":
+        restored, kept = backup.restore(stores, args.name, now)
+        print(f"restored {restored.name}; the state before it is kept as {kept.name}")
+        return 0
+    if args.keep is not None:
+        SettingsRepo(stores["settings"]).set(backup.KEEP_SETTING, args.keep)
+    snap = backup.take(stores, now)
+    keep = backup.keep_count(stores)
+    print(f"wrote {snap.path} ({_size(snap.size)}); keeping the last {keep}")
+    return 0
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _share(stores: Stores, dirs: Sequence[Path], args: argparse.Namespace, now: datetime) -> int:
+    from csa_companion.content.loader import load_library
+    from csa_companion.private_files import write_atomic
+    from csa_companion.storage.repos import SettingsRepo
+    from csa_companion.storage.shelf import bundle_bytes, choose
+
+    settings = SettingsRepo(stores["settings"])
+    name = (args.name or settings.get(SHARE_NAME) or "").strip()
+    if not name:
+        raise UsageError("give --name NAME: the name the people you share with will see")
+    items = choose(stores, load_library(dirs), args.worksheet, args.reflection, args.entry)
+    print(f"sharing as {name}:")
+    for item in items:
+        print(f"  {item.title}")
+    try:
+        write_atomic(args.out, bundle_bytes(items, name, now))
+    except OSError as error:
+        raise CompanionError(f"cannot write {args.out}: {error.strerror or error}") from None
+    if args.name:
+        settings.set(SHARE_NAME, name)
+    print(f"wrote {len(items)} records to {args.out} (plain text: give it only to them)")
+    return 0

@@ -1,0 +1,153 @@
+"""Dated snapshots of the whole data folder in its `backups` folder, kept to the last N.
+
+A snapshot is an export file (see transfer.py), so it is checked completely before it is
+restored, and a damaged one is refused without changing anything. Restoring first keeps the
+current state as a snapshot of its own; a restore deletes nothing, not even old snapshots.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from csa_companion.errors import CompanionError
+from csa_companion.private_files import write_atomic
+from csa_companion.storage.repos import SettingsRepo
+from csa_companion.storage.store import Stores
+from csa_companion.storage.transfer import (
+    STORE_NAMES,
+    Contents,
+    Progress,
+    export_bytes,
+    parse_export,
+    read_file,
+    replace_tables,
+)
+
+FOLDER = "backups"
+KEEP_SETTING = "backup_keep"
+DEFAULT_KEEP = 10
+LAST_DAY_SETTING = "backup_last_day"
+_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-\d{6}(-[a-z0-9-]+)?\.json$")
+
+
+class BackupError(CompanionError):
+    """A snapshot cannot be taken or restored; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    name: str
+    path: Path
+    size: int
+
+
+def folder(stores: Stores) -> Path:
+    return stores.paths.root / FOLDER
+
+
+def keep_count(stores: Stores) -> int:
+    """How many snapshots are kept (the setting, default 10)."""
+    value = SettingsRepo(stores["settings"]).get(KEEP_SETTING, DEFAULT_KEEP)
+    return value if type(value) is int and value >= 1 else DEFAULT_KEEP
+
+
+def snapshots(stores: Stores) -> list[Snapshot]:
+    """The snapshots, oldest first (their names start with the time they were taken)."""
+    try:
+        paths = [p for p in folder(stores).iterdir() if _NAME.match(p.name)]
+    except OSError:
+        return []
+    found = []
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        # Two taken in the same second share the time in their names: the file's time
+        # orders them.
+        found.append((path.name[:17], st.st_mtime_ns, Snapshot(path.name, path, st.st_size)))
+    return [snap for *_, snap in sorted(found, key=lambda row: row[:2])]
+
+
+def take(
+    stores: Stores,
+    now: datetime,
+    *,
+    label: str = "",
+    prune: bool = True,
+    progress: Progress | None = None,
+) -> Snapshot:
+    """Write a snapshot of every store, then (if `prune`) delete the oldest beyond the kept
+    number. `label` is added to the name (e.g. 'before-restore')."""
+    payload = export_bytes(stores, now, progress)
+    base = f"{now:%Y-%m-%d-%H%M%S}" + (f"-{label}" if label else "")
+    target, n = folder(stores) / f"{base}.json", 1
+    while target.exists():
+        n += 1
+        target = folder(stores) / f"{base}-{n}.json"
+    try:
+        write_atomic(target, payload)
+    except OSError as error:
+        raise BackupError(
+            f"cannot write the snapshot {target}: {error.strerror or error}"
+        ) from None
+    if prune:
+        for old in snapshots(stores)[: -keep_count(stores)]:
+            if old.path != target:
+                old.path.unlink(missing_ok=True)
+    return Snapshot(target.name, target, len(payload))
+
+
+def find(stores: Stores, name: str) -> Snapshot:
+    """The snapshot with this name (the '.json' may be left out)."""
+    for snap in snapshots(stores):
+        if name in (snap.name, snap.name.removesuffix(".json")):
+            return snap
+    raise BackupError(f"no snapshot is named {name!r}; `csa-companion backup list` shows them")
+
+
+def restore(stores: Stores, name: str, now: datetime) -> tuple[Snapshot, Snapshot]:
+    """Replace the data with a snapshot's, after keeping the current state as a snapshot.
+    Returns (restored, kept)."""
+    snap = find(stores, name)
+    found = parse_export(read_file(snap.path), snap.name)  # refused before anything changes
+    kept = take(stores, now, label="before-restore", prune=False)
+    replace_all(stores, found)
+    return snap, kept
+
+
+def replace_all(stores: Stores, found: Contents) -> None:
+    """Make every store hold exactly what `found` holds (one atomic write per store)."""
+    for name in STORE_NAMES:
+        tables = found.get(name, {})
+        data = {t: {str(i): doc for i, doc in enumerate(docs, 1)} for t, docs in tables.items()}
+        store = stores[name]
+        if store.storage.read() == data:
+            continue
+        with store.transaction():
+            replace_tables(store, data)
+
+
+def daily(stores: Stores, now: datetime) -> Snapshot | None:
+    """A snapshot on the first start of each day (one settings read otherwise)."""
+    settings = SettingsRepo(stores["settings"])
+    today = now.date().isoformat()
+    if settings.get(LAST_DAY_SETTING) == today:
+        return None
+    snap = take(stores, now)
+    settings.set(LAST_DAY_SETTING, today)
+    return snap
+
+
+def last_taken(stores: Stores) -> date | None:
+    """The day of the newest snapshot, if any."""
+    found = snapshots(stores)
+    if not found:
+        return None
+    try:
+        return date.fromisoformat(found[-1].name[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,58 @@
+"""A data folder with a record of every kind the store keeps, and ways to compare folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from csa_companion.domain.journal import Draft, JournalEntry
+from csa_companion.paths import DataPaths
+from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo
+from csa_companion.storage.store import Stores
+from csa_companion.storage.transfer import STORE_NAMES, contents
+from tests.rhythm_data import at, seed_month, seed_surveys
+
+
+def seed_everything(data_dir: Path) -> None:
+    """Journal, worksheets, drafts, settings, practice log, program, reflection, coaching and
+    surveys, with Unicode and odd text."""
+    seed_surveys(seed_month(data_dir))
+    stores = Stores(DataPaths(data_dir))
+    moment = at("2027-01-15T09:00")
+    JournalRepo(stores["journal"]).add(
+        JournalEntry(
+            "Zoë's café ☕ — 週末\n\ttab\x07bell\r\nend",
+            moment,
+            moment,
+            "Ünïcödé",
+            ("odd tag", "ümlaut"),
+            True,
+            uid="u1",
+        )
+    )
+    DraftRepo(stores["drafts"]).save(Draft("draft title", "draft body", "a, b", moment, key="d1"))
+    SettingsRepo(stores["settings"]).set("theme", "light")
+
+
+def everything(data_dir: Path) -> dict[str, dict[str, list[bytes]]]:
+    """Every document of every store, in a form that compares regardless of order and ids."""
+    found = contents(Stores(DataPaths(data_dir)), STORE_NAMES)
+    return {
+        store: {table: sorted(_canonical(d) for d in docs) for table, docs in tables.items()}
+        for store, tables in found.items()
+    }
+
+
+def _canonical(doc: Any) -> bytes:
+    return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
+
+
+def file_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder and its bytes (to show that nothing changed)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.endswith(".lock") and not p.name.endswith(".owner")
+    }
