@@ -864,3 +864,23 @@ def test_other_stores_set_aside_documents_their_domain_cannot_read(
     assert store.documents(table) == []
     [notice] = store.take_notices()
     assert f"{table} #1 (" in notice and "is missing" in notice
+
+
+def test_without_hard_links_the_copies_are_still_whole_and_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(src: object, dst: object) -> None:
+        raise OSError(errno.EPERM, "hard links are not supported here")
+
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "journal.json"
+    original = b'{"journal": {"1": {"body": "old", "created": 1760000000}}}'
+    path.write_bytes(original)
+    repo = JournalRepo(journal_store(path))  # migrated: the original is copied
+    add(repo, "new")  # the migrated file is copied to .bak
+    keep = path.with_name("journal.json.pre-migration-v0")
+    assert keep.read_bytes() == original
+    _, in_backup = decode(path.with_name("journal.json.bak").read_bytes())
+    assert [d["body"] for d in in_backup["journal"].values()] == ["old"]
+    assert {stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()} == {0o600}
+    assert temp_files(tmp_path) == []

@@ -311,7 +311,7 @@ class SafeJSONStorage(Storage):
         elif schema < self.schema:
             keep = self._free_name(f"{self.path.name}.pre-migration-v{schema}", original)
             if not keep.exists():
-                self._write_bytes(keep, original)
+                self._keep_original(source, keep, original)
             data = self._migrate(schema, data)
             self.notices.append(
                 f"{source.name} was in an older format (schema {schema}) and was converted; "
@@ -323,6 +323,23 @@ class SafeJSONStorage(Storage):
         else:
             self._write_file(data, keep_backup=False)
         self._data, self._unparsed = data, None
+
+    def _keep_original(self, source: Path, keep: Path, original: bytes) -> None:
+        """Keep `source` (whose bytes are `original`) as `keep`, all or nothing: a hard link,
+        else a temp file renamed into place (a kill mid-copy leaves only a temp file)."""
+        try:
+            os.link(source, keep)
+        except OSError:  # a file system without hard links
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            self._write_bytes(tmp, original)
+            try:
+                os.replace(tmp, keep)
+            except OSError as error:
+                raise self._write_error(error) from None
+        try:
+            os.chmod(keep, 0o600)
+        except OSError as error:
+            raise self._write_error(error) from None
 
     def _free_name(self, name: str, same_as: bytes | None = None) -> Path:
         """`name` in the data folder, or `name-2`, `name-3`... if it is taken (by a file whose
