@@ -272,6 +272,7 @@ async def test_reflection_marked_done_and_exported(new_app: AppFactory, data_dir
         exported = data_dir / "exports" / "reflection-2027-01.md"
         await wait_for(exported.exists, "the export file", pilot)
         assert "Status: done" in exported.read_text()
+        assert exported.stat().st_mode & 0o777 == 0o600  # private text, whatever the umask
         await press_closing(pilot, "escape")
         assert "✓  January 2027" in screen_text(app)
 

@@ -25,6 +25,7 @@ from csa_companion.domain.reflection import (
     reflection_markdown,
     status_of,
 )
+from csa_companion.private_files import write_private
 from csa_companion.screens.base import CompanionScreen, autosave
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
@@ -188,8 +189,7 @@ class ReflectionScreen(CompanionScreen):
         folder = self.services.stores.paths.root / "exports"
         path = folder / f"reflection-{self.month}.md"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            write_private(path, text)  # 0600: it holds private text
         except OSError as error:
             self.notify(f"Could not write {path}: {error.strerror}", severity="error")
             return
