@@ -253,3 +253,30 @@ async def test_a_read_only_folder_is_read_and_what_is_typed_stays_on_screen(
             assert screen_text(app).count("Nothing can be saved") == 1  # said once, not per pause
             await press_closing(pilot, "escape")  # a second escape leaves
             assert isinstance(app.screen, JournalScreen)
+
+
+async def test_in_a_read_only_folder_a_walkthrough_keeps_its_answers_on_screen(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    from csa_companion.paths import DataPaths
+    from csa_companion.screens.walkthrough import WalkthroughScreen
+    from csa_companion.storage.store import Stores
+    from tests.ui.test_tools import start_worksheet
+
+    stores = Stores(DataPaths(data_dir))
+    for name in Stores.NAMES:
+        stores[name]  # every store file exists, as after any session
+    with read_only(data_dir):
+        app = new_app()
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            walk = await start_worksheet(pilot, "iceberg", "n", "short title", WalkthroughScreen)
+            assert isinstance(walk, WalkthroughScreen)
+            await pilot.press(*"An answer with nowhere to go")
+            await pilot.press("escape")
+            await wait_for(
+                lambda: "Your answers could not be saved" in screen_text(app), "the warning", pilot
+            )
+            assert walk.answer_box.text == "An answer with nowhere to go"
+            assert app.screen is walk
+            await press_closing(pilot, "escape")  # a second escape leaves
+            assert app.screen is not walk
