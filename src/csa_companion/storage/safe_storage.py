@@ -4,6 +4,12 @@ How one write goes: take the lock file (held only while writing), re-read the fi
 process changed it since we read it (so a change is applied on top of theirs, never over it),
 write a temp file in the same folder, fsync it, keep the current file as the `.bak` generation,
 `os.replace` the temp file into place and fsync the folder.
+
+What is never lost: a damaged file (or one that is no store at all) is moved aside, never
+deleted, and so is a damaged backup; a migration keeps the original and leaves `.bak` alone;
+documents the app cannot read are set aside in the file (`documents.py`). Temp files of writers
+killed mid-write are removed at the next open or write. In a read-only folder everything is read
+and nothing on disk is touched: recovery and migration then happen in memory only.
 """
 
 from __future__ import annotations
