@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import random
 from datetime import date, timedelta
 
 from csa_companion.domain.coaching import CoachingNote, NextStep, open_steps
-from csa_companion.domain.lookback import Memory, look_back, random_memory
+from csa_companion.domain.lookback import Memory, look_back, near_days
 from tests.rhythm_data import at
 
 NOW = at("2027-06-15T12:00")
@@ -31,10 +30,12 @@ def test_look_back_takes_the_closest_within_about() -> None:
     ]
 
 
-def test_random_memory() -> None:
-    assert random_memory([], random.Random(1)) is None
-    pick = random_memory([memory("only", 3)], random.Random(1))
-    assert pick is not None and pick.title == "only" and pick.label == "From your archive"
+def test_near_days_sift_a_day_wider_than_the_windows() -> None:
+    assert near_days(NOW) == [
+        ("2027-06-05", "2027-06-11"),
+        ("2027-05-10", "2027-05-22"),
+        ("2026-05-30", "2026-07-01"),
+    ]
 
 
 def test_steps_typed_one_a_line_keep_their_done_marks() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +35,17 @@ def memories(entries: Sequence[JournalEntry], sheets: Sequence[Worksheet]) -> li
     ]
 
 
+def near_days(now: datetime) -> list[tuple[str, str]]:
+    """('YYYY-MM-DD', 'YYYY-MM-DD') ranges, a day wider each side than the look-back windows
+    (for time zones): a cheap first sift of stored documents by the date their time starts
+    with, before any is parsed."""
+    day = timedelta(days=1)
+    return [
+        (f"{now - age - slack - day:%Y-%m-%d}", f"{now - age + slack + day:%Y-%m-%d}")
+        for _, age, slack in AGES
+    ]
+
+
 def look_back(items: Sequence[Memory], now: datetime) -> list[Memory]:
     """For each age, the item written closest to that many days ago, if one is near enough."""
     found = []
@@ -46,11 +56,3 @@ def look_back(items: Sequence[Memory], now: datetime) -> list[Memory]:
             best = min(near, key=lambda m: abs(m.when - target))
             found.append(Memory(label, best.when, best.title, best.uid, best.is_worksheet))
     return found
-
-
-def random_memory(items: Sequence[Memory], rng: random.Random) -> Memory | None:
-    """Any one item, for "show me something I wrote"."""
-    if not items:
-        return None
-    pick = rng.choice(list(items))
-    return Memory("From your archive", pick.when, pick.title, pick.uid, pick.is_worksheet)

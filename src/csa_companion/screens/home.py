@@ -94,12 +94,9 @@ class HomeScreen(CompanionScreen):
         self.reload()
 
     def reload(self) -> None:
-        from csa_companion.screens.home_rhythm import coming_up
+        from csa_companion.screens.home_rhythm import fill_card
 
-        rhythm = self.query_one("#home-rhythm", OptionList)
-        rhythm.clear_options()
-        rhythm.add_options(coming_up(self.services))
-        rhythm.highlighted = 0 if rhythm.option_count else None
+        fill_card(self, self.query_one("#home-rhythm", OptionList))
         waiting = self.query_one("#home-waiting", OptionList)
         waiting.clear_options()
         for n, draft in enumerate(self.services.drafts.all()[:WAITING]):

