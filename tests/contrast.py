@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
 
 AA = 4.5  # WCAG 2 level AA, normal-size text
 
@@ -55,7 +57,7 @@ def contrast(foreground: str, background: str) -> float:
 
 @dataclass(frozen=True)
 class Run:
-    """Neighbouring text cells on one row with the same colors."""
+    """Neighboring text cells on one row with the same colors."""
 
     row: int
     column: int
@@ -65,13 +67,30 @@ class Run:
 
     @property
     def ratio(self) -> float:
+        """The contrast in a terminal with true color."""
         return contrast(self.foreground, self.background)
+
+    @property
+    def ratio_256(self) -> float:
+        """The contrast in a 256-color terminal (macOS Terminal, tmux without true color)."""
+        return contrast(in_256_colors(self.foreground), in_256_colors(self.background))
+
+    @property
+    def lowest(self) -> float:
+        return min(self.ratio, self.ratio_256)
 
     def __str__(self) -> str:
         return (
             f"row {self.row} col {self.column} {self.text.strip()!r}: "
-            f"{self.foreground} on {self.background} = {self.ratio:.2f}:1"
+            f"{self.foreground} on {self.background} = {self.ratio:.2f}:1, "
+            f"{self.ratio_256:.2f}:1 in 256 colors"
         )
+
+
+def in_256_colors(color: str) -> str:
+    """What a 256-color terminal shows for `color`: Rich (which Textual writes through) sends
+    the nearest color of the xterm palette."""
+    return RichColor.parse(color).downgrade(ColorSystem.EIGHT_BIT).get_truecolor().hex
 
 
 def text_runs(svg: str) -> list[Run]:
@@ -116,5 +135,6 @@ def _join(cells: list[tuple[int, int, str, str, str]]) -> list[Run]:
 
 
 def unreadable(svg: str, minimum: float = AA) -> list[Run]:
-    """The text runs of a screenshot whose contrast is below `minimum`."""
-    return [run for run in text_runs(svg) if run.ratio < minimum]
+    """The text runs of a screenshot whose contrast is below `minimum` in true color or in
+    256 colors."""
+    return [run for run in text_runs(svg) if run.lowest < minimum]

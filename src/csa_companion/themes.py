@@ -11,6 +11,10 @@ from dataclasses import replace
 from rich.terminal_theme import TerminalTheme
 from textual.theme import BUILTIN_THEMES, Theme
 
+# Every color below is chosen for 4.5:1 in a true-color terminal and in a 256-color one
+# (macOS Terminal, tmux without true color), where Rich sends the nearest xterm color: light
+# greys come out darker there, and a dark orange lighter.
+
 # Textual's defaults (60% and 38%) put muted text and placeholders at 2.6:1 to 3.5:1.
 READABLE = {"text-muted": "auto 70%", "text-disabled": "auto 60%"}
 
@@ -21,20 +25,20 @@ DARK = replace(
     # 4.1:1 as heading text on the background: darker for the first, and blue text (headings,
     # tags) in textual-dark's own light blue text tint (6.3:1).
     primary="#005090",
-    error="#E0607A",  # its text tint on a notice was 3.9:1
     variables=READABLE
-    | {"text-primary": "#57A5E2"}
+    | {"text-primary": "#57A5E2", "text-error": "#F0A0B0"}  # error text was 3.9:1 on a notice
     | {f"markdown-h{n}-color": "#57A5E2" for n in (1, 2, 3)},
 )
 LIGHT = replace(
     BUILTIN_THEMES["textual-light"],
     name="csa-light",
     # textual-light's orange accent and warning are 1.3:1 to 1.5:1 as text (headings, the
-    # star) on its greys, and its blue footer keys 2.9:1: a dark orange and a dark blue.
-    accent="#7A3E00",
-    warning="#7A3E00",
-    success="#2E8B4A",  # its text tint was 4.0:1 on a notice, 4.4:1 as a check mark
-    variables=READABLE | {"footer-key-foreground": "#004578"},
+    # star) on its greys, and its blue footer keys 2.9:1: a rust (dark red in 256 colors) and
+    # a navy.
+    accent="#8A2C00",
+    warning="#8A2C00",
+    variables=READABLE
+    | {"footer-key-foreground": "#002F5A", "text-success": "#1A5028"},  # a check mark was 4.0:1
 )
 HIGH_CONTRAST = Theme(
     name="csa-high-contrast",

@@ -110,7 +110,7 @@ def _failures(app: CompanionApp, state: str) -> list[str]:
     if region is not None:
         runs = [r for r in runs if region.contains(r.column, r.row)]
     assert runs, f"{state}: no text found in the screenshot"
-    return [f"{state}: {run}" for run in runs if run.ratio < AA]
+    return [f"{state}: {run}" for run in runs if run.lowest < AA]
 
 
 class Measure:

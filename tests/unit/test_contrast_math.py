@@ -37,3 +37,12 @@ def test_runs_carry_the_colors_of_their_own_cells() -> None:
 def test_dim_text_is_measured_as_drawn() -> None:
     [run] = text_runs(_svg(Text("dim", "dim #FFFFFF on #000000")))
     assert run.foreground != "#ffffff" and run.ratio < 21
+
+
+def test_a_run_must_also_read_in_256_colors() -> None:
+    """A dark orange on light grey passes in true color, but the nearest xterm colors (a
+    lighter orange, a darker grey) do not."""
+    svg = _svg(Text("heading", "#793E00 on #D0D0D0"))
+    [run] = text_runs(svg)
+    assert run.ratio > 5 and run.ratio_256 < 3.5
+    assert unreadable(svg) == [run]
