@@ -424,3 +424,39 @@ def test_fit_ends_with_an_ellipsis_when_cut() -> None:
     assert fit("one two three four", 7, 2) == ["one two", "three…"]
     assert fit("abcdefghij", 4, 1) == ["abc…"]
     assert fit("午後のチェック", 6, 1) == ["午後…"]
+
+
+# -- the room a diagram has -----------------------------------------------------------------------
+
+
+def words_shown(text: Text) -> int:
+    return len(set(re.findall(r"word\d{3}", text.plain)))
+
+
+@pytest.mark.parametrize("width", (40, 56, 80))
+@pytest.mark.parametrize("tool_id", TOOL_IDS)
+def test_long_answers_use_the_height_they_are_given(tool_id: str, width: int) -> None:
+    the_tool = tool(tool_id)
+    worksheet = all_answered(the_tool, LONG)
+    base = render_diagram(the_tool, worksheet, width)
+    roomy = render_diagram(the_tool, worksheet, width, height=len(lines(base)) + 30)
+    assert words_shown(roomy) > words_shown(base)  # more of each answer than two lines
+    assert len(lines(roomy)) <= len(lines(base)) + 30
+    assert_fits(roomy, width)
+
+
+@pytest.mark.parametrize("tool_id", TOOL_IDS)
+def test_no_room_to_spare_draws_the_compact_diagram(tool_id: str) -> None:
+    the_tool = tool(tool_id)
+    worksheet = all_answered(the_tool, LONG)
+    base = render_diagram(the_tool, worksheet, 40)
+    assert render_diagram(the_tool, worksheet, 40, height=len(lines(base))) == base
+    assert render_diagram(the_tool, worksheet, 40, height=5) == base  # too small: scrolls
+
+
+@pytest.mark.parametrize("tool_id", TOOL_IDS)
+def test_short_answers_draw_the_same_whatever_the_room(tool_id: str) -> None:
+    the_tool = tool(tool_id)
+    worksheet = sheet(the_tool, numbered(the_tool))
+    base = render_diagram(the_tool, worksheet, 80)
+    assert render_diagram(the_tool, worksheet, 80, height=200).plain == base.plain

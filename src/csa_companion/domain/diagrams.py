@@ -8,7 +8,7 @@ are collapsed to one paragraph, wrapped by cells and cut with "…" when they do
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.text import Text
@@ -24,22 +24,57 @@ LINK = "cyan"
 WATER = "blue"
 ELLIPSIS = "…"
 MIN_LAYOUT_WIDTH = 20  # narrower than this, a diagram is drawn this wide, then cropped
+ANSWER_LINES = 2  # lines an answer gets in a box or a note, when no height is given
+MAX_ANSWER_LINES = 30  # however much room there is
 
 
 def render_diagram(
-    tool: Tool, worksheet: Worksheet, width: int, current_step: str | None = None
+    tool: Tool,
+    worksheet: Worksheet,
+    width: int,
+    current_step: str | None = None,
+    height: int | None = None,
 ) -> Text:
     """Draw the diagram `tool.diagram` names from `worksheet`, no line wider than `width` cells.
 
     The element of `current_step` is highlighted; pass None (as the export does) for none. A tool
-    without a known diagram gets its steps listed with their answers.
+    without a known diagram gets its steps listed with their answers. Each answer gets
+    ANSWER_LINES lines (more or fewer by element); given a `height`, answers get as many more
+    lines as still fit in it, up to their whole text.
     """
     if width < 1:
         return Text()
     draw = _RENDERERS.get(tool.diagram or "", _steps_list)
-    lines = draw(_Sheet(tool, worksheet, current_step), max(width, MIN_LAYOUT_WIDTH))
+    layout = max(width, MIN_LAYOUT_WIDTH)
+    sheet = _Sheet(tool, worksheet, current_step)
+    lines = draw(sheet, layout)
+    if height is not None and len(lines) < height:
+        lines = _roomiest(draw, sheet, layout, height, lines)
     result = Text("\n", no_wrap=True, overflow="crop")
     return result.join(_cropped(line, width) for line in lines)
+
+
+def _roomiest(
+    draw: Callable[[_Sheet, int], list[Text]],
+    sheet: _Sheet,
+    width: int,
+    height: int,
+    fitting: list[Text],
+) -> list[Text]:
+    """The drawing with the most lines an answer may have that is still at most `height` lines
+    (`fitting` is the drawing of `sheet`, which fits)."""
+    most = draw(replace(sheet, lines=MAX_ANSWER_LINES), width)
+    if len(most) <= height:
+        return most  # the usual case: every answer whole
+    # Otherwise a line more at a time: cheaper than a search among long drawings, as the room
+    # left is usually a few lines.
+    while sheet.lines < MAX_ANSWER_LINES:
+        sheet = replace(sheet, lines=sheet.lines + 1)
+        more = draw(sheet, width)
+        if len(more) > height:
+            break
+        fitting = more
+    return fitting
 
 
 # -- shared helpers -------------------------------------------------------------------------------
@@ -114,6 +149,8 @@ class _Sheet:
     tool: Tool
     worksheet: Worksheet
     current: str | None
+    lines: int = ANSWER_LINES
+    """How many lines an answer gets (elements that show less or more go from this)."""
 
     def has(self, step_id: str) -> bool:
         return self.tool.step(step_id) is not None
@@ -192,12 +229,13 @@ def _labelled(sheet: _Sheet, step_id: str, width: int, max_lines: int) -> list[T
     return _highlight(lines, sheet.style(step_id))
 
 
-def _notes(sheet: _Sheet, step_ids: Sequence[str], width: int, max_lines: int = 2) -> list[Text]:
-    """A blank line, then "Label: answer" for each step the tool has."""
+def _notes(sheet: _Sheet, step_ids: Sequence[str], width: int, more: int = 0) -> list[Text]:
+    """A blank line, then "Label: answer" for each step the tool has (in `more` lines more than
+    an answer gets)."""
     lines = [Text()]
     for step_id in step_ids:
         if sheet.has(step_id):
-            lines += _labelled(sheet, step_id, width, max_lines)
+            lines += _labelled(sheet, step_id, width, sheet.lines + more)
     return lines if len(lines) > 1 else []
 
 
@@ -210,7 +248,6 @@ def _rail(width: int, left: str, fill: str, right: str) -> Text:
 ICEBERG_ABOVE_WATER = ("event",)
 ICEBERG_LAYERS = ("event", "patterns", "structures", "mental-models")
 ICEBERG_VISION = "vision"  # drawn only once answered or current: the step is optional
-ICEBERG_LAYER_LINES = 2
 
 
 def _iceberg(sheet: _Sheet, width: int) -> list[Text]:
@@ -229,9 +266,9 @@ def _iceberg(sheet: _Sheet, width: int) -> list[Text]:
         if below and number > 0 and layers[number - 1] in ICEBERG_ABOVE_WATER:
             lines.append(_waterline(width))
         margin = indent * (len(layers) - 1 - number)
-        box = _step_box(sheet, step_id, width - 2 * margin, ICEBERG_LAYER_LINES)
+        box = _step_box(sheet, step_id, width - 2 * margin, sheet.lines)
         lines += [Text(" " * margin) + line for line in box]
-    return lines + _notes(sheet, ["leverage"], width, max_lines=3)
+    return lines + _notes(sheet, ["leverage"], width, more=1)
 
 
 def _waterline(width: int) -> Text:
@@ -265,11 +302,15 @@ def _ladder_of_inference(sheet: _Sheet, width: int) -> list[Text]:
     row_of: dict[str, int] = {}
     for number, step_id in enumerate(rungs):
         label = (fit(sheet.label(step_id), label_width, 1) or [""])[0]
-        answer = _answer_lines(sheet, step_id, answer_width, 1)[0]
-        row = Text.assemble("│ ", (set_cell_size(label, label_width), LABEL), "  ")
-        row += _padded(answer, answer_width) + Text(" │")
+        # one line a rung, more when there is room (a rung then has its label once)
+        answers = _answer_lines(sheet, step_id, answer_width, max(sheet.lines - 1, 1))
+        rung = []
+        for n, answer in enumerate(answers):
+            shown = label if n == 0 else ""
+            row = Text.assemble("│ ", (set_cell_size(shown, label_width), LABEL), "  ")
+            rung.append(row + _padded(answer, answer_width) + Text(" │"))
         row_of[step_id] = len(rows)
-        rows += _highlight([row], sheet.style(step_id))
+        rows += _highlight(rung, sheet.style(step_id))
         last = number == len(rungs) - 1
         rows.append(_rail(ladder, "└", "─", "┘") if last else _rail(ladder, "├", "─", "┤"))
     if not loop:
@@ -306,8 +347,10 @@ def _shifting_the_burden(sheet: _Sheet, width: int) -> list[Text]:
     return lines + _notes(sheet, ["delay", "leverage"], width)
 
 
-def _loop_box(sheet: _Sheet, step_id: str, width: int) -> list[Text]:
-    return _step_box(sheet, step_id, width, LOOP_BOX_LINES, min_lines=LOOP_BOX_LINES)
+def _loop_box(
+    sheet: _Sheet, step_id: str, width: int, min_lines: int = LOOP_BOX_LINES
+) -> list[Text]:
+    return _step_box(sheet, step_id, width, sheet.lines, min_lines=min_lines)
 
 
 def _links(sheet: _Sheet, width: int, fundamental: bool) -> list[Text]:
@@ -342,7 +385,11 @@ def _loops_side_by_side(sheet: _Sheet, width: int) -> list[Text]:
     def beside(column: Sequence[Text], *extra: tuple[int, str, str]) -> list[Text]:
         return [row + space + _place(right, (rail, "│", LINK), *extra) for row in column]
 
-    quick, side = _loop_box(sheet, "quick-fix", left), _loop_box(sheet, "side-effect", right)
+    # side by side, so as tall as each other
+    pair = (("quick-fix", left), ("side-effect", right))
+    tall = max(len(_answer_lines(sheet, step, w - 4, sheet.lines)) for step, w in pair)
+    quick = _loop_box(sheet, "quick-fix", left, max(tall, LOOP_BOX_LINES))
+    side = _loop_box(sheet, "side-effect", right, max(tall, LOOP_BOX_LINES))
     lines = [
         q + (Text(ARROW_GAP, LINK) if n == 1 else space) + s
         for n, (q, s) in enumerate(zip(quick, side, strict=True))
@@ -444,7 +491,7 @@ def _four_player(sheet: _Sheet, width: int) -> list[Text]:
     for step_id in shown:
         named = act_named(sheet.answer(step_id), sheet.tool.acts)
         mark = FOUR_PLAYER_MARKS.get(step_id, " ") if named is not None else " "
-        for n, line in enumerate(_labelled(sheet, step_id, width - 2, 2)):
+        for n, line in enumerate(_labelled(sheet, step_id, width - 2, sheet.lines)):
             notes.append(Text(f"{mark} " if n == 0 else "  ") + line)
     return lines + notes
 
@@ -510,7 +557,8 @@ def _steps_list(sheet: _Sheet, width: int) -> list[Text]:
     lines: list[Text] = []
     for step in sheet.tool.steps:
         title = [Text(line, LABEL) for line in fit(step.title, width, 2)]
-        body = [Text("  ") + line for line in _answer_lines(sheet, step.id, width - 2, 3)]
+        answer = _answer_lines(sheet, step.id, width - 2, sheet.lines + 1)
+        body = [Text("  ") + line for line in answer]
         lines += _highlight([*title, *body], sheet.style(step.id))
     return lines
 
