@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -14,13 +15,20 @@ from csa_companion.content.loader import load_library
 from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.paths import bundled_content_dir
+from csa_companion.screens.coaching import CoachingScreen
 from csa_companion.screens.editor import EntryEditorScreen
 from csa_companion.screens.entry_view import EntryViewScreen
+from csa_companion.screens.growth import GrowthScreen
 from csa_companion.screens.help import HelpScreen
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.journal import JournalScreen
 from csa_companion.screens.learn import LearnScreen
 from csa_companion.screens.observer import ObserverScreen
+from csa_companion.screens.practice import PracticeScreen
+from csa_companion.screens.practice_setup import PracticeSetupScreen
+from csa_companion.screens.practices import PracticesScreen
+from csa_companion.screens.program import ProgramScreen
+from csa_companion.screens.reflections import ReflectionScreen, ReflectionsScreen
 from csa_companion.screens.walkthrough import WalkthroughScreen
 from csa_companion.screens.worksheet_view import WorksheetViewScreen
 from tests.conftest import START, AppFactory
@@ -83,6 +91,49 @@ async def _help(pilot: Pilot_) -> None:
     await wait_for_screen(pilot, HelpScreen)
 
 
+async def _go(pilot: Pilot_, destination: str, screen: type[Screen[None]]) -> None:
+    await pilot.app.run_action(f"app.go('{destination}')")
+    await wait_for_screen(pilot, screen)
+
+
+async def _practices(pilot: Pilot_) -> None:
+    await _go(pilot, "practice", PracticesScreen)
+
+
+async def _practice_setup(pilot: Pilot_) -> None:
+    await _practices(pilot)
+    await pilot.press("enter")
+    await wait_for_screen(pilot, PracticeSetupScreen)
+
+
+async def _practice_running(pilot: Pilot_) -> None:
+    await _practice_setup(pilot)
+    await pilot.press("ctrl+s")
+    await wait_for_screen(pilot, PracticeScreen)
+
+
+async def _reflections(pilot: Pilot_) -> None:
+    await _go(pilot, "reflections", ReflectionsScreen)
+
+
+async def _reflection(pilot: Pilot_) -> None:
+    await _reflections(pilot)
+    await pilot.press("enter")
+    await wait_for_screen(pilot, ReflectionScreen)
+
+
+async def _program(pilot: Pilot_) -> None:
+    await _go(pilot, "program", ProgramScreen)
+
+
+async def _coaching(pilot: Pilot_) -> None:
+    await _go(pilot, "coaching", CoachingScreen)
+
+
+async def _growth(pilot: Pilot_) -> None:
+    await _go(pilot, "growth", GrowthScreen)
+
+
 SCREENS: dict[str, Callable[[Pilot_], Awaitable[None]]] = {
     "home": _home,
     "tools": _tools,
@@ -94,6 +145,14 @@ SCREENS: dict[str, Callable[[Pilot_], Awaitable[None]]] = {
     "editor": _editor,
     "learn": _learn,
     "help": _help,
+    "practices": _practices,
+    "practice-setup": _practice_setup,
+    "practice-running": _practice_running,
+    "reflections": _reflections,
+    "reflection": _reflection,
+    "program": _program,
+    "coaching": _coaching,
+    "growth": _growth,
 }
 
 

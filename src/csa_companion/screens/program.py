@@ -132,11 +132,12 @@ class ProgramScreen(CompanionScreen):
         "also give you a file to load with `csa-companion program import FILE`."
     )
     BINDINGS: ClassVar = [
+        # At 80 columns the footer holds about 68 cells of keys; help lists the hidden ones.
         Binding("a", "add_coaching", "Add coaching", id="program.add"),
-        Binding("x", "remove_coaching", "Remove coaching", id="program.remove"),
+        Binding("x", "remove_coaching", "Remove coaching", id="program.remove", show=False),
         Binding("b", "survey('pre')", "Survey before", id="program.pre"),
         Binding("f", "survey('post')", "Survey after", id="program.post"),
-        Binding("c", "app.go('coaching')", "Coaching log", id="program.coaching"),
+        Binding("c", "app.go('coaching')", "Coaching log", id="program.coaching", show=False),
         Binding("escape", "app.go('home')", "Home", id="program.home"),
     ]
 
