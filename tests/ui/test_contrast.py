@@ -328,6 +328,26 @@ async def test_program_screens_read_at_4_5_to_1(
     check.assert_readable(theme)
 
 
+@pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES.keys())
+async def test_empty_screens_read_at_4_5_to_1(new_app: AppFactory, theme: str) -> None:
+    """A first start: the 'nothing yet' lines are disabled options, drawn in the theme's
+    disabled-text color."""
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = theme
+        check = Measure(pilot)
+        await check("Home, first start", "Nothing unfinished", "No entries yet")
+        for destination, empty in [
+            ("tools", "No worksheets yet"),
+            ("journal", "No entries yet"),
+            ("practice", "No practices yet"),
+            ("coaching", "No sessions yet"),
+        ]:
+            app.action_go(destination)
+            await check(f"{destination.title()}, first start", empty)
+    check.assert_readable(theme)
+
+
 @pytest.mark.parametrize(("saved", "shown"), [("textual-dark", DARK), ("textual-light", LIGHT)])
 async def test_theme_saved_by_an_earlier_version_becomes_its_readable_twin(
     new_app: AppFactory, saved: str, shown: Theme
