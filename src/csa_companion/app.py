@@ -54,6 +54,7 @@ class CompanionApp(App[None]):
         present: PresentTarget | None = None,
         blank: Stores | None = None,
         check_command: str = "csa-companion content check",
+        daily_backup: bool = False,
     ) -> None:
         """`present` makes a presentation: personal repositories then sit on `blank`, an
         empty throwaway store (see Services.for_presenting)."""
@@ -66,6 +67,8 @@ class CompanionApp(App[None]):
         else:
             self.services = Services.build(stores, library, clock)
         self.refresh_seconds = refresh_seconds
+        self.daily_backup = daily_backup and present is None
+        """Take the day's snapshot once the first frame is up (see storage/backup.py)."""
         self.check_command = check_command
         """The shell command that checks the content this app loaded (named in notices)."""
         self._told_read_only = False
@@ -115,6 +118,18 @@ class CompanionApp(App[None]):
         (a full collection over a 5,000-entry journal otherwise stalls typing for ~80 ms)."""
         gc.freeze()
         gc.enable()
+        if self.daily_backup:
+            from csa_companion.storage.backup import daily_in_background
+
+            daily_in_background(
+                self.services.stores.paths, self.services.clock.now(), self._report_from_thread
+            )
+
+    def _report_from_thread(self, message: str) -> None:
+        with contextlib.suppress(RuntimeError):  # the app has already closed
+            self.call_from_thread(
+                self.notify, message, severity="warning", timeout=15, markup=False
+            )
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -200,6 +215,7 @@ class CompanionApp(App[None]):
 
     def action_go(self, destination: str) -> None:
         """Open a destination on top of Home (closing whatever was open above Home)."""
+        from csa_companion.screens.data import destinations as data_destinations
         from csa_companion.screens.journal import JournalScreen
         from csa_companion.screens.learn import LearnScreen
         from csa_companion.screens.practices import PracticesScreen
@@ -211,6 +227,7 @@ class CompanionApp(App[None]):
             "learn": lambda: LearnScreen(self.services),
             "practice": lambda: PracticesScreen(self.services),
             **rhythm_nav.destinations(self.services),
+            **data_destinations(self.services),
         }
         if destination != "home" and destination not in factories:
             self.notify(f"{destination.title()} is not available yet.", severity="warning")

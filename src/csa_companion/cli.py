@@ -48,11 +48,13 @@ def make_app(
     lock_timeout: float = 5.0,
     refresh_seconds: float = 2.0,
     present: PresentTarget | None = None,
+    daily_backup: bool = False,
 ) -> CompanionApp:
     """Build the app on a data dir and content folders; tests call this with a tmp_path.
 
     With `present`, the app is a presentation for a shared screen: its personal stores are an
-    empty folder removed at exit, so nothing personal can be shown."""
+    empty folder removed at exit, so nothing personal can be shown. With `daily_backup`, the
+    first start of each day takes a snapshot (in a thread, once the first frame is up)."""
     from csa_companion.app import CompanionApp  # Textual is imported only to run the app
     from csa_companion.content.loader import load_library
 
@@ -77,6 +79,7 @@ def make_app(
         present=present,
         blank=_blank_stores() if present is not None else None,
         check_command=check_command(data_dir, [d for d in content_dirs if d not in own]),
+        daily_backup=daily_backup,
     )
 
 
@@ -301,7 +304,7 @@ def _guard_stdio() -> None:
 def _dispatch(args: argparse.Namespace, paths: DataPaths, extra_content: list[Path]) -> int:
     dirs = content_dirs(paths, extra_content)
     if args.command in (None, "run"):
-        app = make_app(data_dir=paths.root, content_dirs=dirs)
+        app = make_app(data_dir=paths.root, content_dirs=dirs, daily_backup=True)
         app.run()
         return app.return_code or 0
     if args.command == "where":

@@ -13,11 +13,10 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from csa_companion.clock import Clock, SystemClock
-from csa_companion.errors import CompanionError, UsageError
+from csa_companion.errors import UsageError
 from csa_companion.storage.store import Stores
 
 COMMANDS = ("export", "import", "backup", "share")
-SHARE_NAME = "share_name"
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -83,86 +82,23 @@ def dispatch(
 
 
 def _export(stores: Stores, dirs: Sequence[Path], fmt: str, out: Path, now: datetime) -> int:
-    from csa_companion.private_files import write_atomic
+    from csa_companion import data_actions
 
-    try:
-        if fmt == "markdown":
-            from csa_companion.content.loader import load_library
-            from csa_companion.folder_export import write_folder
+    if fmt == "markdown":
+        from csa_companion.content.loader import load_library
 
-            if out.exists() and not out.is_dir():
-                raise UsageError(f"{out} is a file; give a folder for the Markdown export")
-            written = write_folder(stores, load_library(dirs), out)
-            print(f"wrote {written} files to {out}")
-            return 0
-        from csa_companion.storage.transfer import count, export_bytes
-
-        if out.is_dir():
-            raise UsageError(f"{out} is a folder; give a file name for the JSON export")
-        payload = export_bytes(stores, now)
-        write_atomic(out, payload)
-    except OSError as error:
-        raise CompanionError(f"cannot write {out}: {error.strerror or error}") from None
-    from csa_companion.storage.transfer import contents
-
-    print(f"exported {count(contents(stores))} records to {out} (plain text, private to you)")
+        print(data_actions.export_markdown(stores, load_library(dirs), out))
+    else:
+        print(data_actions.export_json(stores, out, now))
     return 0
 
 
 def _import(
     stores: Stores, file: Path, source: str | None, now: datetime, zone: tzinfo | None
 ) -> int:
-    from csa_companion.storage import backup
-    from csa_companion.storage.shelf import ShelfRepo, bundle_from, is_bundle
-    from csa_companion.storage.transfer import (
-        FORMAT,
-        TransferError,
-        export_contents,
-        import_contents,
-        load_json,
-        read_file,
-    )
+    from csa_companion.data_actions import import_file
 
-    name = str(file)
-    data = load_json(read_file(file), name)
-    kept: list[str] = []
-
-    def snapshot() -> None:
-        kept.append(backup.take(stores, now, label="before-import").name)
-
-    if source == "jrnl":
-        from csa_companion.domain.jrnl import NotJrnlError, entries_from_jrnl
-
-        try:
-            entries = entries_from_jrnl(data, zone)
-        except NotJrnlError as why:
-            raise TransferError(
-                f"{name} is not a jrnl export ({why}); make one with `jrnl --export json`; "
-                "nothing was imported"
-            ) from None
-        found = {"journal": {"journal": [e.to_doc() for e in entries]}}
-    elif is_bundle(data):
-        bundle = bundle_from(data, name)
-        counts = ShelfRepo(stores).add(bundle)
-        print(
-            f"imported {len(bundle.items)} shared records from {bundle.sharer} into "
-            f"Shared with me: {counts.summary()}"
-        )
-        return 0
-    elif isinstance(data, dict) and data.get("format") == FORMAT:
-        found = export_contents(data, name)
-    elif isinstance(data, dict) and isinstance(data.get("entries"), list):
-        raise TransferError(
-            f"{name} looks like a jrnl export; import it with "
-            f"`csa-companion import --from jrnl {name}`"
-        )
-    else:
-        raise TransferError(
-            f"{name} is not a csa-companion export or share bundle; nothing was imported"
-        )
-    counts = import_contents(stores, found, before=snapshot)
-    note = f"; your data before it is kept as the snapshot {kept[0]}" if kept else ""
-    print(f"imported {name}: {counts.summary()}{note}")
+    print(import_file(stores, file, now, jrnl=source == "jrnl", zone=zone))
     return 0
 
 
@@ -199,23 +135,16 @@ def _size(size: int) -> str:
 
 def _share(stores: Stores, dirs: Sequence[Path], args: argparse.Namespace, now: datetime) -> int:
     from csa_companion.content.loader import load_library
-    from csa_companion.private_files import write_atomic
+    from csa_companion.data_actions import SHARE_NAME, share
     from csa_companion.storage.repos import SettingsRepo
-    from csa_companion.storage.shelf import bundle_bytes, choose
+    from csa_companion.storage.shelf import choose
 
-    settings = SettingsRepo(stores["settings"])
-    name = (args.name or settings.get(SHARE_NAME) or "").strip()
+    name = (args.name or SettingsRepo(stores["settings"]).get(SHARE_NAME) or "").strip()
     if not name:
         raise UsageError("give --name NAME: the name the people you share with will see")
     items = choose(stores, load_library(dirs), args.worksheet, args.reflection, args.entry)
     print(f"sharing as {name}:")
     for item in items:
         print(f"  {item.title}")
-    try:
-        write_atomic(args.out, bundle_bytes(items, name, now))
-    except OSError as error:
-        raise CompanionError(f"cannot write {args.out}: {error.strerror or error}") from None
-    if args.name:
-        settings.set(SHARE_NAME, name)
-    print(f"wrote {len(items)} records to {args.out} (plain text: give it only to them)")
+    print(share(stores, items, name, args.out, now))
     return 0

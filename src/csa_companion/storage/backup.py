@@ -7,12 +7,16 @@ current state as a snapshot of its own; a restore deletes nothing, not even old 
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from csa_companion.errors import CompanionError
+from csa_companion.paths import DataPaths
 from csa_companion.private_files import write_atomic
 from csa_companion.storage.repos import SettingsRepo
 from csa_companion.storage.store import Stores
@@ -151,3 +155,26 @@ def last_taken(stores: Stores) -> date | None:
         return date.fromisoformat(found[-1].name[:10])
     except ValueError:
         return None
+
+
+def daily_in_background(
+    paths: DataPaths, now: datetime, report: Callable[[str], object]
+) -> threading.Thread | None:
+    """Take the day's snapshot in a thread, on a Stores of its own (stores are shared safely
+    by processes and Stores objects, not threads); `report` gets any notice or failure. A
+    read-only data folder is left alone."""
+    if not os.access(paths.root, os.W_OK):
+        return None
+
+    def work() -> None:
+        stores = Stores(paths)
+        try:
+            daily(stores, now)
+        except (CompanionError, OSError) as error:
+            report(f"Today's snapshot of your data was not taken: {error}")
+        for notice in stores.take_notices():
+            report(notice)
+
+    thread = threading.Thread(target=work, name="csa-companion-daily-snapshot", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,130 @@
+"""Export, import, snapshots and sharing as actions that return a message for the user.
+
+The shell commands (cli_data.py) and the app's Data screen both call these, so they say the
+same things. Each raises a CompanionError (one line, nothing changed) when it cannot be done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from csa_companion.content.model import Library
+from csa_companion.domain.sharing import SharedItem
+from csa_companion.errors import CompanionError, UsageError
+from csa_companion.private_files import write_atomic
+from csa_companion.storage import backup
+from csa_companion.storage.store import Stores
+from csa_companion.storage.transfer import (
+    FORMAT,
+    Progress,
+    TransferError,
+    contents,
+    count,
+    export_bytes,
+    export_contents,
+    import_contents,
+    load_json,
+    read_file,
+)
+
+SHARE_NAME = "share_name"  # the display name last shared under (a setting)
+
+
+def export_json(stores: Stores, out: Path, now: datetime, progress: Progress | None = None) -> str:
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give a file name for the JSON export")
+    payload = export_bytes(stores, now, progress)
+    _write(out, payload)
+    records = count(contents(stores))
+    return f"exported {records} records to {out} (plain text, private to you)"
+
+
+def export_markdown(
+    stores: Stores, library: Library, out: Path, progress: Progress | None = None
+) -> str:
+    from csa_companion.folder_export import write_folder
+
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is a file; give a folder for the Markdown export")
+    try:
+        written = write_folder(stores, library, out, progress)
+    except OSError as error:
+        raise CompanionError(f"cannot write {out}: {error.strerror or error}") from None
+    return f"wrote {written} files to {out}"
+
+
+def import_file(
+    stores: Stores,
+    file: Path,
+    now: datetime,
+    *,
+    jrnl: bool = False,
+    zone: tzinfo | None = None,
+    progress: Progress | None = None,
+) -> str:
+    """Import an export, a share bundle or (with `jrnl`, or when it plainly is one) a jrnl
+    export. The whole file is checked before anything is written."""
+    from csa_companion.storage.shelf import ShelfRepo, bundle_from, is_bundle
+
+    name = str(file)
+    data = load_json(read_file(file), name)
+    kept: list[str] = []
+
+    def snapshot() -> None:
+        kept.append(backup.take(stores, now, label="before-import").name)
+
+    if jrnl:
+        from csa_companion.domain.jrnl import NotJrnlError, entries_from_jrnl
+
+        try:
+            entries = entries_from_jrnl(data, zone)
+        except NotJrnlError as why:
+            raise TransferError(
+                f"{name} is not a jrnl export ({why}); make one with `jrnl --export json`; "
+                "nothing was imported"
+            ) from None
+        found = {"journal": {"journal": [e.to_doc() for e in entries]}}
+    elif is_bundle(data):
+        bundle = bundle_from(data, name)
+        counts = ShelfRepo(stores).add(bundle)
+        return (
+            f"imported {len(bundle.items)} shared records from {bundle.sharer} into "
+            f"Shared with me: {counts.summary()}"
+        )
+    elif isinstance(data, dict) and data.get("format") == FORMAT:
+        found = export_contents(data, name)
+    elif isinstance(data, dict) and isinstance(data.get("entries"), list):
+        raise TransferError(
+            f"{name} looks like a jrnl export; import it with "
+            f"`csa-companion import --from jrnl {name}`"
+        )
+    else:
+        raise TransferError(
+            f"{name} is not a csa-companion export or share bundle; nothing was imported"
+        )
+    counts = import_contents(stores, found, before=snapshot, progress=progress)
+    note = f"; your data before it is kept as the snapshot {kept[0]}" if kept else ""
+    return f"imported {name}: {counts.summary()}{note}"
+
+
+def share(stores: Stores, items: Sequence[SharedItem], name: str, out: Path, now: datetime) -> str:
+    """Write a bundle of `items` under the display name `name` (remembered)."""
+    from csa_companion.storage.repos import SettingsRepo
+    from csa_companion.storage.shelf import bundle_bytes
+
+    if not name.strip():
+        raise UsageError("give the name the people you share with will see")
+    if not items:
+        raise UsageError("choose at least one record to share")
+    _write(out, bundle_bytes(items, name.strip(), now))
+    SettingsRepo(stores["settings"]).set(SHARE_NAME, name.strip())
+    return f"wrote {len(items)} records to {out} (plain text: give it only to them)"
+
+
+def _write(out: Path, payload: bytes) -> None:
+    try:
+        write_atomic(out, payload)
+    except OSError as error:
+        raise CompanionError(f"cannot write {out}: {error.strerror or error}") from None

@@ -1,0 +1,240 @@
+"""The Data screen (export, import, snapshots, progress) and Shared with me, at 80x24."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import orjson
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, ProgressBar, SelectionList
+
+from csa_companion.paths import DataPaths
+from csa_companion.screens import data as data_screen
+from csa_companion.screens.data import DataScreen
+from csa_companion.screens.dialogs import Ask, Choice, Pick
+from csa_companion.screens.shared import ShareDialog, SharedItemScreen, SharedScreen
+from csa_companion.storage import backup
+from csa_companion.storage.shelf import ShelfRepo
+from csa_companion.storage.store import Stores
+from csa_companion.storage.transfer import Progress
+from tests.conftest import START, AppFactory
+from tests.helpers import journal_at
+from tests.screen import screen_words
+from tests.transfer_data import seed_everything
+from tests.ui.test_palette import run as run_command
+from tests.waiting import press_closing, wait_for, wait_for_screen
+
+SIZE = (80, 24)
+JRNL = Path(__file__).parent.parent / "data" / "jrnl-export.json"
+
+
+async def open_data(pilot: Pilot[None]) -> DataScreen:
+    await run_command(pilot, "Data")
+    await wait_for_screen(pilot, DataScreen)
+    screen = pilot.app.screen
+    assert isinstance(screen, DataScreen)
+    return screen
+
+
+async def finished(pilot: Pilot[None], screen: DataScreen) -> str:
+    await wait_for(lambda: not screen.busy, "the data action to finish", pilot)
+    await pilot.pause()
+    return screen.last_message
+
+
+async def test_data_screen_shows_where_and_how_big(new_app: AppFactory, data_dir: Path) -> None:
+    seed_everything(data_dir)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_data(pilot)
+        words = screen_words(app)
+        assert f"Data folder {data_dir}" in words
+        assert "KB in" in words and "files" in words
+        assert "Last snapshot none yet · 0 snapshots kept of 10" in words
+        for action in ("Export everything (JSON)", "Restore a snapshot", "Shared with me"):
+            assert action in words
+
+
+async def test_export_and_snapshot_from_the_data_screen(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_everything(data_dir)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_data(pilot)
+        await pilot.press("e")
+        message = await finished(pilot, screen)
+        [export] = (data_dir / "exports").glob("csa-companion-*.json")
+        assert message == f"exported 24 records to {export} (plain text, private to you)"
+        assert orjson.loads(export.read_bytes())["count"] == 24
+        assert "Exported 24 records" in screen_words(app)
+        await pilot.press("b")
+        await finished(pilot, screen)
+        assert len(backup.snapshots(Stores(DataPaths(data_dir)))) == 1
+        assert "1 snapshot kept of 10" in screen_words(app)
+        await pilot.press("m")
+        message = await finished(pilot, screen)
+        assert message.startswith("wrote ") and (data_dir / "exports").is_dir()
+        assert any((data_dir / "exports").glob("csa-companion-*/journal/2027-01.md"))
+
+
+async def test_a_slow_action_shows_a_progress_bar(
+    new_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(data_screen, "PROGRESS_AFTER", 0.05)
+    release = threading.Event()
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_data(pilot)
+
+        def slow(stores: Stores, progress: Progress) -> str:
+            progress(1, 4)
+            release.wait(10)
+            return "all done"
+
+        screen.run_job("Working", slow)
+        bar = screen.query_one("#data-progress", ProgressBar)
+        await wait_for(lambda: bar.display and bar.progress == 1, "the progress bar", pilot)
+        assert bar.total == 4 and "Working…" in screen_words(app)
+        await pilot.press("e")  # a second action waits for the first
+        await wait_for(
+            lambda: any("Wait for the current" in n.message for n in app._notifications),
+            "the notice that an action is under way",
+            pilot,
+        )
+        release.set()
+        assert await finished(pilot, screen) == "all done"
+        assert not bar.display and "All done" in screen_words(app)
+
+
+async def test_import_from_the_data_screen_reads_jrnl_and_refuses_damage(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_data(pilot)
+        await pilot.press("i")
+        await wait_for_screen(pilot, Ask)
+        app.screen.query_one(Input).value = str(JRNL)
+        await press_closing(pilot, "enter")
+        message = await finished(pilot, screen)
+        assert "5 added" in message
+        assert len(journal_at(data_dir).all()) == 5
+        assert len(app.services.journal.all()) == 5  # the app's own view caught up
+        damaged = tmp_path / "cut.json"
+        damaged.write_bytes(JRNL.read_bytes()[:100])
+        await pilot.press("i")
+        await wait_for_screen(pilot, Ask)
+        app.screen.query_one(Input).value = str(damaged)
+        await press_closing(pilot, "enter")
+        message = await finished(pilot, screen)
+        assert "damaged or cut off" in message and "nothing was imported" in message
+        assert "nothing was imported" in screen_words(app)
+        assert len(journal_at(data_dir).all()) == 5
+
+
+async def test_restore_from_the_data_screen(new_app: AppFactory, data_dir: Path) -> None:
+    seed_everything(data_dir)
+    stores = Stores(DataPaths(data_dir))
+    snap = backup.take(stores, START)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        journal = app.services.journal
+        entry = journal.get("j1")
+        assert entry is not None
+        journal.delete("j1")
+        screen = await open_data(pilot)
+        await pilot.press("r")
+        await wait_for_screen(pilot, Pick)
+        await press_closing(pilot, "enter")
+        await wait_for_screen(pilot, Choice)
+        dialog = app.screen
+        assert isinstance(dialog, Choice)
+        assert "What you have now is kept as a snapshot first" in dialog.question
+        await press_closing(pilot, "enter")
+        message = await finished(pilot, screen)
+        assert message.startswith(f"restored {snap.name}")
+        assert app.services.journal.get("j1") is not None
+        assert len(backup.snapshots(stores)) == 2
+
+
+async def test_share_dialog_lists_what_is_chosen_then_writes_only_that(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_everything(data_dir)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_data(pilot)
+        await pilot.press("s")
+        await wait_for_screen(pilot, ShareDialog)
+        chooser = app.screen.query_one(SelectionList)
+        labels = [str(chooser.get_option_at_index(i).prompt) for i in range(chooser.option_count)]
+        cafeteria = labels.index("Worksheet: Cafeteria")
+        chooser.highlighted = cafeteria
+        await pilot.press("space")
+        await wait_for(lambda: "1 chosen." in screen_words(app), "the count", pilot)
+        app.screen.query_one(Input).value = "Sam"
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, Choice)
+        dialog = app.screen
+        assert isinstance(dialog, Choice)
+        assert dialog.question.startswith("Share these as Sam?\n• Worksheet: Cafeteria\n")
+        await press_closing(pilot, "enter")
+        await wait_for_screen(pilot, DataScreen)
+        [bundle] = (data_dir / "exports").glob("share-Sam-*.json")
+        data = orjson.loads(bundle.read_bytes())
+        assert [i["title"] for i in data["items"]] == ["Worksheet: Cafeteria"]
+
+
+async def test_shared_with_me_view_export_delete_and_undo(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    sender = tmp_path / "sender"
+    seed_everything(sender)
+    from csa_companion.cli import main
+
+    bundle = tmp_path / "bundle.json"
+    share = ["share", "--worksheet", "w1", "--entry", "j1", "--name", "Sam", "--out", str(bundle)]
+    assert main(["--data-dir", str(sender), *share]) == 0
+    assert main(["--data-dir", str(data_dir), "import", str(bundle)]) == 0
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await run_command(pilot, "Shared with me")
+        await wait_for_screen(pilot, SharedScreen)
+        words = screen_words(app)
+        assert "Sam" in words and "Worksheet: Cafeteria" in words and "Entry: Entry j1" in words
+        assert journal_at(data_dir).all() == []  # apart from the person's own journal
+        shelf = app.screen.query_one(OptionList)
+        titles = [str(shelf.get_option_at_index(i).prompt) for i in range(shelf.option_count)]
+        shelf.highlighted = next(i for i, t in enumerate(titles) if "Cafeteria" in t)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SharedItemScreen)
+        words = screen_words(app)
+        assert "Shared by Sam" in words and "read-only" in words
+        await pilot.press("x")
+        await wait_for(lambda: any((data_dir / "exports").glob("shared-Sam-*")), "export", pilot)
+        [exported] = (data_dir / "exports").glob("shared-Sam-worksheet-*.md")
+        assert "## Diagram" in exported.read_text()
+        await press_closing(pilot, "d")
+        await wait_for_screen(pilot, SharedScreen)
+        assert "Cafeteria" not in screen_words(app)
+        assert len(ShelfRepo(Stores(DataPaths(data_dir))).all()) == 1
+        await pilot.press("ctrl+z")
+        await wait_for(lambda: "Cafeteria" in screen_words(app), "the undo", pilot)
+        assert len(ShelfRepo(Stores(DataPaths(data_dir))).all()) == 2
+
+
+async def test_the_first_start_of_a_day_takes_a_snapshot(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_everything(data_dir)
+    app = new_app(daily_backup=True)
+    async with app.run_test(size=SIZE) as pilot:
+        stores = Stores(DataPaths(data_dir))
+        await wait_for(lambda: backup.snapshots(stores), "the day's snapshot", pilot)
+    app = new_app(daily_backup=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+    assert len(backup.snapshots(Stores(DataPaths(data_dir)))) == 1  # once a day
