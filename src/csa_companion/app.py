@@ -230,7 +230,8 @@ class CompanionApp(App[None]):
             **data_destinations(self.services),
         }
         if destination != "home" and destination not in factories:
-            self.notify(f"{destination.title()} is not available yet.", severity="warning")
+            # The one place a destination without its screen yet says so (Home lists it).
+            self.notify(f"{destination.title()} arrives in a coming version.", severity="warning")
             return
         if destination == "home":
             self._close_above_home()

@@ -31,7 +31,6 @@ DESTINATIONS = [
     ("reflections", "r", "Reflections", "Monthly, with your month"),
     ("program", "g", "Program", "Dates, surveys, coaching"),
 ]
-AVAILABLE = {"tools", "journal", "learn", "practice", "reflections", "program"}
 DRAFT_PREFIX = "draft:"
 
 
@@ -76,12 +75,9 @@ class HomeScreen(CompanionScreen):
         yield Footer()
 
     def _menu(self) -> list[Option]:
+        # Never disabled: a destination without its screen yet says so when chosen (app.go).
         return [
-            Option(
-                f"[b]{key}[/b]  {name}\n   [$text-muted]{about}[/]",
-                id=dest,
-                disabled=dest not in AVAILABLE,
-            )
+            Option(f"[b]{key}[/b]  {name}\n   [$text-muted]{about}[/]", id=dest)
             for dest, key, name, about in DESTINATIONS
         ]
 
