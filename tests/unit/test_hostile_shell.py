@@ -11,10 +11,16 @@ knows (a test fails when a new one is not in it).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
+import pty
+import select
 import shutil
+import struct
 import subprocess
 import sys
+import termios
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -116,14 +122,13 @@ class Setting:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def run(command: Command, setting: Setting, tmp: Path) -> Run:
-    """Run one command in a subprocess; bounded in time, so a hang fails instead of blocking."""
+def command_line(command: Command, setting: Setting, tmp: Path) -> list[str | bytes]:
     out_file = tmp / "exports" / f"{abs(hash(command.name))}.md"
     argv: list[str | bytes] = [
         arg.format(sheet=SHEET_UID, out=out_file, calendar=CALENDAR) for arg in command.argv
     ]
     data_dir = setting.data_dir if isinstance(setting.data_dir, bytes) else str(setting.data_dir)
-    argv = [
+    return [
         *setting.prefix,
         *CLI,
         b"--data-dir" if isinstance(data_dir, bytes) else "--data-dir",
@@ -131,8 +136,18 @@ def run(command: Command, setting: Setting, tmp: Path) -> Run:
         *argv,
         *setting.extra,
     ]
+
+
+def environment(setting: Setting) -> dict[str, str]:
     env = {**os.environ, **setting.env}
     env.pop(DATA_DIR_ENV, None)
+    return env
+
+
+def run(command: Command, setting: Setting, tmp: Path) -> Run:
+    """Run one command in a subprocess; bounded in time, so a hang fails instead of blocking."""
+    argv = command_line(command, setting, tmp)
+    env = environment(setting)
     stdout: int | None = subprocess.PIPE
     read_end = None
     if setting.stdout == "closed":
@@ -156,6 +171,49 @@ def run(command: Command, setting: Setting, tmp: Path) -> Run:
         if isinstance(stdout, int) and stdout != subprocess.PIPE:
             os.close(stdout)
     return Run(command, done.returncode, done.stdout or b"", done.stderr.decode("utf-8", "replace"))
+
+
+def run_in_terminal(command: Command, setting: Setting, tmp: Path, shown: bytes) -> Run:
+    """Run an app in a pseudo-terminal of 80x24 until it shows `shown`, then press ctrl+q (again
+    every few seconds, in case the app was not yet reading keys) and read everything it writes
+    until it exits; all bounded in time."""
+    main_fd, child_fd = pty.openpty()
+    fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    process = subprocess.Popen(
+        command_line(command, setting, tmp),
+        stdin=child_fd,
+        stdout=child_fd,
+        stderr=child_fd,
+        env={**environment(setting), "TERM": "xterm-256color"},
+        start_new_session=True,
+    )
+    os.close(child_fd)
+    output, asked_to_quit, last_ask = b"", False, 0.0
+    deadline = time.monotonic() + 90
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([main_fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(main_fd, 65536)
+                except OSError:  # EIO: the app has exited and closed the terminal
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            if shown in output and time.monotonic() - last_ask > 3:
+                os.write(main_fd, b"\x11")  # ctrl+q
+                asked_to_quit, last_ask = True, time.monotonic()
+            if process.poll() is not None and not ready:
+                break
+        code = process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(main_fd)
+    assert asked_to_quit, f"`{command.name}` never showed {shown!r}: {output[-2000:]!r}"
+    return Run(command, code, b"", output.decode("utf-8", "replace"))
 
 
 def run_all(commands: Sequence[Command], setting: Setting, tmp: Path) -> list[Run]:
@@ -521,3 +579,49 @@ def test_a_closed_or_full_stdout(
         else:
             assert r.code == code, r.describe()
             one_line(r, message)
+
+
+# -- the app itself, in a terminal --------------------------------------------------------------
+
+
+def damaged_everywhere(folder: Path, damage: Callable[[bytes], bytes]) -> None:
+    for name in STORE_NAMES:
+        main_file = DataPaths(folder).store_file(name)
+        for file in (main_file, main_file.with_name(main_file.name + ".bak")):
+            file.write_bytes(damage(file.read_bytes()))
+
+
+APP = Command(())
+PRESENT = Command(("present", "tool", "iceberg"))
+
+
+@pytest.mark.parametrize(
+    "setting",
+    ["garbage", "bad-documents", "read-only", "broken-content", "latin-1-folder"],
+)
+def test_the_app_starts_and_quits_in_each_setting(
+    seeded: Path, tmp_path: Path, read_only: Setting, setting: str
+) -> None:
+    """The app (and a presentation) opens on what it can read, shows Home, and quits with
+    ctrl+q: exit 0 and no traceback on the terminal."""
+    folder = copy_of(seeded, tmp_path / "own")
+    chosen = Setting(folder)
+    if setting == "garbage":
+        damaged_everywhere(folder, garbage)
+    elif setting == "bad-documents":
+        damaged_everywhere(folder, bad_documents)
+    elif setting == "read-only":
+        chosen = read_only
+    elif setting == "broken-content":
+        (folder / "content").mkdir()
+        (folder / "content" / "latin1.md").write_bytes(b'+++\nid = "caf\xe9"\n+++\n')
+        chosen = Setting(folder, extra=("--content", str(folder / "content")))
+    else:
+        latin = tmp_path / "caf\udce9"
+        shutil.copytree(folder, latin)
+        damaged_everywhere(latin, truncated)  # so that the folder's name is shown in notices
+        chosen = Setting(os.fsencode(latin))
+    for command, shown in ((APP, b"Learn"), (PRESENT, b"Step 1 of")):
+        r = run_in_terminal(command, chosen, tmp_path, shown)
+        assert "Traceback" not in r.err and "Error" not in r.err, r.describe()
+        assert r.code == 0, r.describe()
