@@ -37,12 +37,13 @@ from csa_companion.storage.fileformat import decode, encode
 from csa_companion.storage.migrations import SCHEMA_VERSION
 from csa_companion.storage.repos import WorksheetRepo
 from csa_companion.storage.store import Stores
+from csa_companion.storage.transfer import SHELF
 from tests.conftest import START
 
 ENTRY_POINT = Path(sys.executable).with_name("csa-companion")
 CLI = [str(ENTRY_POINT)] if ENTRY_POINT.exists() else [sys.executable, "-m", "csa_companion"]
 CALENDAR = Path(__file__).parent.parent / "data" / "program" / "cohort.toml"
-STORE_NAMES = (*Stores.NAMES, *cli_rhythm.NAMES)
+STORE_NAMES = (*Stores.NAMES, *cli_rhythm.NAMES, SHELF)
 SHEET_UID = "5eed5eed5eed"
 # Bytes that are not UTF-8: Latin-1, a CESU-8 surrogate pair, a cut-off sequence.
 NOT_UTF8 = b"caf\xe9, \xed\xa0\xbd\xed\xb8\x80, cut \xe2\x82"
@@ -50,7 +51,8 @@ NOT_UTF8 = b"caf\xe9, \xed\xa0\xbd\xed\xb8\x80, cut \xe2\x82"
 
 @dataclass(frozen=True)
 class Command:
-    """One command line; `{sheet}`, `{out}` and `{calendar}` are filled in per run."""
+    """One command line; `{sheet}`, `{out}`, `{calendar}`, `{export}` and `{snapshot}` are
+    filled in per run."""
 
     argv: tuple[str, ...]
     writes: bool = False  # changes the data folder
@@ -93,6 +95,13 @@ COMMANDS = [
     Command(("survey", "export")),
     Command(("survey", "code")),
     Command(("survey", "code", "P-17"), writes=True),
+    Command(("export", "--out", "{out}")),
+    Command(("export", "--format", "markdown", "--out", "{out}")),
+    Command(("import", "{export}"), writes=True),
+    Command(("backup",), writes=True),
+    Command(("backup", "list")),
+    Command(("backup", "restore", "{snapshot}"), writes=True),
+    Command(("share", "--worksheet", "{sheet}", "--name", "Me", "--out", "{out}"), writes=True),
 ]
 
 
@@ -124,9 +133,16 @@ class Setting:
 
 def command_line(command: Command, setting: Setting, tmp: Path) -> list[str | bytes]:
     out_file = tmp / "exports" / f"{abs(hash(command.name))}.md"
-    argv: list[str | bytes] = [
-        arg.format(sheet=SHEET_UID, out=out_file, calendar=CALENDAR) for arg in command.argv
-    ]
+    folder = Path(os.fsdecode(setting.data_dir))
+    snapshots = sorted(folder.glob("backups/*.json")) if folder.is_dir() else []
+    fill = {
+        "sheet": SHEET_UID,
+        "out": out_file,
+        "calendar": CALENDAR,
+        "export": folder / "export.json",
+        "snapshot": snapshots[0].name if snapshots else "none.json",
+    }
+    argv: list[str | bytes] = [arg.format(**fill) for arg in command.argv]
     data_dir = setting.data_dir if isinstance(setting.data_dir, bytes) else str(setting.data_dir)
     return [
         *setting.prefix,
@@ -260,6 +276,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["journal", "add", "A second entry"],
         ["program", "import", str(CALENDAR)],
         ["survey", "code", "P-1"],
+        ["backup"],
     ):
         assert main(["--data-dir", d, *argv]) == 0
     sheet = Worksheet("iceberg", "Pickup", START, START, uid=SHEET_UID)
@@ -270,6 +287,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for _ in range(2):
             with store.transaction():
                 store.storage.write(store.storage.read())
+    assert main(["--data-dir", d, "export", "--out", str(folder / "export.json")]) == 0
     assert all(
         DataPaths(folder).store_file(n).with_suffix(".json.bak").exists() for n in STORE_NAMES
     )
