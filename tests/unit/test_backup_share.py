@@ -231,6 +231,8 @@ def test_damaged_bundles_are_refused(
     missing_item = dict(data, items=data["items"][:1])
     bad_doc = orjson.loads(raw)
     bad_doc["items"][1]["document"]["created"] = 5
+    edited = orjson.loads(raw)
+    edited["items"][0]["text"] = "not what Sam wrote"
     friend = tmp_path / "friend"
     _add(friend, "mine")
     before = file_bytes(friend)
@@ -240,6 +242,7 @@ def test_damaged_bundles_are_refused(
         (orjson.dumps(no_sharer), "does not say who shared it"),
         (orjson.dumps(missing_item), "incomplete"),
         (orjson.dumps(bad_doc), "item 2 cannot be read"),
+        (orjson.dumps(edited), "do not match its checksum"),
     ):
         bundle.write_bytes(payload)
         code, out, err = run(capsys, "--data-dir", str(friend), "import", str(bundle))

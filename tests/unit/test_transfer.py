@@ -108,6 +108,8 @@ def _damaged(exported: Path) -> dict[str, bytes]:
     short = dict(data, count=data["count"] + 1)
     bad_doc = orjson.loads(raw)
     bad_doc["stores"]["journal"]["journal"][0]["created"] = "yesterday"
+    edited = orjson.loads(raw)
+    edited["stores"]["journal"]["journal"][0]["body"] = "changed by hand"
     unknown = orjson.loads(raw)
     unknown["stores"]["passwords"] = {"x": []}
     return {
@@ -121,6 +123,7 @@ def _damaged(exported: Path) -> dict[str, bytes]:
         "count mismatch": orjson.dumps(short),
         "bad document": orjson.dumps(bad_doc),
         "unknown store": orjson.dumps(unknown),
+        "edited": orjson.dumps(edited),
         "foreign json": b'{"hello": "world"}',
         "a list": b"[1, 2, 3]",
     }
@@ -154,6 +157,7 @@ def test_refused_files_change_nothing(
     assert "created is not a date" in messages["bad document"]
     assert "unknown store 'passwords'" in messages["unknown store"]
     assert "not a csa-companion export" in messages["foreign json"]
+    assert "do not match its checksum" in messages["edited"]
 
 
 def test_import_of_a_missing_file_or_a_folder_says_so(

@@ -23,7 +23,9 @@ from csa_companion.storage.transfer import (
     SHELF,
     Counts,
     TransferError,
+    check_digest,
     check_header,
+    digest,
     envelope,
     load_json,
     merge_into,
@@ -65,8 +67,11 @@ class ShelfItem:
 
 
 def bundle_bytes(items: Sequence[SharedItem], sharer: str, now: datetime) -> bytes:
-    head = envelope(BUNDLE_FORMAT, BUNDLE_VERSION, now, sharer=sharer, count=len(items))
-    body = head | {"items": [item.to_doc() for item in items]}
+    docs = [item.to_doc() for item in items]
+    head = envelope(
+        BUNDLE_FORMAT, BUNDLE_VERSION, now, sharer=sharer, count=len(items), sha256=digest(docs)
+    )
+    body = head | {"items": docs}
     return orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n"
 
 
@@ -91,7 +96,9 @@ def bundle_from(data: Any, name: str) -> Bundle:
         raise TransferError(f"{name} has no valid date; nothing was imported") from None
     if not isinstance(items, list) or data.get("count") != len(items):
         raise TransferError(f"{name} is incomplete; nothing was imported")
-    return Bundle(sharer.strip(), str(written), [_item(name, n, i) for n, i in enumerate(items, 1)])
+    checked = [_item(name, n, i) for n, i in enumerate(items, 1)]
+    check_digest(data, items, name)
+    return Bundle(sharer.strip(), str(written), checked)
 
 
 def _item(name: str, number: int, raw: Any) -> SharedItem:

@@ -1,15 +1,17 @@
 """Everything in the data folder as one JSON file, and merging such a file back in.
 
 The export holds every document of every store file, as stored, under a format name and
-version. An import is checked completely before anything is written (a newer version, a
-damaged, cut-off or foreign file changes nothing), then merged store by store: a document
-is matched by its stable id (uid, key or month; the whole document for tables without one),
-so importing the same file twice adds nothing. When both sides hold a changed document, the
-one changed last is kept (the caller keeps a snapshot of the store first).
+version, with a record count and a SHA-256 checksum of the contents. An import is checked
+completely before anything is written (a newer version, a damaged, cut-off or foreign file
+changes nothing), then merged store by store: a document is matched by its stable id (uid, key
+or month; the whole document for tables without one), so importing the same file twice adds
+nothing. When both sides hold a changed document, the one changed last is kept (the caller
+keeps a snapshot of the store first).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,6 +101,20 @@ def count(found: Contents) -> int:
     return sum(len(docs) for tables in found.values() for docs in tables.values())
 
 
+def digest(value: Any) -> str:
+    """A checksum of parsed JSON, the same however the file was laid out (keys sorted)."""
+    return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def check_digest(data: dict[str, Any], value: Any, name: str) -> None:
+    """Refuse a file whose contents do not match the checksum written with them (a flipped
+    bit, a hand edit, a copy that lost part of a record)."""
+    if data.get("sha256") != digest(value):
+        raise TransferError(
+            f"{name} is damaged: its contents do not match its checksum; nothing was imported"
+        )
+
+
 def envelope(kind: str, version: int, now: datetime, **fields: Any) -> dict[str, Any]:
     """The header fields every file this app exchanges starts with."""
     head = {"format": kind, "version": version, "app": __version__, "written": now.isoformat()}
@@ -112,7 +128,9 @@ def export_bytes(stores: Stores, now: datetime, progress: Progress | None = None
         found.update(contents(stores, [name]))
         if progress:
             progress(done, len(STORE_NAMES) + 1)
-    head = envelope(FORMAT, VERSION, now, schema=SCHEMA_VERSION, count=count(found))
+    head = envelope(
+        FORMAT, VERSION, now, schema=SCHEMA_VERSION, count=count(found), sha256=digest(found)
+    )
     payload = orjson.dumps(head | {"stores": found}, option=orjson.OPT_INDENT_2) + b"\n"
     if progress:
         progress(len(STORE_NAMES) + 1, len(STORE_NAMES) + 1)
@@ -178,6 +196,7 @@ def export_contents(data: Any, name: str) -> Contents:
         raise TransferError(
             f"{name} is incomplete ({count(found)} records of {expected}); nothing was imported"
         )
+    check_digest(data, found, name)
     if schema < SCHEMA_VERSION:
         found = {store: _migrated(schema, tables) for store, tables in found.items()}
         check_contents(found, name, STORE_NAMES)
