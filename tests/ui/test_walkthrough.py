@@ -91,7 +91,12 @@ async def test_leaving_a_finished_unchanged_worksheet_says_nothing(
 
         await pilot.press("e")  # a change is still confirmed
         await wait_for_screen(pilot, WalkthroughScreen)
-        await pilot.press(*" again")
+        await pilot.press(*" again")  # typed where the answer stops
+        walk = app.screen
+        assert isinstance(walk, WalkthroughScreen)
+        await wait_for(
+            lambda: walk.worksheet.answer("event") == "Shoving at the gate again", "more", pilot
+        )
         await press_closing(pilot, "escape")
         await wait_for(lambda: "Saved your changes to “Late" in screen_text(app), "a notice", pilot)
         assert "Resume this worksheet" not in screen_text(app)

@@ -38,9 +38,8 @@ class HomeScreen(CompanionScreen):
     """The first screen."""
 
     HELP_TEXT = (
-        "Start here. Pick where to go with the arrow keys and Enter, or press the letter shown. "
-        "Recent entries open with Enter; a draft you have not finished waits on the right: "
-        "Enter resumes it, x discards it (ctrl+z puts it back)."
+        "Arrows and Enter, or a letter, pick where to go. Enter opens a waiting draft or a "
+        "recent entry; x discards a draft and ctrl+z puts it back."
     )
     BINDINGS: ClassVar = [
         # The menu already shows these letters, so the footer does not repeat them.

@@ -132,6 +132,7 @@ class WalkthroughScreen(CompanionScreen):
         self.query_one("#choice-help").display = bool(step.choices)
         self.answer_box.placeholder = "Your words (optional)" if step.choices else ""
         self.answer_box.load_text(self.worksheet.words(step))
+        self.answer_box.move_cursor(self.answer_box.document.end)  # go on where it stopped
         if step.choices:
             chosen = self.worksheet.chosen(step)
             choices.clear_options()
