@@ -205,7 +205,8 @@ class CompanionApp(App[None]):
         self.show_notices()
         if changed:
             for screen in self.screen_stack:
-                if isinstance(screen, CompanionScreen):
+                # A screen still being composed shows fresh data when it mounts.
+                if isinstance(screen, CompanionScreen) and screen.is_mounted:
                     screen.reload()
 
     def on_app_focus(self) -> None:

@@ -238,3 +238,21 @@ async def test_the_first_start_of_a_day_takes_a_snapshot(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
     assert len(backup.snapshots(Stores(DataPaths(data_dir)))) == 1  # once a day
+
+
+async def test_a_change_from_another_process_while_a_screen_opens(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """The day's snapshot (or any other process) can write just as a screen is opening: the
+    app re-reads and reloads its screens, and one not yet composed must wait for its mount
+    (it raised NoMatches from Tools before)."""
+    from csa_companion.screens.tools import ToolsScreen
+    from tests.helpers import seed_journal
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        seed_journal(data_dir, ("from the shell", "written elsewhere", ()))
+        app.action_go("tools")  # pushed, not yet composed
+        app.poll_store()
+        await wait_for_screen(pilot, ToolsScreen)
+        assert "Iceberg" in screen_words(app)
