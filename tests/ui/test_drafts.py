@@ -151,3 +151,26 @@ async def test_discarding_in_the_editor_can_be_undone_on_home(
         await wait_for(lambda: "Not sure about this" in screen_text(app), "the draft back", pilot)
     [draft] = drafts_at(data_dir).all()
     assert draft.body == "Not sure about this"
+
+
+async def test_every_draft_waits_on_home_even_the_oldest(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    sheets = worksheets_at(data_dir)
+    for n in range(8):
+        when = START + timedelta(minutes=n)
+        sheet = Worksheet.new(bundled_tool("iceberg"), f"Situation {n}", when)
+        sheets.save(sheet.with_answer("event", "Something", when))
+    app = new_app()
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        waiting = app.screen.query_one("#home-waiting", OptionList)
+        assert waiting.option_count == 8
+        waiting.focus()
+        await pilot.press("end")  # the oldest is at the bottom
+        await wait_for(lambda: "Situation 0" in screen_text(app), "the oldest in view", pilot)
+        await pilot.press("x")
+        await wait_for(lambda: "Discard the draft" in screen_words(app), "the question", pilot)
+        await press_closing(pilot, "enter")
+        await wait_for(lambda: waiting.option_count == 7, "one fewer", pilot)
+    assert "Situation 0" not in {w.title for w in worksheets_at(data_dir).all()}

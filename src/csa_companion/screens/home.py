@@ -21,7 +21,6 @@ from csa_companion.screens.worksheets import open_worksheet, worksheet_label
 from csa_companion.widgets.footer import Footer
 
 RECENT = 6
-WAITING = 5
 DESTINATIONS = [
     # Each description fits the menu at 80 columns (27 characters) so that none wraps.
     ("tools", "t", "Tools", "Think a situation through"),
@@ -94,13 +93,14 @@ class HomeScreen(CompanionScreen):
         fill_card(self, self.query_one("#home-rhythm", OptionList))
         waiting = self.query_one("#home-waiting", OptionList)
         waiting.clear_options()
-        for n, draft in enumerate(self.services.drafts.all()[:WAITING]):
+        # Every draft is listed (the list scrolls), so any of them can be resumed or discarded.
+        for n, draft in enumerate(self.services.drafts.all()):
             when = f"{draft.saved_at:%a %d %b, %H:%M}"
             key = " (d)" if n == 0 else ""
             label = f"Unsaved draft {quoted(escape(draft.name))} from {when}{key}"
             waiting.add_option(Option(label, id=DRAFT_PREFIX + draft.key))
         titles = {t.id: t.title for t in self.services.library.tools}
-        for sheet in self.services.worksheets.drafts()[:WAITING]:
+        for sheet in self.services.worksheets.drafts():
             label = worksheet_label(sheet, titles.get(sheet.tool_id, sheet.tool_id))
             waiting.add_option(Option(label, id=sheet.uid))
         if not waiting.option_count:
