@@ -313,6 +313,12 @@ async def test_program_dates_are_checked_in_place(new_app: AppFactory, data_dir:
             "(2027-03-01 12:00)"
         )
         date.value = "2027-01-20"
+        app.screen.query_one("#event-tools", Input).value = "iceberg, icebreaker"
+        await pilot.press("ctrl+s")
+        await wait_for(
+            lambda: "Unknown tool 'icebreaker'" in screen_text(app), "the tool message", pilot
+        )
+        app.screen.query_one("#event-tools", Input).value = "iceberg"
         await press_closing(pilot, "ctrl+s")
         await wait_for(lambda: "Wed 20 Jan 2027" in screen_text(app), "the new date", pilot)
     saved = app.services.rhythm.program.get(at("2027-01-05T10:00").date())

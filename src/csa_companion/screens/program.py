@@ -214,7 +214,12 @@ class ProgramScreen(CompanionScreen):
     def _edit_event(self, kind: str, index: int, current: Event) -> None:
         program = self.program
 
+        known = {t.id for t in self.services.library.tools}
+
         def check(event: Event) -> str | None:
+            unknown = [t for t in event.tools if t not in known]
+            if unknown:
+                return f"unknown tool {unknown[0]!r}: use one of {', '.join(sorted(known))}"
             problems = program.with_event(kind, index, event).problems()
             return problems[0][2] if problems else None
 
