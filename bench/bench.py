@@ -10,6 +10,8 @@ way in the same run:
   (d) peak memory (VmHWM; see peak_rss_mb) of the app after opening the journal and searching.
   (e) an autosave of a draft in the editor, with the 5,000-entry journal open: how long it holds
       up the app (it runs on the app's thread) next to a bare atomic write of the same bytes.
+  (f) `csa-companion export --out FILE` of everything, and `csa-companion import FILE` of that
+      export into an empty data folder (whole subprocesses, wall time).
 
 It ends with a table of results, floors, targets and PASS/FAIL. It is a report, not a test:
 the exit code is 0 unless the harness itself breaks (then the other measurements still run,
@@ -58,6 +60,7 @@ TARGET_START_RATIO = 1.5
 TARGET_ADD_S = 0.35
 TARGET_KEY_MS = 50.0
 TARGET_RSS_MB = 120.0
+TARGET_TRANSFER_S = 2.0  # export, or import into an empty folder, of the 5,000-entry journal
 TARGET_AUTOSAVE_MS = 50.0  # an autosave must not hold up typing for longer than a keystroke
 AUTOSAVES = 20  # a run
 
@@ -674,6 +677,49 @@ def measure_autosave(runs: int, data_dir: Path) -> Row:
     )
 
 
+def measure_transfer(runs: int, data_dir: Path) -> list[Row]:
+    print(f"\n(f) export everything, then import it into an empty folder ({ENTRIES:,} entries)")
+    command = [sys.executable, "-m", "csa_companion"]
+    exports: list[float] = []
+    imports: list[float] = []
+    floor: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="csa-bench-transfer-") as scratch:
+        for n in range(runs):
+            out = Path(scratch) / f"export-{n}.json"
+            wall, said = _run([*command, "--data-dir", str(data_dir), "export", "--out", str(out)])
+            if not said.startswith("exported "):
+                raise HarnessError(f"export printed {said!r}")
+            exports.append(wall)
+            target = Path(scratch) / f"target-{n}"
+            wall, said = _run([*command, "--data-dir", str(target), "import", str(out)])
+            if f"{ENTRIES} added" not in said:
+                raise HarnessError(f"import printed {said!r}")
+            imports.append(wall)
+            floor.append(_run([sys.executable, "-c", "pass"])[0])
+        size = out.stat().st_size / 1e6
+    print(f"    the export file is {size:.1f} MB")
+    show_runs("export --out FILE", exports, ms)
+    show_runs("import FILE (empty folder)", imports, ms)
+    show_runs("floor: python -c pass", floor, ms)
+    goal = f"< {TARGET_TRANSFER_S * 1000:.0f} ms"
+    return [
+        Row(
+            "(f) export (shell)",
+            ms(median(exports)),
+            ms(median(floor)),
+            goal,
+            median(exports) < TARGET_TRANSFER_S,
+        ),
+        Row(
+            "(f) import (shell)",
+            ms(median(imports)),
+            ms(median(floor)),
+            goal,
+            median(imports) < TARGET_TRANSFER_S,
+        ),
+    ]
+
+
 def print_table(rows: Sequence[Row]) -> None:
     headers = ("metric", "result", "floor", "target", "verdict")
     verdicts = {True: "PASS", False: "FAIL", None: "ERROR"}
@@ -704,6 +750,7 @@ def report(runs: int) -> int:
         rows += attempt("(c) keystroke->list", lambda: measure_search(runs, data_dir))
         rows += attempt("(d) peak RSS", lambda: [measure_memory(runs, data_dir)])
         rows += attempt("(e) autosave", lambda: [measure_autosave(runs, data_dir)])
+        rows += attempt("(f) export and import", lambda: measure_transfer(runs, data_dir))
         # last: it adds entries to the journal
         rows += attempt("(b) journal add (shell)", lambda: [measure_add(runs, data_dir)])
     finally:

@@ -20,10 +20,8 @@ from csa_companion.storage.transfer import (
     FORMAT,
     Progress,
     TransferError,
-    contents,
-    count,
-    export_bytes,
     export_contents,
+    export_payload,
     import_contents,
     load_json,
     read_file,
@@ -35,9 +33,8 @@ SHARE_NAME = "share_name"  # the display name last shared under (a setting)
 def export_json(stores: Stores, out: Path, now: datetime, progress: Progress | None = None) -> str:
     if out.is_dir():
         raise UsageError(f"{out} is a folder; give a file name for the JSON export")
-    payload = export_bytes(stores, now, progress)
+    payload, records = export_payload(stores, now, progress)
     _write(out, payload)
-    records = count(contents(stores))
     return f"exported {records} records to {out} (plain text, private to you)"
 
 

@@ -168,7 +168,8 @@ def test_a_cut_off_or_altered_export_is_refused_or_reads_the_same(
 ) -> None:
     raw = sample_export
     original = parse_export(raw, "x")
-    cut = data.draw(st.integers(0, len(raw) - 1), label="cut at")
+    # (cutting only the final newline leaves the whole file: that one is read, rightly)
+    cut = data.draw(st.integers(0, len(raw.rstrip()) - 1), label="cut at")
     with pytest.raises(TransferError):
         parse_export(raw[:cut], "x")
     position = data.draw(st.integers(0, len(raw) - 1), label="byte changed")
@@ -190,5 +191,13 @@ def test_a_cut_off_bundle_is_refused(cut: int) -> None:
     items = [entry_item(JournalEntry("é" * 50, NOW, NOW, "t", uid=f"u{n}")) for n in range(3)]
     raw = bundle_bytes(items, "Sam", NOW)
     with pytest.raises(TransferError):
-        parse_bundle(raw[: cut % len(raw)], "bundle.json")
+        parse_bundle(raw[: cut % len(raw.rstrip())], "bundle.json")
     assert orjson.loads(raw)["count"] == 3
+
+
+def test_every_cut_of_an_export_is_refused(sample_export: bytes) -> None:
+    """Not a sample: every length short of the whole file (whatever a copy was cut at)."""
+    raw = sample_export.rstrip()
+    for cut in range(len(raw)):
+        with pytest.raises(TransferError):
+            parse_export(raw[:cut], "x")

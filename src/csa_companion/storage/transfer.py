@@ -22,7 +22,7 @@ import orjson
 
 from csa_companion import __version__
 from csa_companion.errors import CompanionError
-from csa_companion.storage.documents import QUARANTINE, problem
+from csa_companion.storage.documents import QUARANTINE, QUICK, problem
 from csa_companion.storage.fileformat import Tables
 from csa_companion.storage.migrations import SCHEMA_VERSION, migrate
 from csa_companion.storage.program_repos import NAMES as RHYTHM_NAMES
@@ -123,6 +123,13 @@ def envelope(kind: str, version: int, now: datetime, **fields: Any) -> dict[str,
 
 def export_bytes(stores: Stores, now: datetime, progress: Progress | None = None) -> bytes:
     """The whole data folder as an export file's bytes."""
+    return export_payload(stores, now, progress)[0]
+
+
+def export_payload(
+    stores: Stores, now: datetime, progress: Progress | None = None
+) -> tuple[bytes, int]:
+    """An export file's bytes, and how many records it holds."""
     found: Contents = {}
     for done, name in enumerate(STORE_NAMES, start=1):
         found.update(contents(stores, [name]))
@@ -134,7 +141,7 @@ def export_bytes(stores: Stores, now: datetime, progress: Progress | None = None
     payload = orjson.dumps(head | {"stores": found}, option=orjson.OPT_INDENT_2) + b"\n"
     if progress:
         progress(len(STORE_NAMES) + 1, len(STORE_NAMES) + 1)
-    return payload
+    return payload, head["count"]
 
 
 def read_file(path: Path) -> bytes:
@@ -236,6 +243,9 @@ def _problem(table: str, doc: Any) -> str | None:
         return "it is not a document"
     if table == QUARANTINE:
         return None  # kept as it was set aside: unreadable by definition
+    quick = QUICK.get(table)
+    if quick is not None and quick(doc):
+        return None  # the store's own fast check (5,000 journal entries: ~5 ms, not ~130)
     return problem(table, "1", doc)
 
 
