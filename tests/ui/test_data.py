@@ -256,3 +256,83 @@ async def test_a_change_from_another_process_while_a_screen_opens(
         app.poll_store()
         await wait_for_screen(pilot, ToolsScreen)
         assert "Iceberg" in screen_words(app)
+
+
+def _shared_with(data_dir: Path, tmp_path: Path) -> None:
+    """Sam shares a worksheet and an entry with the person at `data_dir`."""
+    from csa_companion.cli import main
+
+    sender = tmp_path / "sender"
+    seed_everything(sender)
+    bundle = tmp_path / "bundle.json"
+    share = ["share", "--worksheet", "w1", "--entry", "j1", "--name", "Sam", "--out", str(bundle)]
+    assert main(["--data-dir", str(sender), *share]) == 0
+    assert main(["--data-dir", str(data_dir), "import", str(bundle)]) == 0
+
+
+@pytest.mark.parametrize("theme", ["csa-dark", "csa-light", "csa-high-contrast"])
+async def test_data_screens_read_at_4_5_to_1(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path, theme: str
+) -> None:
+    from csa_companion.themes import THEMES
+    from tests.ui.test_contrast import Measure
+
+    assert theme in THEMES.values()
+    seed_everything(data_dir)
+    _shared_with(data_dir, tmp_path)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = theme
+        check = Measure(pilot)
+        screen = await open_data(pilot)
+        await pilot.press("b")
+        await finished(pilot, screen)
+        app.clear_notifications()
+        await check("Data", "Data folder", "Snapshot ")
+        await pilot.press("s")
+        await wait_for_screen(pilot, ShareDialog)
+        await check("Share dialog", "Your name", "Worksheet: Cafeteria")
+        # An unchosen record's faint X is a state mark, as the contrast test treats a
+        # checkbox's (a clear X would read as chosen); its label is measured.
+        chooser = app.screen.query_one(SelectionList)
+        top, left = chooser.content_region.y, chooser.content_region.x + 1
+        marks = {
+            f"row {top + n} col {left} 'X'"
+            for n in range(chooser.content_region.height)
+            if n < chooser.option_count
+        }
+        check.failures = [f for f in check.failures if not any(m in f for m in marks)]
+        app.pop_screen()
+        app.action_go("shared")
+        await wait_for_screen(pilot, SharedScreen)
+        await check("Shared with me", "Sam")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SharedItemScreen)
+        await check("Shared record", "Shared by Sam")
+    check.assert_readable(theme)
+
+
+@pytest.mark.parametrize("destination", ["data", "shared"])
+async def test_data_keys_fit_the_footer_and_are_in_help(
+    new_app: AppFactory, destination: str
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from csa_companion.screens.help import HelpScreen
+    from csa_companion.widgets.footer import Footer
+    from tests.screen import screen_text
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_go(destination)
+        await wait_for(lambda: len(app.screen_stack) == 2 and app.screen.is_mounted, "", pilot)
+        footer = app.screen.query_one(Footer)
+        await wait_for(lambda: bool(footer.query(FooterKey)), "the footer's keys", pilot)
+        await pilot.pause()
+        bottom = screen_text(app).splitlines()[-1]
+        keys = [f"{key.key_display} {key.description}".strip() for key in footer.query(FooterKey)]
+        assert keys and all(key in bottom for key in keys)
+        ours = {b.binding.description for b in app.screen.active_bindings.values() if b.binding.id}
+        await pilot.press("f1")
+        await wait_for_screen(pilot, HelpScreen)
+        assert [d for d in ours if d not in screen_text(app)] == []
