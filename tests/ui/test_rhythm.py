@@ -57,27 +57,27 @@ async def open_newest_month(pilot: Pilot[None]) -> None:
             "2027-01-05T10:00",  # before the orientation
             [
                 "Orientation Tue 12 Jan 15:00, in 7 days",
-                "To do: Pre-survey: session 1 (in 14 days)",
-                "To do: Reflection: January 2027 (draft)",
+                "☐ Pre-survey: session 1 (in 14 days)",
+                "☐ Reflection, Jan 2027 (draft)",
             ],
         ),
         (
             "2027-01-19T08:00",  # on a session day, before it starts
-            ["Learning session 1 Tue 19 Jan 09:00, today", "To do: Pre-survey: session 1 (today)"],
+            ["Learning session 1 Tue 19 Jan 09:00, today", "☐ Pre-survey: session 1 (today)"],
         ),
         (
             "2027-02-01T12:00",  # between sessions
             [
                 "Learning session 2 Tue 09 Feb 09:00, in 8 days",
-                "To do: Post-survey: session 1",
-                "To do: Pre-survey: session 2 (in 8 days)",
-                "To do: Reflection: February 2027 (not started)",
-                "To do: Coach question, before 19 Feb (in 18 days)",
+                "☐ Post-survey: session 1",
+                "☐ Pre-survey: session 2 (in 8 days)",
+                "☐ Reflection, Feb 2027 (not started)",
+                "☐ Coach question by 19 Feb (in 18 days)",
             ],
         ),
         (
             "2027-04-02T12:00",  # after the last session
-            ["To do: Post-survey: session 4", "To do: Reflection: April 2027 (not started)"],
+            ["☐ Post-survey: session 4", "☐ Reflection, Apr 2027 (not started)"],
         ),
     ],
     ids=["before-orientation", "session-day", "between-sessions", "after-last"],
@@ -182,7 +182,7 @@ async def test_next_step_marked_done_from_home(new_app: AppFactory, data_dir: Pa
         options = app.screen.query_one("#home-rhythm")
         options.focus()
         lines = card(app).splitlines()
-        step = next(n for n, line in enumerate(lines) if line.startswith("Next step"))
+        step = next(n for n, line in enumerate(lines) if line.startswith("→ Next step"))
         await pilot.press(*["down"] * step, "enter")
         await wait_for(lambda: "Mark “Try a two-minute" in screen_text(app), "the question", pilot)
         await pilot.press("enter")  # Done
@@ -410,4 +410,4 @@ async def test_coach_question_opens_in_place_and_is_then_no_longer_due(
         await pilot.press(*"How do I keep it going?")
         await press_closing(pilot, "escape")
         await wait_for(lambda: "Coach question" not in card(app), "the question to be done", pilot)
-        assert "Reflection: February 2027 (draft)" in card(app)
+        assert "Reflection, Feb 2027 (draft)" in card(app)

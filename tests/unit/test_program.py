@@ -149,8 +149,8 @@ def test_next_event_and_due_before_the_orientation() -> None:
     assert days_away(event, now) == "in 7 days"
     assert _due(now) == [
         "Pre-survey: session 1 (in 14 days)",
-        "Reflection: January 2027 (not started)",
-        "Coach question, before 29 Jan (in 24 days)",
+        "Reflection, Jan 2027 (not started)",
+        "Coach question by 29 Jan (in 24 days)",
     ]
 
 
@@ -179,7 +179,7 @@ def test_due_between_sessions_and_after_the_last() -> None:
     assert next_event(program, after) is None
     assert _due(after) == [
         "Post-survey: session 4",
-        "Reflection: January 2027 (not started)",
+        "Reflection, Jan 2027 (not started)",
     ]
     items = due_items(program, after, "2027-04", DRAFT, "", lambda s, w: "submitted")
-    assert [d.text for d in items] == ["Reflection: April 2027 (draft)"]
+    assert [d.text for d in items] == ["Reflection, Apr 2027 (draft)"]

@@ -83,9 +83,9 @@ def coming_up(services: Services) -> list[Option]:
             )
         )
     for due in rhythm.due(now, services.library.reflection):
-        options.append(Option(f"To do: {escape(due.text)}", id=f"due:{due.target}"))
+        options.append(Option(f"☐ {escape(due.text)}", id=f"due:{due.target}"))
     for note, index, text in open_steps(rhythm.coaching.all()):
-        options.append(Option(f"Next step: {escape(text)}", id=f"step:{note.uid}:{index}"))
+        options.append(Option(f"→ Next step: {escape(text)}", id=f"step:{note.uid}:{index}"))
     return options
 
 
