@@ -181,8 +181,10 @@ def _survey_export(rhythm: Rhythm, settings: SettingsRepo, out: Path | None) -> 
 def on_this_day(journal: JournalRepo, sheets: WorksheetRepo, *, as_json: bool) -> int:
     """`journal list --on-this-day`: what was written about a week, a month, a year ago."""
     from csa_companion.domain.lookback import look_back, memories
+    from csa_companion.storage.program_repos import look_back_entries
 
-    found = look_back(memories(journal.all(), sheets.all()), SystemClock().now())
+    now = SystemClock().now()
+    found = look_back(memories(look_back_entries(journal.store, now), sheets.all()), now)
     if as_json:
         rows = [
             {
