@@ -56,3 +56,12 @@ def file_bytes(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and not p.name.endswith(".lock") and not p.name.endswith(".owner")
     }
+
+
+def sam_shares(sender: Path, bundle: Path) -> None:
+    """Sam (whose data folder holds everything) shares worksheet w1 and entry j1."""
+    from csa_companion.cli import main
+
+    seed_everything(sender)
+    share = ["share", "--worksheet", "w1", "--entry", "j1", "--name", "Sam", "--out", str(bundle)]
+    assert main(["--data-dir", str(sender), *share]) == 0

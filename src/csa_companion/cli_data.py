@@ -21,6 +21,8 @@ COMMANDS = ("export", "import", "backup", "share")
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add export, import, backup and share to the main parser."""
+    from csa_companion.cli import _positive_int  # loaded: it is building this parser
+
     export = commands.add_parser("export", help="everything you wrote, as JSON or Markdown")
     export.add_argument("--format", choices=("json", "markdown"), default="json")
     export.add_argument(
@@ -37,7 +39,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
     backup = commands.add_parser("backup", help="take, list or restore snapshots of your data")
     backup.add_argument(
-        "--keep", type=_positive, help="keep this many snapshots from now on (default 10)"
+        "--keep", type=_positive_int, help="keep this many snapshots from now on (default 10)"
     )
     backup_cmds = backup.add_subparsers(dest="backup_command", metavar="ACTION")
     backup_cmds.add_parser("list", help="the snapshots, oldest first")
@@ -54,16 +56,6 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     share.add_argument("--entry", action="append", default=[], metavar="ID")
     share.add_argument("--name", help="the name others will see (remembered)")
     share.add_argument("--out", type=Path, required=True, help="the bundle file to write")
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 def dispatch(
@@ -103,13 +95,14 @@ def _import(
 
 
 def _backup(stores: Stores, args: argparse.Namespace, now: datetime) -> int:
+    from csa_companion.data_actions import human_size
     from csa_companion.storage import backup
     from csa_companion.storage.repos import SettingsRepo
 
     if args.backup_command == "list":
         found = backup.snapshots(stores)
         for snap in found:
-            print(f"{snap.name}  {_size(snap.size)}")
+            print(f"{snap.name}  {human_size(snap.size)}")
         if not found:
             print(f"no snapshots yet in {backup.folder(stores)}")
         return 0
@@ -121,16 +114,8 @@ def _backup(stores: Stores, args: argparse.Namespace, now: datetime) -> int:
         SettingsRepo(stores["settings"]).set(backup.KEEP_SETTING, args.keep)
     snap = backup.take(stores, now)
     keep = backup.keep_count(stores)
-    print(f"wrote {snap.path} ({_size(snap.size)}); keeping the last {keep}")
+    print(f"wrote {snap.path} ({human_size(snap.size)}); keeping the last {keep}")
     return 0
-
-
-def _size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def _share(stores: Stores, dirs: Sequence[Path], args: argparse.Namespace, now: datetime) -> int:

@@ -6,6 +6,7 @@ same things. Each raises a CompanionError (one line, nothing changed) when it ca
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -118,6 +119,20 @@ def share(stores: Stores, items: Sequence[SharedItem], name: str, out: Path, now
     _write(out, bundle_bytes(items, name.strip(), now))
     SettingsRepo(stores["settings"]).set(SHARE_NAME, name.strip())
     return f"wrote {len(items)} records to {out} (plain text: give it only to them)"
+
+
+def human_size(size: int) -> str:
+    """1234 -> '1.2 KB'."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def file_part(name: str) -> str:
+    """A piece of a file name: letters, digits and dashes only, never empty or hidden."""
+    return re.sub(r"[^\w-]+", "-", name).strip("-_")[:60] or "unnamed"
 
 
 def _write(out: Path, payload: bytes) -> None:

@@ -11,11 +11,11 @@ shared-with-me/<sharer>/...  what others shared, as they shared it
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 
 from csa_companion.content.model import Library, Tool
+from csa_companion.data_actions import file_part
 from csa_companion.domain.export import export_file_name, worksheet_markdown
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.domain.reflection import month_name, reflection_markdown
@@ -69,8 +69,8 @@ def markdown_files(stores: Stores, library: Library) -> dict[str, str]:
         table = ["| When | Practice | Minutes |", "| --- | --- | --- |", *rows]
         files["practice-log.md"] = "# Practice log\n\n" + "\n".join(table) + "\n"
     for item in ShelfRepo(stores).all():
-        folder = f"shared-with-me/{_safe(item.sharer)}"
-        files[f"{folder}/{item.item.kind}-{_safe(item.item.ident)}.md"] = item.item.text
+        folder = f"shared-with-me/{file_part(item.sharer)}"
+        files[f"{folder}/{item.item.kind}-{file_part(item.item.ident)}.md"] = item.item.text
     files["README.md"] = _index(files)
     return files
 
@@ -127,9 +127,3 @@ def _index(files: dict[str, str]) -> str:
     lines = ["# csa-companion export", "", "Everything you wrote, one Markdown file per item.", ""]
     lines += [f"- [{path}]({path})" for path in sorted(files)]
     return "\n".join(lines) + "\n"
-
-
-def _safe(name: str) -> str:
-    """A file name part: letters, digits and dashes only, never empty or hidden."""
-    cleaned = re.sub(r"[^\w-]+", "-", name).strip("-_")[:60]
-    return cleaned or "unnamed"

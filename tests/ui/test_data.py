@@ -22,7 +22,7 @@ from csa_companion.storage.transfer import Progress
 from tests.conftest import START, AppFactory
 from tests.helpers import journal_at
 from tests.screen import screen_words
-from tests.transfer_data import seed_everything
+from tests.transfer_data import sam_shares, seed_everything
 from tests.ui.test_palette import run as run_command
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
@@ -191,14 +191,7 @@ async def test_share_dialog_lists_what_is_chosen_then_writes_only_that(
 async def test_shared_with_me_view_export_delete_and_undo(
     new_app: AppFactory, data_dir: Path, tmp_path: Path
 ) -> None:
-    sender = tmp_path / "sender"
-    seed_everything(sender)
-    from csa_companion.cli import main
-
-    bundle = tmp_path / "bundle.json"
-    share = ["share", "--worksheet", "w1", "--entry", "j1", "--name", "Sam", "--out", str(bundle)]
-    assert main(["--data-dir", str(sender), *share]) == 0
-    assert main(["--data-dir", str(data_dir), "import", str(bundle)]) == 0
+    _shared_with(data_dir, tmp_path)
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         await run_command(pilot, "Shared with me")
@@ -262,11 +255,8 @@ def _shared_with(data_dir: Path, tmp_path: Path) -> None:
     """Sam shares a worksheet and an entry with the person at `data_dir`."""
     from csa_companion.cli import main
 
-    sender = tmp_path / "sender"
-    seed_everything(sender)
     bundle = tmp_path / "bundle.json"
-    share = ["share", "--worksheet", "w1", "--entry", "j1", "--name", "Sam", "--out", str(bundle)]
-    assert main(["--data-dir", str(sender), *share]) == 0
+    sam_shares(tmp_path / "sender", bundle)
     assert main(["--data-dir", str(data_dir), "import", str(bundle)]) == 0
 
 

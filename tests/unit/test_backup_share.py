@@ -18,7 +18,7 @@ from csa_companion.storage.store import Stores
 from tests.conftest import START
 from tests.helpers import journal_at
 from tests.rhythm_data import at
-from tests.transfer_data import everything, file_bytes, seed_everything
+from tests.transfer_data import everything, file_bytes, sam_shares, seed_everything
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -188,13 +188,9 @@ def test_share_refuses_unknown_ids_and_needs_a_name(
 def test_a_bundle_lands_on_the_shelf_apart_from_the_journal(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    seed_everything(data_dir)
     bundle = tmp_path / "b.json"
-    run(
-        capsys,
-        *("--data-dir", str(data_dir), "share", "--worksheet", "w1", "--entry", "j1"),
-        *("--name", "Sam", "--out", str(bundle)),
-    )
+    sam_shares(data_dir, bundle)
+    capsys.readouterr()
     friend = tmp_path / "friend"
     code, out, _ = run(capsys, "--data-dir", str(friend), "import", str(bundle))
     assert code == 0 and "2 shared records from Sam" in out and "2 added" in out
@@ -218,13 +214,9 @@ def test_a_bundle_lands_on_the_shelf_apart_from_the_journal(
 def test_damaged_bundles_are_refused(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    seed_everything(data_dir)
     bundle = tmp_path / "b.json"
-    run(
-        capsys,
-        *("--data-dir", str(data_dir), "share", "--worksheet", "w1", "--entry", "j1"),
-        *("--name", "Sam", "--out", str(bundle)),
-    )
+    sam_shares(data_dir, bundle)
+    capsys.readouterr()
     raw = bundle.read_bytes()
     data = orjson.loads(raw)
     no_sharer = dict(data, sharer="")

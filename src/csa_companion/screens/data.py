@@ -22,6 +22,7 @@ from textual.widgets import Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from csa_companion import data_actions
+from csa_companion.data_actions import human_size
 from csa_companion.domain.wording import plural
 from csa_companion.errors import CompanionError
 from csa_companion.screens.base import CompanionScreen
@@ -67,14 +68,6 @@ def folder_size(root: Path) -> tuple[int, int]:
         except OSError:
             continue
     return size, files
-
-
-def human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
 
 
 class DataScreen(CompanionScreen):

@@ -3,7 +3,6 @@ undo) and the Share dialog (choose records, see the list, write a bundle)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 from textual import on
@@ -17,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from csa_companion import data_actions
 from csa_companion.content.model import Tool
+from csa_companion.data_actions import file_part
 from csa_companion.domain.reflection import month_name
 from csa_companion.domain.sharing import SharedItem, entry_item, reflection_item, worksheet_item
 from csa_companion.errors import CompanionError
@@ -32,14 +32,10 @@ from csa_companion.widgets.footer import Footer
 SHARE_ENTRIES = 40  # the newest entries offered in the Share dialog
 
 
-def _file_part(text: str) -> str:
-    return re.sub(r"[^\w-]+", "-", text).strip("-_")[:40] or "shared"
-
-
 def export_item(screen: CompanionScreen, item: ShelfItem) -> None:
     """Write a shared record's Markdown to the exports folder and say where."""
     folder = screen.services.stores.paths.root / "exports"
-    name = f"shared-{_file_part(item.sharer)}-{item.item.kind}-{_file_part(item.item.ident)}.md"
+    name = f"shared-{file_part(item.sharer)}-{item.item.kind}-{file_part(item.item.ident)}.md"
     try:
         write_private(folder / name, item.item.text)
     except OSError as error:
@@ -294,7 +290,7 @@ class ShareDialog(ModalScreen[None]):
             return
         listed = "\n".join(f"• {item.title}" for item in items)
         stamp = f"{self.services.clock.now():%Y-%m-%d-%H%M%S}"
-        out = self.services.stores.paths.root / "exports" / f"share-{_file_part(name)}-{stamp}.json"
+        out = self.services.stores.paths.root / "exports" / f"share-{file_part(name)}-{stamp}.json"
 
         def answered(choice: str | None) -> None:
             if choice != "write":
