@@ -55,6 +55,8 @@ def _destinations_and_actions(app: CompanionApp, screen: Screen[object]) -> list
         ("Go to Learn", "Orientation pages", partial(app.action_go, "learn")),
         ("Go to Practice", "Settling and check-in", partial(app.action_go, "practice")),
         *((name, about, partial(app.action_go, to)) for name, about, to in rhythm_nav.PALETTE),
+        ("Go to Data", "Export, import, snapshots, sharing", partial(app.action_go, "data")),
+        ("Go to Shared with me", "What others shared with you", partial(app.action_go, "shared")),
         ("Data", "Your data: export, import, snapshots, share", partial(app.action_go, "data")),
         ("Shared with me", "What teammates shared with you", partial(app.action_go, "shared")),
         ("New entry", "Write a new journal entry", partial(_new_entry, app)),

@@ -16,6 +16,7 @@ from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.paths import bundled_content_dir
 from csa_companion.screens.coaching import CoachingScreen
+from csa_companion.screens.data import DataScreen
 from csa_companion.screens.editor import EntryEditorScreen
 from csa_companion.screens.entry_view import EntryViewScreen
 from csa_companion.screens.growth import GrowthScreen
@@ -29,6 +30,7 @@ from csa_companion.screens.practice_setup import PracticeSetupScreen
 from csa_companion.screens.practices import PracticesScreen
 from csa_companion.screens.program import ProgramScreen
 from csa_companion.screens.reflections import ReflectionScreen, ReflectionsScreen
+from csa_companion.screens.shared import SharedScreen
 from csa_companion.screens.walkthrough import WalkthroughScreen
 from csa_companion.screens.worksheet_view import WorksheetViewScreen
 from tests.conftest import START, AppFactory
@@ -134,6 +136,14 @@ async def _growth(pilot: Pilot_) -> None:
     await _go(pilot, "growth", GrowthScreen)
 
 
+async def _data(pilot: Pilot_) -> None:
+    await _go(pilot, "data", DataScreen)
+
+
+async def _shared(pilot: Pilot_) -> None:
+    await _go(pilot, "shared", SharedScreen)
+
+
 SCREENS: dict[str, Callable[[Pilot_], Awaitable[None]]] = {
     "home": _home,
     "tools": _tools,
@@ -153,6 +163,8 @@ SCREENS: dict[str, Callable[[Pilot_], Awaitable[None]]] = {
     "program": _program,
     "coaching": _coaching,
     "growth": _growth,
+    "data": _data,
+    "shared": _shared,
 }
 
 

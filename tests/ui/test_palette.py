@@ -64,6 +64,8 @@ async def test_palette_lists_the_apps_themes_only_and_nothing_twice(new_app: App
         ]
         assert "Keys" not in titles and "Help" in titles  # Textual's Keys panel duplicated Help
         assert "palette" not in titles  # the palette's own key
+        for place in ("Home", "Tools", "Journal", "Learn", "Practice", "Data", "Shared with me"):
+            assert f"Go to {place}" in titles  # every destination
     assert set(app.available_themes) == set(THEMES.values())  # e.g. no "nord", "gruvbox"
 
 
