@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
@@ -27,10 +28,16 @@ from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.present import PresentRoot
 from csa_companion.services import PresentTarget, Services
+from csa_companion.storage.crypto import Cipher, KeyRecord
 from csa_companion.storage.safe_storage import StoreError
 from csa_companion.storage.store import Stores
 from csa_companion.themes import ANSI_LIGHT, DARK, HIGH_CONTRAST, LIGHT, THEMES, saved_theme
 
+IDLE_CHECK_SECONDS = 1.0
+LOCK_SETTING = "lock-minutes"
+DEFAULT_LOCK_MINUTES = 10.0
+ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+"""What counts as someone using the app (the idle lock's clock starts again)."""
 SCREENSHOT_DELAY = 0.1  # seconds for the palette to close, so it is not in the picture
 
 
@@ -55,17 +62,22 @@ class CompanionApp(App[None]):
         blank: Stores | None = None,
         check_command: str = "csa-companion content check",
         daily_backup: bool = False,
+        key_record: KeyRecord | None = None,
     ) -> None:
         """`present` makes a presentation: personal repositories then sit on `blank`, an
-        empty throwaway store (see Services.for_presenting)."""
+        empty throwaway store (see Services.for_presenting). `key_record`: the data folder is
+        encrypted; unless `stores` already has the key, the app asks for the passphrase
+        before it opens anything."""
         super().__init__()
         self.present = present
         if present is not None:
             assert blank is not None, "a presentation needs a blank store"
-            self.services = Services.for_presenting(stores, blank, library, clock)
             self.add_class("-presenting")
-        else:
-            self.services = Services.build(stores, library, clock)
+        self._stores, self._blank, self._library, self._clock = stores, blank, library, clock
+        self.key_record = key_record
+        self.locked = key_record is not None and stores.cipher is None
+        """Encrypted and not unlocked yet (or locked after idle minutes): nothing is shown."""
+        self._last_input = clock.monotonic()
         self.refresh_seconds = refresh_seconds
         self.daily_backup = daily_backup and present is None
         """Take the day's snapshot once the first frame is up (see storage/backup.py)."""
@@ -75,14 +87,25 @@ class CompanionApp(App[None]):
         for theme in (DARK, LIGHT, HIGH_CONTRAST):
             self.register_theme(theme)
         self.set_reactive(CompanionApp.ansi_theme_light, ANSI_LIGHT)
-        saved = self.services.settings.get(self._theme_key)
-        if present is not None and saved is None:
-            self.theme = HIGH_CONTRAST.name  # readable from the back of a room
-        else:
-            self.theme = saved_theme(saved)
         for name in list(self.available_themes):  # only ours in any theme list
             if name not in THEMES.values():
                 self.unregister_theme(name)
+        if not self.locked:
+            self._build_services()
+
+    def _build_services(self) -> None:
+        """Open the stores (on an encrypted folder, once the passphrase opened the key)."""
+        stores, library, clock = self._stores, self._library, self._clock
+        if self.present is not None:
+            assert self._blank is not None
+            self.services = Services.for_presenting(stores, self._blank, library, clock)
+        else:
+            self.services = Services.build(stores, library, clock)
+        saved = self.services.settings.get(self._theme_key)
+        if self.present is not None and saved is None:
+            self.theme = HIGH_CONTRAST.name  # readable from the back of a room
+        else:
+            self.theme = saved_theme(saved)
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's text: Textual dims the sub-title, which then reads at 4.4:1 in Light."""
@@ -94,7 +117,10 @@ class CompanionApp(App[None]):
         return "present-theme" if self.present is not None else "theme"
 
     def get_default_screen(self) -> Screen[None]:
-        """Home is the bottom of the screen stack (a presentation has its own root)."""
+        """Home is the bottom of the screen stack (a presentation has its own root); an
+        encrypted folder starts on a blank screen under the passphrase screen."""
+        if self.locked:
+            return Screen()
         if self.present is not None:
             return PresentRoot(self.services, self.present)
         return HomeScreen(self.services)
@@ -118,11 +144,16 @@ class CompanionApp(App[None]):
         (a full collection over a 5,000-entry journal otherwise stalls typing for ~80 ms)."""
         gc.freeze()
         gc.enable()
+        if not self.locked:
+            self._daily_backup()
+
+    def _daily_backup(self) -> None:
         if self.daily_backup:
             from csa_companion.storage.backup import daily_in_background
 
+            stores = self.services.stores
             daily_in_background(
-                self.services.stores.paths, self.services.clock.now(), self._report_from_thread
+                stores.paths, self.services.clock.now(), self._report_from_thread, stores.cipher
             )
 
     def _report_from_thread(self, message: str) -> None:
@@ -133,9 +164,83 @@ class CompanionApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._handle_exit_signals(install=True)
+        if self.locked:
+            self._ask_passphrase("Your data is encrypted.", self._unlocked_at_start)
+            return
+        self._started()
+
+    def _started(self) -> None:
         self.show_notices()
         self.set_interval(self.refresh_seconds, self.poll_store)
-        self._handle_exit_signals(install=True)
+        if self.key_record is not None:
+            self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+
+    # -- encryption: unlocking, and locking when idle ---------------------------------------
+
+    def _ask_passphrase(self, reason: str, then: Callable[[Cipher | None], None]) -> None:
+        from csa_companion.screens.unlock import UnlockScreen
+
+        assert self.key_record is not None
+        self.push_screen(UnlockScreen(self.key_record, reason), then)
+
+    def _unlocked_at_start(self, cipher: Cipher | None) -> None:
+        """The passphrase opened the key: open the stores and show Home."""
+        self._stores.cipher = cipher
+        try:
+            self._build_services()
+        except StoreError as error:
+            self.exit(return_code=1, message=str(error))
+            return
+        self.locked = False
+        self._last_input = self._clock.monotonic()
+        self.switch_screen(self.get_default_screen())
+        self._started()
+        self._daily_backup()
+
+    @property
+    def lock_minutes(self) -> float:
+        """Idle minutes before the app locks (a setting; 0 never locks)."""
+        value = self.services.settings.get(LOCK_SETTING)
+        return float(value) if isinstance(value, int | float) else DEFAULT_LOCK_MINUTES
+
+    def lock_if_idle(self) -> None:
+        """Lock once nobody has typed or clicked for the set minutes (a presentation, or a
+        running practice, which nobody touches on purpose, stays open)."""
+        if self.locked or self.key_record is None or self.present is not None:
+            return
+        if getattr(self.screen, "KEEPS_AWAKE", False):
+            self._last_input = self._clock.monotonic()
+            return
+        minutes = self.lock_minutes
+        if minutes > 0 and self._clock.monotonic() - self._last_input >= minutes * 60:
+            self.lock()
+
+    def lock(self) -> None:
+        """Save what is waiting, hide everything and ask for the passphrase again."""
+        for screen in self.screen_stack:
+            if isinstance(screen, CompanionScreen):
+                screen.save_pending()
+        self.locked = True
+        minutes = f"{self.lock_minutes:g}"
+        self._ask_passphrase(
+            f"Locked after {minutes} idle minute{'' if minutes == '1' else 's'}.", self._unlocked
+        )
+
+    def _unlocked(self, cipher: Cipher | None) -> None:
+        self.locked = False
+        self._last_input = self._clock.monotonic()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While locked, only quitting works (no help, palette or navigation over the lock)."""
+        if getattr(self, "locked", False) and action != "quit":  # (also asked during __init__)
+            return False
+        return super().check_action(action, parameters)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, ACTIVITY):
+            self._last_input = self._clock.monotonic()
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         self._handle_exit_signals(install=False)
@@ -277,6 +382,8 @@ class CompanionApp(App[None]):
         self.theme = name
 
     def _remember_theme(self, theme: Theme) -> None:
+        if self.services.settings.get(self._theme_key) == theme.name:
+            return  # set from the settings (after unlocking): nothing to write
         try:
             self.services.settings.set(self._theme_key, theme.name)
         except StoreError as error:

@@ -17,12 +17,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csa_companion import __version__, cli_data, cli_rhythm
+from csa_companion import __version__, cli_crypto, cli_data, cli_rhythm
 from csa_companion.clock import Clock, SystemClock
 from csa_companion.domain.journal import JournalEntry, filter_entries, normalise_tag
 from csa_companion.domain.wording import plural
 from csa_companion.errors import CompanionError, UsageError
 from csa_companion.paths import DATA_DIR_ENV, DataPaths, bundled_content_dir, default_data_dir
+from csa_companion.storage.encryption import read_key
 from csa_companion.storage.repos import JournalRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from csa_companion.app import CompanionApp
     from csa_companion.content.model import Item, Library
     from csa_companion.services import PresentTarget
+    from csa_companion.storage.crypto import Cipher
 
 # Only what `journal add` needs is imported at the top: each shell command imports the rest
 # (content, export, Textual) when it runs, so quick capture starts fast.
@@ -49,23 +51,30 @@ def make_app(
     refresh_seconds: float = 2.0,
     present: PresentTarget | None = None,
     daily_backup: bool = False,
+    cipher: Cipher | None = None,
 ) -> CompanionApp:
     """Build the app on a data dir and content folders; tests call this with a tmp_path.
 
     With `present`, the app is a presentation for a shared screen: its personal stores are an
     empty folder removed at exit, so nothing personal can be shown. With `daily_backup`, the
-    first start of each day takes a snapshot (in a thread, once the first frame is up)."""
+    first start of each day takes a snapshot (in a thread, once the first frame is up). On an
+    encrypted data folder the app asks for the passphrase first, unless `cipher` (the unlocked
+    key) is given."""
     from csa_companion.app import CompanionApp  # Textual is imported only to run the app
     from csa_companion.content.loader import load_library
 
     # Start-up makes many long-lived objects (the stored data, the widgets): collecting garbage
     # among them only costs time. The app turns collection back on once its first frame is up.
     gc.disable()
-    stores = Stores(DataPaths(data_dir), lock_timeout=lock_timeout)
+    paths = DataPaths(data_dir)
     try:
+        key_record = read_key(paths)
+        stores = Stores(paths, lock_timeout=lock_timeout, cipher=cipher)
         # Open now, so a locked or too-new store stops us before the UI starts (a presentation
-        # opens only what it uses: it never reads the journal).
-        stores["settings" if present is not None else "journal"]
+        # opens only what it uses: it never reads the journal). An encrypted folder is opened
+        # once the app has asked for the passphrase.
+        if key_record is None or cipher is not None:
+            stores["settings" if present is not None else "journal"]
     except BaseException:
         gc.enable()
         raise
@@ -80,6 +89,7 @@ def make_app(
         blank=_blank_stores() if present is not None else None,
         check_command=check_command(data_dir, [d for d in content_dirs if d not in own]),
         daily_backup=daily_backup,
+        key_record=key_record,
     )
 
 
@@ -164,6 +174,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     cli_rhythm.add_parsers(commands)
     cli_data.add_parsers(commands)
+    cli_crypto.add_parsers(commands)
     _global_options(parser)
     return parser
 
@@ -313,8 +324,10 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths, extra_content: list[Pa
         return _present(args, paths, dirs)
     if args.command == "serve":
         return _serve(args, paths, dirs, extra_content)
+    if args.command in cli_crypto.COMMANDS:
+        return cli_crypto.dispatch(args, paths)
     if args.command in (*cli_rhythm.COMMANDS, *cli_data.COMMANDS):
-        stores = Stores(paths)
+        stores = _stores(paths)
         try:
             if args.command in cli_data.COMMANDS:
                 return cli_data.dispatch(args, stores, dirs)
@@ -327,11 +340,16 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths, extra_content: list[Pa
                 raise UsageError(f"{args.dir}: no such folder")
             return _content_check([args.dir] if args.dir else dirs, explicit=args.dir is not None)
         return _content_list(dirs, check_command(paths.root, extra_content), as_json=args.json)
-    stores = Stores(paths)
+    stores = _stores(paths)
     try:
         return _store_command(args, dirs, stores)
     finally:
         _print_notices(stores)  # also those found while reading (documents set aside)
+
+
+def _stores(paths: DataPaths) -> Stores:
+    """The stores for a shell command; on an encrypted folder, after asking the passphrase."""
+    return Stores(paths, cipher=cli_crypto.unlock(paths))
 
 
 def _store_command(args: argparse.Namespace, dirs: list[Path], stores: Stores) -> int:
@@ -592,7 +610,7 @@ def _journal_add(stores: Stores, args: argparse.Namespace) -> int:
     if text in (None, "-"):
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError("give the entry's text, or pipe it in")
-        if isinstance(sys.stdin, io.TextIOWrapper):
+        if isinstance(sys.stdin, io.TextIOWrapper) and sys.stdin.errors != "surrogateescape":
             sys.stdin.reconfigure(errors="surrogateescape")  # bad bytes are repaired below
         text = sys.stdin.read()
         if _not_utf8(text):  # kept with U+FFFD, as for arguments (see _check_text)

@@ -54,6 +54,9 @@ class PracticeScreen(CompanionScreen):
     """Runs one plan of a practice. `presenting` leaves out the header and, at the end, the
     personal note (a shared screen never asks for one)."""
 
+    KEEPS_AWAKE = True
+    """Nobody touches a running practice: the idle lock of an encrypted app waits for it."""
+
     DEFAULT_CSS = """
     PracticeScreen { align: center top; }
     #practice-body { height: 1fr; }

@@ -26,6 +26,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from csa_companion.errors import CompanionError
+from csa_companion.storage.crypto import Cipher, SealError, is_sealed
 from csa_companion.storage.documents import describe, quarantine
 from csa_companion.storage.fileformat import Checked, DamagedFile, Tables, check, encode
 from csa_companion.storage.lock import FileLock, LockTimeout, open_private, pid_alive
@@ -50,6 +51,10 @@ class StoreNewerError(StoreError):
     """The file was written by a newer version of the app; it is left untouched."""
 
 
+class StoreEncryptedError(StoreError):
+    """The file is encrypted and no key was given (the key file is missing)."""
+
+
 class StoreWriteError(StoreError):
     """Writing failed (full disk, permissions); the file on disk is unchanged."""
 
@@ -70,8 +75,13 @@ class SafeJSONStorage(Storage):
         migrate: Migrate,
         lock_timeout: float = 5.0,
         preview_of: PreviewOf | None = None,
+        cipher: Cipher | None = None,
     ) -> None:
+        """With `cipher`, every file this storage writes is encrypted (see storage/crypto.py);
+        files are read whether they are encrypted or not, so a folder half-way through
+        `encrypt` still opens, and each save finishes the job for its file."""
         self.path = path
+        self.cipher = cipher
         self.backup_path = path.with_name(path.name + ".bak")
         self.schema = schema
         self.notices: list[str] = []
@@ -214,13 +224,14 @@ class SafeJSONStorage(Storage):
         except OSError as error:
             raise StoreError(f"Cannot read {self.path}: {error.strerror}.") from None
         try:
-            checked = check(raw)
+            plain = self._unseal(raw)
+            checked = check(plain)
             if checked.schema == self.schema:
                 self._unparsed, self.preview = checked, checked.preview
                 self._stamp = self._stat()
                 return
             self._refuse_newer(checked.schema, self.path)
-            self._install(checked.schema, checked.tables(), raw, self.path)
+            self._install(checked.schema, checked.tables(), plain, self.path)
         except DamagedFile as why:
             self._recover(why)
 
@@ -276,6 +287,7 @@ class SafeJSONStorage(Storage):
             return
         kept = kept or ""
         try:
+            raw = self._unseal(raw)
             checked = check(raw)
             tables = checked.tables()
         except DamagedFile as backup_why:
@@ -353,8 +365,8 @@ class SafeJSONStorage(Storage):
         candidate, n = self.path.with_name(name), 1
         while candidate.exists():
             if same_as is not None:
-                with contextlib.suppress(OSError):
-                    if candidate.read_bytes() == same_as:
+                with contextlib.suppress(OSError, DamagedFile, StoreError):
+                    if self._unseal(candidate.read_bytes()) == same_as:
                         return candidate
             n += 1
             candidate = self.path.with_name(f"{name}-{n}")
@@ -432,7 +444,26 @@ class SafeJSONStorage(Storage):
         os.chmod(staged, 0o600)
         os.replace(staged, self.backup_path)
 
+    def _unseal(self, raw: bytes) -> bytes:
+        """The plaintext of a file's bytes (as they are when not encrypted). An encrypted file
+        that does not open with our key is damaged; one we have no key for is an error."""
+        if not is_sealed(raw):
+            return raw
+        if self.cipher is None:
+            raise StoreEncryptedError(
+                f"{self.path.name} is encrypted, but encryption is not on in {self.path.parent} "
+                "(its key file key.json is missing). Put key.json back; nothing was changed."
+            )
+        try:
+            return self.cipher.open(raw)
+        except SealError as why:
+            raise DamagedFile(f"it does not decrypt: {why}") from None
+
     def _write_bytes(self, target: Path, payload: bytes) -> None:
+        """Write `payload` (encrypted when a cipher is set: only ciphertext reaches the disk)
+        to a private file, and fsync it."""
+        if self.cipher is not None:
+            payload = self.cipher.seal(payload)
         try:
             fd = open_private(target, os.O_WRONLY | os.O_TRUNC)
             try:

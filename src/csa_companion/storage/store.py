@@ -17,6 +17,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from csa_companion.paths import DataPaths
+from csa_companion.storage.crypto import Cipher
 from csa_companion.storage.fileformat import Tables
 from csa_companion.storage.migrations import SCHEMA_VERSION, migrate
 from csa_companion.storage.safe_storage import PreviewOf, SafeJSONStorage
@@ -45,7 +46,12 @@ class Store:
     """One database file. Every change goes through `transaction()`."""
 
     def __init__(
-        self, path: Path, *, lock_timeout: float = 5.0, preview_of: PreviewOf | None = None
+        self,
+        path: Path,
+        *,
+        lock_timeout: float = 5.0,
+        preview_of: PreviewOf | None = None,
+        cipher: Cipher | None = None,
     ) -> None:
         self.storage = SafeJSONStorage(
             path,
@@ -53,6 +59,7 @@ class Store:
             migrate=migrate,
             lock_timeout=lock_timeout,
             preview_of=preview_of,
+            cipher=cipher,
         )
         self.db = _CompanionDB(storage=lambda: self.storage)
 
@@ -126,8 +133,13 @@ class Stores:
     # without parsing a journal of thousands of entries.
     PREVIEWS: Mapping[str, PreviewOf] = {"journal": Newest("journal", "created", 10)}
 
-    def __init__(self, paths: DataPaths, *, lock_timeout: float = 5.0) -> None:
+    def __init__(
+        self, paths: DataPaths, *, lock_timeout: float = 5.0, cipher: Cipher | None = None
+    ) -> None:
+        """`cipher` (from the key file, unlocked by the caller with the passphrase: storage
+        never asks for it) encrypts every file written; None writes plain files."""
         self.paths = paths
+        self.cipher = cipher
         self._lock_timeout = lock_timeout
         self._open: dict[str, Store] = {}
 
@@ -138,6 +150,7 @@ class Stores:
                 self.paths.store_file(name),
                 lock_timeout=self._lock_timeout,
                 preview_of=self.PREVIEWS.get(name),
+                cipher=self.cipher,
             )
         return self._open[name]
 
