@@ -28,6 +28,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     export.add_argument(
         "--out", type=Path, required=True, help="the file (json) or folder (markdown) to write"
     )
+    export.add_argument(
+        "--encrypt", action="store_true", help="encrypt the JSON file with a passphrase of its own"
+    )
 
     imp = commands.add_parser(
         "import", help="merge an export, a share bundle or a jrnl export into your data"
@@ -56,6 +59,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     share.add_argument("--entry", action="append", default=[], metavar="ID")
     share.add_argument("--name", help="the name others will see (remembered)")
     share.add_argument("--out", type=Path, required=True, help="the bundle file to write")
+    share.add_argument(
+        "--encrypt", action="store_true", help="encrypt the bundle with a passphrase of its own"
+    )
 
 
 def dispatch(
@@ -65,7 +71,9 @@ def dispatch(
     clock = clock or SystemClock()
     now = clock.now()
     if args.command == "export":
-        return _export(stores, dirs, args.format, args.out, now)
+        if args.encrypt and args.format != "json":
+            raise UsageError("--encrypt works with --format json (a Markdown folder is plain)")
+        return _export(stores, dirs, args.format, args.out, now, _new_passphrase(args))
     if args.command == "import":
         return _import(stores, args.file, args.source, now, getattr(clock, "zone", None))
     if args.command == "backup":
@@ -73,7 +81,28 @@ def dispatch(
     return _share(stores, dirs, args, now)
 
 
-def _export(stores: Stores, dirs: Sequence[Path], fmt: str, out: Path, now: datetime) -> int:
+def _new_passphrase(args: argparse.Namespace) -> str | None:
+    """With --encrypt, the file's own passphrase (asked twice, never the data folder's
+    environment variable: the file is meant for someone else)."""
+    from csa_companion.cli_crypto import ask_new
+
+    return ask_new("Passphrase for the file", env=False) if args.encrypt else None
+
+
+def _file_passphrase(name: str) -> str:
+    from csa_companion.cli_crypto import ask
+
+    return ask(f"Passphrase of {name}: ", env=False)
+
+
+def _export(
+    stores: Stores,
+    dirs: Sequence[Path],
+    fmt: str,
+    out: Path,
+    now: datetime,
+    passphrase: str | None = None,
+) -> int:
     from csa_companion import data_actions
 
     if fmt == "markdown":
@@ -81,7 +110,7 @@ def _export(stores: Stores, dirs: Sequence[Path], fmt: str, out: Path, now: date
 
         print(data_actions.export_markdown(stores, load_library(dirs), out))
     else:
-        print(data_actions.export_json(stores, out, now))
+        print(data_actions.export_json(stores, out, now, passphrase=passphrase))
     return 0
 
 
@@ -90,7 +119,11 @@ def _import(
 ) -> int:
     from csa_companion.data_actions import import_file
 
-    print(import_file(stores, file, now, jrnl=source == "jrnl", zone=zone))
+    print(
+        import_file(
+            stores, file, now, jrnl=source == "jrnl", zone=zone, passphrase=_file_passphrase
+        )
+    )
     return 0
 
 
@@ -131,5 +164,5 @@ def _share(stores: Stores, dirs: Sequence[Path], args: argparse.Namespace, now: 
     print(f"sharing as {name}:")
     for item in items:
         print(f"  {item.title}")
-    print(share(stores, items, name, args.out, now))
+    print(share(stores, items, name, args.out, now, _new_passphrase(args)))
     return 0

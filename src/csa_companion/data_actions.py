@@ -7,7 +7,7 @@ same things. Each raises a CompanionError (one line, nothing changed) when it ca
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -31,12 +31,62 @@ from csa_companion.storage.transfer import (
 SHARE_NAME = "share_name"  # the display name last shared under (a setting)
 
 
-def export_json(stores: Stores, out: Path, now: datetime, progress: Progress | None = None) -> str:
+PLAIN_NOTE = "plain text: anyone who has the file can read it; --encrypt gives it a passphrase"
+SEALED_NOTE = "encrypted: it opens only with its passphrase"
+
+
+def export_json(
+    stores: Stores,
+    out: Path,
+    now: datetime,
+    progress: Progress | None = None,
+    passphrase: str | None = None,
+) -> str:
+    """Write the JSON export; with `passphrase`, encrypted with it (storage/crypto.py)."""
     if out.is_dir():
         raise UsageError(f"{out} is a folder; give a file name for the JSON export")
     payload, records = export_payload(stores, now, progress)
-    _write(out, payload)
-    return f"exported {records} records to {out} (plain text, private to you)"
+    _write(out, _sealed(payload, passphrase))
+    return f"exported {records} records to {out} ({SEALED_NOTE if passphrase else PLAIN_NOTE})"
+
+
+def _sealed(payload: bytes, passphrase: str | None) -> bytes:
+    if passphrase is None:
+        return payload
+    from csa_companion.storage.crypto import seal_standalone
+
+    return seal_standalone(payload, passphrase)
+
+
+def _opened(
+    stores: Stores, raw: bytes, name: str, passphrase: Callable[[str], str] | None
+) -> bytes:
+    """The plaintext of a file to import: as it is, or opened with its own passphrase (an
+    encrypted export or bundle), or with this folder's key (one of its own snapshots)."""
+    from csa_companion.storage.crypto import (
+        SealError,
+        is_sealed,
+        needs_own_passphrase,
+        open_standalone,
+    )
+
+    if not is_sealed(raw):
+        return raw
+    try:
+        if needs_own_passphrase(raw):
+            if passphrase is None:
+                raise TransferError(
+                    f"{name} is encrypted with its own passphrase; import it from the shell "
+                    f"(`csa-companion import {name}`), which asks for it; nothing was imported"
+                )
+            return open_standalone(raw, passphrase(name))
+        if stores.cipher is None:
+            raise TransferError(
+                f"{name} is encrypted with another data folder's key; nothing was imported"
+            )
+        return stores.cipher.open(raw)
+    except SealError as why:
+        raise TransferError(f"{name} does not decrypt ({why}); nothing was imported") from None
 
 
 def export_markdown(
@@ -61,13 +111,15 @@ def import_file(
     jrnl: bool = False,
     zone: tzinfo | None = None,
     progress: Progress | None = None,
+    passphrase: Callable[[str], str] | None = None,
 ) -> str:
     """Import an export, a share bundle or (with `jrnl`, or when it plainly is one) a jrnl
-    export. The whole file is checked before anything is written."""
+    export. The whole file is checked before anything is written. `passphrase(name)` asks
+    for the passphrase of a file encrypted with its own."""
     from csa_companion.storage.shelf import ShelfRepo, bundle_from, is_bundle
 
     name = str(file)
-    data = load_json(read_file(file), name)
+    data = load_json(_opened(stores, read_file(file), name, passphrase), name)
     kept: list[str] = []
 
     def snapshot() -> None:
@@ -107,8 +159,16 @@ def import_file(
     return f"imported {name}: {counts.summary()}{note}"
 
 
-def share(stores: Stores, items: Sequence[SharedItem], name: str, out: Path, now: datetime) -> str:
-    """Write a bundle of `items` under the display name `name` (remembered)."""
+def share(
+    stores: Stores,
+    items: Sequence[SharedItem],
+    name: str,
+    out: Path,
+    now: datetime,
+    passphrase: str | None = None,
+) -> str:
+    """Write a bundle of `items` under the display name `name` (remembered); with
+    `passphrase`, encrypted with it (the bundle's own, for the people it is given to)."""
     from csa_companion.storage.repos import SettingsRepo
     from csa_companion.storage.shelf import bundle_bytes
 
@@ -116,8 +176,10 @@ def share(stores: Stores, items: Sequence[SharedItem], name: str, out: Path, now
         raise UsageError("give the name the people you share with will see")
     if not items:
         raise UsageError("choose at least one record to share")
-    _write(out, bundle_bytes(items, name.strip(), now))
+    _write(out, _sealed(bundle_bytes(items, name.strip(), now), passphrase))
     SettingsRepo(stores["settings"]).set(SHARE_NAME, name.strip())
+    if passphrase:
+        return f"wrote {len(items)} records to {out} ({SEALED_NOTE}: tell it to them apart)"
     return f"wrote {len(items)} records to {out} (plain text: give it only to them)"
 
 

@@ -10,6 +10,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, ProgressBar, SelectionList
 
+from csa_companion.data_actions import PLAIN_NOTE
 from csa_companion.paths import DataPaths
 from csa_companion.screens import data as data_screen
 from csa_companion.screens.data import DataScreen
@@ -67,7 +68,7 @@ async def test_export_and_snapshot_from_the_data_screen(
         await pilot.press("e")
         message = await finished(pilot, screen)
         [export] = (data_dir / "exports").glob("csa-companion-*.json")
-        assert message == f"exported 24 records to {export} (plain text, private to you)"
+        assert message == f"exported 24 records to {export} ({PLAIN_NOTE})"
         assert orjson.loads(export.read_bytes())["count"] == 24
         assert "Exported 24 records" in screen_words(app)
         await pilot.press("b")

@@ -338,3 +338,67 @@ def test_the_encryption_commands_on_a_read_only_or_file_data_folder(
     for r in runs:
         assert r.code == 2, r.describe()
         one_line(r, "is a file, not a folder")
+
+
+# -- snapshots, exports and bundles -----------------------------------------------------------
+
+
+def test_snapshots_of_an_encrypted_folder_are_encrypted_and_restore(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    cli(capsys, monkeypatch, data_dir, "journal", "add", f"{SECRET} one")
+    assert cli(capsys, monkeypatch, data_dir, "backup")[0] == 0  # a plain snapshot
+    cli(capsys, monkeypatch, data_dir, "encrypt", stdin=f"{PASS}\n{PASS}\n")
+    assert SECRET.encode() not in everything_in(data_dir)  # the earlier snapshot too
+    monkeypatch.setenv("CSA_COMPANION_PASSPHRASE", PASS)
+    assert cli(capsys, monkeypatch, data_dir, "backup")[0] == 0
+    cli(capsys, monkeypatch, data_dir, "journal", "add", f"{SECRET} two")
+    snaps = sorted((data_dir / "backups").iterdir())
+    assert len(snaps) == 2 and all(is_sealed(p.read_bytes()) for p in snaps)
+    code, _, err = cli(capsys, monkeypatch, data_dir, "backup", "restore", snaps[-1].name)
+    assert code == 0, err
+    listed = cli(capsys, monkeypatch, data_dir, "journal", "list")[1]
+    assert f"{SECRET} one" in listed and f"{SECRET} two" not in listed
+    assert SECRET.encode() not in everything_in(data_dir)
+
+
+def test_an_export_and_a_bundle_with_their_own_passphrase(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    code, out, _ = cli(capsys, monkeypatch, mine, "journal", "add", SECRET, "--title", "T")
+    uid = out.split()[1].rstrip(":")
+    export, bundle = tmp_path / "all.json", tmp_path / "bundle.json"
+    code, out, _ = cli(capsys, monkeypatch, mine, "export", "--out", str(export))
+    assert code == 0 and "plain text: anyone who has the file can read it" in out
+    file_pass = "for the coach only"
+    argv: tuple[str, ...] = ("export", "--out", str(export), "--encrypt")
+    code, out, _ = cli(capsys, monkeypatch, mine, *argv, stdin=f"{file_pass}\n{file_pass}\n")
+    assert code == 0 and "encrypted" in out and SECRET.encode() not in export.read_bytes()
+    argv = ("share", "--entry", uid, "--name", "Ana", "--out", str(bundle), "--encrypt")
+    code, out, _ = cli(capsys, monkeypatch, mine, *argv, stdin=f"{file_pass}\n{file_pass}\n")
+    assert code == 0 and SECRET.encode() not in bundle.read_bytes()
+
+    for file in (export, bundle):
+        code, _, err = cli(capsys, monkeypatch, theirs, "import", str(file), stdin="wrong one\n")
+        assert code == 1 and err == "csa-companion: wrong passphrase; nothing was changed\n"
+        code, _, err = cli(capsys, monkeypatch, theirs, "import", str(file), stdin="")
+        assert code == 2 and "a passphrase is needed" in err
+    assert not (theirs / "journal.json").exists()
+    code, out, err = cli(capsys, monkeypatch, theirs, "import", str(export), stdin=file_pass)
+    assert code == 0, err
+    assert uid in cli(capsys, monkeypatch, theirs, "journal", "list")[1]
+    code, out, err = cli(capsys, monkeypatch, theirs, "import", str(bundle), stdin=file_pass)
+    assert code == 0 and "from Ana" in out, err
+    code, _, err = cli(
+        capsys,
+        monkeypatch,
+        mine,
+        "export",
+        "--format",
+        "markdown",
+        "--encrypt",
+        "--out",
+        str(tmp_path / "md"),
+    )
+    assert code == 2 and "--encrypt works with --format json" in err

@@ -256,11 +256,11 @@ class DataScreen(CompanionScreen):
         bar.update(total=None, progress=0)
         self.query_one("#data-status", Label).update(f"{label}…")
         self.set_timer(PROGRESS_AFTER, self._show_progress)
-        paths = self.services.stores.paths
+        paths, cipher = self.services.stores.paths, self.services.stores.cipher
         lock_timeout = 5.0
 
         def work() -> None:
-            stores = Stores(paths, lock_timeout=lock_timeout)
+            stores = Stores(paths, lock_timeout=lock_timeout, cipher=cipher)
             try:
                 message, failed = job(stores, self._progress_from_thread), False
             except CompanionError as error:

@@ -18,6 +18,7 @@ from pathlib import Path
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths
 from csa_companion.private_files import write_atomic
+from csa_companion.storage.crypto import Cipher, SealError, is_sealed
 from csa_companion.storage.repos import SettingsRepo
 from csa_companion.storage.store import Stores
 from csa_companion.storage.transfer import (
@@ -87,6 +88,8 @@ def take(
     """Write a snapshot of every store, then (if `prune`) delete the oldest beyond the kept
     number. `label` is added to the name (e.g. 'before-restore')."""
     payload = export_bytes(stores, now, progress)
+    if stores.cipher is not None:  # encrypted like the stores it copies (storage/crypto.py)
+        payload = stores.cipher.seal(payload)
     base = f"{now:%Y-%m-%d-%H%M%S}" + (f"-{label}" if label else "")
     target, n = folder(stores) / f"{base}.json", 1
     while target.exists():
@@ -113,11 +116,27 @@ def find(stores: Stores, name: str) -> Snapshot:
     raise BackupError(f"no snapshot is named {name!r}; `csa-companion backup list` shows them")
 
 
+def read_snapshot(stores: Stores, snap: Snapshot) -> bytes:
+    """A snapshot's export bytes, decrypted if it is encrypted."""
+    raw = read_file(snap.path)
+    if not is_sealed(raw):
+        return raw
+    if stores.cipher is None:
+        raise BackupError(
+            f"the snapshot {snap.name} is encrypted, but encryption is not on in this data "
+            "folder (key.json is missing); nothing was changed"
+        )
+    try:
+        return stores.cipher.open(raw)
+    except SealError as why:
+        raise BackupError(f"the snapshot {snap.name} does not decrypt: {why}") from None
+
+
 def restore(stores: Stores, name: str, now: datetime) -> tuple[Snapshot, Snapshot]:
     """Replace the data with a snapshot's, after keeping the current state as a snapshot.
     Returns (restored, kept)."""
     snap = find(stores, name)
-    found = parse_export(read_file(snap.path), snap.name)  # refused before anything changes
+    found = parse_export(read_snapshot(stores, snap), snap.name)  # refused before any change
     kept = take(stores, now, label="before-restore", prune=False)
     replace_all(stores, found)
     return snap, kept
@@ -158,7 +177,10 @@ def last_taken(stores: Stores) -> date | None:
 
 
 def daily_in_background(
-    paths: DataPaths, now: datetime, report: Callable[[str], object]
+    paths: DataPaths,
+    now: datetime,
+    report: Callable[[str], object],
+    cipher: Cipher | None = None,
 ) -> threading.Thread | None:
     """Take the day's snapshot in a thread, on a Stores of its own (stores are shared safely
     by processes and Stores objects, not threads); `report` gets any notice or failure. A
@@ -167,7 +189,7 @@ def daily_in_background(
         return None
 
     def work() -> None:
-        stores = Stores(paths)
+        stores = Stores(paths, cipher=cipher)
         try:
             daily(stores, now)
         except (CompanionError, OSError) as error:

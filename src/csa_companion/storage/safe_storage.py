@@ -344,8 +344,11 @@ class SafeJSONStorage(Storage):
 
     def _keep_original(self, source: Path, keep: Path, original: bytes) -> None:
         """Keep `source` (whose bytes are `original`) as `keep`, all or nothing: a hard link,
-        else a temp file renamed into place (a kill mid-copy leaves only a temp file)."""
+        else a temp file renamed into place (a kill mid-copy leaves only a temp file). With
+        encryption on, always the latter: the copy is written encrypted, whatever `source` was."""
         try:
+            if self.cipher is not None:
+                raise OSError("the copy is written encrypted")
             os.link(source, keep)
         except OSError:  # a file system without hard links
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
