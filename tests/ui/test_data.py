@@ -327,3 +327,21 @@ async def test_data_keys_fit_the_footer_and_are_in_help(
         await pilot.press("f1")
         await wait_for_screen(pilot, HelpScreen)
         assert [d for d in ours if d not in screen_text(app)] == []
+
+
+async def test_an_unexpected_failure_in_a_job_is_reported_and_frees_the_screen(
+    new_app: AppFactory,
+) -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_data(pilot)
+
+        def broken(stores: Stores, progress: Progress) -> str:
+            raise ImportError("cannot import name 'x'")
+
+        screen.run_job("Working", broken)
+        message = await finished(pilot, screen)
+        assert message == "it failed unexpectedly (ImportError: cannot import name 'x')"
+        assert "It failed unexpectedly" in screen_words(app)
+        await pilot.press("b")  # the next action runs
+        assert (await finished(pilot, screen)).startswith("snapshot ")

@@ -267,6 +267,8 @@ class DataScreen(CompanionScreen):
                 message, failed = str(error), True
             except OSError as error:
                 message, failed = f"{error.filename or 'a file'}: {error.strerror or error}", True
+            except Exception as error:  # a bug: say so, and leave the screen usable
+                message, failed = f"it failed unexpectedly ({type(error).__name__}: {error})", True
             self.app.call_from_thread(self._finished, message, failed)
 
         threading.Thread(target=work, name="csa-companion-data", daemon=True).start()
