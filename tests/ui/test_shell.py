@@ -198,3 +198,16 @@ async def test_content_notice_names_a_command_that_finds_the_problem(
     assert ["--content", str(extra)] == words[-4:-2]
     assert main(words[1:]) == 1
     assert f"{extra / 'broken.md'}:1: missing 'title'" in capsys.readouterr().out
+
+
+async def test_learn_without_pages_names_the_command_for_its_folders(
+    new_app: AppFactory, tmp_path: Path
+) -> None:
+    only = tmp_path / "only tools"
+    only.mkdir()
+    app = new_app(content_dirs=[only])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("l")
+        await wait_for_screen(pilot, LearnScreen)
+        source = app.screen.query_one("#learn-markdown", Markdown).source
+        assert f"--content '{only}' content check`" in source

@@ -65,8 +65,9 @@ class LearnScreen(CompanionScreen):
     def on_mount(self) -> None:
         self.sub_title = "Learn"
         if self.page_id is None:
+            command = getattr(self.app, "check_command", "csa-companion content check")
             self.query_one("#learn-markdown", Markdown).update(
-                "No orientation pages were found. Run `csa-companion content check`."
+                f"No orientation pages were found. Run `{command}`."
             )
             self._show_links([])
             return
