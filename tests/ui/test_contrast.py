@@ -296,7 +296,7 @@ async def test_program_screens_read_at_4_5_to_1(
     async with app.run_test(size=SIZE) as pilot:
         app.theme = theme
         check = Measure(pilot)
-        await check("Home", "Coming up", "To do:", "Next step:")
+        await check("Home", "Coming up", "☐", "Next step:", "About a week ago")
         app.screen.query_one("#home-rhythm").focus()
         await check("Home, Coming up focused", "Coming up")
 
