@@ -122,7 +122,8 @@ class Measure:
 
     async def __call__(self, state: str, *shown: str) -> None:
         """Measure the screen once it shows each of `shown` (so that nothing is missed by
-        measuring too early, or the wrong screen)."""
+        measuring too early, or the wrong screen). When a screen's wording changes, the
+        timeout names the text no longer found: update it here."""
         app = self.pilot.app
         assert isinstance(app, CompanionApp)
         for text in shown:
