@@ -78,6 +78,7 @@ class CompanionApp(App[None]):
         self.locked = key_record is not None and stores.cipher is None
         """Encrypted and not unlocked yet (or locked after idle minutes): nothing is shown."""
         self._last_input = clock.monotonic()
+        self._root_depth = 1  # where Home sits in the screen stack
         self.refresh_seconds = refresh_seconds
         self.daily_backup = daily_backup and present is None
         """Take the day's snapshot once the first frame is up (see storage/backup.py)."""
@@ -87,6 +88,7 @@ class CompanionApp(App[None]):
         for theme in (DARK, LIGHT, HIGH_CONTRAST):
             self.register_theme(theme)
         self.set_reactive(CompanionApp.ansi_theme_light, ANSI_LIGHT)
+        self.theme = saved_theme(None)  # until the settings are read (after unlocking)
         for name in list(self.available_themes):  # only ours in any theme list
             if name not in THEMES.values():
                 self.unregister_theme(name)
@@ -194,7 +196,15 @@ class CompanionApp(App[None]):
             return
         self.locked = False
         self._last_input = self._clock.monotonic()
-        self.switch_screen(self.get_default_screen())
+        # The passphrase screen is still on the stack while its callback runs: Home replaces
+        # the blank screen once it has gone.
+        self.call_later(self._open_root)
+
+    def _open_root(self) -> None:
+        # Home goes on top of the blank screen (Textual cannot switch away from the bottom
+        # screen), which stays under it: "above Home" now starts one screen higher.
+        self._root_depth = 2
+        self.push_screen(self.get_default_screen())
         self._started()
         self._daily_backup()
 
@@ -350,7 +360,7 @@ class CompanionApp(App[None]):
         return self.push_screen(screen)
 
     def _close_above_home(self) -> None:
-        while len(self.screen_stack) > 1:
+        while len(self.screen_stack) > self._root_depth:
             self.pop_screen()
 
     def action_help(self) -> None:

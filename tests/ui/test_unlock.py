@@ -1,0 +1,89 @@
+"""An encrypted data folder in the app: the passphrase at start, a wrong one, and the lock
+after idle minutes (driven by the fake clock)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from csa_companion.app import LOCK_SETTING
+from csa_companion.clock import FakeClock
+from csa_companion.domain.journal import JournalEntry
+from csa_companion.paths import DataPaths
+from csa_companion.screens.home import HomeScreen
+from csa_companion.screens.journal import JournalScreen
+from csa_companion.screens.unlock import UnlockScreen
+from csa_companion.storage.crypto import new_cipher, wrap
+from csa_companion.storage.encryption import write_key
+from csa_companion.storage.repos import JournalRepo, SettingsRepo
+from csa_companion.storage.store import Stores
+from tests.conftest import START, AppFactory
+from tests.screen import screen_words
+from tests.waiting import wait_for, wait_for_screen
+
+PASS = "correct horse battery"
+
+
+def encrypted_with_entry(data_dir: Path, minutes: int | None = None) -> bytes:
+    """An encrypted folder holding one entry; returns the journal file's bytes."""
+    cipher = new_cipher()
+    paths = DataPaths(data_dir)
+    paths.ensure()
+    write_key(paths, wrap(cipher, PASS))
+    stores = Stores(paths, cipher=cipher)
+    JournalRepo(stores["journal"]).add(JournalEntry.new("Pickup went well", START, title="Pickup"))
+    if minutes is not None:
+        SettingsRepo(stores["settings"]).set(LOCK_SETTING, minutes)
+    return (data_dir / "journal.json").read_bytes()
+
+
+async def test_the_app_asks_for_the_passphrase_and_a_wrong_one_changes_nothing(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    before = encrypted_with_entry(data_dir)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, UnlockScreen)
+        assert "Your data is encrypted." in screen_words(app)
+        assert "Pickup" not in screen_words(app)
+        await pilot.press("ctrl+p", "j")  # no palette, no journal over the lock
+        assert isinstance(app.screen, UnlockScreen)
+        app.screen.query_one(Input).value = ""
+        await pilot.press(*"not it at all", "enter")
+        await wait_for(lambda: "Wrong passphrase" in screen_words(app), "the wrong-passphrase note")
+        assert "Wrong passphrase; nothing was changed. Try again." in screen_words(app)
+        assert app.screen.query_one(Input).value == ""
+        assert (data_dir / "journal.json").read_bytes() == before
+        await pilot.press(*PASS, "enter")
+        await wait_for_screen(pilot, HomeScreen)
+        await wait_for(lambda: "Pickup" in screen_words(app), "the entry on Home")
+        await pilot.press("j")  # a destination opens above Home, and going home closes it
+        await wait_for_screen(pilot, JournalScreen)
+        app.action_go("home")
+        await wait_for_screen(pilot, HomeScreen)
+
+
+async def test_the_app_locks_after_idle_minutes_and_clears_the_screen(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    encrypted_with_entry(data_dir, minutes=5)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, UnlockScreen)
+        await pilot.press(*PASS, "enter")
+        await wait_for(lambda: "Pickup" in screen_words(app), "the entry on Home")
+        clock.advance(4 * 60)
+        await pilot.press("down")  # someone is here: the idle time starts again
+        clock.advance(4 * 60)
+        app.lock_if_idle()  # what the timer calls every second: not yet
+        assert not app.locked and isinstance(app.screen, HomeScreen)
+        clock.advance(60)
+        await wait_for_screen(pilot, UnlockScreen)  # the timer itself locks it
+        words = screen_words(app)
+        assert "Locked after 5 idle minutes." in words and "Pickup" not in words
+        await pilot.press(*"wrong passphrase", "enter")
+        await wait_for(lambda: "Wrong passphrase" in screen_words(app), "the wrong-passphrase note")
+        await pilot.press(*PASS, "enter")
+        await wait_for_screen(pilot, HomeScreen)
+        assert "Pickup" in screen_words(app)
