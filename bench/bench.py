@@ -12,6 +12,9 @@ way in the same run:
       up the app (it runs on the app's thread) next to a bare atomic write of the same bytes.
   (f) `csa-companion export --out FILE` of everything, and `csa-companion import FILE` of that
       export into an empty data folder (whole subprocesses, wall time).
+  (g) encryption on against off, on copies of the same journal: a save of the journal (in
+      process), `journal add` (passphrase from CSA_COMPANION_PASSPHRASE), start to Home (the
+      passphrase typed into the unlock screen), and the Argon2id cost alone.
 
 It ends with a table of results, floors, targets and PASS/FAIL. It is a report, not a test:
 the exit code is 0 unless the harness itself breaks (then the other measurements still run,
@@ -63,6 +66,9 @@ TARGET_RSS_MB = 120.0
 TARGET_TRANSFER_S = 2.0  # export, or import into an empty folder, of the 5,000-entry journal
 TARGET_AUTOSAVE_MS = 50.0  # an autosave must not hold up typing for longer than a keystroke
 AUTOSAVES = 20  # a run
+PASSPHRASE = "bench passphrase, not a secret"
+TARGET_CRYPTO_EXTRA_S = 0.3  # what encryption may add to a start or a `journal add`
+TARGET_CRYPTO_SAVE_EXTRA_S = 0.05  # ... and to a save of the 5,000-entry journal
 
 
 class HarnessError(RuntimeError):
@@ -255,6 +261,23 @@ async def child_start(kind: str, data_dir: Path | None) -> None:
     print(f"{elapsed:.6f}")
 
 
+async def child_unlock(kind: str, data_dir: Path | None) -> None:
+    """Print seconds from this process's first line to Home on an encrypted folder, the
+    passphrase entered on the unlock screen (Argon2id and decryption included)."""
+    from textual.widgets import Input
+
+    assert data_dir is not None
+    app = companion_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: type(app.screen).__name__ == "UnlockScreen", "the unlock screen")
+        app.screen.query_one(Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await until(lambda: is_home(app), "the Home screen")
+        await pilot.pause()
+        elapsed = time.perf_counter() - _T0
+    print(f"{elapsed:.6f}")
+
+
 async def child_memory(kind: str, data_dir: Path | None) -> None:
     """Print peak RSS (MB) after starting (and, for the app, opening the journal and searching)."""
     from textual.widgets import Input
@@ -313,12 +336,18 @@ def _run_and_parse(command: Sequence[str]) -> tuple[float, float]:
         raise HarnessError(f"unexpected output from {' '.join(command)}: {out!r}") from None
 
 
-def _run(command: Sequence[str]) -> tuple[float, str]:
+def _run(command: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, str]:
     """Run a command; return (wall seconds, stdout). Raise HarnessError if it fails."""
     started = time.perf_counter()
     try:
         done = subprocess.run(
-            command, cwd=ROOT, capture_output=True, text=True, timeout=CHILD_TIMEOUT, check=False
+            command,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT,
+            check=False,
+            env=env,
         )
     except subprocess.TimeoutExpired:
         raise HarnessError(f"timed out after {CHILD_TIMEOUT:g} s: {' '.join(command)}") from None
@@ -720,6 +749,120 @@ def measure_transfer(runs: int, data_dir: Path) -> list[Row]:
     ]
 
 
+def encrypted_copy(data_dir: Path, target: Path) -> None:
+    """`target`: a copy of `data_dir` with encryption on (key.json and every file sealed)."""
+    from csa_companion.paths import DataPaths
+    from csa_companion.storage.crypto import new_cipher, wrap
+    from csa_companion.storage.encryption import encrypt_folder, write_key
+
+    shutil.copytree(data_dir, target)
+    cipher = new_cipher()
+    write_key(DataPaths(target), wrap(cipher, PASSPHRASE))
+    encrypt_folder(DataPaths(target), cipher)
+
+
+def journal_saves(data_dir: Path, runs: int, encrypted: bool) -> list[float]:
+    """Seconds for each of `runs` saves of one entry into the whole journal (in process)."""
+    from csa_companion.domain.journal import JournalEntry
+    from csa_companion.paths import DataPaths
+    from csa_companion.storage.encryption import unlock
+    from csa_companion.storage.repos import JournalRepo
+    from csa_companion.storage.store import Stores
+
+    paths = DataPaths(data_dir)
+    cipher = unlock(paths, PASSPHRASE) if encrypted else None
+    repo = JournalRepo(Stores(paths, cipher=cipher)["journal"])
+    repo.all()  # read and parsed, as in the app
+    times = []
+    for n in range(runs):
+        entry = JournalEntry.new(f"Bench save {n}", datetime.now().astimezone())
+        started = time.perf_counter()
+        repo.add(entry)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def measure_encryption(runs: int, data_dir: Path) -> list[Row]:
+    print(f"\n(g) encryption on against off, on copies of the {ENTRIES:,}-entry journal")
+    from csa_companion.paths import DataPaths
+    from csa_companion.storage.encryption import read_key
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="csa-bench-crypto-") as scratch:
+        plain, sealed = Path(scratch) / "plain", Path(scratch) / "sealed"
+        shutil.copytree(data_dir, plain)
+        encrypted_copy(data_dir, sealed)
+        record = read_key(DataPaths(sealed))
+        assert record is not None
+        kdf: list[float] = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            record.unlock(PASSPHRASE)
+            kdf.append(time.perf_counter() - started)
+        print(
+            f"    Argon2id m={record.memory_kib // 1024} MiB t={record.iterations} "
+            f"p={record.lanes}, once per start or command:"
+        )
+        show_runs("unlock (derive + unwrap)", kdf, ms)
+
+        saves_plain = journal_saves(plain, runs * 4, encrypted=False)
+        saves_sealed = journal_saves(sealed, runs * 4, encrypted=True)
+        show_runs("save, plain", saves_plain, ms)
+        show_runs("save, encrypted", saves_sealed, ms)
+        extra = median(saves_sealed) - median(saves_plain)
+        rows.append(
+            Row(
+                "(g) journal save, encrypted",
+                ms(median(saves_sealed)),
+                ms(median(saves_plain)),
+                f"<= plain + {ms(TARGET_CRYPTO_SAVE_EXTRA_S)}",
+                extra <= TARGET_CRYPTO_SAVE_EXTRA_S,
+            )
+        )
+
+        add_plain: list[float] = []
+        add_sealed: list[float] = []
+        command = [sys.executable, "-m", "csa_companion", "journal", "add"]
+        env = {**os.environ, "CSA_COMPANION_PASSPHRASE": PASSPHRASE}
+        for n in range(runs):  # interleaved, so drift in machine load hits both alike
+            for folder, times, child_env in ((plain, add_plain, None), (sealed, add_sealed, env)):
+                wall, out = _run([*command, f"Bench {n}", "--data-dir", str(folder)], child_env)
+                if not out.startswith("added "):
+                    raise HarnessError(f"journal add printed {out!r}")
+                times.append(wall)
+        show_runs("journal add, plain", add_plain, ms)
+        show_runs("journal add, encrypted", add_sealed, ms)
+        extra = median(add_sealed) - median(add_plain)
+        rows.append(
+            Row(
+                "(g) journal add, encrypted",
+                ms(median(add_sealed)),
+                ms(median(add_plain)),
+                f"<= plain + {ms(TARGET_CRYPTO_EXTRA_S)}",
+                extra <= TARGET_CRYPTO_EXTRA_S,
+            )
+        )
+
+        start_plain: list[float] = []
+        start_sealed: list[float] = []
+        for _ in range(runs):
+            start_plain.append(run_child("start", "app", plain)[0])
+            start_sealed.append(run_child("unlock", "app", sealed)[0])
+        show_runs("start to Home, plain", start_plain, ms)
+        show_runs("start to Home, encrypted", start_sealed, ms)
+        extra = median(start_sealed) - median(start_plain)
+        rows.append(
+            Row(
+                "(g) start to Home, encrypted",
+                ms(median(start_sealed)),
+                ms(median(start_plain)),
+                f"<= plain + {ms(TARGET_CRYPTO_EXTRA_S)}",
+                extra <= TARGET_CRYPTO_EXTRA_S,
+            )
+        )
+    return rows
+
+
 def print_table(rows: Sequence[Row]) -> None:
     headers = ("metric", "result", "floor", "target", "verdict")
     verdicts = {True: "PASS", False: "FAIL", None: "ERROR"}
@@ -751,6 +894,7 @@ def report(runs: int) -> int:
         rows += attempt("(d) peak RSS", lambda: [measure_memory(runs, data_dir)])
         rows += attempt("(e) autosave", lambda: [measure_autosave(runs, data_dir)])
         rows += attempt("(f) export and import", lambda: measure_transfer(runs, data_dir))
+        rows += attempt("(g) encryption", lambda: measure_encryption(runs, data_dir))
         # last: it adds entries to the journal
         rows += attempt("(b) journal add (shell)", lambda: [measure_add(runs, data_dir)])
     finally:
@@ -784,7 +928,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.child:
         mode, kind, *rest = args.child
         data_dir = Path(rest[0]) if rest else None
-        child = {"start": child_start, "memory": child_memory}[mode]
+        child = {"start": child_start, "memory": child_memory, "unlock": child_unlock}[mode]
         asyncio.run(child(kind, data_dir))
         return 0
     if args.runs < 1:
