@@ -29,13 +29,12 @@ from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.present import PresentRoot
 from csa_companion.services import PresentTarget, Services
 from csa_companion.storage.crypto import Cipher, KeyRecord
+from csa_companion.storage.encryption import DEFAULT_LOCK_MINUTES, LOCK_SETTING
 from csa_companion.storage.safe_storage import StoreError
 from csa_companion.storage.store import Stores
 from csa_companion.themes import ANSI_LIGHT, DARK, HIGH_CONTRAST, LIGHT, THEMES, saved_theme
 
 IDLE_CHECK_SECONDS = 1.0
-LOCK_SETTING = "lock-minutes"
-DEFAULT_LOCK_MINUTES = 10.0
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 """What counts as someone using the app (the idle lock's clock starts again)."""
 SCREENSHOT_DELAY = 0.1  # seconds for the palette to close, so it is not in the picture

@@ -19,6 +19,8 @@ from csa_companion.errors import UsageError
 from csa_companion.paths import DataPaths
 from csa_companion.storage.crypto import Cipher, new_cipher, wrap
 from csa_companion.storage.encryption import (
+    DEFAULT_LOCK_MINUTES,
+    LOCK_SETTING,
     Converted,
     decrypt_folder,
     encrypt_folder,
@@ -33,12 +35,29 @@ MIN_LENGTH = 8
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    commands.add_parser(
+    encrypt = commands.add_parser(
         "encrypt",
         help="turn encryption on (a passphrase, asked twice) and encrypt the data folder",
     )
+    encrypt.add_argument(
+        "--lock-after",
+        type=_minutes,
+        metavar="MINUTES",
+        help=f"the app locks after this many idle minutes (default {DEFAULT_LOCK_MINUTES:g}; "
+        "0 never)",
+    )
     commands.add_parser("decrypt", help="turn encryption off and decrypt the data folder")
     commands.add_parser("passphrase", help="change the passphrase (the data key is kept)")
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 24 * 60:
+        raise argparse.ArgumentTypeError("must be 0 (never) to 1440 (a day)")
+    return value
 
 
 def ask(prompt: str, *, env: bool = True) -> str:
@@ -90,7 +109,7 @@ def unlock(paths: DataPaths) -> Cipher | None:
 def dispatch(args: argparse.Namespace, paths: DataPaths) -> int:
     paths.ensure()
     if args.command == "encrypt":
-        return _encrypt(paths)
+        return _encrypt(paths, args.lock_after)
     if args.command == "decrypt":
         return _decrypt(paths)
     return _change(paths)
@@ -109,22 +128,29 @@ def _report(done: Converted, verb: str) -> int:
     return 0
 
 
-def _encrypt(paths: DataPaths) -> int:
+def _encrypt(paths: DataPaths, lock_after: int | None) -> int:
     record = read_key(paths)
     if record is not None:  # already on: finish an interrupted run
         cipher = record.unlock(ask("Passphrase: "))
         print("encryption is already on")
-        return _report(encrypt_folder(paths, cipher), "encrypted")
-    passphrase = ask_new("New passphrase")
-    cipher = new_cipher()
-    # The key file first: a run cut short leaves a folder that opens (plain files are read
-    # as they are) and that `encrypt` finishes.
-    write_key(paths, wrap(cipher, passphrase))
-    code = _report(encrypt_folder(paths, cipher), "encrypted")
-    print(
-        "encryption is on: keep your passphrase safe, it cannot be recovered "
-        "(and keep key.json with your data)"
-    )
+        code = _report(encrypt_folder(paths, cipher), "encrypted")
+    else:
+        passphrase = ask_new("New passphrase")
+        cipher = new_cipher()
+        # The key file first: a run cut short leaves a folder that opens (plain files are
+        # read as they are) and that `encrypt` finishes.
+        write_key(paths, wrap(cipher, passphrase))
+        code = _report(encrypt_folder(paths, cipher), "encrypted")
+        print(
+            "encryption is on: keep your passphrase safe, it cannot be recovered "
+            "(and keep key.json with your data)"
+        )
+    if lock_after is not None:
+        from csa_companion.storage.repos import SettingsRepo
+        from csa_companion.storage.store import Stores
+
+        SettingsRepo(Stores(paths, cipher=cipher)["settings"]).set(LOCK_SETTING, lock_after)
+        print(f"the app locks after {lock_after} idle minutes" if lock_after else "no idle lock")
     return code
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from csa_companion.app import LOCK_SETTING
 from csa_companion.clock import FakeClock
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.paths import DataPaths
@@ -15,7 +14,7 @@ from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.journal import JournalScreen
 from csa_companion.screens.unlock import UnlockScreen
 from csa_companion.storage.crypto import new_cipher, wrap
-from csa_companion.storage.encryption import write_key
+from csa_companion.storage.encryption import LOCK_SETTING, write_key
 from csa_companion.storage.repos import JournalRepo, SettingsRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import START, AppFactory

@@ -402,3 +402,23 @@ def test_an_export_and_a_bundle_with_their_own_passphrase(
         str(tmp_path / "md"),
     )
     assert code == 2 and "--encrypt works with --format json" in err
+
+
+def test_encrypt_again_sets_the_idle_lock_and_finishes_what_is_left(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    from csa_companion.storage.encryption import LOCK_SETTING, unlock
+    from csa_companion.storage.repos import SettingsRepo
+
+    cli(capsys, monkeypatch, data_dir, "journal", "add", SECRET)
+    cli(capsys, monkeypatch, data_dir, "encrypt", stdin=f"{PASS}\n{PASS}\n")
+    (data_dir / "journal.json.damaged-1").write_bytes(SECRET.encode())  # as if left plain
+    code, out, _ = cli(capsys, monkeypatch, data_dir, "encrypt", "--lock-after", "3", stdin=PASS)
+    assert code == 0 and "already on" in out and "encrypted 1 file" in out
+    assert "locks after 3 idle minutes" in out
+    assert SECRET.encode() not in everything_in(data_dir)
+    stores = Stores(DataPaths(data_dir), cipher=unlock(DataPaths(data_dir), PASS))
+    assert SettingsRepo(stores["settings"]).get(LOCK_SETTING) == 3
+    with pytest.raises(SystemExit) as exit_:  # argparse's own usage error
+        cli(capsys, monkeypatch, data_dir, "encrypt", "--lock-after", "1441")
+    assert exit_.value.code == 2 and "must be 0 (never) to 1440" in capsys.readouterr().err

@@ -21,6 +21,9 @@ from csa_companion.storage.crypto import Cipher, KeyRecord, SealError, is_sealed
 from csa_companion.storage.lock import FileLock, LockTimeout, open_private
 
 KEY_FILE = "key.json"
+LOCK_SETTING = "lock-minutes"
+"""The app locks after this many idle minutes when encryption is on (0: never)."""
+DEFAULT_LOCK_MINUTES = 10.0
 SNAPSHOT_FOLDERS = ("backups",)
 """Folders of the data folder whose files are copies of the stores (snapshots)."""
 PLAIN_FOLDERS = ("content", "screenshots", "exports")
