@@ -13,6 +13,7 @@ from pathlib import Path
 
 from csa_companion.content.model import Library
 from csa_companion.domain.sharing import SharedItem
+from csa_companion.domain.wording import plural
 from csa_companion.errors import CompanionError, UsageError
 from csa_companion.private_files import write_atomic
 from csa_companion.storage import backup
@@ -47,7 +48,8 @@ def export_json(
         raise UsageError(f"{out} is a folder; give a file name for the JSON export")
     payload, records = export_payload(stores, now, progress)
     _write(out, _sealed(payload, passphrase))
-    return f"exported {records} records to {out} ({SEALED_NOTE if passphrase else PLAIN_NOTE})"
+    note = SEALED_NOTE if passphrase else PLAIN_NOTE
+    return f"exported {plural(records, 'record')} to {out} ({note})"
 
 
 def _sealed(payload: bytes, passphrase: str | None) -> bytes:
@@ -100,7 +102,7 @@ def export_markdown(
         written = write_folder(stores, library, out, progress)
     except OSError as error:
         raise CompanionError(f"cannot write {out}: {error.strerror or error}") from None
-    return f"wrote {written} files to {out}"
+    return f"wrote {plural(written, 'file')} to {out}"
 
 
 def import_file(
@@ -140,7 +142,7 @@ def import_file(
         bundle = bundle_from(data, name)
         counts = ShelfRepo(stores).add(bundle)
         return (
-            f"imported {len(bundle.items)} shared records from {bundle.sharer} into "
+            f"imported {plural(len(bundle.items), 'shared record')} from {bundle.sharer} into "
             f"Shared with me: {counts.summary()}"
         )
     elif isinstance(data, dict) and data.get("format") == FORMAT:
@@ -179,8 +181,10 @@ def share(
     _write(out, _sealed(bundle_bytes(items, name.strip(), now), passphrase))
     SettingsRepo(stores["settings"]).set(SHARE_NAME, name.strip())
     if passphrase:
-        return f"wrote {len(items)} records to {out} ({SEALED_NOTE}: tell it to them apart)"
-    return f"wrote {len(items)} records to {out} (plain text: give it only to them)"
+        return (
+            f"wrote {plural(len(items), 'record')} to {out} ({SEALED_NOTE}: tell it to them apart)"
+        )
+    return f"wrote {plural(len(items), 'record')} to {out} (plain text: give it only to them)"
 
 
 def human_size(size: int) -> str:

@@ -269,3 +269,34 @@ def test_markdown_folder(
     index = (out / "README.md").read_text()
     assert "journal/2027-01.md" in index
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in out.rglob("*.md"))
+
+
+def test_one_record_or_file_is_counted_in_the_singular(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every count in these messages said "1 records" / "1 files"."""
+    d = str(data_dir)
+    empty = tmp_path / "empty"
+    code, out, _ = run(capsys, "--data-dir", str(empty), "export", "--out", str(tmp_path / "e"))
+    assert code == 0 and out.startswith("exported 0 records to ")
+    code, out, _ = run(
+        capsys,
+        "--data-dir",
+        str(empty),
+        "export",
+        "--format",
+        "markdown",
+        "--out",
+        str(tmp_path / "md"),
+    )
+    assert code == 0 and out == f"wrote 1 file to {tmp_path / 'md'}\n"
+    _add(data_dir, "one")
+    code, out, _ = run(capsys, "--data-dir", d, "export", "--out", str(tmp_path / "one-export"))
+    assert code == 0 and out.startswith("exported 1 record to ")
+    bundle = tmp_path / "one.json"
+    code, out, _ = run(
+        capsys, "--data-dir", d, "share", "--entry", "one", "--name", "S", "--out", str(bundle)
+    )
+    assert code == 0 and f"wrote 1 record to {bundle} (" in out
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path / "friend"), "import", str(bundle))
+    assert code == 0 and out.startswith("imported 1 shared record from S into Shared with me")

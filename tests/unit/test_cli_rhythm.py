@@ -50,6 +50,17 @@ def test_program_import_mistake_names_the_line_and_keeps_the_calendar(
     assert code == 1 and "cannot read" in err and "Traceback" not in err
 
 
+def test_reflection_export_of_a_month_that_does_not_exist_is_refused(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    for month in ("0000-01", "２０２７-０１"):
+        code, out, err = run(capsys, "--data-dir", str(data_dir), "reflection", "export", month)
+        assert (code, out) == (2, "")
+        assert (
+            err == f"csa-companion: {month!r} is not a month: write it as YYYY-MM, e.g. 2027-01\n"
+        )
+
+
 def test_reflection_list(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     seed_month(data_dir)
     code, out, _ = run(capsys, "--data-dir", str(data_dir), "reflection", "list", "--json")

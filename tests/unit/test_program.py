@@ -45,6 +45,11 @@ def test_impossible_date_says_why() -> None:
     with pytest.raises(CalendarError, match="YYYY-MM-DD"):
         parse_date("12/01/2027")
     assert parse_date("2028-02-29") == date(2028, 2, 29)
+    # Year 0 ended in a traceback (date() refuses it); other digits than ASCII are no date.
+    with pytest.raises(CalendarError, match="there is no year 0"):
+        parse_date("0000-01-12")
+    with pytest.raises(CalendarError, match="YYYY-MM-DD"):
+        parse_date("２０２７-０１-１２")
 
 
 def test_end_before_start_is_refused() -> None:
@@ -99,6 +104,7 @@ def _broken(old: str, new: str, count: int = 1) -> str:
         ),
         (_broken('tools = ["iceberg"]', 'tools = ["icebreaker"]'), 12, "unknown tool 'icebreaker'"),
         (_broken('start = "15:00"', 'start = "3pm"'), 4, "'3pm' is not a time"),
+        (_broken('date = "2027-01-12"', 'date = "0000-01-12"'), 3, "there is no year 0"),
         (
             _broken('[orientation]\ndate = "2027-01-12"\n', "[orientation]\n"),
             2,
@@ -112,6 +118,7 @@ def _broken(old: str, new: str, count: int = 1) -> str:
         "out-of-order",
         "unknown-tool",
         "bad-time",
+        "year-0",
         "missing-key",
     ],
 )

@@ -47,7 +47,8 @@ def test_month_is_right_across_a_dst_change() -> None:
 
 def test_month_text_is_checked() -> None:
     assert parse_month("2027-01") == "2027-01"
-    for bad in ("2027-13", "2027-1", "January"):
+    # Year 0 and digits other than ASCII ones passed the check, then failed in strptime.
+    for bad in ("2027-13", "2027-1", "January", "0000-01", "２０２７-０１"):
         with pytest.raises(ValueError, match="is not a month: write it as YYYY-MM"):
             parse_month(bad)
 

@@ -26,8 +26,9 @@ DEFAULT_TOPICS = (
     "Quick fixes and lasting ones",
     "How a conversation moves",
 )
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")  # TOML times carry seconds
+# ASCII digits only: \d also takes other scripts' digits, which no calendar here writes.
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})(?::00)?$")  # TOML times carry seconds
 
 
 class CalendarError(ValueError):
@@ -40,6 +41,8 @@ def parse_date(text: str) -> date:
     if not found:
         raise CalendarError(f"{text.strip()!r} is not a date: write it as YYYY-MM-DD")
     year, month, day = (int(part) for part in found.groups())
+    if year < 1:
+        raise CalendarError(f"{text.strip()} is not a date: there is no year 0")
     if not 1 <= month <= 12:
         raise CalendarError(f"{text.strip()} is not a date: there is no month {month}")
     last = calendar.monthrange(year, month)[1]

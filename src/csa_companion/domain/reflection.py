@@ -15,7 +15,7 @@ from csa_companion.domain.worksheet import COMPLETE, Worksheet
 
 NOT_STARTED, DRAFT, DONE = "not started", "draft", "done"
 TOP_TAGS = 3
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")  # ASCII digits only: strptime takes no others
 
 
 def month_of(moment: datetime, tz: tzinfo | None = None) -> str:
@@ -28,7 +28,7 @@ def month_of(moment: datetime, tz: tzinfo | None = None) -> str:
 def parse_month(text: str) -> str:
     """Checks 'YYYY-MM'; raises ValueError with a clear message."""
     found = _MONTH.match(text.strip())
-    if not found or not 1 <= int(found.group(2)) <= 12:
+    if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1:
         raise ValueError(f"{text.strip()!r} is not a month: write it as YYYY-MM, e.g. 2027-01")
     return text.strip()
 
