@@ -32,7 +32,10 @@ from csa_companion.storage.transfer import (
 SHARE_NAME = "share_name"  # the display name last shared under (a setting)
 
 
-PLAIN_NOTE = "plain text: anyone who has the file can read it; --encrypt gives it a passphrase"
+PLAIN_NOTE = (
+    "plain text: anyone who has the file can read it; "
+    "the shell's `export --encrypt` gives it a passphrase"
+)
 SEALED_NOTE = "encrypted: it opens only with its passphrase"
 
 

@@ -422,3 +422,23 @@ def test_encrypt_again_sets_the_idle_lock_and_finishes_what_is_left(
     with pytest.raises(SystemExit) as exit_:  # argparse's own usage error
         cli(capsys, monkeypatch, data_dir, "encrypt", "--lock-after", "1441")
     assert exit_.value.code == 2 and "must be 0 (never) to 1440" in capsys.readouterr().err
+
+
+def test_a_save_after_another_process_turned_encryption_on_or_off_is_refused(
+    tmp_path: Path,
+) -> None:
+    plain = journal(tmp_path / "plain", None)
+    plain.add(JournalEntry.new("before", START))
+    encrypt_folder(DataPaths(tmp_path / "plain"), encrypted_folder(tmp_path / "plain"))
+    with pytest.raises(StoreEncryptedError, match=r"Encryption was turned on .* nothing was saved"):
+        plain.add(JournalEntry.new(SECRET, START))
+
+    cipher = encrypted_folder(tmp_path / "sealed")
+    sealed = journal(tmp_path / "sealed", cipher)
+    sealed.add(JournalEntry.new("before", START))
+    decrypt_folder(DataPaths(tmp_path / "sealed"), cipher)
+    key_path(DataPaths(tmp_path / "sealed")).unlink()  # as `decrypt` ends
+    before = everything_in(tmp_path)
+    with pytest.raises(StoreEncryptedError, match="Encryption was turned off"):
+        sealed.add(JournalEntry.new(SECRET, START))
+    assert everything_in(tmp_path) == before

@@ -76,12 +76,15 @@ class SafeJSONStorage(Storage):
         lock_timeout: float = 5.0,
         preview_of: PreviewOf | None = None,
         cipher: Cipher | None = None,
+        key_file: Path | None = None,
     ) -> None:
         """With `cipher`, every file this storage writes is encrypted (see storage/crypto.py);
         files are read whether they are encrypted or not, so a folder half-way through
-        `encrypt` still opens, and each save finishes the job for its file."""
+        `encrypt` still opens, and each save finishes the job for its file. `key_file` is the
+        folder's key file: a save checks that it exists exactly when `cipher` is given."""
         self.path = path
         self.cipher = cipher
+        self.key_file = key_file
         self.backup_path = path.with_name(path.name + ".bak")
         self.schema = schema
         self.notices: list[str] = []
@@ -131,6 +134,7 @@ class SafeJSONStorage(Storage):
                 "folder with --data-dir), then save again."
             )
         with self._locked():
+            self._check_key_file()
             if self.changed_on_disk():
                 self._load()
             self._in_transaction = True
@@ -138,6 +142,18 @@ class SafeJSONStorage(Storage):
                 yield
             finally:
                 self._in_transaction = False
+
+    def _check_key_file(self) -> None:
+        """Refuse to save when another process turned encryption on or off since this one
+        started (`encrypt`, `decrypt`): an encrypted save after `decrypt` removed the key, or a
+        plain one after `encrypt`, would be wrong either way."""
+        if self.key_file is None or self.key_file.exists() == (self.cipher is not None):
+            return
+        turned = "on" if self.cipher is None else "off"
+        raise StoreEncryptedError(
+            f"Encryption was turned {turned} in {self.path.parent} while this csa-companion "
+            "was open, so nothing was saved. Close it and start it again."
+        )
 
     def writable(self) -> bool:
         """Whether the data folder can be written now (and remember the answer)."""

@@ -18,6 +18,7 @@ from tinydb.table import Table
 
 from csa_companion.paths import DataPaths
 from csa_companion.storage.crypto import Cipher
+from csa_companion.storage.encryption import KEY_FILE
 from csa_companion.storage.fileformat import Tables
 from csa_companion.storage.migrations import SCHEMA_VERSION, migrate
 from csa_companion.storage.safe_storage import PreviewOf, SafeJSONStorage
@@ -52,6 +53,7 @@ class Store:
         lock_timeout: float = 5.0,
         preview_of: PreviewOf | None = None,
         cipher: Cipher | None = None,
+        key_file: Path | None = None,
     ) -> None:
         self.storage = SafeJSONStorage(
             path,
@@ -60,6 +62,7 @@ class Store:
             lock_timeout=lock_timeout,
             preview_of=preview_of,
             cipher=cipher,
+            key_file=key_file,
         )
         self.db = _CompanionDB(storage=lambda: self.storage)
 
@@ -151,6 +154,7 @@ class Stores:
                 lock_timeout=self._lock_timeout,
                 preview_of=self.PREVIEWS.get(name),
                 cipher=self.cipher,
+                key_file=self.paths.root / KEY_FILE,
             )
         return self._open[name]
 
