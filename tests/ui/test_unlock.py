@@ -10,12 +10,13 @@ from textual.widgets import Input
 from csa_companion.clock import FakeClock
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.paths import DataPaths
+from csa_companion.screens.editor import EntryEditorScreen
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.journal import JournalScreen
 from csa_companion.screens.unlock import UnlockScreen
 from csa_companion.storage.crypto import new_cipher, wrap
 from csa_companion.storage.encryption import LOCK_SETTING, write_key
-from csa_companion.storage.repos import JournalRepo, SettingsRepo
+from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import START, AppFactory
 from tests.screen import screen_words
@@ -86,3 +87,26 @@ async def test_the_app_locks_after_idle_minutes_and_clears_the_screen(
         await pilot.press(*PASS, "enter")
         await wait_for_screen(pilot, HomeScreen)
         assert "Pickup" in screen_words(app)
+
+
+async def test_locking_saves_what_was_typed_first(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    encrypted_with_entry(data_dir, minutes=1)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, UnlockScreen)
+        await pilot.press(*PASS, "enter")
+        await wait_for_screen(pilot, HomeScreen)
+        await pilot.press("n")
+        await wait_for_screen(pilot, EntryEditorScreen)
+        await pilot.press(*"Half a thought", "enter", *"typed just now")
+        clock.advance(60)
+        app.lock_if_idle()  # at once, before the autosave's own timer
+        drafts = DraftRepo(app.services.stores["drafts"]).all()
+        assert [d.body for d in drafts] == ["typed just now"]
+        await wait_for_screen(pilot, UnlockScreen)
+        assert "Half a thought" not in screen_words(app)
+        await pilot.press(*PASS, "enter")
+        await wait_for_screen(pilot, EntryEditorScreen)  # back where it was
+        assert "typed just now" in screen_words(app)
