@@ -6,6 +6,7 @@ same things. Each raises a CompanionError (one line, nothing changed) when it ca
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
@@ -17,6 +18,7 @@ from csa_companion.domain.wording import plural
 from csa_companion.errors import CompanionError, UsageError
 from csa_companion.private_files import write_atomic
 from csa_companion.storage import backup
+from csa_companion.storage.safe_storage import StoreWriteError
 from csa_companion.storage.store import Stores
 from csa_companion.storage.transfer import (
     FORMAT,
@@ -182,7 +184,9 @@ def share(
     if not items:
         raise UsageError("choose at least one record to share")
     _write(out, _sealed(bundle_bytes(items, name.strip(), now), passphrase))
-    SettingsRepo(stores["settings"]).set(SHARE_NAME, name.strip())
+    # In a read-only data folder the bundle is still written; only the name is not remembered.
+    with contextlib.suppress(StoreWriteError):
+        SettingsRepo(stores["settings"]).set(SHARE_NAME, name.strip())
     if passphrase:
         return (
             f"wrote {plural(len(items), 'record')} to {out} ({SEALED_NOTE}: tell it to them apart)"
