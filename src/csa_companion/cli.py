@@ -618,6 +618,9 @@ def _journal_add(stores: Stores, args: argparse.Namespace) -> int:
             args.not_utf8.insert(0, "the text")
     if not text.strip():
         raise UsageError("the entry is empty; nothing was added")
+    for raw in args.tag:
+        if not normalise_tag(raw):  # named, so that no word the user typed goes unmentioned
+            _say(f"left out the tag {raw!r}: a tag needs a letter or a digit")
     tags = tuple(dict.fromkeys(t for t in (normalise_tag(raw) for raw in args.tag) if t))
     entry = JournalEntry.new(text.strip("\n"), SystemClock().now(), title=args.title, tags=tags)
     repo = JournalRepo(stores["journal"])

@@ -244,10 +244,23 @@ def test_arguments_that_are_not_utf8_are_saved_with_replacement_characters(
     )
     [entry] = journal_at(data_dir).all()
     assert "\ufffd" in entry.body and "\ufffd" in entry.title
+    [tag] = entry.tags  # it was said to be saved with U+FFFD, yet the tag lost it (or all)
+    assert "\ufffd" in tag
     assert entry.body.encode("utf-8")  # no surrogate reached the store
     good = bad.encode("utf-8", "surrogatepass").decode("utf-8", "ignore")
     assert entry.body.replace("\ufffd", "") == good.replace("\ud800", "")
     orjson.loads((data_dir / "journal.json").read_bytes().splitlines()[-1])
+
+
+def test_a_tag_with_no_letter_or_digit_is_named_not_dropped_silently(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, out, err = run(
+        capsys, "--data-dir", str(data_dir), "journal", "add", "x", "--tag", "!!!", "--tag", "ok"
+    )
+    assert code == 0 and out.startswith("added ")
+    assert err == "csa-companion: left out the tag '!!!': a tag needs a letter or a digit\n"
+    assert [e.tags for e in journal_at(data_dir).all()] == [("ok",)]
 
 
 def test_stdin_that_is_not_utf8_is_saved_with_replacement_characters(

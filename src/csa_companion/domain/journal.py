@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-_TAG_JUNK = re.compile(r"[^\w\-]+")
+# U+FFFD stays: it stands for bytes that were not UTF-8, and the user is told it was kept.
+_TAG_JUNK = re.compile(r"[^\w\-\ufffd]+")
 # Combining marks left by decomposing accented letters (é -> e + ◌́), removed for search.
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
