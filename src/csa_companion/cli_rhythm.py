@@ -15,16 +15,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from csa_companion.clock import SystemClock
-from csa_companion.domain.survey import PARTICIPANT
 from csa_companion.domain.wording import plural
-from csa_companion.storage.program_repos import NAMES, Rhythm
-from csa_companion.storage.repos import JournalRepo, SettingsRepo, WorksheetRepo
-from csa_companion.storage.store import Stores
 
 if TYPE_CHECKING:
     from csa_companion.content.model import Library
+    from csa_companion.storage.program_repos import Rhythm
+    from csa_companion.storage.repos import JournalRepo, SettingsRepo, WorksheetRepo
+    from csa_companion.storage.store import Stores
+
+# cli.py imports this module for every shell command (to build the parser): the domain and
+# storage modules these commands use are imported when one of them runs, so that `journal add`
+# does not pay for them (a test holds this: tests/unit/test_import_cost.py).
 
 COMMANDS = ("program", "reflection", "survey")
+NAMES = ("program", "reflections", "coaching", "surveys")
+"""The stores of the program's rhythm (storage.program_repos.NAMES, named here so that
+`where` does not import the repositories)."""
 __all__ = ["COMMANDS", "NAMES", "add_parsers", "dispatch", "on_this_day"]
 
 
@@ -55,6 +61,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def dispatch(args: argparse.Namespace, stores: Stores, dirs: Sequence[Path]) -> int:
     """Run one of this module's commands (the caller shows the stores' notices after it)."""
     from csa_companion.content.loader import load_library
+    from csa_companion.storage.program_repos import Rhythm
+    from csa_companion.storage.repos import JournalRepo, SettingsRepo, WorksheetRepo
 
     rhythm = Rhythm.open(stores)
     library = load_library(dirs)
@@ -153,6 +161,8 @@ def _reflection_export(
 
 
 def _survey_code(settings: SettingsRepo, code: str | None) -> int:
+    from csa_companion.domain.survey import PARTICIPANT
+
     if code is None:
         current = settings.get(PARTICIPANT)
         print(current or "no participant code set: `csa-companion survey code CODE` sets it")
@@ -166,7 +176,7 @@ def _survey_code(settings: SettingsRepo, code: str | None) -> int:
 
 
 def _survey_export(rhythm: Rhythm, settings: SettingsRepo, out: Path | None) -> int:
-    from csa_companion.domain.survey import survey_csv
+    from csa_companion.domain.survey import PARTICIPANT, survey_csv
 
     code = settings.get(PARTICIPANT) or ""
     if not code:

@@ -1,0 +1,81 @@
+"""What shell commands import: each pays only for what it uses (quick capture must start fast).
+
+Not a timed test (timings on a shared machine swing): it reads `python -X importtime`, which
+names every module a process imports, and checks that modules other commands need stay out.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from csa_companion import cli_rhythm
+from csa_companion.storage import program_repos
+from tests.helpers import journal_at
+
+# Modules that `journal add` on a plain (not encrypted) folder has no use for.
+NOT_FOR_QUICK_CAPTURE = (
+    "textual",
+    "rich",
+    "cryptography",
+    "argon2",
+    "csa_companion.app",
+    "csa_companion.content",
+    "csa_companion.data_actions",
+    "csa_companion.domain.coaching",
+    "csa_companion.domain.due",
+    "csa_companion.domain.lookback",
+    "csa_companion.domain.practice",
+    "csa_companion.domain.program",
+    "csa_companion.domain.reflection",
+    "csa_companion.domain.survey",
+    "csa_companion.storage.backup",
+    "csa_companion.storage.program_repos",
+    "csa_companion.storage.transfer",
+    "calendar",
+    "csv",
+    "tomllib",
+)
+
+
+def imported_by(*argv: str) -> set[str]:
+    """The modules `python -m csa_companion ARGV` imports (it must succeed)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "csa_companion", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    names = {line.rsplit("|", 1)[1].strip() for line in lines[1:]}  # [0] is the column names
+    assert "csa_companion.cli" in names  # the output was read as meant
+    return names
+
+
+def unwanted(names: set[str], forbidden: tuple[str, ...]) -> list[str]:
+    """The names that are a forbidden module or inside a forbidden package."""
+    return sorted(n for n in names if any(n == f or n.startswith(f + ".") for f in forbidden))
+
+
+def test_journal_add_imports_only_what_it_uses(data_dir: Path) -> None:
+    names = imported_by("--data-dir", str(data_dir), "journal", "add", "a quick note")
+    assert [e.body for e in journal_at(data_dir).all()] == ["a quick note"]
+    assert unwanted(names, NOT_FOR_QUICK_CAPTURE) == []
+
+
+@pytest.mark.parametrize("argv", [["where"], ["journal", "list"]], ids=" ".join)
+def test_other_journal_commands_skip_the_rhythm_and_the_app(
+    data_dir: Path, argv: list[str]
+) -> None:
+    names = imported_by("--data-dir", str(data_dir), *argv)
+    assert unwanted(names, NOT_FOR_QUICK_CAPTURE) == []
+
+
+def test_where_names_every_rhythm_store() -> None:
+    """`where` lists the rhythm's stores from cli_rhythm.NAMES, so that it does not import
+    the repositories: the two lists must stay the same."""
+    assert cli_rhythm.NAMES == program_repos.NAMES
