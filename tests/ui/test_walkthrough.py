@@ -73,6 +73,22 @@ async def test_finish_names_the_one_empty_step_in_plain_words(
         assert "(s)" not in text and "?." not in text
 
 
+async def test_finish_with_several_empty_steps_shows_both_buttons_whole_at_80x24(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """The first button named the step ("Go back to “Structures: what produces it?”"), which
+    pushed "Finish anyway" off the dialog at 80 columns ("Finish anyw")."""
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        walk = await start_worksheet(pilot, "iceberg", "n", "short title", WalkthroughScreen)
+        await pilot.press(*"Only this", "ctrl+n", *"Every Monday", "ctrl+f")
+        await wait_for(lambda: "have no answer yet" in screen_text(app), "the summary", pilot)
+        rows = screen_text(app).splitlines()
+        assert any("Go back" in row and "Finish anyway" in row for row in rows), rows
+        await press_closing(pilot, "enter")  # the first button still goes back
+        assert app.screen is walk and walk.step.id == "structures"  # type: ignore[attr-defined]
+
+
 async def test_leaving_a_finished_unchanged_worksheet_says_nothing(
     new_app: AppFactory, data_dir: Path
 ) -> None:

@@ -266,7 +266,11 @@ class WalkthroughScreen(CompanionScreen):
         self.app.push_screen(
             Choice(
                 question,
-                [("back", f"Go back to {quoted(first)}"), ("finish", "Finish anyway")],
+                # The question names the step: a button naming it too cut the other one off.
+                [
+                    ("back", "Go back to it" if len(titles) == 1 else "Go back to the first"),
+                    ("finish", "Finish anyway"),
+                ],
             ),
             answer,
         )
