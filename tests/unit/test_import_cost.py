@@ -6,6 +6,7 @@ names every module a process imports, and checks that modules other commands nee
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from csa_companion import cli_rhythm
 from csa_companion.storage import program_repos
-from tests.helpers import journal_at
+from tests.helpers import journal_at, seed_journal
 
 # Modules that `journal add` on a plain (not encrypted) folder has no use for.
 NOT_FOR_QUICK_CAPTURE = (
@@ -79,3 +80,53 @@ def test_where_names_every_rhythm_store() -> None:
     """`where` lists the rhythm's stores from cli_rhythm.NAMES, so that it does not import
     the repositories: the two lists must stay the same."""
     assert cli_rhythm.NAMES == program_repos.NAMES
+
+
+# What Home's first screen has no use for: the screens behind it, the practice model, the
+# snapshot code (the daily snapshot starts after the first frame), encryption on a plain
+# folder, and strptime (its first call builds the locale's tables, ~10 ms).
+NOT_FOR_HOME = (
+    "cryptography",
+    "argon2",
+    "_strptime",
+    "csa_companion.domain.practice",
+    "csa_companion.screens.editor",
+    "csa_companion.screens.journal",
+    "csa_companion.storage.backup",
+    "csa_companion.storage.transfer",
+    "csa_companion.data_actions",
+)
+
+HOME_SCRIPT = """
+import asyncio, json, sys
+from pathlib import Path
+from csa_companion.cli import make_app
+from csa_companion.paths import bundled_content_dir
+
+async def main():
+    app = make_app(data_dir=Path(sys.argv[1]), content_dirs=[bundled_content_dir()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(500):
+            if type(app.screen).__name__ == "HomeScreen":
+                break
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        print(json.dumps({"screen": type(app.screen).__name__, "modules": sorted(sys.modules)}))
+
+asyncio.run(main())
+"""
+
+
+def test_home_starts_without_what_it_does_not_show(data_dir: Path) -> None:
+    seed_journal(data_dir, ("Circle", "the quiet corner worked", ()))  # Home lists it
+    done = subprocess.run(
+        [sys.executable, "-c", HOME_SCRIPT, str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["screen"] == "HomeScreen"
+    assert "csa_companion.screens.home" in seen["modules"]
+    assert unwanted(set(seen["modules"]), NOT_FOR_HOME) == []

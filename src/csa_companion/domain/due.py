@@ -13,7 +13,7 @@ from csa_companion.domain.program import (
     next_coaching,
     next_session,
 )
-from csa_companion.domain.reflection import DONE
+from csa_companion.domain.reflection import DONE, month_name
 from csa_companion.domain.survey import POST, PRE, SUBMITTED
 
 
@@ -48,7 +48,7 @@ def due_items(
             )
         )
     if reflection_status != DONE:
-        short = datetime.strptime(month, "%Y-%m").strftime("%b %Y")  # fits Home at 80 columns
+        short = month_name(month, "%b %Y")  # fits Home at 80 columns
         due.append(Due(f"Reflection, {short} ({reflection_status})", "reflection"))
     coaching = next_coaching(program, now)
     if coaching is not None and not coach_question:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from csa_companion.domain.practice import LogEntry
+from typing import TYPE_CHECKING
+
 from csa_companion.storage.store import Store, Stores
+
+if TYPE_CHECKING:  # imported on first use: Home does not need the practice model (~4 ms)
+    from csa_companion.domain.practice import LogEntry
 
 
 class PracticeLogRepo:
@@ -18,6 +22,8 @@ class PracticeLogRepo:
         return self._stores["practice"]
 
     def all(self) -> list[LogEntry]:
+        from csa_companion.domain.practice import LogEntry
+
         entries = [LogEntry.from_doc(doc) for doc in self.store.documents("log")]
         return sorted(entries, key=lambda e: e.started, reverse=True)
 
