@@ -228,6 +228,24 @@ async def test_editor_goes_top_to_bottom_and_edit_resumes_at_the_end(
         assert "Second line and more" in screen_text(app)
 
 
+async def test_tabbing_into_title_or_tags_adds_to_them_without_replacing_them(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """Tab into a field selected all of it, so the first key typed replaced the entry's
+    title or every tag it had."""
+    seed_journal(data_dir, ("Pickup", "notes", ("coaching",)))
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        await pilot.press("e")
+        await wait_for_screen(pilot, EntryEditorScreen)
+        await pilot.press("tab", *", team", "shift+tab", "shift+tab", *" day")
+        await press_closing(pilot, "ctrl+s")
+    [entry] = journal_at(data_dir).all()
+    assert (entry.title, entry.tags) == ("Pickup day", ("coaching", "team"))
+
+
 async def test_long_tags_end_in_an_ellipsis(new_app: AppFactory, data_dir: Path) -> None:
     tags = ("coaching", "site-visit", "iceberg", "four-player", "ladder-of-inference", "families")
     seed_journal(data_dir, ("Coaching call", "notes", tags))

@@ -148,6 +148,28 @@ async def test_due_survey_opens_from_home_and_is_no_longer_due(
         ]
 
 
+async def test_coming_back_to_a_survey_comment_adds_to_it(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """Shift+tab back into a comment selected all of it: the next key replaced the comment."""
+    seed_month(data_dir)
+    app = new_app(clock=FakeClock(at("2027-01-19T08:00")))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        app.screen.query_one("#home-rhythm").focus()
+        await pilot.press("down", "enter")
+        await wait_for_screen(pilot, SurveyScreen)
+        await pilot.press("4", "tab", *"hopeful", "tab", "shift+tab", *" and calm")
+        await wait_for(
+            lambda: (
+                (s := app.services.rhythm.surveys.get(1, PRE)) is not None
+                and s.answer("aspiration").comment == "hopeful and calm"
+            ),
+            "the comment added to, not replaced",
+            pilot,
+        )
+
+
 async def test_coaching_next_steps_stay_on_home_until_done(
     new_app: AppFactory, data_dir: Path
 ) -> None:
@@ -172,6 +194,33 @@ async def test_coaching_next_steps_stay_on_home_until_done(
         assert "Next step" not in card(app)
     [note] = app.services.rhythm.coaching.all()
     assert all(step.done for step in note.steps)
+
+
+async def test_a_coaching_session_is_added_to_and_escape_asks_before_dropping_it(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """The question was selected when the dialog opened, so the first key replaced it; and
+    Escape dropped everything typed in the dialog without a word."""
+    seed_month(data_dir)
+    app = new_app(clock=FakeClock(at("2027-02-01T12:00")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Coaching log", "enter")
+        await wait_for_screen(pilot, CoachingScreen)
+        coaching = app.screen
+        await pilot.press("enter")  # the session
+        await wait_for(lambda: app.screen is not coaching, "the session dialog", pilot)
+        await pilot.press(*" Really?", "tab", *"We talked a long time.")
+        await pilot.press("escape")
+        await wait_for(lambda: "Discard" in screen_text(app), "a question first", pilot)
+        await press_closing(pilot, "escape")  # keep writing
+        assert "We talked a long time." in screen_text(app)
+        await press_closing(pilot, "ctrl+s")
+        assert app.screen is coaching
+    [note] = app.services.rhythm.coaching.all()
+    assert note.question == "How do I slow down at pickup? Really?"
+    assert "We talked a long time." in note.notes
 
 
 async def test_next_step_marked_done_from_home(new_app: AppFactory, data_dir: Path) -> None:

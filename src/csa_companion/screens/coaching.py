@@ -52,7 +52,8 @@ class NoteDialog(ModalScreen[CoachingNote | None]):
                 yield Input(f"{self.note.day:%Y-%m-%d}", placeholder="YYYY-MM-DD", id="note-day")
             with Horizontal(classes="row"):
                 yield Label("Question")
-                yield Input(self.note.question, id="note-question")
+                # No select-all on focus: a key typed would replace the question brought.
+                yield Input(self.note.question, id="note-question", select_on_focus=False)
             yield Label("Notes")
             yield TextArea(self.note.notes, id="note-notes", soft_wrap=True)
             yield Label("Next steps, one a line")
@@ -61,6 +62,7 @@ class NoteDialog(ModalScreen[CoachingNote | None]):
             yield Label("ctrl+s saves, Escape cancels.", id="note-problem")
 
     def on_mount(self) -> None:
+        self._initial = self._typed()
         self.query_one("#note-question", Input).focus()
 
     def action_accept(self) -> None:
@@ -81,8 +83,34 @@ class NoteDialog(ModalScreen[CoachingNote | None]):
             )
         )
 
+    def _typed(self) -> tuple[str, ...]:
+        return (
+            self.query_one("#note-day", Input).value,
+            self.query_one("#note-question", Input).value,
+            self.query_one("#note-notes", TextArea).text,
+            self.query_one("#note-steps", TextArea).text,
+        )
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Leave; when something was typed, ask first (the session is no draft: it would be
+        gone)."""
+        if self._typed() == self._initial:
+            self.dismiss(None)
+            return
+        from csa_companion.screens.dialogs import Choice
+
+        def answer(choice: str | None) -> None:
+            if choice == "discard":
+                self.dismiss(None)
+
+        self.app.push_screen(
+            Choice(
+                "Discard what you typed in this coaching session?",
+                [("keep", "Keep writing"), ("discard", "Discard")],
+                cancel_id="keep",
+            ),
+            answer,
+        )
 
 
 class CoachingScreen(CompanionScreen):

@@ -67,9 +67,17 @@ class EntryEditorScreen(CompanionScreen):
                 **({"key": Draft.key_for(entry)} if entry else {}),
             )
         )
-        self.title_input = Input(self.initial.title, placeholder="optional", id="title")
+        # No select-all when Tab arrives: the first key typed would replace the title or tags.
+        self.title_input = Input(
+            self.initial.title, placeholder="optional", id="title", select_on_focus=False
+        )
         self.body_input = TextArea(self.initial.body, id="body", soft_wrap=True)
-        self.tags_input = Input(self.initial.tags, placeholder="e.g. coaching, iceberg", id="tags")
+        self.tags_input = Input(
+            self.initial.tags,
+            placeholder="e.g. coaching, iceberg",
+            id="tags",
+            select_on_focus=False,
+        )
         self.status = Label("", id="status")
         self._autosave = autosave(self, self.save_draft)
         self._left = False

@@ -97,8 +97,13 @@ class SurveyScreen(CompanionScreen):
             self.ratings.append(
                 Input(rating, placeholder=f"{LOW}-{HIGH}", id=f"rating-{n}", classes="rating")
             )
-            self.comments.append(
-                Input(answer.comment, placeholder="comment (optional)", classes="comment")
+            self.comments.append(  # no select-all on Tab: a key typed would replace the comment
+                Input(
+                    answer.comment,
+                    placeholder="comment (optional)",
+                    classes="comment",
+                    select_on_focus=False,
+                )
             )
             self.problems.append(Label("", classes="item-problem"))
         self.status = Label("", id="survey-status")
