@@ -255,6 +255,13 @@ def test_parsing_times() -> None:
     assert parse_bells("0, 2:30 5m") == (0, 150, 300)
     with pytest.raises(ValueError, match="not a time"):
         parse_seconds("soon")
+    # 400 digits made an infinite float, and the plan an OverflowError (a traceback in setup).
+    with pytest.raises(ValueError, match="not a time"):
+        parse_seconds("9" * 400, bare="m")
+    with pytest.raises(ValueError, match="not a time"):
+        parse_seconds("9" * 400 + ":00")
+    with pytest.raises(ValueError, match="not a time"):
+        parse_bells("0, " + "9" * 400)
     with pytest.raises(ValueError, match="at least one"):
         parse_bells(" , ")
     assert format_seconds(59.2) == "1:00"

@@ -75,8 +75,9 @@ def parse_seconds(text: str, *, bare: str = "s") -> float:
     text = text.strip().lower()
     if match := re.fullmatch(r"(\d+(?:\.\d+)?)\s*(s|sec|m|min)?", text):
         value = float(match.group(1))
-        return value * 60 if (match.group(2) or bare) in ("m", "min") else value
-    if re.fullmatch(r"\d+(:\d{1,2}){1,2}", text):
+        if math.isfinite(value):  # hundreds of digits make an infinite float
+            return value * 60 if (match.group(2) or bare) in ("m", "min") else value
+    if re.fullmatch(r"\d{1,9}(:\d{1,2}){1,2}", text):  # more digits: no float holds them
         seconds = 0.0
         for part in text.split(":"):
             seconds = seconds * 60 + int(part)
