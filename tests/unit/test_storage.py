@@ -884,3 +884,27 @@ def test_without_hard_links_the_copies_are_still_whole_and_private(
     assert [d["body"] for d in in_backup["journal"].values()] == ["old"]
     assert {stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()} == {0o600}
     assert temp_files(tmp_path) == []
+
+
+def test_journal_reload_rebuilds_only_the_entries_that_changed(data_dir: Path) -> None:
+    """After a change, entries whose documents are as they were are reused (building 5,000
+    again took up to 200 ms on accented text); every change still shows, also one made to a
+    document in place or by another process."""
+    seeded = seed_journal(data_dir, *((f"Entry {n}", f"café number {n}", ()) for n in range(3)))
+    repo = JournalRepo(Stores(DataPaths(data_dir))["journal"])
+    before = {e.uid: e for e in repo.all()}
+    first, second, third = seeded
+    repo.save(first.edited(START, starred=True))
+    after = {e.uid: e for e in repo.all()}
+    assert after[first.uid].starred and after[first.uid] is not before[first.uid]
+    assert after[second.uid] is before[second.uid] and after[third.uid] is before[third.uid]
+    # In place, through the table (the store may keep the same document object).
+    with repo.store.transaction():
+        repo.store.table("journal").update({"body": "changed in place"}, doc_ids=[2])
+    assert {e.uid: e.body for e in repo.all()}[second.uid] == "changed in place"
+    # Another process: the file is read again, every document is a new object.
+    other = JournalRepo(Stores(DataPaths(data_dir))["journal"])
+    other.save(third.edited(START, title="Renamed"))
+    repo.store.refresh()
+    assert {e.uid: e.title for e in repo.all()}[third.uid] == "Renamed"
+    assert len(repo.all()) == 3

@@ -33,12 +33,25 @@ class JournalRepo:
         self.store = store
         self._table = store.table("journal")
         self._cache: tuple[int, list[JournalEntry]] | None = None
+        self._known: dict[object, tuple[dict[str, Any], JournalEntry]] = {}
+        """uid -> (a copy of the document, its entry) as last read."""
 
     def all(self) -> list[JournalEntry]:
         generation = self.store.generation
         if self._cache is None or self._cache[0] != generation:
-            entries = [JournalEntry.from_doc(doc) for doc in self.store.documents("journal")]
+            # After a change, an entry whose document is as it was is reused, not built again:
+            # building one (its dates, its search text) costs ~12 µs, ~45 µs for accented
+            # text, so a reload of 5,000 entries after one edit took 60-220 ms of the app's
+            # thread. The copy is compared, as the store may change a document in place.
+            known, fresh = self._known, {}
+            entries = []
+            for doc in self.store.documents("journal"):
+                was = known.get(doc.get("uid"))
+                entry = was[1] if was is not None and was[0] == doc else JournalEntry.from_doc(doc)
+                fresh[doc.get("uid")] = (dict(doc), entry)
+                entries.append(entry)
             entries.sort(key=lambda e: e.created, reverse=True)
+            self._known = fresh
             self._cache = (generation, entries)
         return list(self._cache[1])
 
