@@ -214,7 +214,10 @@ def _global_options(parser: argparse.ArgumentParser, level: int = 0) -> None:
 
 def _merged_globals(args: argparse.Namespace) -> tuple[Path | None, list[Path]]:
     """The --data-dir and --content values, wherever they were given."""
-    levels = [""] + [f"_{n}" for n in range(1, 4)]
+    suffixes = {
+        key.rpartition("_")[2] for key in vars(args) if key.startswith(("data_dir_", "content_"))
+    }
+    levels = ["", *(f"_{n}" for n in sorted(int(s) for s in suffixes if s.isdecimal()))]
     data_dirs = [getattr(args, f"data_dir{level}", None) for level in levels]
     data_dir = next((d for d in reversed(data_dirs) if d is not None), None)
     content = [folder for level in levels for folder in getattr(args, f"content{level}", [])]
