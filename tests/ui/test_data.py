@@ -32,7 +32,7 @@ JRNL = Path(__file__).parent.parent / "data" / "jrnl-export.json"
 
 
 async def open_data(pilot: Pilot[None]) -> DataScreen:
-    await run_command(pilot, "Data")
+    await run_command(pilot, "Go to Data")
     await wait_for_screen(pilot, DataScreen)
     screen = pilot.app.screen
     assert isinstance(screen, DataScreen)
@@ -195,7 +195,7 @@ async def test_shared_with_me_view_export_delete_and_undo(
     _shared_with(data_dir, tmp_path)
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
-        await run_command(pilot, "Shared with me")
+        await run_command(pilot, "Go to Shared with me")
         await wait_for_screen(pilot, SharedScreen)
         words = screen_words(app)
         assert "Sam" in words and "Worksheet: Cafeteria" in words and "Entry: Entry j1" in words
