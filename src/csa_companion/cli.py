@@ -132,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
     )
-    serve.add_argument("--port", type=_positive_int, default=8642, help="(default: %(default)s)")
+    serve.add_argument("--port", type=_port, default=8642, help="(default: %(default)s)")
     what = serve.add_mutually_exclusive_group()
     what.add_argument("--practice", metavar="ID", help="present this practice")
     what.add_argument("--tool", metavar="ID", help="walk a group through this tool")
@@ -231,6 +231,13 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > 65535:  # bind() would fail with OverflowError
+        raise argparse.ArgumentTypeError("must be 1 to 65535")
     return value
 
 

@@ -53,6 +53,17 @@ def test_serve_refuses_unknown_practice(data_dir: Path, capsys: pytest.CaptureFi
     assert "no practice has the id 'nope'" in capsys.readouterr().err
 
 
+def test_a_port_out_of_range_is_a_usage_error(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--port 99999 ended in OverflowError from bind()."""
+    with pytest.raises(SystemExit) as ended:
+        main(["--data-dir", str(data_dir), "serve", "--port", "99999"])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err
+    assert err.endswith("argument --port: must be 1 to 65535\n") and "Traceback" not in err
+
+
 def test_other_hosts_get_a_warning(data_dir: Path) -> None:
     with serving(data_dir, "--host", "0.0.0.0") as (_url, process):
         pass
