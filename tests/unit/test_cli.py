@@ -263,6 +263,22 @@ def test_a_tag_with_no_letter_or_digit_is_named_not_dropped_silently(
     assert [e.tags for e in journal_at(data_dir).all()] == [("ok",)]
 
 
+def test_control_characters_are_kept_but_never_sent_to_the_terminal(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry holding an escape sequence (piped in, or imported) was printed as is by
+    `journal list`, which colored the terminal; in the app it broke the rows' layout."""
+    import io
+
+    body = "a\x00b\x1b[31mred\x07"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(body))
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "journal", "add", "-")
+    assert code == 0 and "\x1b" not in out and "\x00" not in out
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "journal", "list")
+    assert code == 0 and out.rstrip().endswith("a\ufffdb\ufffd[31mred\ufffd")
+    assert [e.body for e in journal_at(data_dir).all()] == [body]  # kept as written
+
+
 def test_stdin_that_is_not_utf8_is_saved_with_replacement_characters(
     capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
