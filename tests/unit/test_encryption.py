@@ -42,6 +42,7 @@ from tests.unit.test_hostile_shell import (
     assert_clean,
     copy_of,
     one_line,
+    read_only,  # noqa: F401  (a fixture)
     run_all,
     seeded,  # noqa: F401  (a fixture)
 )
@@ -442,3 +443,16 @@ def test_a_save_after_another_process_turned_encryption_on_or_off_is_refused(
     with pytest.raises(StoreEncryptedError, match="Encryption was turned off"):
         sealed.add(JournalEntry.new(SECRET, START))
     assert everything_in(tmp_path) == before
+
+
+def test_encrypt_on_a_read_only_data_folder_changes_nothing(
+    read_only: Setting,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    folder = Path(str(read_only.data_dir))
+    before = everything_in(folder)
+    [r] = run_all(ENCRYPTION_COMMANDS[:1], read_only, tmp_path)
+    assert_clean([r])
+    assert r.code == 1, r.describe()
+    one_line(r, "key.json")
+    assert everything_in(folder) == before

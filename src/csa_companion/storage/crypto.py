@@ -183,7 +183,7 @@ class KeyRecord:
             key_id = str(doc["key"])
         except (LookupError, TypeError, ValueError):
             raise SealError("its parameters are not valid") from None
-        if not (8 <= numbers[0] <= 4 * 1024 * 1024 and 1 <= numbers[1] <= 100):
+        if not (8 <= numbers[0] <= 1024 * 1024 and 1 <= numbers[1] <= 100):  # up to 1 GiB
             raise SealError("its parameters are out of range")
         if not 1 <= numbers[2] <= 64:
             raise SealError("its parameters are out of range")
