@@ -105,6 +105,13 @@ def _program_show(rhythm: Rhythm) -> int:
 def _program_import(rhythm: Rhythm, file: Path, tools: frozenset[str]) -> int:
     from csa_companion.domain.program import CalendarError, program_from_toml
 
+    if file.exists() and not file.is_file() and not file.is_dir():  # it could never end
+        print(
+            f"csa-companion: {file} is not a regular file (a device or a pipe); nothing was "
+            "imported",
+            file=sys.stderr,
+        )
+        return 1
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -132,6 +132,29 @@ def test_missing_content_folder(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert code == 2 and "no such folder" in err
 
 
+@pytest.mark.parametrize(
+    "argv", [("import", "/dev/zero"), ("program", "import", "/dev/zero")], ids=["import", "program"]
+)
+def test_a_file_that_never_ends_is_refused(data_dir: Path, argv: tuple[str, ...]) -> None:
+    """Importing /dev/zero (a device, or a pipe, that never ends) read until memory ran out.
+    The command runs with 2 GB of address space, so that it fails fast if it reads on."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "csa_companion", "--data-dir", str(data_dir), *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
+    )
+    assert done.returncode == 1, done.stderr[-500:]
+    assert done.stderr.startswith("csa-companion: /dev/zero is not a regular file")
+    assert done.stderr.count("\n") == 1
+
+
 def test_python_dash_m_works(data_dir: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "csa_companion", "--data-dir", str(data_dir), "journal", "list"],

@@ -146,6 +146,11 @@ def export_payload(
 
 def read_file(path: Path) -> bytes:
     """A file's bytes, or a TransferError saying why it cannot be read."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # /dev/zero or a pipe: reading it would go on until memory runs out.
+        raise TransferError(
+            f"{path} is not a regular file (a device or a pipe); nothing was imported"
+        )
     try:
         return path.read_bytes()
     except IsADirectoryError:
