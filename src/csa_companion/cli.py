@@ -23,7 +23,7 @@ from csa_companion.domain.journal import JournalEntry, filter_entries, normalise
 from csa_companion.domain.wording import plural
 from csa_companion.errors import CompanionError, UsageError
 from csa_companion.paths import DATA_DIR_ENV, DataPaths, bundled_content_dir, default_data_dir
-from csa_companion.storage.encryption import read_key
+from csa_companion.storage.encryption import KEY_FILE, read_key
 from csa_companion.storage.repos import JournalRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
 
@@ -538,6 +538,9 @@ def _where(paths: DataPaths, problem: str | None = None) -> int:
         ("shared with me:", paths.store_file("shared")),
         ("snapshots:", paths.root / "backups"),
     ]
+    key = paths.root / KEY_FILE
+    on = "on" if problem is None and key.exists() else "off"
+    rows.append(("key file:", f"{key}  (encryption {on})"))
     rows.append(("your content:", paths.user_content))
     width = max(len(label) for label, _ in rows) + 1  # at least one space after every label
     for label, path in rows:

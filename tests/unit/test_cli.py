@@ -104,6 +104,7 @@ def test_where_lists_every_file(capsys: pytest.CaptureFixture[str], data_dir: Pa
     assert all(line[column - 1] == " " for line in with_paths)
     assert str(data_dir / "journal.json.bak") in out
     assert str(data_dir / "content") in out
+    assert f"{data_dir / 'key.json'}  (encryption off)" in out
 
 
 def test_data_dir_from_environment(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -256,6 +256,7 @@ def test_encrypt_add_list_change_passphrase_and_decrypt(
     assert run("journal", "add", f"{SECRET} before")[0] == 0
     code, out, _ = run("encrypt", stdin=f"{PASS}\n{PASS}\n")
     assert code == 0 and "encrypted 1 file in the data folder" in out
+    assert "key.json  (encryption on)" in run("where")[1]
     assert SECRET.encode() not in everything_in(data_dir)
 
     # `journal add` with piped text: the first line is the passphrase, the rest the entry.
