@@ -303,6 +303,17 @@ def test_control_characters_are_kept_but_never_sent_to_the_terminal(
     assert [e.body for e in journal_at(data_dir).all()] == [body]  # kept as written
 
 
+def test_listing_by_a_tag_with_no_letter_or_digit_says_so(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    """`--tag '#'` matched nothing and said "the journal is empty" over a full journal."""
+    d = str(data_dir)
+    run(capsys, "--data-dir", d, "journal", "add", "x", "--tag", "team")
+    code, out, err = run(capsys, "--data-dir", d, "journal", "list", "--tag", "#")
+    assert (code, out) == (2, "")
+    assert err == "csa-companion: '#' is no tag: a tag needs a letter or a digit\n"
+
+
 def test_stdin_that_is_not_utf8_is_saved_with_replacement_characters(
     capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
