@@ -246,6 +246,28 @@ async def test_tabbing_into_title_or_tags_adds_to_them_without_replacing_them(
     assert (entry.title, entry.tags) == ("Pickup day", ("coaching", "team"))
 
 
+async def test_an_escape_sequence_in_an_entry_is_shown_not_sent_to_the_terminal(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """An entry piped in with "\x1b[2J" cleared the terminal when the preview or the entry
+    was shown (the escape went out as it was)."""
+    from textual.widgets import Markdown
+
+    seed_journal(data_dir, ("", "evil\x1b[2J\x1b[31mred", ()))
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        preview = app.screen.query_one("#preview", Markdown)
+        await wait_for(lambda: "red" in preview.source, "the preview", pilot)
+        assert preview.source == "evil\ufffd[2J\ufffd[31mred"
+        await pilot.press("enter")
+        await wait_for_screen(pilot, EntryViewScreen)
+        assert app.screen.query_one("#entry-markdown", Markdown).source == preview.source
+    [entry] = journal_at(data_dir).all()
+    assert entry.body == "evil\x1b[2J\x1b[31mred"  # kept as written
+
+
 async def test_long_tags_end_in_an_ellipsis(new_app: AppFactory, data_dir: Path) -> None:
     tags = ("coaching", "site-visit", "iceberg", "four-player", "ladder-of-inference", "families")
     seed_journal(data_dir, ("Coaching call", "notes", tags))

@@ -300,3 +300,34 @@ def test_one_record_or_file_is_counted_in_the_singular(
     assert code == 0 and f"wrote 1 record to {bundle} (" in out
     code, out, _ = run(capsys, "--data-dir", str(tmp_path / "friend"), "import", str(bundle))
     assert code == 0 and out.startswith("imported 1 shared record from S into Shared with me")
+
+
+def test_control_characters_in_a_bundle_never_reach_the_terminal(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sharer's name or text with an escape sequence was printed as is on import (and
+    in Shared with me, where "\\x1b[2J" cleared the screen)."""
+    _add(data_dir, "one")
+    repo = JournalRepo(Stores(DataPaths(data_dir))["journal"])
+    [entry] = repo.all()
+    repo.save(entry.edited(entry.updated, body="evil\x1b[2J\x1b[31mred\nsecond line"))
+    bundle = tmp_path / "b.json"
+    code, _, _ = run(
+        capsys,
+        "--data-dir",
+        str(data_dir),
+        "share",
+        "--entry",
+        "one",
+        "--name",
+        "Sam\x1b[5m",
+        "--out",
+        str(bundle),
+    )
+    assert code == 0
+    friend = tmp_path / "friend"
+    code, out, _ = run(capsys, "--data-dir", str(friend), "import", str(bundle))
+    assert code == 0 and "\x1b" not in out and "from Sam\ufffd[5m into" in out
+    [item] = ShelfRepo(Stores(DataPaths(friend))).all()
+    assert item.sharer == "Sam\ufffd[5m" and "\x1b" not in item.item.text + item.item.title
+    assert "evil\ufffd[2J\ufffd[31mred\nsecond line" in item.item.text

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from csa_companion.domain.wording import shown
+
 # U+FFFD stays: it stands for bytes that were not UTF-8, and the user is told it was kept.
-# Control characters (an escape sequence piped in or imported) are kept in the entry but
-# shown as U+FFFD: printed as they are, they would drive the terminal and break the layout.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _TAG_JUNK = re.compile(r"[^\w\-\ufffd]+")
 # Combining marks left by decomposing accented letters (é -> e + ◌́), removed for search.
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -84,9 +83,9 @@ class JournalEntry:
     def display_title(self) -> str:
         """The title, or the first line of the body when there is none."""
         if self.title:
-            return _CONTROL.sub("\ufffd", self.title)
+            return shown(self.title)
         first = next((line.strip("# ").strip() for line in self.body.splitlines() if line), "")
-        return _CONTROL.sub("\ufffd", first[:80]) or "(empty entry)"
+        return shown(first[:80]) or "(empty entry)"
 
     def __post_init__(self) -> None:
         # Built once here, so that searching does not pay for it on the first keystroke.

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """'1 act', '3 acts', '0 acts'; give `many` where adding an s is wrong ('entries')."""
     return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
+# Control characters other than line ends and tabs (an escape sequence piped in, imported or
+# in a bundle someone shared): kept where they are stored, but shown as U+FFFD, since printed
+# as they are they drive the terminal (clear it, color it) and break the layout.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """`text` fit to print: each control character but line ends and tabs as U+FFFD."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 def quoted(text: str) -> str:

@@ -11,7 +11,7 @@ from textual.markup import escape
 from textual.widgets import Header, Label, Markdown
 
 from csa_companion.domain.journal import JournalEntry
-from csa_companion.domain.wording import quoted
+from csa_companion.domain.wording import quoted, shown
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.editor import open_editor
 from csa_companion.screens.journal import delete_entry, star_entry
@@ -67,7 +67,7 @@ class EntryViewScreen(CompanionScreen):
             f"{star}{escape(e.display_title)}\n{e.created:%A %d %B %Y, %H:%M}{edited}"
             f"{escape(tags)}{linked}"
         )
-        self.query_one("#entry-markdown", Markdown).update(e.body)
+        self.query_one("#entry-markdown", Markdown).update(shown(e.body))
 
     def reload(self) -> None:
         """Show the stored entry (or, if another window deleted it, the last one known)."""

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Input, Label, Markdown
 
 from csa_companion.domain.journal import JournalEntry, all_tags, filter_entries
-from csa_companion.domain.wording import plural, quoted
+from csa_companion.domain.wording import plural, quoted, shown
 from csa_companion.screens.base import CompanionScreen, Debounce
 from csa_companion.screens.dialogs import confirm_delete
 from csa_companion.screens.editor import open_editor
@@ -159,7 +159,7 @@ class JournalScreen(CompanionScreen):
     def _show_preview(self) -> None:
         if self._to_preview != self._previewed:
             self._previewed = self._to_preview
-            self.query_one("#preview", Markdown).update(self._previewed)
+            self.query_one("#preview", Markdown).update(shown(self._previewed))
 
     @on(EntryList.Selected)
     def _open(self, event: EntryList.Selected) -> None:

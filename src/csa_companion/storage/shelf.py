@@ -16,6 +16,7 @@ import orjson
 from tinydb import Query
 
 from csa_companion.domain.sharing import BUNDLE_FORMAT, BUNDLE_VERSION, KINDS, SharedItem
+from csa_companion.domain.wording import shown
 from csa_companion.errors import CompanionError, UsageError
 from csa_companion.storage.documents import problem
 from csa_companion.storage.store import Store, Stores
@@ -98,7 +99,8 @@ def bundle_from(data: Any, name: str) -> Bundle:
         raise TransferError(f"{name} is incomplete; nothing was imported")
     checked = [_item(name, n, i) for n, i in enumerate(items, 1)]
     check_digest(data, items, name)
-    return Bundle(sharer.strip(), str(written), checked)
+    # Someone else wrote it: what is shown of it carries no control character (see `shown`).
+    return Bundle(shown(sharer.strip()), str(written), checked)
 
 
 def _item(name: str, number: int, raw: Any) -> SharedItem:
@@ -111,7 +113,7 @@ def _item(name: str, number: int, raw: Any) -> SharedItem:
     why = problem(KINDS[raw["kind"]], "1", doc)
     if why:
         raise TransferError(f"{where} cannot be read ({why}); nothing was imported")
-    item = SharedItem(raw["kind"], title, text, doc)
+    item = SharedItem(raw["kind"], shown(title), shown(text), doc)
     if not item.ident:
         raise TransferError(f"{where} has no id; nothing was imported")
     return item
