@@ -13,7 +13,7 @@ from csa_companion.screens.journal import JournalScreen
 from csa_companion.widgets.entry_list import EntryList
 from tests.conftest import AppFactory
 from tests.helpers import journal_at, seed_journal
-from tests.screen import screen_text
+from tests.screen import screen_text, screen_words
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
 
@@ -266,6 +266,30 @@ async def test_an_escape_sequence_in_an_entry_is_shown_not_sent_to_the_terminal(
         assert app.screen.query_one("#entry-markdown", Markdown).source == preview.source
     [entry] = journal_at(data_dir).all()
     assert entry.body == "evil\x1b[2J\x1b[31mred"  # kept as written
+
+
+async def test_a_tag_with_no_letter_or_digit_is_named_when_saving(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """Typed tags such as "!!!" vanished on save without a word."""
+    app = new_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        await pilot.press("n")
+        await wait_for_screen(pilot, EntryEditorScreen)
+        await pilot.press("tab", *"notes", "tab", *"ok, !!!")
+        await press_closing(pilot, "ctrl+s")
+        await wait_for(
+            lambda: (
+                "Left out the tag “!!!”: a tag needs a letter or a digit."
+                in screen_words(app)
+            ),
+            "the notice",
+            pilot,
+        )
+    [entry] = journal_at(data_dir).all()
+    assert entry.tags == ("ok",)
 
 
 async def test_long_tags_end_in_an_ellipsis(new_app: AppFactory, data_dir: Path) -> None:

@@ -37,8 +37,17 @@ def normalise_tag(raw: str) -> str:
 
 def parse_tags(text: str) -> tuple[str, ...]:
     """Tags typed as 'a, b #c' -> ('a', 'b', 'c'), in order, without duplicates."""
-    tags = (normalise_tag(part) for part in re.split(r"[,\s]+(?=#)|,", text))
+    tags = (normalise_tag(part) for part in _tag_parts(text))
     return tuple(dict.fromkeys(t for t in tags if t))
+
+
+def unusable_tags(text: str) -> list[str]:
+    """What was typed as a tag but leaves none (say '!!!'), to tell the user it was left out."""
+    return [part.strip() for part in _tag_parts(text) if part.strip() and not normalise_tag(part)]
+
+
+def _tag_parts(text: str) -> list[str]:
+    return re.split(r"[,\s]+(?=#)|,", text)
 
 
 def new_uid() -> str:

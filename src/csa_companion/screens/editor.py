@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Input, Label, TextArea
 
-from csa_companion.domain.journal import Draft, JournalEntry, parse_tags
+from csa_companion.domain.journal import Draft, JournalEntry, parse_tags, unusable_tags
 from csa_companion.domain.wording import quoted
 from csa_companion.screens.base import CompanionScreen, autosave
 from csa_companion.screens.dialogs import Choice
@@ -183,6 +183,11 @@ class EntryEditorScreen(CompanionScreen):
             return
         self.store_call(lambda: self.services.drafts.clear(self.initial.key))
         self.notify(f"Saved {quoted(entry.display_title)}.")
+        for left_out in unusable_tags(draft.tags):  # never drop typed words without a word
+            self.notify(
+                f"Left out the tag {quoted(left_out)}: a tag needs a letter or a digit.",
+                severity="warning",
+            )
         self._finish()
 
     def action_close(self) -> None:
