@@ -281,10 +281,7 @@ async def test_a_tag_with_no_letter_or_digit_is_named_when_saving(
         await pilot.press("tab", *"notes", "tab", *"ok, !!!")
         await press_closing(pilot, "ctrl+s")
         await wait_for(
-            lambda: (
-                "Left out the tag “!!!”: a tag needs a letter or a digit."
-                in screen_words(app)
-            ),
+            lambda: "Left out the tag “!!!”: a tag needs a letter or a digit." in screen_words(app),
             "the notice",
             pilot,
         )
