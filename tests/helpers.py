@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -17,6 +18,7 @@ from csa_companion.paths import DataPaths
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import START
+from tests.waiting import wait_for
 
 
 def journal_at(data_dir: Path) -> JournalRepo:
@@ -53,6 +55,25 @@ def another_process(script: str, data_dir: Path, ready: str) -> Iterator[subproc
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def temp_files(folder: Path) -> list[str]:
+    """The temp files of atomic writes (`.<name>.<pid>.tmp`) in `folder`."""
+    return sorted(p.name for p in folder.glob(".*.tmp"))
+
+
+async def kill_mid_write(script: str, data_dir: Path, folder: Path, timeout: float = 120) -> int:
+    """Run `script` (a writer in a loop, on `data_dir`, that prints `writing` first) and kill it
+    hard, again and again until a kill lands while its temp file exists in `folder`. Returns
+    how many kills it took; fails after `timeout` seconds (generous: the machine may be
+    loaded)."""
+    kills, deadline = 0, time.monotonic() + timeout
+    while not temp_files(folder):
+        assert time.monotonic() < deadline, f"no kill landed mid-write in {kills} tries"
+        with another_process(script, data_dir, ready="writing"):
+            await wait_for(lambda: temp_files(folder), "the writer's temp file", timeout=30)
+        kills += 1
+    return kills
 
 
 @contextmanager

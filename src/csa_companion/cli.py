@@ -536,7 +536,7 @@ def _where(paths: DataPaths, problem: str | None = None) -> int:
         rows += [(f"{name} file:", file), ("  backup:", file.with_name(file.name + ".bak"))]
     rows += [
         ("shared with me:", paths.store_file("shared")),
-        ("snapshots:", paths.root / "backups"),
+        ("snapshots:", paths.backups),
     ]
     key = paths.root / KEY_FILE
     on = "on" if problem is None and key.exists() else "off"

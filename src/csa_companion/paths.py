@@ -41,6 +41,11 @@ class DataPaths:
     def user_content(self) -> Path:
         return self.root / "content"
 
+    @property
+    def backups(self) -> Path:
+        """The snapshots' folder (storage/backup.py)."""
+        return self.root / "backups"
+
     def store_file(self, name: str) -> Path:
         return self.root / f"{name}.json"
 

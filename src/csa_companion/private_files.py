@@ -1,10 +1,26 @@
-"""Writing a file only its owner can read (exports and screenshots hold private text)."""
+"""Writing files only their owner can read, and writing them all at once or not at all.
+
+Every file the app writes holds private text, so each is 0600 whatever the umask. Store files,
+snapshots, exports, bundles and the key file all go through `write_atomic`: a temp file
+`.<name>.<pid>.tmp` in the same folder, written and fsynced, renamed over the target, then the
+folder fsynced. A writer killed mid-write leaves its temp file behind; the next write to the
+same folder (and the next open of a store, for the data and backups folders) removes it.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import time
+from collections.abc import Callable, Collection
 from pathlib import Path
+
+from csa_companion.storage.lock import open_private, pid_alive
+
+# A temp file this old is left over whatever its name says: no write takes minutes (the file's
+# time moves with every write), and a dead writer's process id may have been given to another
+# process since.
+STALE_TEMP_SECONDS = 600.0
 
 
 def write_private(path: Path, text: str) -> None:
@@ -17,31 +33,82 @@ def write_private(path: Path, text: str) -> None:
     os.chmod(path, 0o600)  # an existing file keeps its mode through O_CREAT
 
 
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Write `payload` to `path` all at once or not at all: a private temp file in the same
-    folder, flushed to disk, then renamed over `path`. Every export, bundle and snapshot goes
-    through here, so that a layer (encryption) can be added in one place. Raises OSError."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def temp_path(path: Path) -> Path:
+    """Where this process stages a write to `path`: `.<name>.<pid>.tmp` beside it."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def write_atomic(
+    path: Path,
+    payload: bytes,
+    *,
+    before_replace: Callable[[], None] | None = None,
+    tmp: Path | None = None,
+    locked_names: Collection[str] = (),
+) -> None:
+    """Write `payload` to `path` all at once or not at all (missing folders are created,
+    0700). `before_replace` runs once the temp file is on disk, just before the rename (the
+    store keeps its backup generation there). `tmp` overrides the temp file's name;
+    `locked_names` is passed to `sweep_temp_files`. Raises OSError, leaving no temp file."""
+    folder = path.parent
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    sweep_temp_files(folder, locked_names=locked_names)
+    tmp = tmp or temp_path(path)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = open_private(tmp, os.O_WRONLY | os.O_TRUNC)
         try:
-            os.fchmod(fd, 0o600)
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
-    except OSError:
+    except BaseException:  # a full disk, or an interrupt: never leave half a file behind
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    if os.name != "nt":
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+    fsync_dir(folder)
+
+
+def sweep_temp_files(folder: Path, *, locked_names: Collection[str] = ()) -> None:
+    """Remove the temp files `.<name>.<pid>.tmp` in `folder` whose writer is gone: its process
+    has ended, or the file is older than any write takes. Never a live writer's: this
+    process's own are kept (another thread may be writing), except for `locked_names`, files
+    whose every writer holds a lock the caller holds now."""
+    now, me = time.time(), os.getpid()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # a missing or unreadable folder has nothing to sweep
+        return
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(".") and name.endswith(".tmp")):
+            continue
+        target, _, pid_text = name[1 : -len(".tmp")].rpartition(".")
+        if not (target and pid_text.isdecimal()):
+            continue  # not one of ours (encryption's `.crypt.tmp` files are its own to wipe)
+        pid = int(pid_text)
+        try:
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            continue
+        gone = target in locked_names if pid == me else not pid_alive(pid)
+        if gone or age > STALE_TEMP_SECONDS:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (not possible, nor needed, on Windows). A file system
+    that cannot fsync a folder has done the rename all the same."""
+    if os.name == "nt":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

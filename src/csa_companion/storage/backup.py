@@ -31,7 +31,6 @@ from csa_companion.storage.transfer import (
     replace_tables,
 )
 
-FOLDER = "backups"
 KEEP_SETTING = "backup_keep"
 DEFAULT_KEEP = 10
 LAST_DAY_SETTING = "backup_last_day"
@@ -50,7 +49,7 @@ class Snapshot:
 
 
 def folder(stores: Stores) -> Path:
-    return stores.paths.root / FOLDER
+    return stores.paths.backups
 
 
 def keep_count(stores: Stores) -> int:

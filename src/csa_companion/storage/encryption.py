@@ -17,8 +17,9 @@ from pathlib import Path
 
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths
+from csa_companion.private_files import fsync_dir, write_atomic
 from csa_companion.storage.crypto import Cipher, KeyRecord, SealError, is_sealed
-from csa_companion.storage.lock import FileLock, LockTimeout, open_private
+from csa_companion.storage.lock import FileLock, LockTimeout
 
 KEY_FILE = "key.json"
 LOCK_SETTING = "lock-minutes"
@@ -79,7 +80,7 @@ def write_key(paths: DataPaths, record: KeyRecord) -> None:
 
 def remove_key(paths: DataPaths) -> None:
     key_path(paths).unlink(missing_ok=True)
-    _fsync_dir(paths.root)
+    fsync_dir(paths.root)
 
 
 def data_files(paths: DataPaths) -> list[Path]:
@@ -173,25 +174,20 @@ def _store_lock(path: Path) -> Iterator[None]:
 def _replace(path: Path, payload: bytes, *, wipe_old: bool = False) -> None:
     """Put `payload` at `path` in one rename after an fsync. With `wipe_old`, the old file's
     contents are overwritten once nothing else names them."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.crypt.tmp")
-    fd = open_private(tmp, os.O_WRONLY | os.O_TRUNC)
-    try:
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
     old = path.with_name(f".{path.name}.{os.getpid()}.wipe.tmp")
     keep_old = False
-    if wipe_old and path.exists():
-        try:
-            os.link(path, old)
-            keep_old = True
-        except OSError:  # no hard links here: the old blocks are only unlinked
-            pass
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+
+    def link_old() -> None:
+        nonlocal keep_old
+        if wipe_old and path.exists():
+            with contextlib.suppress(OSError):  # no hard links here: the old blocks are unlinked
+                os.link(path, old)
+                keep_old = True
+
+    # The `.crypt.tmp` name keeps it out of the ordinary sweep: `_sweep` wipes it (it may
+    # hold plaintext, when decrypting).
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.crypt.tmp")
+    write_atomic(path, payload, before_replace=link_old, tmp=tmp)
     if keep_old:
         _wipe(old)
 
@@ -213,7 +209,7 @@ def _wipe(path: Path) -> None:
                 os.close(fd)
     with contextlib.suppress(OSError):
         path.unlink()
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _sweep(paths: DataPaths) -> None:
@@ -225,14 +221,3 @@ def _sweep(paths: DataPaths) -> None:
             _wipe(leftover)
         for leftover in folder.glob(".*.crypt.tmp"):
             _wipe(leftover)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from csa_companion.errors import CompanionError
+from csa_companion.private_files import sweep_temp_files, temp_path, write_atomic
 from csa_companion.storage.crypto import Cipher, SealError, is_sealed
 from csa_companion.storage.documents import describe, quarantine
 from csa_companion.storage.fileformat import Checked, DamagedFile, Tables, check, encode
@@ -33,10 +33,6 @@ from csa_companion.storage.lock import FileLock, LockTimeout, open_private, pid_
 
 Migrate = Callable[[int, Tables], Tables]
 PreviewOf = Callable[[Tables], Any]
-
-# A temp file this old is left over whatever its name says: no write takes minutes, and a
-# dead writer's process id may have been given to another process since.
-STALE_TEMP_SECONDS = 600.0
 
 
 class StoreError(CompanionError):
@@ -95,6 +91,9 @@ class SafeJSONStorage(Storage):
         self._lock_timeout = lock_timeout
         self._lock = FileLock(str(path) + ".lock", timeout=lock_timeout)
         self._owner_path = path.with_name(path.name + ".lock.owner")
+        # Every writer of these files holds the lock: under it, even this process's temp
+        # files of them are left over from a write that failed.
+        self._locked_names = (path.name, self.backup_path.name)
         self._data: Tables = {}
         self._unparsed: Checked | None = None  # checked on disk, parsed on first use
         self._stamp: tuple[int, int, int] | None = None
@@ -231,7 +230,7 @@ class SafeJSONStorage(Storage):
         schemas. The body of a current-schema file is parsed later, when first needed."""
         self.generation += 1
         if self.writable():
-            self._sweep_temp_files()
+            sweep_temp_files(self.path.parent, locked_names=self._locked_names)
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -367,12 +366,7 @@ class SafeJSONStorage(Storage):
                 raise OSError("the copy is written encrypted")
             os.link(source, keep)
         except OSError:  # a file system without hard links
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            self._write_bytes(tmp, original)
-            try:
-                os.replace(tmp, keep)
-            except OSError as error:
-                raise self._write_error(error) from None
+            self._write_atomic(keep, original)
         try:
             os.chmod(keep, 0o600)
         except OSError as error:
@@ -400,56 +394,23 @@ class SafeJSONStorage(Storage):
             os.chmod(aside, 0o600)
         return aside
 
-    def _sweep_temp_files(self) -> None:
-        """Remove the temp files of writers killed mid-write (`.journal.json.<pid>.tmp`,
-        `.journal.json.bak.<pid>.tmp`). This runs under the lock, and every writer holds it while
-        its temp file exists, so none of them is a live writer's; the process-id check is kept
-        for file systems where locks are only advisory, and the age check covers a reused id."""
-        prefixes = (f".{self.path.name}.", f".{self.backup_path.name}.")
-        now = time.time()
-        try:
-            entries = list(os.scandir(self.path.parent))
-        except OSError:
-            return
-        for entry in entries:
-            name = entry.name
-            if not (name.endswith(".tmp") and name.startswith(prefixes)):
-                continue
-            pids = [name[len(p) : -len(".tmp")] for p in prefixes if name.startswith(p)]
-            pid = next((int(text) for text in pids if text.isdigit()), None)
-            if pid is None:
-                continue
-            try:
-                age = now - entry.stat(follow_symlinks=False).st_mtime
-            except OSError:
-                continue
-            if pid == os.getpid() or age > STALE_TEMP_SECONDS or not pid_alive(pid):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
-
     def _write_file(self, data: Tables, *, keep_backup: bool = True) -> None:
         """Write `data` atomically; the current file becomes the backup unless `keep_backup`
         is False (a migration: the backup keeps the generation before it)."""
-        self._sweep_temp_files()
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         preview = self._preview_of(data) if self._preview_of else None
-        self._write_bytes(tmp, encode(data, self.schema, preview))
-        try:
+
+        def keep() -> None:
             if keep_backup and self.path.exists():
                 self._keep_backup()
-            os.replace(tmp, self.path)
-        except OSError as error:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise self._write_error(error) from None
-        _fsync_dir(self.path.parent)
+
+        self._write_atomic(self.path, encode(data, self.schema, preview), before_replace=keep)
         self._stamp = self._stat()
         self.preview = preview
         self.generation += 1
 
     def _keep_backup(self) -> None:
         """Make the current file the backup generation (a hard link: no copy, no gap)."""
-        staged = self.backup_path.with_name(f".{self.backup_path.name}.{os.getpid()}.tmp")
+        staged = temp_path(self.backup_path)
         with contextlib.suppress(FileNotFoundError):
             staged.unlink()
         try:
@@ -478,23 +439,24 @@ class SafeJSONStorage(Storage):
         except SealError as why:
             raise DamagedFile(f"it does not decrypt: {why}") from None
 
-    def _write_bytes(self, target: Path, payload: bytes) -> None:
-        """Write `payload` (encrypted when a cipher is set: only ciphertext reaches the disk)
-        to a private file, and fsync it."""
-        if self.cipher is not None:
-            payload = self.cipher.seal(payload)
+    def _write_atomic(
+        self,
+        target: Path,
+        plain: bytes,
+        *,
+        before_replace: Callable[[], None] | None = None,
+    ) -> None:
+        """Write `plain` to `target` at once (private_files.write_atomic), encrypted when a
+        cipher is set: only ciphertext reaches the disk. Failures become a StoreWriteError."""
+        payload = plain if self.cipher is None else self.cipher.seal(plain)
         try:
-            fd = open_private(target, os.O_WRONLY | os.O_TRUNC)
-            try:
-                view = memoryview(payload)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            write_atomic(
+                target,
+                payload,
+                before_replace=before_replace,
+                locked_names=self._locked_names,
+            )
         except OSError as error:
-            with contextlib.suppress(OSError):
-                target.unlink()
             raise self._write_error(error) from None
 
     def _write_error(self, error: OSError) -> StoreWriteError:
@@ -502,14 +464,3 @@ class SafeJSONStorage(Storage):
             f"Could not save to {self.path}: {error.strerror or error}. Nothing on disk was "
             "changed; free some space or fix the folder's permissions, then save again."
         )
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (not possible, nor needed, on Windows)."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

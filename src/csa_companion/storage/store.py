@@ -17,6 +17,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from csa_companion.paths import DataPaths
+from csa_companion.private_files import sweep_temp_files
 from csa_companion.storage.crypto import Cipher
 from csa_companion.storage.encryption import KEY_FILE
 from csa_companion.storage.fileformat import Tables
@@ -149,13 +150,19 @@ class Stores:
     def __getitem__(self, name: str) -> Store:
         if name not in self._open:
             self.paths.ensure()
-            self._open[name] = Store(
+            store = Store(
                 self.paths.store_file(name),
                 lock_timeout=self._lock_timeout,
                 preview_of=self.PREVIEWS.get(name),
                 cipher=self.cipher,
                 key_file=self.paths.root / KEY_FILE,
             )
+            if not self._open and not store.storage.read_only:
+                # The store swept the data folder as it opened; the first one opened also
+                # sweeps the snapshots' folder, where a snapshot killed mid-write left its
+                # temp file (the next snapshot would sweep it too, but may be a day away).
+                sweep_temp_files(self.paths.backups)
+            self._open[name] = store
         return self._open[name]
 
     @property

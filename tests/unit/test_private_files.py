@@ -1,0 +1,107 @@
+"""Atomic private writes beyond the store: snapshots, exports and bundles killed mid-write
+leave no temp file once the next write to their folder (or the next open, for snapshots) ran."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from csa_companion.data_actions import export_json
+from csa_companion.domain.journal import JournalEntry
+from csa_companion.paths import DataPaths
+from csa_companion.private_files import write_atomic
+from csa_companion.storage import backup
+from csa_companion.storage.fileformat import encode
+from csa_companion.storage.store import Stores
+from tests.conftest import START
+from tests.helpers import kill_mid_write, temp_files
+
+
+def large_journal(data: Path) -> None:
+    """About 4 MB of journal: a snapshot or an export takes long enough to be killed in."""
+    data.mkdir(mode=0o700)
+    body = "A long entry about the week. " * 40
+    entries = [JournalEntry.new(f"{n} {body}", START + timedelta(minutes=n)) for n in range(3000)]
+    tables = {"journal": {str(n + 1): e.to_doc() for n, e in enumerate(entries)}}
+    (data / "journal.json").write_bytes(encode(tables, schema=1))
+
+
+WRITER = """
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from csa_companion.data_actions import export_json
+from csa_companion.paths import DataPaths
+from csa_companion.storage import backup
+from csa_companion.storage.store import Stores
+data = Path(sys.argv[1])
+stores = Stores(DataPaths(data), lock_timeout=30)
+print("writing", flush=True)
+while True:
+    now = datetime.now(timezone.utc)
+    if {snapshots}:
+        backup.take(stores, now)
+    else:
+        export_json(stores, data.parent / "exports" / "everything.json", now)
+"""
+
+
+async def test_a_snapshot_killed_mid_write_leaves_no_temp_file_after_the_next_open(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    large_journal(data)
+    backups = DataPaths(data).backups
+
+    await kill_mid_write(WRITER.format(snapshots=True), data, backups)
+    stores = Stores(DataPaths(data))
+    stores["settings"]  # opening any store sweeps the snapshots' folder
+    assert temp_files(backups) == []
+    # and the snapshots that were finished are all still there, whole
+    for snap in backup.snapshots(stores):
+        backup.find(stores, snap.name)  # listed
+        assert backup.read_snapshot(stores, snap)
+
+
+async def test_an_export_killed_mid_write_leaves_no_temp_file_after_the_next_write_there(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    large_journal(data)
+    exports = tmp_path / "exports"
+
+    await kill_mid_write(WRITER.format(snapshots=False), data, exports)
+    export_json(Stores(DataPaths(data)), exports / "again.json", START)
+    assert temp_files(exports) == []
+
+
+def test_only_the_temp_files_of_writers_that_are_gone_are_removed(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        names = {
+            "dead": f".bundle.json.{dead.pid}.tmp",
+            "live": f".export.json.{live.pid}.tmp",
+            "live-but-old": f".notes.md.{live.pid}.tmp",
+            # another thread of this process may be writing it
+            "mine": f".other.json.{os.getpid()}.tmp",
+            # encryption's own, which it wipes rather than unlinks
+            "encryption's": f".journal.json.{dead.pid}.crypt.tmp",
+        }
+        for name in names.values():
+            (tmp_path / name).write_bytes(b"half a write")
+        old = time.time() - 3600  # older than any write takes: the id was reused
+        os.utime(tmp_path / names["live-but-old"], (old, old))
+
+        write_atomic(tmp_path / "export.json", b"{}")
+        assert temp_files(tmp_path) == sorted([names["live"], names["mine"], names["encryption's"]])
+        assert (tmp_path / "export.json").read_bytes() == b"{}"
+        assert (tmp_path / "export.json").stat().st_mode & 0o777 == 0o600
+    finally:
+        live.kill()
+        live.wait()
