@@ -29,8 +29,7 @@ from csa_companion.storage.safe_storage import (
 )
 from csa_companion.storage.store import Store, Stores
 from tests.conftest import START
-from tests.helpers import another_process, kill_mid_write, read_only, seed_journal, temp_files
-from tests.waiting import wait_for
+from tests.helpers import kill_mid_write, read_only, seed_journal, temp_files
 
 DATA = Path(__file__).parent.parent / "data"
 
