@@ -320,3 +320,34 @@ def test_see_also_must_name_a_loaded_item(tmp_path: Path) -> None:
     assert problems_in(tmp_path) == {
         ("t.md", 12, "'see_also' lists ids of tools or pages, not 'Not An Id'")
     }
+
+
+def test_a_pipe_or_device_in_a_content_folder_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    """A FIFO (or a link to /dev/zero) named *.md was opened and read: `content check`, and
+    the app at start, waited for good (or read until memory ran out)."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "mine"
+    (folder / "learn").mkdir(parents=True)
+    os.mkfifo(folder / "learn" / "pipe.md")
+    (folder / "learn" / "zero.md").symlink_to("/dev/zero")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "csa_companion",
+            "--data-dir",
+            str(tmp_path / "d"),
+            "content",
+            "check",
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert f"{folder / 'learn' / 'pipe.md'}:1: not a regular file" in done.stdout
+    assert f"{folder / 'learn' / 'zero.md'}:1: not a regular file" in done.stdout

@@ -162,6 +162,8 @@ def _where(table: str | None, index: int) -> str:
 
 def parse_file(path: Path) -> tuple[Item | None, list[Problem]]:
     """Parse one content file; the item is None when any problem was found."""
+    if path.exists() and not path.is_file():  # a pipe or a device: reading it may never end
+        return None, [Problem(path, 1, "not a regular file: a content file must be a text file")]
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
