@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from csa_companion import __version__, cli_crypto, cli_data, cli_rhythm
 from csa_companion.clock import Clock, SystemClock
 from csa_companion.domain.journal import JournalEntry, filter_entries, normalise_tag
-from csa_companion.domain.wording import plural
+from csa_companion.domain.wording import plural, shown
 from csa_companion.errors import CompanionError, UsageError
 from csa_companion.paths import DATA_DIR_ENV, DataPaths, bundled_content_dir, default_data_dir
 from csa_companion.storage.encryption import KEY_FILE, read_key
@@ -481,7 +481,7 @@ def _worksheet_list(repo: WorksheetRepo, library: Library, args: argparse.Namesp
             tool = library.get(sheet.tool_id)
             name = tool.title if tool else f"{sheet.tool_id} (not in your content)"
             when = f"{sheet.updated:%Y-%m-%d %H:%M}"
-            print(f"{sheet.uid}  {when}  {sheet.status:<8}  {sheet.title}  [{name}]")
+            print(f"{sheet.uid}  {when}  {sheet.status:<8}  {shown(sheet.title)}  [{name}]")
     if not sheets:
         _say("no worksheets" + (f" for {args.tool}" if args.tool else ""))
     return 0

@@ -375,6 +375,16 @@ def test_worksheets_of_a_tool_no_longer_in_the_content_are_still_listed(
     assert code == 0 and "Old situation" in out and "(not in your content)" in out
 
 
+def test_a_worksheet_title_with_an_escape_sequence_is_listed_without_it(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    """A title from an imported file went to the terminal as it was, escapes included."""
+    sheet = Worksheet("iceberg", "Pickup\x1b[2J", START, START)
+    WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"]).save(sheet)
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "worksheet", "list")
+    assert code == 0 and "\x1b" not in out and "Pickup\ufffd[2J  [The Iceberg]" in out
+
+
 # -- content check and list say what they checked (item 13) ----------------------------------
 
 
