@@ -311,6 +311,10 @@ class CompanionApp(App[None]):
 
     def poll_store(self) -> None:
         """Pick up changes other processes made (e.g. `journal add` in another terminal)."""
+        if not self.is_running:
+            # Closing: screens are losing their widgets, and a reload would fail on them
+            # (a traceback at quit when a change arrived just then, such as the day's snapshot).
+            return
         try:
             changed = self.services.stores.refresh()
         except StoreError as error:

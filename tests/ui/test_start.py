@@ -41,3 +41,41 @@ async def test_the_days_snapshot_does_not_hold_up_home(new_app: AppFactory, data
             await wait_for(
                 lambda: backup.snapshots(Stores(DataPaths(data_dir))), "the snapshot", pilot
             )
+            # The snapshot notes its day in the settings: the app picks that up (and reloads
+            # its screens) while it still runs, not while it closes.
+            await wait_for(
+                lambda: app.services.settings.get(backup.LAST_DAY_SETTING) is not None,
+                "the app to see the snapshot's day noted",
+                pilot,
+            )
+
+
+async def test_a_change_that_arrives_as_the_app_quits_is_left_for_next_time(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """Quitting takes every screen's widgets away; a change another process (or the day's
+    snapshot) wrote just then was picked up on the way out, and reloading a screen without
+    its widgets ended the app with a traceback (NoMatches, about 1 quit in 15 in a loop).
+    The app no longer reads changes once it is closing."""
+    from csa_companion.app import CompanionApp
+    from csa_companion.storage.repos import SettingsRepo
+
+    app = new_app()
+    reloads: list[str] = []
+    real_close_all = CompanionApp._close_all
+
+    async def close_all(self: CompanionApp) -> None:
+        SettingsRepo(Stores(DataPaths(data_dir))["settings"]).set("written-at-quit", 1)
+        self.poll_store()  # as the poll timer may, while the screens are closed below
+        await real_close_all(self)
+
+    with (
+        mock.patch.object(CompanionApp, "_close_all", close_all),
+        mock.patch.object(JournalScreen, "reload", lambda screen: reloads.append("journal")),
+    ):
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("j")
+            await wait_for_screen(pilot, JournalScreen)
+            reloads.clear()
+    assert reloads == []
+    assert SettingsRepo(Stores(DataPaths(data_dir))["settings"]).get("written-at-quit") == 1
