@@ -84,6 +84,7 @@ class CompanionApp(App[None]):
         self.check_command = check_command
         """The shell command that checks the content this app loaded (named in notices)."""
         self._told_read_only = False
+        self._quit_asked = False  # the next ctrl+q quits even with unsaved text
         for theme in (DARK, LIGHT, HIGH_CONTRAST):
             self.register_theme(theme)
         self.set_reactive(CompanionApp.ansi_theme_light, ANSI_LIGHT)
@@ -365,6 +366,36 @@ class CompanionApp(App[None]):
     def _close_above_home(self) -> None:
         while len(self.screen_stack) > self._root_depth:
             self.pop_screen()
+
+    async def action_quit(self) -> None:
+        """Quit; but when what is typed on a screen could not be saved (a read-only data
+        folder), ask first, as escape does: a second ctrl+q, or "Quit anyway", quits."""
+        unsaved = [
+            screen
+            for screen in self.screen_stack
+            if isinstance(screen, CompanionScreen) and not screen.keep_typed()
+        ]
+        if not unsaved or self._quit_asked:
+            self.exit()
+            return
+        from csa_companion.screens.dialogs import Choice
+
+        def answer(choice: str | None) -> None:
+            self._quit_asked = False
+            if choice == "quit":
+                self.exit()
+
+        self._quit_asked = True
+        self.clear_notifications()  # toasts sit above dialogs: the question must be readable
+        self.push_screen(
+            Choice(
+                "What you typed could not be saved: it is only on screen, and quitting loses "
+                "it. Copy it somewhere first, or quit anyway (ctrl+q again).",
+                [("stay", "Keep it open"), ("quit", "Quit anyway")],
+                cancel_id="stay",
+            ),
+            answer,
+        )
 
     def action_help(self) -> None:
         from csa_companion.screens.help import HelpScreen

@@ -280,3 +280,68 @@ async def test_in_a_read_only_folder_a_walkthrough_keeps_its_answers_on_screen(
             assert app.screen is walk
             await press_closing(pilot, "escape")  # a second escape leaves
             assert app.screen is not walk
+
+
+async def test_in_a_read_only_folder_ctrl_q_asks_before_losing_what_the_editor_holds(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    from csa_companion.paths import DataPaths
+    from csa_companion.screens.dialogs import Choice
+    from csa_companion.storage.store import Stores
+    from tests.ui.test_palette import run
+
+    Stores(DataPaths(data_dir))["drafts"]  # every store file exists, as after any session
+    with read_only(data_dir):
+        app = new_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("j")
+            await wait_for_screen(pilot, JournalScreen)
+            await pilot.press("n")
+            await wait_for_screen(pilot, EntryEditorScreen)
+            editor = app.screen
+            assert isinstance(editor, EntryEditorScreen)
+            await pilot.press("tab", *"Words with nowhere to go")  # the body
+            await pilot.press("ctrl+q")
+            await wait_for_screen(pilot, Choice)
+            assert "could not be saved" in screen_text(app)
+            assert "Quit anyway" in screen_text(app)
+            await press_closing(pilot, "escape")  # keep it open
+            assert editor.body_input.text == "Words with nowhere to go"
+            assert app.is_running and app.screen is editor
+
+            await run(pilot, "Quit")  # the palette's Quit asks too
+            await wait_for_screen(pilot, Choice)
+            await pilot.press("ctrl+q")  # a second ctrl+q quits
+            await wait_for(lambda: not app.is_running, "the app to end", pilot)
+
+
+async def test_in_a_read_only_folder_ctrl_q_asks_before_losing_a_walkthroughs_answers(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    from csa_companion.paths import DataPaths
+    from csa_companion.screens.dialogs import Choice
+    from csa_companion.screens.walkthrough import WalkthroughScreen
+    from csa_companion.storage.store import Stores
+    from tests.ui.test_tools import start_worksheet
+
+    stores = Stores(DataPaths(data_dir))
+    for name in Stores.NAMES:
+        stores[name]  # every store file exists, as after any session
+    with read_only(data_dir):
+        app = new_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            walk = await start_worksheet(pilot, "iceberg", "n", "short title", WalkthroughScreen)
+            await pilot.press("ctrl+q")  # nothing typed yet: nothing to lose, it quits
+            await wait_for(lambda: not app.is_running, "the app to end", pilot)
+
+        app = new_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            walk = await start_worksheet(pilot, "iceberg", "n", "short title", WalkthroughScreen)
+            assert isinstance(walk, WalkthroughScreen)
+            await pilot.press(*"An answer with nowhere to go")
+            await pilot.press("ctrl+q")
+            await wait_for_screen(pilot, Choice)
+            assert "could not be saved" in screen_text(app)
+            assert walk.answer_box.text == "An answer with nowhere to go"
+            await pilot.click("#quit")  # "Quit anyway"
+            await wait_for(lambda: not app.is_running, "the app to end", pilot)

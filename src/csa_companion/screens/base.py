@@ -32,6 +32,11 @@ class CompanionScreen(Screen[None]):
         for debounce in self.debounced:
             debounce.flush()
 
+    def keep_typed(self) -> bool:
+        """Save what is typed on this screen now; False if some of it could not be saved (a
+        read-only folder: it is still on screen, and quitting would lose it)."""
+        return True
+
     def store_call(self, action: Callable[[], object]) -> bool:
         """Run a store operation; on failure tell the user and return False (nothing is lost:
         whatever they typed stays on screen)."""

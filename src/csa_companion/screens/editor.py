@@ -162,6 +162,9 @@ class EntryEditorScreen(CompanionScreen):
         self._set_status("Not saved: see the message. Your text is still here.")
         return False
 
+    def keep_typed(self) -> bool:
+        return not self._has_changes() or self.save_draft()
+
     def _set_status(self, text: str) -> None:
         self.status.update(text)
 

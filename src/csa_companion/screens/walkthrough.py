@@ -194,6 +194,12 @@ class WalkthroughScreen(CompanionScreen):
         self._autosave.cancel()
         return store_worksheet(self, self.worksheet)
 
+    def keep_typed(self) -> bool:
+        if self.save():
+            return True
+        stored = self.services.worksheets.get(self.worksheet.uid)  # only a step change unsaved?
+        return stored is not None and stored.answers == self.worksheet.answers
+
     def go_to(self, index: int) -> None:
         self.index = max(0, min(len(self.tool.steps) - 1, index))
         self.worksheet = self.worksheet.at_step(self.step.id)
