@@ -13,11 +13,20 @@ APP_NAME = "csa-companion"
 DATA_DIR_ENV = "CSA_COMPANION_DATA_DIR"
 
 
+def expanded(text: str) -> Path:
+    """`text` as a path, a leading ~ or ~user expanded; a ~user with no home folder is a
+    UsageError (pathlib raises a bare RuntimeError)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        raise UsageError(f"{text}: there is no home folder for {text.split('/')[0]}") from None
+
+
 def default_data_dir() -> Path:
     """The data dir: $CSA_COMPANION_DATA_DIR if set, else the platform's user data dir."""
     override = os.environ.get(DATA_DIR_ENV)
     if override:
-        return Path(override).expanduser()
+        return expanded(override)
     import platformdirs  # imported here: only needed when no override is given
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

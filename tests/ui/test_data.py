@@ -136,6 +136,25 @@ async def test_import_from_the_data_screen_reads_jrnl_and_refuses_damage(
         assert len(journal_at(data_dir).all()) == 5
 
 
+async def test_importing_from_an_unknown_users_home_says_so(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """~nosuch/file.json ended the app with a RuntimeError from pathlib."""
+    app = new_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_data(pilot)
+        await pilot.press("i")
+        await wait_for_screen(pilot, Ask)
+        app.screen.query_one(Input).value = "~no-such-user-here/x.json"
+        await press_closing(pilot, "enter")
+        assert app.screen is screen
+        await wait_for(
+            lambda: "there is no home folder for ~no-such-user-here" in screen_words(app),
+            "the message",
+            pilot,
+        )
+
+
 async def test_restore_from_the_data_screen(new_app: AppFactory, data_dir: Path) -> None:
     seed_everything(data_dir)
     stores = Stores(DataPaths(data_dir))

@@ -156,6 +156,18 @@ def test_a_file_that_never_ends_is_refused(data_dir: Path, argv: tuple[str, ...]
     assert done.stderr.count("\n") == 1
 
 
+def test_a_data_folder_under_an_unknown_users_home_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CSA_COMPANION_DATA_DIR=~nosuch/x ended in RuntimeError from pathlib."""
+    monkeypatch.setenv("CSA_COMPANION_DATA_DIR", "~no-such-user-here/data")
+    code, out, err = run(capsys, "journal", "list")
+    assert (code, out) == (2, "")
+    assert err == (
+        "csa-companion: ~no-such-user-here/data: there is no home folder for ~no-such-user-here\n"
+    )
+
+
 def test_python_dash_m_works(data_dir: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "csa_companion", "--data-dir", str(data_dir), "journal", "list"],

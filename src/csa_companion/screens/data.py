@@ -24,7 +24,8 @@ from textual.widgets.option_list import Option
 from csa_companion import data_actions
 from csa_companion.data_actions import human_size
 from csa_companion.domain.wording import plural
-from csa_companion.errors import CompanionError
+from csa_companion.errors import CompanionError, UsageError
+from csa_companion.paths import expanded
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.dialogs import Ask, Choice, Pick
 from csa_companion.services import Services
@@ -164,8 +165,14 @@ class DataScreen(CompanionScreen):
 
     def action_import_file(self) -> None:
         def chosen(path: str | None) -> None:
-            if path:
-                self._import(Path(path).expanduser())
+            if not path:
+                return
+            try:
+                file = expanded(path)
+            except UsageError as error:
+                self.notify(f"Nothing was imported: {error}", severity="error")
+                return
+            self._import(file)
 
         self.app.push_screen(
             Ask(

@@ -64,12 +64,18 @@ def worksheet_label(worksheet: Worksheet, tool_title: str = "") -> str:
 def export_worksheet(screen: CompanionScreen, tool: Tool, worksheet: Worksheet) -> None:
     """Ask where to, then write the worksheet as Markdown (private to the user) and say where."""
     from csa_companion.domain.export import export_file_name, worksheet_markdown
+    from csa_companion.errors import UsageError
+    from csa_companion.paths import expanded
     from csa_companion.private_files import write_private
 
     def chosen(path: str | None) -> None:
         if path is None:
             return
-        target = Path(path).expanduser()
+        try:
+            target = expanded(path)
+        except UsageError as error:
+            screen.notify(f"Could not write it: {error}", severity="error")
+            return
         try:
             write_private(target, worksheet_markdown(tool, worksheet))
         except OSError as error:
