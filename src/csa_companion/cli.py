@@ -30,6 +30,7 @@ from csa_companion.storage.store import Stores
 if TYPE_CHECKING:
     from csa_companion.app import CompanionApp
     from csa_companion.content.model import Item, Library
+    from csa_companion.domain.worksheet import Worksheet
     from csa_companion.services import PresentTarget
     from csa_companion.storage.crypto import Cipher
 
@@ -470,7 +471,8 @@ def _worksheet_list(repo: WorksheetRepo, library: Library, args: argparse.Namesp
         tools = ", ".join(tool.id for tool in library.tools)
         raise UsageError(f"there is no tool {args.tool!r}; the tools are: {tools}")
     if args.json:
-        print(json.dumps([w.to_doc() for w in sheets], indent=2, ensure_ascii=False))
+        docs = [_worksheet_json(w, library) for w in sheets]
+        print(json.dumps(docs, indent=2, ensure_ascii=False))
         return 0
     # Group worksheets (typed on a shared screen) are listed apart, after the person's own.
     for group in (False, True):
@@ -485,6 +487,26 @@ def _worksheet_list(repo: WorksheetRepo, library: Library, args: argparse.Namesp
     if not sheets:
         _say("no worksheets" + (f" for {args.tool}" if args.tool else ""))
     return 0
+
+
+def _worksheet_json(sheet: Worksheet, library: Library) -> dict[str, object]:
+    """A worksheet as stored (`answers` exactly as kept: nothing is reshaped or lost), plus
+    `choices`: each answered choice step taken apart into {"choice", "words"}, which only the
+    tool's content can do (a worksheet whose tool is not loaded has none)."""
+    from csa_companion.content.model import Tool
+    from csa_companion.domain.worksheet import split_choice
+
+    doc: dict[str, object] = sheet.to_doc()
+    tool = library.get(sheet.tool_id)
+    if isinstance(tool, Tool):
+        parts = {
+            step.id: split_choice(step, sheet.answer(step.id))
+            for step in tool.steps
+            if step.choices and sheet.answer(step.id)
+        }
+        if parts:
+            doc["choices"] = {k: {"choice": c, "words": w} for k, (c, w) in parts.items()}
+    return doc
 
 
 def _worksheet_export(repo: WorksheetRepo, library: Library, args: argparse.Namespace) -> int:

@@ -387,6 +387,39 @@ def test_worksheets_of_a_tool_no_longer_in_the_content_are_still_listed(
     assert code == 0 and "Old situation" in out and "(not in your content)" in out
 
 
+def test_worksheet_list_json_takes_choice_answers_apart_and_keeps_the_stored_answers(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    from csa_companion.content.loader import load_library
+    from csa_companion.content.model import Tool
+
+    tool = load_library([bundled_content_dir()]).get("ladder-of-social-connectedness")
+    assert isinstance(tool, Tool)
+    want, now_step = tool.step("want"), tool.step("now")
+    assert want is not None and now_step is not None and now_step.choices
+    sheet = (
+        Worksheet.new(tool, "Teachers", START)
+        .with_choice(want, "Acting together", "So the children see\n\none program.", START)
+        .with_choice(now_step, "Aware", "", START)
+    )
+    repo = WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"])
+    repo.save(sheet)
+    retired = Worksheet("retired-tool", "Old", START, START, answers={"want": "Aware\n\nwhy"})
+    repo.save(retired)
+
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "worksheet", "list", "--json")
+    assert code == 0
+    listed = {doc["uid"]: doc for doc in json.loads(out)}
+    doc = listed[sheet.uid]
+    assert doc["choices"] == {
+        "want": {"choice": "Acting together", "words": "So the children see\n\none program."},
+        "now": {"choice": "Aware", "words": ""},
+    }
+    # The stored answers are there unchanged: the JSON is the stored document plus `choices`.
+    assert {k: v for k, v in doc.items() if k != "choices"} == sheet.to_doc()
+    assert "choices" not in listed[retired.uid]  # without its tool, nothing can be split
+
+
 def test_a_worksheet_title_with_an_escape_sequence_is_listed_without_it(
     capsys: pytest.CaptureFixture[str], data_dir: Path
 ) -> None:
