@@ -57,6 +57,19 @@ def another_process(script: str, data_dir: Path, ready: str) -> Iterator[subproc
         process.wait()
 
 
+@contextmanager
+def dead_and_live_pids() -> Iterator[tuple[int, int]]:
+    """The ids of a process that has ended and of one still running (killed on the way out)."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        yield dead.pid, live.pid
+    finally:
+        live.kill()
+        live.wait()
+
+
 def temp_files(folder: Path) -> list[str]:
     """The temp files of atomic writes (`.<name>.<pid>.tmp`) in `folder`."""
     return sorted(p.name for p in folder.glob(".*.tmp"))

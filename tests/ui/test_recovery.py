@@ -255,17 +255,23 @@ async def test_a_read_only_folder_is_read_and_what_is_typed_stays_on_screen(
             assert isinstance(app.screen, JournalScreen)
 
 
-async def test_in_a_read_only_folder_a_walkthrough_keeps_its_answers_on_screen(
-    new_app: AppFactory, data_dir: Path
-) -> None:
+def every_store_file(data_dir: Path) -> None:
+    """Create every store file, as any session leaves them (a read-only test then has them)."""
     from csa_companion.paths import DataPaths
-    from csa_companion.screens.walkthrough import WalkthroughScreen
     from csa_companion.storage.store import Stores
-    from tests.ui.test_tools import start_worksheet
 
     stores = Stores(DataPaths(data_dir))
     for name in Stores.NAMES:
-        stores[name]  # every store file exists, as after any session
+        stores[name]
+
+
+async def test_in_a_read_only_folder_a_walkthrough_keeps_its_answers_on_screen(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    from csa_companion.screens.walkthrough import WalkthroughScreen
+    from tests.ui.test_tools import start_worksheet
+
+    every_store_file(data_dir)
     with read_only(data_dir):
         app = new_app()
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -318,15 +324,11 @@ async def test_in_a_read_only_folder_ctrl_q_asks_before_losing_what_the_editor_h
 async def test_in_a_read_only_folder_ctrl_q_asks_before_losing_a_walkthroughs_answers(
     new_app: AppFactory, data_dir: Path
 ) -> None:
-    from csa_companion.paths import DataPaths
     from csa_companion.screens.dialogs import Choice
     from csa_companion.screens.walkthrough import WalkthroughScreen
-    from csa_companion.storage.store import Stores
     from tests.ui.test_tools import start_worksheet
 
-    stores = Stores(DataPaths(data_dir))
-    for name in Stores.NAMES:
-        stores[name]  # every store file exists, as after any session
+    every_store_file(data_dir)
     with read_only(data_dir):
         app = new_app()
         async with app.run_test(size=(80, 24)) as pilot:

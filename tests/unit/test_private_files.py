@@ -4,8 +4,6 @@ leave no temp file once the next write to their folder (or the next open, for sn
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +16,7 @@ from csa_companion.storage import backup
 from csa_companion.storage.fileformat import encode
 from csa_companion.storage.store import Stores
 from tests.conftest import START
-from tests.helpers import kill_mid_write, temp_files
+from tests.helpers import dead_and_live_pids, kill_mid_write, temp_files
 
 
 def large_journal(data: Path) -> None:
@@ -80,18 +78,15 @@ async def test_an_export_killed_mid_write_leaves_no_temp_file_after_the_next_wri
 
 
 def test_only_the_temp_files_of_writers_that_are_gone_are_removed(tmp_path: Path) -> None:
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    try:
+    with dead_and_live_pids() as (dead, live):
         names = {
-            "dead": f".bundle.json.{dead.pid}.tmp",
-            "live": f".export.json.{live.pid}.tmp",
-            "live-but-old": f".notes.md.{live.pid}.tmp",
+            "dead": f".bundle.json.{dead}.tmp",
+            "live": f".export.json.{live}.tmp",
+            "live-but-old": f".notes.md.{live}.tmp",
             # another thread of this process may be writing it
             "mine": f".other.json.{os.getpid()}.tmp",
             # encryption's own, which it wipes rather than unlinks
-            "encryption's": f".journal.json.{dead.pid}.crypt.tmp",
+            "encryption's": f".journal.json.{dead}.crypt.tmp",
         }
         for name in names.values():
             (tmp_path / name).write_bytes(b"half a write")
@@ -102,6 +97,3 @@ def test_only_the_temp_files_of_writers_that_are_gone_are_removed(tmp_path: Path
         assert temp_files(tmp_path) == sorted([names["live"], names["mine"], names["encryption's"]])
         assert (tmp_path / "export.json").read_bytes() == b"{}"
         assert (tmp_path / "export.json").stat().st_mode & 0o777 == 0o600
-    finally:
-        live.kill()
-        live.wait()

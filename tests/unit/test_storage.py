@@ -29,7 +29,13 @@ from csa_companion.storage.safe_storage import (
 )
 from csa_companion.storage.store import Store, Stores
 from tests.conftest import START
-from tests.helpers import kill_mid_write, read_only, seed_journal, temp_files
+from tests.helpers import (
+    dead_and_live_pids,
+    kill_mid_write,
+    read_only,
+    seed_journal,
+    temp_files,
+)
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -351,16 +357,13 @@ async def test_writers_killed_mid_write_leave_no_temp_file_after_the_next_open(
 def test_temp_files_of_dead_writers_are_removed_but_not_a_live_writers(tmp_path: Path) -> None:
     path = tmp_path / "journal.json"
     store = Store(path)
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    try:
+    with dead_and_live_pids() as (dead, live):
         names = {
-            "dead": f".journal.json.{dead.pid}.tmp",
-            "dead-bak": f".journal.json.bak.{dead.pid}.tmp",
-            "live": f".journal.json.{live.pid}.tmp",
-            "live-but-old": f".journal.json.bak.{live.pid}.tmp",
-            "another store's, dead": f".drafts.json.{dead.pid}.tmp",
+            "dead": f".journal.json.{dead}.tmp",
+            "dead-bak": f".journal.json.bak.{dead}.tmp",
+            "live": f".journal.json.{live}.tmp",
+            "live-but-old": f".journal.json.bak.{live}.tmp",
+            "another store's, dead": f".drafts.json.{dead}.tmp",
             # Under the journal's lock, this process's journal temp files are left over; but
             # another thread of it may be writing another file.
             "mine": f".journal.json.{os.getpid()}.tmp",
@@ -378,9 +381,6 @@ def test_temp_files_of_dead_writers_are_removed_but_not_a_live_writers(tmp_path:
         (tmp_path / names["another store's, dead"]).write_bytes(b"half a write")
         Store(path)  # and so does an open
         assert temp_files(tmp_path) == kept
-    finally:
-        live.kill()
-        live.wait()
 
 
 # -- A store never loses what it holds: damaged shapes, migrations, unreadable documents -------
