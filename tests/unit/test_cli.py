@@ -326,6 +326,18 @@ def test_listing_by_a_tag_with_no_letter_or_digit_says_so(
     assert err == "csa-companion: '#' is no tag: a tag needs a letter or a digit\n"
 
 
+def test_a_title_of_several_lines_is_listed_on_one(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    """`--title $'a\\nb'` broke `journal list` (and the app's rows) over two lines."""
+    d = str(data_dir)
+    code, out, _ = run(capsys, "--data-dir", d, "journal", "add", "x", "--title", "one\ntwo\tthree")
+    assert code == 0 and out.endswith(": one two three\n")
+    code, out, _ = run(capsys, "--data-dir", d, "journal", "list")
+    assert len(out.splitlines()) == 1 and out.rstrip().endswith("one two three")
+    assert journal_at(data_dir).all()[0].title == "one\ntwo\tthree"  # kept as given
+
+
 def test_stdin_that_is_not_utf8_is_saved_with_replacement_characters(
     capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

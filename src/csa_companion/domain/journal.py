@@ -92,7 +92,7 @@ class JournalEntry:
     def display_title(self) -> str:
         """The title, or the first line of the body when there is none."""
         if self.title:
-            return shown(self.title)
+            return " ".join(shown(self.title).split())  # one line, whatever was given
         first = next((line.strip("# ").strip() for line in self.body.splitlines() if line), "")
         return shown(first[:80]) or "(empty entry)"
 
