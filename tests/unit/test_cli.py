@@ -168,6 +168,33 @@ def test_a_data_folder_under_an_unknown_users_home_is_a_usage_error(
     )
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("export", "--out", "{d}/journal.json"),
+        ("export", "--format", "markdown", "--out", "{d}"),
+        ("reflection", "export", "2026-11", "--out", "{d}/journal.json"),
+        ("survey", "export", "--out", "{d}/journal.json.bak"),
+        ("share", "--entry", "one", "--name", "S", "--out", "{d}/journal.json"),
+    ],
+    ids=["export", "markdown", "reflection", "survey", "share"],
+)
+def test_an_out_file_in_the_data_folder_is_refused(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, argv: tuple[str, ...]
+) -> None:
+    """`export --out DATA/journal.json` replaced the journal with the export: the store then
+    took it for damage and restored the backup, without the newest entry."""
+    d = str(data_dir)
+    run(capsys, "--data-dir", d, "journal", "add", "first")
+    run(capsys, "--data-dir", d, "journal", "add", "newest")
+    before = (data_dir / "journal.json").read_bytes()
+    code, out, err = run(capsys, "--data-dir", d, *(a.replace("{d}", d) for a in argv))
+    assert (code, out) == (2, "")
+    assert "is in the data folder, where it could replace your data" in err
+    assert (data_dir / "journal.json").read_bytes() == before
+    assert [e.body for e in journal_at(data_dir).all()] == ["newest", "first"]
+
+
 def test_python_dash_m_works(data_dir: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "csa_companion", "--data-dir", str(data_dir), "journal", "list"],
