@@ -285,7 +285,7 @@ def _main(argv: Sequence[str] | None) -> int:
             _where(paths, problem)
         raise UsageError(f"{problem}; give --data-dir a folder (or set {DATA_DIR_ENV})")
     args.not_utf8 = _check_text(args)
-    _check_out(getattr(args, "out", None), paths.root)
+    _check_out(getattr(args, "out", None), paths)
     code = _dispatch(args, paths, extra_content)
     if code == 0 and args.not_utf8:
         _say(
@@ -294,17 +294,12 @@ def _main(argv: Sequence[str] | None) -> int:
     return code
 
 
-def _check_out(out: Path | None, root: Path) -> None:
-    """Refuse an --out that is the data folder or a file already in it (a store file, its
-    backup, the key): `export --out DATA/journal.json` replaced the journal itself, and its
-    newest entries were lost."""
-    if out is None:
-        return
-    target, folder = out.expanduser().resolve(), root.expanduser().resolve()
-    if target == folder or (target.parent == folder and target.exists()):
+def _check_out(out: Path | None, paths: DataPaths) -> None:
+    """Refuse an --out that would replace the data folder or a file in it."""
+    if out is not None and paths.would_replace_data(out):
         raise UsageError(
             f"{out} is in the data folder, where it could replace your data; write it "
-            f"somewhere else (such as {root / 'exports'})"
+            f"somewhere else (such as {paths.root / 'exports'})"
         )
 
 

@@ -58,6 +58,13 @@ class DataPaths:
     def store_file(self, name: str) -> Path:
         return self.root / f"{name}.json"
 
+    def would_replace_data(self, out: Path) -> bool:
+        """True if writing `out` would replace the data folder or a file already in it (a
+        store file, its backup, the key): `export --out DATA/journal.json` did, and the
+        journal's newest entries were lost."""
+        target, folder = out.expanduser().resolve(), self.root.expanduser().resolve()
+        return target == folder or (target.parent == folder and target.exists())
+
     def problem(self) -> str | None:
         """Why the data dir cannot be a folder (it, or a folder above it, is a file), or None.
         Other problems (permissions) are met, and explained, when the store opens."""

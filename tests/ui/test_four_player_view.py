@@ -15,7 +15,7 @@ from csa_companion.screens.dialogs import Ask
 from csa_companion.screens.observer import ObserverScreen
 from csa_companion.screens.worksheet_view import WorksheetViewScreen
 from tests.conftest import START, AppFactory
-from tests.screen import screen_text
+from tests.screen import screen_text, screen_words
 from tests.ui.test_palette import run
 from tests.ui.test_tools import open_tool, worksheets_at
 from tests.waiting import press_closing, wait_for, wait_for_screen
@@ -72,3 +72,26 @@ async def test_observation_export_lists_the_patterns_the_screen_named(
         await wait_for(target.exists, "the export", pilot)
     text = target.read_text()
     assert "Serial moving" in text and "*Try:*" in text  # ...and in the export
+
+
+async def test_exporting_over_a_store_file_is_refused(new_app: AppFactory, data_dir: Path) -> None:
+    """Export to DATA/worksheets.json replaced the store itself with Markdown."""
+    worksheets_at(data_dir).save(Worksheet.new(four_player(), "Staff meeting", START))
+    store = data_dir / "worksheets.json"
+    before = store.read_bytes()
+    app = new_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_tool(pilot, "four-player-model")
+        app.screen.query_one("#worksheets", OptionList).focus()
+        await pilot.press("enter")
+        await wait_for(lambda: app.screen.__class__.__name__ != "ToolsScreen", "the sheet", pilot)
+        await run(pilot, "Export this worksheet")
+        await wait_for_screen(pilot, Ask)
+        app.screen.query_one(Input).value = str(store)
+        await press_closing(pilot, "enter")
+        await wait_for(
+            lambda: "where it could replace your data" in screen_words(app),
+            "the refusal",
+            pilot,
+        )
+    assert store.read_bytes() == before

@@ -76,6 +76,13 @@ def export_worksheet(screen: CompanionScreen, tool: Tool, worksheet: Worksheet) 
         except UsageError as error:
             screen.notify(f"Could not write it: {error}", severity="error")
             return
+        if screen.services.stores.paths.would_replace_data(target):
+            screen.notify(
+                f"Not written: {target} is in the data folder, where it could replace your "
+                "data. Choose another place.",
+                severity="error",
+            )
+            return
         try:
             write_private(target, worksheet_markdown(tool, worksheet))
         except OSError as error:
