@@ -214,6 +214,18 @@ def test_jrnl_import_refuses_what_is_not_a_jrnl_export(
     assert not (target / "journal.json").exists() or journal_at(target).all() == []
 
 
+def test_jrnl_dates_at_the_ends_of_the_calendar_are_refused_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """0001-01-01 00:00 made astimezone() fail with "year 0 is out of range"."""
+    target, file = tmp_path / "target", tmp_path / "old.json"
+    entry = {"title": "t", "body": "b", "date": "0001-01-01", "time": "00:00", "tags": []}
+    file.write_text(orjson.dumps({"tags": {}, "entries": [entry]}).decode())
+    code, _, err = run(capsys, "--data-dir", str(target), "import", "--from", "jrnl", str(file))
+    assert code == 1 and err.count("\n") == 1
+    assert "entry 1 has no valid date and time (0001-01-01 00:00)" in err
+
+
 def test_stores_listed_cover_every_store_file(tmp_path: Path) -> None:
     """A store added later must be added to the export too."""
     from csa_companion.cli_rhythm import NAMES

@@ -8,7 +8,7 @@ gets an id made from its contents, so importing the same export again adds nothi
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from csa_companion.domain.journal import JournalEntry, normalise_tag
@@ -47,7 +47,13 @@ def _entry(number: int, raw: Any, zone: tzinfo | None) -> JournalEntry:
             f"entry {number} has no valid date and time ({fields['date']} {fields['time']})"
         ) from None
     naive = datetime.combine(day, clock)
-    when = naive.replace(tzinfo=zone) if zone is not None else naive.astimezone()
+    try:
+        when = naive.replace(tzinfo=zone) if zone is not None else naive.astimezone()
+        when.astimezone(UTC)  # a moment the store can keep (not before year 1 in UTC)
+    except (ValueError, OverflowError):
+        raise NotJrnlError(
+            f"entry {number} has no valid date and time ({fields['date']} {fields['time']})"
+        ) from None
     title, body = fields["title"], fields["body"]
     kept = (normalise_tag(tag.lstrip("@")) for tag in tags)
     return JournalEntry(
