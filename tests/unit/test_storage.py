@@ -501,6 +501,11 @@ BAD_DOCUMENTS = {
         {"uid": "u", "created": "2026-01-01T09:00", "updated": "2026-01-01T09:00"},
         "no time zone",
     ),
+    # Year 1 at +14:00 is in year 0 in UTC: reflection list and the Markdown export crashed.
+    "created out of range": (
+        {"uid": "u", "created": "0001-01-01T00:00:00+14:00", "updated": "2026-01-01T09:00+00:00"},
+        "created is out of range",
+    ),
     "tags is text": ({"tags": "a, b"}, "tags is not a list"),
     "tags hold numbers": ({"tags": [1, 2]}, "tags is not a list"),
     "starred is text": ({"starred": "yes"}, "starred"),

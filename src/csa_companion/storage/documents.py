@@ -44,7 +44,15 @@ def _time(doc: dict[str, Any], key: str, *, required: bool = True) -> str | None
         when = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return f"{key} is not a date ({_show(value)})"
-    return None if when.tzinfo is not None else f"{key} has no time zone ({_show(value)})"
+    if when.tzinfo is None:
+        return f"{key} has no time zone ({_show(value)})"
+    return None if _in_range(when) else f"{key} is out of range ({_show(value)})"
+
+
+def _in_range(when: datetime) -> bool:
+    """Years 2 to 9998: whatever its zone, the moment then converts to any other (year 1 at
+    +14:00 is year 0 in UTC, which months, exports and sorting cannot handle)."""
+    return 1 < when.year < 9999
 
 
 def _text_list(doc: dict[str, Any], key: str) -> str | None:
@@ -128,8 +136,8 @@ def _readable_entry(doc: Any) -> bool:
         return (
             type(doc["uid"]) is str
             and doc["uid"] != ""
-            and iso(doc["created"]).tzinfo is not None
-            and iso(doc["updated"]).tzinfo is not None
+            and _aware(iso(doc["created"]))
+            and _aware(iso(doc["updated"]))
             and type(doc.get("title", "")) is str
             and type(doc.get("body", "")) is str
             and type(doc.get("starred", False)) is bool
@@ -139,6 +147,10 @@ def _readable_entry(doc: Any) -> bool:
         )
     except (AttributeError, KeyError, TypeError, ValueError):
         return False
+
+
+def _aware(when: datetime) -> bool:
+    return when.tzinfo is not None and _in_range(when)
 
 
 QUICK: dict[str, Callable[[Any], bool]] = {"journal": _readable_entry}
