@@ -545,17 +545,12 @@ def _worksheet_export(repo: WorksheetRepo, library: Library, args: argparse.Name
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write a file only its owner can read (0600 whatever the umask: it holds private text),
-    creating missing folders (0700) on the way."""
+    """Write a file only its owner can read, all at once (private_files.write_private), and
+    turn a failure into one clear line."""
+    from csa_companion import private_files
+
     try:
-        try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        except FileExistsError:  # a file stands where a folder should be
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)) from None
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8") as file:
-            os.fchmod(fd, 0o600)  # the file may have existed with a wider mode
-            file.write(text)
+        private_files.write_private(path, text)
     except OSError as error:
         raise CompanionError(f"cannot write {path}: {error.strerror or error}") from None
 

@@ -10,6 +10,7 @@ same folder (and the next open of a store, for the data and backups folders) rem
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import time
 from collections.abc import Callable, Collection
@@ -24,13 +25,13 @@ STALE_TEMP_SECONDS = 600.0
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write `text` to `path` as UTF-8, mode 0600 whatever the umask; create missing folders
-    (0700). Raises OSError."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(text)
-    os.chmod(path, 0o600)  # an existing file keeps its mode through O_CREAT
+    """Write `text` to `path` as UTF-8, all at once, mode 0600 whatever the umask; create
+    missing folders (0700). Raises OSError (NotADirectoryError when a file stands where a
+    folder should be)."""
+    try:
+        write_atomic(path, text.encode("utf-8"))
+    except FileExistsError:  # mkdir met a file where a folder should be
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path)) from None
 
 
 def temp_path(path: Path) -> Path:

@@ -3,15 +3,18 @@ leave no temp file once the next write to their folder (or the next open, for sn
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from csa_companion.data_actions import export_json
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.paths import DataPaths
-from csa_companion.private_files import write_atomic
+from csa_companion.private_files import write_atomic, write_private
 from csa_companion.storage import backup
 from csa_companion.storage.fileformat import encode
 from csa_companion.storage.store import Stores
@@ -97,3 +100,23 @@ def test_only_the_temp_files_of_writers_that_are_gone_are_removed(tmp_path: Path
         assert temp_files(tmp_path) == sorted([names["live"], names["mine"], names["encryption's"]])
         assert (tmp_path / "export.json").read_bytes() == b"{}"
         assert (tmp_path / "export.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_private_write_that_fails_keeps_the_file_it_was_replacing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Screenshots, worksheet and reflection exports go through write_private: a full disk
+    halfway through leaves the earlier export whole (it used to be truncated first)."""
+    target = tmp_path / "exports" / "iceberg.md"
+    write_private(target, "the earlier export\n")
+
+    def full_disk(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", full_disk)
+    with pytest.raises(OSError):
+        write_private(target, "the new export\n" * 1000)
+    monkeypatch.undo()
+    assert target.read_text() == "the earlier export\n"
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    assert temp_files(target.parent) == []
