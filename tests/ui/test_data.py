@@ -364,3 +364,37 @@ async def test_an_unexpected_failure_in_a_job_is_reported_and_frees_the_screen(
         assert "It failed unexpectedly" in screen_words(app)
         await pilot.press("b")  # the next action runs
         assert (await finished(pilot, screen)).startswith("snapshot ")
+
+
+async def test_control_characters_in_a_full_export_never_reach_the_shelf_screen(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    """A shelf record arriving through a full JSON export (not a bundle) was shown as it was
+    stored: "\\x1b[2J" in its text cleared the terminal."""
+    from csa_companion.cli import main
+
+    sender = tmp_path / "sender"
+    _shared_with(sender, tmp_path)
+    repo = ShelfRepo(Stores(DataPaths(sender)))
+    doc = dict(next(iter(repo.store.documents("shared"))))
+    evil = {"sharer": "Eve\x1b[5m", "title": "Evil\x1b[31m", "text": "x\x1b[2Jy\nnext"}
+    repo.put_back(doc | evil | {"key": "Eve\x1b[5m\nentry\nevil"})
+    export = tmp_path / "all.json"
+    assert main(["--data-dir", str(sender), "export", "--out", str(export)]) == 0
+    assert main(["--data-dir", str(data_dir), "import", str(export)]) == 0
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await run_command(pilot, "Go to Shared with me")
+        await wait_for_screen(pilot, SharedScreen)
+        shelf = app.screen.query_one(OptionList)
+        prompts = [str(shelf.get_option_at_index(i).prompt) for i in range(shelf.option_count)]
+        [row] = [n for n, p in enumerate(prompts) if "Evil" in p]
+        assert "\x1b" not in "".join(prompts)
+        assert "Eve\ufffd[5m" in prompts[row] and "Evil\ufffd[31m" in prompts[row]
+        shelf.highlighted = row
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SharedItemScreen)
+        screen = app.screen
+        assert isinstance(screen, SharedItemScreen)
+        assert "\x1b" not in screen.item.sharer + screen.item.item.title + screen.item.item.text
+        assert "x\ufffd[2Jy" in screen_words(app) and "Shared by Eve\ufffd[5m" in screen_words(app)

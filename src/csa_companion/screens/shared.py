@@ -19,6 +19,7 @@ from csa_companion.content.model import Tool
 from csa_companion.data_actions import file_part
 from csa_companion.domain.reflection import month_name
 from csa_companion.domain.sharing import SharedItem, entry_item, reflection_item, worksheet_item
+from csa_companion.domain.wording import shown
 from csa_companion.errors import CompanionError
 from csa_companion.private_files import write_private
 from csa_companion.screens.base import CompanionScreen
@@ -141,7 +142,7 @@ class SharedScreen(CompanionScreen):
             return
         doc = self.deleted.pop()
         if self.store_call(lambda: self.shelf.put_back(doc)):
-            self.notify(f"Put back {escape(str(doc.get('title', '')))}.")
+            self.notify(f"Put back {escape(shown(str(doc.get('title', ''))))}.")
             self.reload()
 
 

@@ -57,12 +57,17 @@ class ShelfItem:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> ShelfItem:
+        """The stored record as shown: without control characters (see `shown`), however it
+        came in (a bundle is cleaned on import, a full export or a snapshot is not)."""
         return cls(
             key=str(doc["key"]),
-            sharer=str(doc["sharer"]),
+            sharer=shown(str(doc["sharer"])),
             shared_at=datetime.fromisoformat(doc["shared_at"]),
             item=SharedItem(
-                str(doc["kind"]), str(doc["title"]), str(doc["text"]), dict(doc["document"])
+                str(doc["kind"]),
+                shown(str(doc["title"])),
+                shown(str(doc["text"])),
+                dict(doc["document"]),
             ),
         )
 
