@@ -220,7 +220,8 @@ async def test_a_coaching_session_is_added_to_and_escape_asks_before_dropping_it
         assert app.screen is coaching
     [note] = app.services.rhythm.coaching.all()
     assert note.question == "How do I slow down at pickup? Really?"
-    assert "We talked a long time." in note.notes
+    # Tab into Notes goes on at the end of them (new text went before the notes).
+    assert note.notes == "Talked about the first twenty minutes.We talked a long time."
 
 
 async def test_next_step_marked_done_from_home(new_app: AppFactory, data_dir: Path) -> None:

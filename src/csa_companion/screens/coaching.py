@@ -63,6 +63,9 @@ class NoteDialog(ModalScreen[CoachingNote | None]):
 
     def on_mount(self) -> None:
         self._initial = self._typed()
+        # As in the editor's body: Tab into notes or steps goes on where they end.
+        for area in self.query(TextArea):
+            area.move_cursor(area.document.end)
         self.query_one("#note-question", Input).focus()
 
     def action_accept(self) -> None:
