@@ -520,6 +520,8 @@ def _worksheet_json(sheet: Worksheet, library: Library) -> dict[str, object]:
 
 
 def _worksheet_export(repo: WorksheetRepo, library: Library, args: argparse.Namespace) -> int:
+    if not args.id.strip():  # '' starts every id: it would name them all
+        raise UsageError("give a worksheet id; `worksheet list` shows them")
     matches = repo.find(args.id)
     if len(matches) != 1:
         problem = "no worksheet has" if not matches else f"{len(matches)} worksheets have"

@@ -585,3 +585,15 @@ def test_a_saved_code_that_is_not_utf8_is_repaired(
     code, out, err = run(capsys, "--data-dir", str(data_dir), "survey", "code", LATIN_1)
     assert code == 0 and "caf\ufffd" in out
     assert err == "csa-companion: the code had bytes that are not UTF-8: each was saved as \ufffd\n"
+
+
+def test_an_empty_worksheet_id_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    """`worksheet export ''` said "2 worksheets have an id starting with ''"."""
+    repo = WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"])
+    repo.save(Worksheet("iceberg", "Pickup", START, START))
+    repo.save(Worksheet("iceberg", "Lunch", START, START))
+    code, out, err = run(capsys, "--data-dir", str(data_dir), "worksheet", "export", "")
+    assert code == 2 and out == ""
+    assert err == "csa-companion: give a worksheet id; `worksheet list` shows them\n"
