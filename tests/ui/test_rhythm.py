@@ -461,3 +461,28 @@ async def test_coach_question_opens_in_place_and_is_then_no_longer_due(
         await press_closing(pilot, "escape")
         await wait_for(lambda: "Coach question" not in card(app), "the question to be done", pilot)
         assert "Reflection, Feb 2027 (draft)" in card(app)
+
+
+async def test_coming_up_lines_for_a_far_program_fit_the_card(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """Dates in year 9999 read "(in 2912103" on one row and "days)" on the next, and the
+    card's last line was out of sight."""
+    from csa_companion.domain.program import program_from_toml
+    from csa_companion.paths import DataPaths
+    from csa_companion.storage.program_repos import Rhythm
+    from csa_companion.storage.store import Stores
+    from tests.rhythm_data import COHORT
+
+    far = COHORT.read_text().replace('date = "2027', 'date = "9999')
+    Rhythm.open(Stores(DataPaths(data_dir))).program.save(program_from_toml(far))
+    app = new_app(clock=FakeClock(at("2027-01-05T10:00")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        lines = card(app).splitlines()
+        assert lines[1] == "☐ Pre-survey: session 1 (in 7972 years)"
+        assert any(lines[1] in row for row in screen_text(app).splitlines())  # on one row
+        box = app.screen.query_one("#home-rhythm").region
+        rows = screen_text(app).splitlines()[box.y : box.bottom]
+        shown = " ".join(" ".join(row[box.x + 1 : box.right - 1] for row in rows).split())
+        assert all(" ".join(line.split()) in shown for line in lines)  # none out of sight

@@ -190,3 +190,20 @@ def test_due_between_sessions_and_after_the_last() -> None:
     ]
     items = due_items(program, after, "2027-04", DRAFT, "", lambda s, w: "submitted")
     assert [d.text for d in items] == ["Reflection, Apr 2027 (draft)"]
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2027-01-06", "tomorrow"),
+        ("2027-04-14", "in 99 days"),
+        ("2027-04-15", "in 3 months"),
+        ("2029-01-04", "in 23 months"),
+        ("2029-01-06", "in 2 years"),
+        ("9999-01-12", "in 7972 years"),
+    ],
+)
+def test_a_far_event_is_months_or_years_away(day: str, expected: str) -> None:
+    """An event in year 9999 was 'in 2912103 days', which Home's card broke over lines."""
+    event = make_event("session", day, "09:00", "10:00")
+    assert days_away(event, at("2027-01-05T10:00")) == expected

@@ -281,11 +281,18 @@ def next_coaching(program: Program, now: datetime) -> Event | None:
 
 
 def days_away(event: Event, now: datetime) -> str:
-    """'today', 'tomorrow', 'in 5 days' (calendar days, by the wall clock)."""
+    """'today', 'tomorrow', 'in 5 days' (calendar days, by the wall clock); months or years
+    when far off, so a line on Home's small card stays short ('in 7973 years', not
+    'in 2912103 days')."""
     days = (event.day - wall_clock(now).date()).days
     if days <= 0:
         return "now" if event.start <= wall_clock(now) < event.end else "today"
-    return "tomorrow" if days == 1 else f"in {days} days"
+    if days == 1:
+        return "tomorrow"
+    if days < 100:
+        return f"in {days} days"
+    months = days * 4800 // 146097  # 146097 days are 400 Gregorian years
+    return f"in {months} months" if months < 24 else f"in {months // 12} years"
 
 
 def wall_clock(now: datetime) -> datetime:
