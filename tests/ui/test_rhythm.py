@@ -333,7 +333,11 @@ async def test_program_dates_are_checked_in_place(new_app: AppFactory, data_dir:
         await pilot.press("g")
         await wait_for_screen(pilot, ProgramScreen)
         assert "Learning session 1" in screen_text(app)
-        assert "Seeing beneath events · surveys: before ·, after ·" in screen_text(app)
+        # In words, on a line of their own: "·" stood for "not started" and separated the
+        # parts too ("surveys: before ·, after ·").
+        rows = [row.strip(" ▊▎") for row in screen_text(app).splitlines()]
+        assert rows.count("surveys before: not started, after: not started") == 4
+        assert "Quick fixes and lasting ones" in rows
         await pilot.press("down", "enter")  # session 1
         await wait_for_screen(pilot, EventDialog)
         date = app.screen.query_one("#event-date", Input)
@@ -486,3 +490,16 @@ async def test_coming_up_lines_for_a_far_program_fit_the_card(
         rows = screen_text(app).splitlines()[box.y : box.bottom]
         shown = " ".join(" ".join(row[box.x + 1 : box.right - 1] for row in rows).split())
         assert all(" ".join(line.split()) in shown for line in lines)  # none out of sight
+
+
+async def test_program_says_how_far_each_session_survey_is(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_surveys(seed_month(data_dir))
+    app = new_app(clock=FakeClock(at("2027-03-01T12:00")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await wait_for_screen(pilot, ProgramScreen)
+        rows = [row.strip(" ▊▎") for row in screen_text(app).splitlines()]
+        assert rows.count("surveys before: done, after: done") == 2
+        assert "surveys before: draft, after: not started" in rows

@@ -180,18 +180,19 @@ class ProgramScreen(CompanionScreen):
             about = [escape(event.topic)] if event.topic else []
             if kind == SESSION:
                 about.append(self._surveys(event.number))
-            topic = f"\n   [$text-muted]{' · '.join(about)}[/]" if about else ""
+            # One line each: a topic and the surveys side by side broke over lines.
+            topic = "".join(f"\n   [$text-muted]{part}[/]" for part in about)
             label = f"{when}  [b]{escape(event.title)}[/b]{ahead}{topic}"
             options.add_option(Option(label, id=f"{kind}:{index}"))
         options.highlighted = min(highlighted or 0, options.option_count - 1)
 
     def _surveys(self, session: int) -> str:
-        """'surveys: before ✓, after ✎' (✓ submitted, ✎ draft, · not started)."""
-        marks = {SUBMITTED: "✓", DRAFT: "✎", None: "·"}
+        """'surveys before: done, after: draft', in words: a mark such as '·' for not
+        started read as one more separator of the line's parts."""
+        words = {SUBMITTED: "done", DRAFT: "draft", None: "not started"}
         status = self.services.rhythm.surveys.status
-        return (
-            f"surveys: before {marks[status(session, PRE)]}, after {marks[status(session, POST)]}"
-        )
+        before, after = words[status(session, PRE)], words[status(session, POST)]
+        return f"surveys before: {before}, after: {after}"
 
     def _selected(self) -> tuple[str, int] | None:
         options = self.query_one("#events", OptionList)
