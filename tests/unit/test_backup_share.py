@@ -185,6 +185,25 @@ def test_share_refuses_unknown_ids_and_needs_a_name(
     assert not Path(out).exists()
 
 
+@pytest.mark.parametrize(
+    ("option", "listing"), [("--worksheet", "worksheet"), ("--entry", "journal")]
+)
+def test_share_refuses_an_empty_id(
+    option: str, listing: str, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'' starts every id: with one worksheet or entry it was shared without being named."""
+    seed_everything(data_dir)
+    out = tmp_path / "b.json"
+    for blank in ("", "  "):
+        code, _, err = run(
+            capsys, "--data-dir", str(data_dir), "share", option, blank, "--name", "S",
+            "--out", str(out),
+        )  # fmt: skip
+        assert code == 2, err
+        assert f"`{listing} list` shows them; nothing was written" in err
+        assert not out.exists()
+
+
 def test_a_bundle_lands_on_the_shelf_apart_from_the_journal(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
