@@ -11,6 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
+from csa_companion.app import CompanionApp
 from csa_companion.clock import FakeClock
 from csa_companion.domain.survey import PRE
 from csa_companion.screens.coaching import CoachingScreen
@@ -101,6 +102,13 @@ async def test_home_shows_next_event_and_what_is_due(
         assert ("Coach question" in shown) == now.startswith("2027-02")
 
 
+async def open_due_survey(app: CompanionApp, pilot: Pilot[None]) -> None:
+    """From Home's Coming up card, open the survey due first (the card's second line)."""
+    app.screen.query_one("#home-rhythm").focus()
+    await pilot.press("down", "enter")
+    await wait_for_screen(pilot, SurveyScreen)
+
+
 async def test_due_survey_opens_from_home_and_is_no_longer_due(
     new_app: AppFactory, data_dir: Path
 ) -> None:
@@ -108,9 +116,7 @@ async def test_due_survey_opens_from_home_and_is_no_longer_due(
     app = new_app(clock=FakeClock(at("2027-01-19T08:00")))
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_for_screen(pilot, HomeScreen)
-        app.screen.query_one("#home-rhythm").focus()
-        await pilot.press("down", "enter")
-        await wait_for_screen(pilot, SurveyScreen)
+        await open_due_survey(app, pilot)
         assert "Survey before learning session 1" in screen_text(app)
         assert "confident using The Iceberg" in screen_text(app)
         await pilot.press("7")
@@ -156,9 +162,7 @@ async def test_coming_back_to_a_survey_comment_adds_to_it(
     app = new_app(clock=FakeClock(at("2027-01-19T08:00")))
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_for_screen(pilot, HomeScreen)
-        app.screen.query_one("#home-rhythm").focus()
-        await pilot.press("down", "enter")
-        await wait_for_screen(pilot, SurveyScreen)
+        await open_due_survey(app, pilot)
         await pilot.press("4", "tab", *"hopeful", "tab", "shift+tab", *" and calm")
         await wait_for(
             lambda: (
