@@ -15,7 +15,9 @@ from typing import Any
 from csa_companion.content.model import (
     DIAGRAMS,
     KINDS,
+    ROLES,
     Act,
+    FacilitatorNotes,
     Item,
     LearnPage,
     Library,
@@ -32,6 +34,7 @@ from csa_companion.content.model import (
     SurveyItem,
     Tool,
 )
+from csa_companion.content.voice import first_person_singular
 
 FENCE = "+++"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -39,27 +42,38 @@ MIN_SECONDS, MAX_SECONDS = 5, 3600
 # A breath part longer than this is no longer a breathing rhythm anyone can follow.
 MAX_BREATH = 20
 FIELDS = {
-    "tool": {"id", "kind", "title", "summary", "order", "diagram", "steps", "rungs", "acts"},
+    "tool": {
+        *("id", "kind", "title", "summary", "order", "diagram", "steps", "rungs", "acts"),
+        "facilitator",
+    },
     "practice": {
         *("id", "kind", "title", "summary", "order", "phases", "opening", "closing", "question")
     },
     "learn": {"id", "kind", "title", "summary", "order"},
     "questions": {"id", "kind", "title", "summary", "order", "sets"},
     "reflection": {"id", "kind", "title", "summary", "order", "prompts"},
-    "survey": {"id", "kind", "title", "summary", "order", "items", "tool_item", "scale"},
+    "survey": {
+        *("id", "kind", "title", "summary", "order", "items", "tool_item", "scale"),
+        "retired",
+    },
 }
 SCALE = 5  # survey ratings are 1-5
 TABLE_FIELDS = {
     "steps": {
         *("id", "title", "prompts", "hint", "example", "optional", "choices"),
         *("team_prompts", "closing", "see_also"),
+        *("team_title", "team_hint", "team_example", "examples"),
     },
     "phases": {"id", "title", "seconds", "cue", "rhythm", "wait", "bells"},
     "acts": {"id", "key", "name", "does", "helps"},
     "sets": {"id", "title", "questions"},
     "prompts": {"id", "text", "coach"},
     "items": {"id", "text"},
+    "retired": {"id", "text"},
 }
+FACILITATOR_FIELDS = ("minutes", "introduce", "activity", "debrief", "safety")
+MIN_MINUTES, MAX_MINUTES = 5, 240
+TEAM_FIELDS = (("title", "team_title"), ("hint", "team_hint"), ("example", "team_example"))
 RHYTHM_PARTS = {"in": (1, True), "out": (1, True), "hold": (0, False), "rest": (0, False)}
 """Rhythm key -> (smallest value, required)."""
 _TOML_LINE = re.compile(r"at line (\d+)")
@@ -94,6 +108,31 @@ class _FileReader:
                 if pattern.match(self.lines[n]):
                     return n + 2  # +1 for 1-based, +1 for the opening fence
         return start + 2 if table is not None else 1
+
+    def line_in(self, name: str, key: str | None = None, after: int = 0) -> int:
+        """The file line of `key` in the single table `[name]` (the first one after front-matter
+        line `after`), or of its header when `key` is None or absent; 1 when there is none."""
+        header = re.compile(rf"^\s*\[\s*{re.escape(name)}\s*\]")
+        start = next(
+            (n for n in range(after, len(self.lines)) if header.match(self.lines[n])), None
+        )
+        if start is None:
+            return 1
+        end = next(
+            (n for n in range(start + 1, len(self.lines)) if self.lines[n].lstrip()[:1] == "["),
+            len(self.lines),
+        )
+        if key is not None:
+            pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+            for n in range(start, end):
+                if pattern.match(self.lines[n]):
+                    return n + 2
+        return start + 2
+
+    def step_examples_line(self, index: int, key: str | None = None) -> int:
+        """The file line of `key` in step number `index`'s `[steps.examples]` table."""
+        step_line = self.line_of(None, "steps", index)  # 1-based, counting the fence
+        return self.line_in("steps.examples", key, after=max(step_line - 2, 0))
 
     def text(self, data: dict[str, Any], key: str, table: str | None = None, index: int = 0) -> str:
         value = data.get(key)
@@ -293,6 +332,21 @@ def _survey(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -
         for index, raw in enumerate(reader.tables(data, "items"))
     ]
     reader.unique_ids([i.id for i in items], "items")
+    retired = [
+        SurveyItem(
+            id=reader.slug(raw, "id", "retired", index),
+            text=reader.text(raw, "text", "retired", index),
+        )
+        for index, raw in enumerate(reader.tables(data, "retired") if "retired" in data else [])
+    ]
+    reader.unique_ids([i.id for i in retired], "retired")
+    asked = {i.id for i in items}
+    for index, item in enumerate(retired):
+        if item.id in asked:
+            reader.problem(
+                reader.line_of("id", "retired", index),
+                f"retired item '{item.id}' is still asked: give the new item a new id",
+            )
     tool_item = reader.text(data, "tool_item")
     if tool_item and "{tool}" not in tool_item:
         reader.problem(reader.line_of("tool_item"), "'tool_item' must contain {tool}")
@@ -302,7 +356,9 @@ def _survey(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -
             reader.line_of("scale"),
             f"'scale' must name the {SCALE} ratings from 1 to {SCALE}, it has {len(scale)}",
         )
-    return Survey(**common, items=tuple(items), tool_item=tool_item, scale=scale)
+    return Survey(
+        **common, items=tuple(items), tool_item=tool_item, scale=scale, retired=tuple(retired)
+    )
 
 
 def _tool(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -> Tool:
@@ -348,18 +404,24 @@ def _tool(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -> 
                     reader.line_of("see_also", "steps", index),
                     f"'see_also' lists ids of tools or pages, not {target!r}",
                 )
+        plain = {key: reader.text(raw, key, "steps", index) for key in ("title", "hint", "example")}
+        team = _team_texts(reader, raw, index, plain, has_team=bool(team_prompts))
         steps.append(
             Step(
                 id=reader.slug(raw, "id", "steps", index),
-                title=reader.text(raw, "title", "steps", index),
+                title=plain["title"],
                 prompts=prompts,
-                hint=reader.text(raw, "hint", "steps", index),
-                example=reader.text(raw, "example", "steps", index),
+                hint=plain["hint"],
+                example=plain["example"],
                 optional=optional,
                 choices=_choices(reader, raw, index, lists),
                 team_prompts=team_prompts,
                 closing=closing,
                 see_also=see_also,
+                team_title=team["team_title"],
+                team_hint=team["team_hint"],
+                team_example=team["team_example"],
+                examples=_role_examples(reader, raw, index),
             )
         )
     reader.unique_ids([s.id for s in steps], "steps")
@@ -384,7 +446,115 @@ def _tool(reader: _FileReader, data: dict[str, Any], common: dict[str, Any]) -> 
         diagram=diagram if isinstance(diagram, str) else None,
         rungs=lists["rungs"],
         acts=tuple(acts),
+        facilitator=_facilitator(reader, data),
     )
+
+
+def _team_texts(
+    reader: _FileReader, raw: dict[str, Any], index: int, plain: dict[str, str], *, has_team: bool
+) -> dict[str, str]:
+    """A step's team_title, team_hint and team_example, checked as team_prompts are: a step
+    that asks a team (team_prompts) needs a team version of each text that says "I" outside a
+    quotation, and no team text may say "I" outside one."""
+    found: dict[str, str] = {}
+    where = f"step #{index + 1}"
+    for key in ("team_prompts", *(team for _, team in TEAM_FIELDS)):
+        texts = raw.get(key, [])
+        texts = [texts] if isinstance(texts, str) else texts
+        words = [w for t in texts if isinstance(t, str) for w in first_person_singular(t)]
+        if words:
+            reader.problem(
+                reader.line_of(key, "steps", index),
+                f"{where}: '{key}' speaks as 'I' ({', '.join(dict.fromkeys(words))}): "
+                "a team's worksheet says 'we' (quote a person's own words in double quotes)",
+            )
+    for field, team in TEAM_FIELDS:
+        found[team] = reader.text(raw, team, "steps", index) if team in raw else ""
+        if team in raw and not has_team:
+            reader.problem(
+                reader.line_of(team, "steps", index),
+                f"{where} has '{team}' but no team_prompts: a team's worksheet would not ask it",
+            )
+        words = first_person_singular(plain[field])
+        if has_team and words and team not in raw:
+            reader.problem(
+                reader.line_of(field, "steps", index),
+                f"{where}: '{field}' speaks as 'I' ({', '.join(dict.fromkeys(words))}): "
+                f"add '{team}' for a team's worksheet",
+            )
+    return found
+
+
+def _role_examples(
+    reader: _FileReader, raw: dict[str, Any], index: int
+) -> tuple[tuple[str, str], ...]:
+    """`[steps.examples]`: one example per role key (see ROLES), each non-empty text."""
+    value = raw.get("examples")
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        reader.problem(
+            reader.line_of("examples", "steps", index),
+            f"'examples' in step #{index + 1} must be a [steps.examples] table of role = text",
+        )
+        return ()
+    found = []
+    for role, text in value.items():
+        line = reader.step_examples_line(index, role)
+        if role not in ROLES:
+            reader.problem(
+                line,
+                f"unknown role '{role}' in step #{index + 1}'s examples: use {', '.join(ROLES)}",
+            )
+        elif not isinstance(text, str) or not text.strip():
+            reader.problem(line, f"the {role} example in step #{index + 1} must be non-empty text")
+        else:
+            found.append((role, text.strip()))
+    return tuple(found)
+
+
+def _facilitator(reader: _FileReader, data: dict[str, Any]) -> FacilitatorNotes | None:
+    """`[facilitator]`: minutes (a whole number) and four texts, all required when present."""
+    value = data.get("facilitator")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        reader.problem(reader.line_of("facilitator"), "'facilitator' must be a [facilitator] table")
+        return None
+    ok = True
+    for key in sorted(set(value) - set(FACILITATOR_FIELDS)):
+        reader.problem(reader.line_in("facilitator", key), f"unknown field '{key}' in facilitator")
+        ok = False
+    minutes = value.get("minutes")
+    if not isinstance(minutes, int) or isinstance(minutes, bool):
+        reader.problem(
+            reader.line_in("facilitator", "minutes" if "minutes" in value else None),
+            "'minutes' in facilitator must be a whole number",
+        )
+        ok = False
+    elif not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        reader.problem(
+            reader.line_in("facilitator", "minutes"),
+            f"'minutes' in facilitator must be {MIN_MINUTES}-{MAX_MINUTES}, not {minutes}",
+        )
+        ok = False
+    texts: dict[str, str] = {}
+    for key in FACILITATOR_FIELDS[1:]:
+        text = value.get(key)
+        if not isinstance(text, str) or not text.strip():
+            reader.problem(
+                reader.line_in("facilitator", key if key in value else None),
+                f"missing '{key}' in facilitator"
+                if text is None
+                else f"'{key}' in facilitator must be non-empty text",
+            )
+            ok = False
+            continue
+        texts[key] = text.strip()
+    if not ok:
+        return None
+    assert isinstance(minutes, int)
+    return FacilitatorNotes(minutes=minutes, **texts)
 
 
 def _flag(reader: _FileReader, raw: dict[str, Any], key: str, index: int) -> bool:

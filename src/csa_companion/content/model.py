@@ -13,6 +13,15 @@ DIAGRAMS = (
     "four-player",
     "connectedness-ladder",
 )
+ROLES: dict[str, str] = {
+    "coordinator": "Site coordinator",
+    "director": "Program director",
+    "executive": "Executive director or grant manager",
+    "principal": "Principal or assistant principal",
+    "teacher": "Teacher",
+    "district": "District or county office staff",
+}
+"""The roles a step's examples can be written for (key -> what the person is called)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,10 +55,43 @@ class Step:
     """The closing reflection on one's own thinking and feelings; only a tool's last step."""
     see_also: tuple[str, ...] = ()
     """Ids of the tools or pages this step leads on to."""
+    team_title: str = ""
+    team_hint: str = ""
+    team_example: str = ""
+    """The title, hint and example as a team reads them ("we"), where the plain ones say "I"."""
+    examples: tuple[tuple[str, str], ...] = ()
+    """(role, example) pairs: the example for a person in that role (see ROLES)."""
 
     def prompts_for(self, team: bool) -> tuple[str, ...]:
         """The team prompts for a team's worksheet when the step has them, else the prompts."""
         return self.team_prompts if team and self.team_prompts else self.prompts
+
+    def title_for(self, team: bool) -> str:
+        return self.team_title if team and self.team_title else self.title
+
+    def hint_for(self, team: bool) -> str:
+        return self.team_hint if team and self.team_hint else self.hint
+
+    def example_for(self, team: bool, role: str | None = None) -> str:
+        """A team's example on a team's worksheet; else the example for `role`, falling back
+        to the default example when the step has none for that role."""
+        if team:
+            return self.team_example or self.example
+        return dict(self.examples).get(role or "", self.example)
+
+
+@dataclass(frozen=True)
+class FacilitatorNotes:
+    """What a facilitator needs to teach a tool with a group (the session plans use it too)."""
+
+    minutes: int
+    """The time the tool needs with a group, introduction to debrief."""
+    introduce: str
+    activity: str
+    """A room or breakout activity."""
+    debrief: str
+    safety: str
+    """Power and safety when the team's director is in the room."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +111,7 @@ class Tool(Item):
     diagram: str | None = None
     rungs: tuple[str, ...] = ()
     acts: tuple[Act, ...] = ()
+    facilitator: FacilitatorNotes | None = None
 
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
@@ -171,6 +214,13 @@ class Survey(Item):
     items: tuple[SurveyItem, ...]
     tool_item: str
     scale: tuple[str, ...]
+    retired: tuple[SurveyItem, ...] = ()
+    """Items no longer asked, kept so answers given to them still read in Growth and exports."""
+
+    def texts(self) -> dict[str, str]:
+        """Every item's text by id, retired items marked as an earlier question."""
+        earlier = {i.id: f"{i.text} (asked in an earlier edition)" for i in self.retired}
+        return {**earlier, **{i.id: i.text for i in self.items}}
 
 
 @dataclass(frozen=True)

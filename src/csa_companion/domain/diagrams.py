@@ -157,7 +157,7 @@ class _Sheet:
 
     def title(self, step_id: str) -> str:
         step = self.tool.step(step_id)
-        return step.title if step else step_id
+        return step.title_for(self.worksheet.asks_as_team) if step else step_id
 
     def label(self, step_id: str) -> str:
         """The title's part before any colon: "Event: what happened?" -> "Event"."""
@@ -556,7 +556,7 @@ def _steps_list(sheet: _Sheet, width: int) -> list[Text]:
     """Each step's title, then its answer indented beneath it."""
     lines: list[Text] = []
     for step in sheet.tool.steps:
-        title = [Text(line, LABEL) for line in fit(step.title, width, 2)]
+        title = [Text(line, LABEL) for line in fit(sheet.title(step.id), width, 2)]
         answer = _answer_lines(sheet, step.id, width - 2, sheet.lines + 1)
         body = [Text("  ") + line for line in answer]
         lines += _highlight([*title, *body], sheet.style(step.id))

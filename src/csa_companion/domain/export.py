@@ -42,9 +42,10 @@ def answers_markdown(tool: Tool, worksheet: Worksheet, *, heading: bool = True) 
             f" · last changed {worksheet.updated:%Y-%m-%d %H:%M %z}",
             "",
         ]
+    team = worksheet.asks_as_team
     for number, step in enumerate(tool.steps, start=1):
-        lines += [f"## {number}. {step.title}", ""]
-        for prompt in step.prompts_for(worksheet.asks_as_team):
+        lines += [f"## {number}. {step.title_for(team)}", ""]
+        for prompt in step.prompts_for(team):
             lines.append(f"> {prompt}")
         lines += ["", _answer(step, worksheet) or "*(no answer)*", ""]
     orphans = worksheet.orphaned_answers(tool)
