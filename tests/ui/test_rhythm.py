@@ -13,7 +13,8 @@ from textual.widgets import Input, Static, TextArea
 
 from csa_companion.app import CompanionApp
 from csa_companion.clock import FakeClock
-from csa_companion.domain.survey import PRE
+from csa_companion.domain.survey import PRE, items_for
+from csa_companion.domain.wording import plural
 from csa_companion.screens.coaching import CoachingScreen
 from csa_companion.screens.growth import GrowthScreen
 from csa_companion.screens.home import HomeScreen
@@ -118,7 +119,6 @@ async def test_due_survey_opens_from_home_and_is_no_longer_due(
         await wait_for_screen(pilot, HomeScreen)
         await open_due_survey(app, pilot)
         assert "Survey before learning session 1" in screen_text(app)
-        assert "confident using The Iceberg" in screen_text(app)
         await pilot.press("7")
         await pilot.pause()
         await wait_for(
@@ -128,8 +128,9 @@ async def test_due_survey_opens_from_home_and_is_no_longer_due(
         )
         await pilot.press("backspace", "4", "tab", *"hopeful", "tab", "3")
         await pilot.press("ctrl+s")
+        first, second, *rest = survey_item_ids(app, "iceberg")
         await wait_for(
-            lambda: "has no rating (and 1 more)" in screen_text(app),
+            lambda: f"has no rating (and {len(rest) - 1} more)" in screen_text(app),
             "the missing ratings",
             pilot,
             timeout=3,
@@ -137,21 +138,36 @@ async def test_due_survey_opens_from_home_and_is_no_longer_due(
         assert isinstance(app.screen, SurveyScreen)
         stored = app.services.rhythm.surveys.get(1, PRE)
         assert stored is not None and stored.status == "draft"
-        assert stored.answer("aspiration").comment == "hopeful"
-        await pilot.press("tab", "tab", "5")
-        await wait_for(lambda: "1 item still to rate" in screen_text(app), "one left", pilot)
+        assert stored.answer(first).comment == "hopeful"
+        for left in range(len(rest), 1, -1):
+            await pilot.press("tab", "tab", "5")
+            await wait_for(
+                lambda left=left: f"{plural(left - 1, 'item')} still to rate" in screen_text(app),
+                "one fewer left",
+                pilot,
+            )
         assert "(s)" not in screen_text(app)
         await pilot.press("tab", "tab", "2")
+        await wait_for(lambda: "Every item is rated" in screen_text(app), "all rated", pilot)
+        assert "confident using The Iceberg" in screen_text(app)  # the session's tool, last
         await press_closing(pilot, "ctrl+s")
         assert isinstance(app.screen, HomeScreen)
         await wait_for(lambda: "Pre-survey" not in card(app), "the survey to leave the card", pilot)
         stored = app.services.rhythm.surveys.get(1, PRE)
         assert stored is not None and stored.status == "submitted"
-        assert [stored.answer(i).rating for i in ("aspiration", "conversation", "systems")] == [
+        assert [stored.answer(i).rating for i in (first, second, *rest)] == [
             4,
             3,
-            5,
+            *[5] * (len(rest) - 1),
+            2,
         ]
+
+
+def survey_item_ids(app: CompanionApp, *tools: str) -> list[str]:
+    """The ids of the survey's items for a session that teaches `tools`, in order."""
+    library = app.services.library
+    assert library.survey is not None
+    return [i.id for i in items_for(library.survey, tools, {})]
 
 
 async def test_coming_back_to_a_survey_comment_adds_to_it(
@@ -167,7 +183,7 @@ async def test_coming_back_to_a_survey_comment_adds_to_it(
         await wait_for(
             lambda: (
                 (s := app.services.rhythm.surveys.get(1, PRE)) is not None
-                and s.answer("aspiration").comment == "hopeful and calm"
+                and s.answer(survey_item_ids(app, "iceberg")[0]).comment == "hopeful and calm"
             ),
             "the comment added to, not replaced",
             pilot,

@@ -66,7 +66,7 @@ TABLE_FIELDS = {
     },
     "phases": {"id", "title", "seconds", "cue", "rhythm", "wait", "bells"},
     "acts": {"id", "key", "name", "does", "helps"},
-    "sets": {"id", "title", "questions"},
+    "sets": {"id", "title", "questions", "journal", "tools"},
     "prompts": {"id", "text", "coach"},
     "items": {"id", "text"},
     "retired": {"id", "text"},
@@ -294,6 +294,8 @@ def _question_sets(reader: _FileReader, data: dict[str, Any]) -> tuple[QuestionS
                 id=reader.slug(raw, "id", "sets", index),
                 title=reader.text(raw, "title", "sets", index),
                 questions=questions,
+                journal=reader.text_list(raw, "journal", "sets", index),
+                tools=reader.text_list(raw, "tools", "sets", index),
             )
         )
     reader.unique_ids([s.id for s in sets], "sets")
@@ -725,6 +727,27 @@ def check_links(library: Library) -> list[Problem]:
                 problems.append(Problem(item.source, line, f"link to unknown page '{href}'"))
         if isinstance(item, Tool):
             problems += _unknown_see_also(item, library)
+        if isinstance(item, QuestionBank):
+            problems += _unknown_set_tools(item, library)
+    return problems
+
+
+def _unknown_set_tools(bank: QuestionBank, library: Library) -> list[Problem]:
+    """A question set's `tools` that name no loaded tool."""
+    tools = {t.id for t in library.tools}
+    problems = []
+    for index, question_set in enumerate(bank.sets):
+        for target in question_set.tools:
+            if target not in tools:
+                lines = bank.source.read_text(encoding="utf-8").splitlines()[1:]
+                line = _FileReader(bank.source, lines).line_of("tools", "sets", index)
+                problems.append(
+                    Problem(
+                        bank.source,
+                        line,
+                        f"set '{question_set.id}': tools names unknown tool '{target}'",
+                    )
+                )
     return problems
 
 

@@ -166,6 +166,10 @@ class QuestionSet:
     id: str
     title: str
     questions: tuple[str, ...]
+    journal: tuple[str, ...] = ()
+    """Journaling prompts for the occasion's quiet writing."""
+    tools: tuple[str, ...] = ()
+    """The tools the occasion teaches (a learning session's tools in the program calendar)."""
 
 
 @dataclass(frozen=True, kw_only=True)
