@@ -4,6 +4,7 @@ coaching and the growth chart, driven as a user would."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -139,13 +140,9 @@ async def test_due_survey_opens_from_home_and_is_no_longer_due(
         stored = app.services.rhythm.surveys.get(1, PRE)
         assert stored is not None and stored.status == "draft"
         assert stored.answer(first).comment == "hopeful"
-        for left in range(len(rest), 1, -1):
+        for left in range(len(rest) - 1, 0, -1):
             await pilot.press("tab", "tab", "5")
-            await wait_for(
-                lambda left=left: f"{plural(left - 1, 'item')} still to rate" in screen_text(app),
-                "one fewer left",
-                pilot,
-            )
+            await wait_for(left_to_rate(app, left), "one fewer left", pilot)
         assert "(s)" not in screen_text(app)
         await pilot.press("tab", "tab", "2")
         await wait_for(lambda: "Every item is rated" in screen_text(app), "all rated", pilot)
@@ -161,6 +158,11 @@ async def test_due_survey_opens_from_home_and_is_no_longer_due(
             *[5] * (len(rest) - 1),
             2,
         ]
+
+
+def left_to_rate(app: CompanionApp, left: int) -> Callable[[], bool]:
+    """Whether the survey says `left` items are still to rate."""
+    return lambda: f"{plural(left, 'item')} still to rate" in screen_text(app)
 
 
 def survey_item_ids(app: CompanionApp, *tools: str) -> list[str]:
