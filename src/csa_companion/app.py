@@ -30,6 +30,7 @@ from csa_companion.screens.present import PresentRoot
 from csa_companion.services import PresentTarget, Services
 from csa_companion.storage.crypto import Cipher, KeyRecord
 from csa_companion.storage.encryption import DEFAULT_LOCK_MINUTES, LOCK_SETTING
+from csa_companion.storage.inbox import PresentationSink, join_inbox, pending
 from csa_companion.storage.safe_storage import StoreError
 from csa_companion.storage.store import Stores
 from csa_companion.themes import ANSI_LIGHT, DARK, HIGH_CONTRAST, LIGHT, THEMES, saved_theme
@@ -62,11 +63,13 @@ class CompanionApp(App[None]):
         check_command: str = "csa-companion content check",
         daily_backup: bool = False,
         key_record: KeyRecord | None = None,
+        sink: PresentationSink | None = None,
     ) -> None:
         """`present` makes a presentation: personal repositories then sit on `blank`, an
         empty throwaway store (see Services.for_presenting). `key_record`: the data folder is
         encrypted; unless `stores` already has the key, the app asks for the passphrase
-        before it opens anything."""
+        before it opens anything, except a presentation, which is given a `sink` instead:
+        what it saves is sealed for the owner (storage/inbox.py)."""
         super().__init__()
         self.present = present
         if present is not None:
@@ -74,7 +77,8 @@ class CompanionApp(App[None]):
             self.add_class("-presenting")
         self._stores, self._blank, self._library, self._clock = stores, blank, library, clock
         self.key_record = key_record
-        self.locked = key_record is not None and stores.cipher is None
+        self._sink = sink
+        self.locked = key_record is not None and stores.cipher is None and present is None
         """Encrypted and not unlocked yet (or locked after idle minutes): nothing is shown."""
         self._last_input = clock.monotonic()
         self._root_depth = 1  # where Home sits in the screen stack
@@ -100,7 +104,7 @@ class CompanionApp(App[None]):
         stores, library, clock = self._stores, self._library, self._clock
         if self.present is not None:
             assert self._blank is not None
-            self.services = Services.for_presenting(stores, self._blank, library, clock)
+            self.services = Services.for_presenting(stores, self._blank, library, clock, self._sink)
         else:
             self.services = Services.build(stores, library, clock)
         saved = self.services.settings.get(self._theme_key)
@@ -194,6 +198,7 @@ class CompanionApp(App[None]):
         except StoreError as error:
             self.exit(return_code=1, message=str(error))
             return
+        self._join_inbox()
         self.locked = False
         self._last_input = self._clock.monotonic()
         # The passphrase screen is still on the stack while its callback runs: Home replaces
@@ -240,6 +245,21 @@ class CompanionApp(App[None]):
     def _unlocked(self, cipher: Cipher | None) -> None:
         self.locked = False
         self._last_input = self._clock.monotonic()
+        self._join_inbox()
+        self.show_notices()
+
+    def _join_inbox(self, *, unlocking: bool = True) -> bool:
+        """What presentations saved while the data was locked joins it (storage/inbox.py;
+        an unlock also makes the inbox's key pair if the folder has none); True if anything
+        arrived."""
+        stores = self.services.stores
+        if self.present is not None or stores.cipher is None:
+            return False
+        if not unlocking and (self.locked or not pending(stores.paths)):
+            return False
+        notices = join_inbox(stores)
+        stores.notices += notices
+        return bool(notices)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While locked, only quitting works (no help, palette or navigation over the lock)."""
@@ -318,6 +338,8 @@ class CompanionApp(App[None]):
             return
         try:
             changed = self.services.stores.refresh()
+            # A presentation in another window, while this one is unlocked, saves to the inbox.
+            changed = self._join_inbox(unlocking=False) or changed
         except StoreError as error:
             self.notify(str(error), severity="error", timeout=15)
             return

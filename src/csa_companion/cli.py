@@ -68,13 +68,21 @@ def make_app(
     # among them only costs time. The app turns collection back on once its first frame is up.
     gc.disable()
     paths = DataPaths(data_dir)
+    clock = clock or SystemClock()
+    sink = None
     try:
         key_record = read_key(paths)
         stores = Stores(paths, lock_timeout=lock_timeout, cipher=cipher)
+        if present is not None and key_record is not None and cipher is None:
+            # A presentation never asks for the passphrase: it opens nothing encrypted, and
+            # what it saves is sealed for the owner (NoOwnerKey before the first unlock).
+            from csa_companion.storage.inbox import PresentationSink
+
+            sink = PresentationSink.open(paths, clock.now)
         # Open now, so a locked or too-new store stops us before the UI starts (a presentation
         # opens only what it uses: it never reads the journal). An encrypted folder is opened
         # once the app has asked for the passphrase.
-        if key_record is None or cipher is not None:
+        elif key_record is None or cipher is not None:
             stores["settings" if present is not None else "journal"]
     except BaseException:
         gc.enable()
@@ -84,13 +92,14 @@ def make_app(
     return CompanionApp(
         stores=stores,
         library=library,
-        clock=clock or SystemClock(),
+        clock=clock,
         refresh_seconds=refresh_seconds,
         present=present,
         blank=_blank_stores() if present is not None else None,
         check_command=check_command(data_dir, [d for d in content_dirs if d not in own]),
         daily_backup=daily_backup,
         key_record=key_record,
+        sink=sink,
     )
 
 
@@ -369,8 +378,14 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths, extra_content: list[Pa
 
 
 def _stores(paths: DataPaths) -> Stores:
-    """The stores for a shell command; on an encrypted folder, after asking the passphrase."""
-    return Stores(paths, cipher=cli_crypto.unlock(paths))
+    """The stores for a shell command; on an encrypted folder, after asking the passphrase
+    (what presentations saved meanwhile then joins the data: storage/inbox.py)."""
+    stores = Stores(paths, cipher=cli_crypto.unlock(paths))
+    if stores.cipher is not None:
+        from csa_companion.storage.inbox import join_inbox
+
+        stores.notices += join_inbox(stores)
+    return stores
 
 
 def _store_command(args: argparse.Namespace, dirs: list[Path], stores: Stores) -> int:
@@ -414,6 +429,10 @@ def _serve(
     from csa_companion.services import PresentTarget, check_target
 
     present: list[str] | None = None
+    if not args.app and read_key(paths) is not None:
+        from csa_companion.storage.inbox import PresentationSink
+
+        PresentationSink.open(paths)  # before the first browser asks: NoOwnerKey if no unlock yet
     if not args.app:
         kind, item_id = ("tool", args.tool) if args.tool else ("practice", args.practice)
         problem = check_target(load_library(dirs), PresentTarget(kind, item_id))

@@ -28,6 +28,7 @@ from csa_companion.storage.encryption import (
     remove_key,
     write_key,
 )
+from csa_companion.storage.inbox import ensure_owner_key, forget_owner_key, join_inbox
 
 PASSPHRASE_ENV = "CSA_COMPANION_PASSPHRASE"
 COMMANDS = ("encrypt", "decrypt", "passphrase")
@@ -141,6 +142,7 @@ def _encrypt(paths: DataPaths, lock_after: int | None) -> int:
         # read as they are) and that `encrypt` finishes.
         write_key(paths, wrap(cipher, passphrase))
         code = _report(encrypt_folder(paths, cipher), "encrypted")
+        ensure_owner_key(paths, cipher)  # so presenting never asks for the passphrase
         print(
             "encryption is on: keep your passphrase safe, it cannot be recovered "
             "(and keep key.json with your data)"
@@ -160,14 +162,25 @@ def _decrypt(paths: DataPaths) -> int:
         _say("encryption is not on in this data folder; nothing was changed")
         return 0
     cipher = record.unlock(ask("Passphrase: "))
+    _join(paths, cipher)  # what presentations sealed opens only with this key: join it first
     done = decrypt_folder(paths, cipher)
     code = _report(done, "decrypted")
     if code:
         _say("encryption stays on until every file is decrypted; run `decrypt` again")
         return code
     remove_key(paths)
+    forget_owner_key(paths)
     print("encryption is off")
     return 0
+
+
+def _join(paths: DataPaths, cipher: Cipher) -> None:
+    """An unlock: what presentations saved joins the data (storage/inbox.py)."""
+    from csa_companion.storage.store import Stores
+
+    stores = Stores(paths, cipher=cipher)
+    for notice in join_inbox(stores) + stores.take_notices():
+        _say(notice)
 
 
 def _change(paths: DataPaths) -> int:
@@ -176,6 +189,7 @@ def _change(paths: DataPaths) -> int:
         _say("encryption is not on in this data folder; nothing was changed (see `encrypt`)")
         return 0
     cipher = record.unlock(ask("Current passphrase: "))
+    _join(paths, cipher)
     write_key(paths, wrap(cipher, ask_new("New passphrase", env=False)))
     print("passphrase changed (your files were not rewritten: the data key is the same)")
     return 0

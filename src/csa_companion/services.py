@@ -9,6 +9,7 @@ from csa_companion.content.model import Library, Practice, Tool
 from csa_companion.domain.journal import Draft, JournalEntry
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.storage.group_worksheets import GroupWorksheetRepo
+from csa_companion.storage.inbox import PresentationSink
 from csa_companion.storage.practice_log import PracticeLogRepo
 from csa_companion.storage.program_repos import Rhythm
 from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo, WorksheetRepo
@@ -72,13 +73,29 @@ class Services:
 
     @classmethod
     def for_presenting(
-        cls, stores: Stores, blank: Stores, library: Library, clock: Clock
+        cls,
+        stores: Stores,
+        blank: Stores,
+        library: Library,
+        clock: Clock,
+        sink: PresentationSink | None = None,
     ) -> Services:
         """Services for a shared screen: every personal repository sits on `blank` (an empty,
         throwaway data folder), so no journal entry, draft or personal worksheet can reach the
-        screen; only settings and group worksheets come from the real data."""
+        screen; only settings and group worksheets come from the real data. With `sink` (an
+        encrypted folder, not unlocked: a presentation never asks for the passphrase) they too
+        sit on `blank`, and what is saved is sealed for the owner (storage/inbox.py)."""
         services = cls.build(blank, library, clock)
-        services.settings = SettingsRepo(stores["settings"])
-        services.worksheets = GroupWorksheetRepo(stores["worksheets"])
+        if sink is not None:
+            from csa_companion.storage.sealed_repos import (
+                SealedGroupWorksheetRepo,
+                SealedSettingsRepo,
+            )
+
+            services.settings = SealedSettingsRepo(blank["settings"], sink)
+            services.worksheets = SealedGroupWorksheetRepo(blank["worksheets"], sink)
+        else:
+            services.settings = SettingsRepo(stores["settings"])
+            services.worksheets = GroupWorksheetRepo(stores["worksheets"])
         services.presenting = True
         return services

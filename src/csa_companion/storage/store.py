@@ -146,6 +146,8 @@ class Stores:
         self.cipher = cipher
         self._lock_timeout = lock_timeout
         self._open: dict[str, Store] = {}
+        self.notices: list[str] = []
+        """Notices about the data folder as a whole (not one store's file), not yet shown."""
 
     def __getitem__(self, name: str) -> Store:
         if name not in self._open:
@@ -176,4 +178,5 @@ class Stores:
         return any([store.refresh() for store in self._open.values()])
 
     def take_notices(self) -> list[str]:
-        return [notice for store in self._open.values() for notice in store.take_notices()]
+        own, self.notices = self.notices, []
+        return [notice for store in self._open.values() for notice in store.take_notices()] + own
