@@ -12,7 +12,8 @@ from tests.conftest import AppFactory
 from tests.screen import screen_text
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
-CAPACITIES = "three-capacities"  # a page the framework page links to
+FIRST = "about-program"  # the page Learn opens at
+CAPACITIES = "three-capacities"  # a page the first page links to
 
 
 async def test_links_are_followed_from_the_keyboard_and_escape_goes_back(
@@ -23,11 +24,11 @@ async def test_links_are_followed_from_the_keyboard_and_escape_goes_back(
         await pilot.press("l")
         await wait_for_screen(pilot, LearnScreen)
         learn = app.screen
-        assert isinstance(learn, LearnScreen) and learn.page_id == "framework"
-        framework = app.services.library.get("framework")
-        assert framework is not None
+        assert isinstance(learn, LearnScreen) and learn.page_id == FIRST
+        first = app.services.library.get(FIRST)
+        assert first is not None
         text, href = next(
-            (t, h) for t, h in link_texts(framework) if internal_link_target(h) == CAPACITIES
+            (t, h) for t, h in link_texts(first) if internal_link_target(h) == CAPACITIES
         )
         links = learn.query_one("#learn-links", OptionList)
         assert text in screen_text(app)  # listed under the pages
@@ -39,7 +40,7 @@ async def test_links_are_followed_from_the_keyboard_and_escape_goes_back(
         await wait_for(lambda: "Three things a learning team" in screen_text(app), "it", pilot)
         assert "esc Back" in screen_text(app).splitlines()[-1]
         await pilot.press("escape")
-        await wait_for(lambda: learn.page_id == "framework", "back on the first page", pilot)
+        await wait_for(lambda: learn.page_id == FIRST, "back on the first page", pilot)
         assert app.screen is learn
         await press_closing(pilot, "escape")  # nothing more to go back to: Home
         assert isinstance(app.screen, HomeScreen)
@@ -50,13 +51,13 @@ async def test_links_are_drawn_as_links(new_app: AppFactory) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("l")
         await wait_for_screen(pilot, LearnScreen)
-        await wait_for(lambda: "A way of seeing" in screen_text(app), "the page", pilot)
+        await wait_for(lambda: "Who takes part" in screen_text(app), "the page", pilot)
         page = app.screen.query_one("#learn-page", VerticalScroll)
         page.scroll_end(animate=False)  # the paragraph with the links
-        await wait_for(lambda: "Along the way" in screen_text(app), "the links", pilot)
+        await wait_for(lambda: "Words you meet here" in screen_text(app), "the links", pilot)
         segments = [s for strip in app.screen._compositor.render_strips() for s in strip]
         links = [s for s in segments if s.style and "@click" in s.style.meta and s.text.strip()]
-        plain = [s for s in segments if "Along the way" in s.text]
+        plain = [s for s in segments if "Words you meet here" in s.text]
         assert links and plain
         for link in links:
             assert link.style is not None and link.style.underline and link.style.bold

@@ -36,17 +36,21 @@ def test_bundled_content_has_no_problems() -> None:
         "four-player-model",
     }
     assert [p.id for p in library.learn_pages] == [
+        "about-program",
         "framework",
         "three-capacities",
         "generative-social-fields",
         "showing-up",
+        "equity",
+        "glossary",
     ]
     assert library.practices
 
 
 def test_learn_pages_are_between_300_and_700_words() -> None:
     for page in load_library([bundled_content_dir()]).learn_pages:
-        assert 300 <= len(page.body.split()) <= 700, page.id
+        most = 1000 if page.id == "glossary" else 700  # a reference list, not a lesson
+        assert 300 <= len(page.body.split()) <= most, page.id
 
 
 def test_every_problem_names_file_line_and_what_is_wrong() -> None:
