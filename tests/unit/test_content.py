@@ -65,7 +65,7 @@ def test_every_problem_names_file_line_and_what_is_wrong() -> None:
             "unknown-kind.md",
             3,
             "unknown kind 'poster': use one of tool, practice, learn, questions, reflection, "
-            "survey",
+            "survey, session",
         ),
     }
     assert expected <= found

@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KINDS = ("tool", "practice", "learn", "questions", "reflection", "survey")
+KINDS = ("tool", "practice", "learn", "questions", "reflection", "survey", "session")
+BLOCK_KINDS = (
+    *("practice", "check-in", "journal", "content", "exercise", "breakout", "reflection"),
+    *("break", "closing"),
+)
+OCCASIONS = ("orientation", "1", "2", "3", "4")
+"""What a session plan is for: the orientation or learning session 1-4 of the calendar."""
 DIAGRAMS = (
     "iceberg",
     "ladder-of-inference",
@@ -228,6 +234,69 @@ class Survey(Item):
 
 
 @dataclass(frozen=True)
+class Block:
+    """One timed part of a session plan: what the group sees, and the facilitator's notes."""
+
+    id: str
+    title: str
+    minutes: float
+    """Whole minutes in a plan file; a share of them once repeated for several tools."""
+    kind: str
+    practice: str = ""
+    """A practice id (kind practice): run within the block's time."""
+    tool: str = ""
+    """A tool id: its lesson (content) or its steps (exercise). Filled from the program
+    calendar for blocks with `each_tool`."""
+    learn: str = ""
+    """A learn page id (kind content)."""
+    prompt: str = ""
+    """A journaling prompt."""
+    question: str = ""
+    """A guiding question (check-in, reflection)."""
+    instructions: str = ""
+    """What groups do (exercise, breakout), shown to everyone."""
+    say: str = ""
+    """Facilitator notes: what to say."""
+    watch: str = ""
+    """What to watch for."""
+    debrief: str = ""
+    """How to debrief."""
+    safety: str = ""
+    """With the team's director in the group: how to keep it safe to speak."""
+    speakers: int = 0
+    """A talking-piece round (reflection): how many speakers, by default."""
+    turn_minutes: float = 0
+    """A talking-piece round: minutes for each speaker."""
+    each_tool: bool = False
+    """Repeat this block for each tool the calendar gives the session (minutes shared)."""
+    worksheet: bool = False
+    """An exercise on a tool that can be walked as a group worksheet."""
+    line: int = 1
+    """The file line of its [[blocks]] table."""
+
+    @property
+    def shows(self) -> str:
+        """What the group sees, in a word: the question, prompt or instructions."""
+        return self.question or self.prompt or self.instructions
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionPlan(Item):
+    """A facilitator's plan for the orientation or one learning session: blocks in order."""
+
+    session: str
+    """orientation, or 1-4 (the learning session of the calendar)."""
+    minutes: int
+    blocks: tuple[Block, ...]
+    tools: tuple[str, ...] = ()
+    """The tools assumed when the calendar names none for the session."""
+
+    @property
+    def block_minutes(self) -> float:
+        return sum(b.minutes for b in self.blocks)
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something wrong with a content file, at a line (1-based)."""
 
@@ -276,6 +345,12 @@ class Library:
     @property
     def survey(self) -> Survey | None:
         return next((i for i in self.items.values() if isinstance(i, Survey)), None)
+
+    @property
+    def sessions(self) -> list[SessionPlan]:
+        """Session plans: the orientation first, then the learning sessions in order."""
+        plans = [i for i in self.items.values() if isinstance(i, SessionPlan)]
+        return sorted(plans, key=lambda p: (OCCASIONS.index(p.session), p.order, p.title))
 
     @property
     def learn_pages(self) -> list[LearnPage]:
