@@ -56,6 +56,7 @@ FIELDS = {
         *("id", "kind", "title", "summary", "order", "items", "tool_item", "scale"),
         "retired",
     },
+    "session": {"id", "kind", "title", "summary", "order", "session", "minutes", "blocks", "tools"},
 }
 SCALE = 5  # survey ratings are 1-5
 TABLE_FIELDS = {
@@ -70,6 +71,11 @@ TABLE_FIELDS = {
     "prompts": {"id", "text", "coach"},
     "items": {"id", "text"},
     "retired": {"id", "text"},
+    "blocks": {
+        *("id", "title", "minutes", "kind", "practice", "tool", "learn", "prompt", "question"),
+        *("instructions", "say", "watch", "debrief", "safety", "speakers", "turn_minutes"),
+        *("each_tool", "worksheet"),
+    },
 }
 FACILITATOR_FIELDS = ("minutes", "introduce", "activity", "debrief", "safety")
 MIN_MINUTES, MAX_MINUTES = 5, 240
@@ -274,6 +280,10 @@ def _build(reader: _FileReader, data: dict[str, Any], body: str, body_line: int)
         return _reflection(reader, data, common)
     if kind == "survey":
         return _survey(reader, data, common)
+    if kind == "session":
+        from csa_companion.content.session_plans import parse_plan
+
+        return parse_plan(reader, data, common)
     return LearnPage(**common)
 
 
@@ -729,7 +739,9 @@ def check_links(library: Library) -> list[Problem]:
             problems += _unknown_see_also(item, library)
         if isinstance(item, QuestionBank):
             problems += _unknown_set_tools(item, library)
-    return problems
+    from csa_companion.content.session_plans import check_plan_ids
+
+    return problems + check_plan_ids(library)
 
 
 def _unknown_set_tools(bank: QuestionBank, library: Library) -> list[Problem]:
