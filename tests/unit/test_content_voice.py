@@ -4,6 +4,7 @@ files."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from csa_companion.content.loader import load_library
@@ -171,3 +172,18 @@ def test_team_export_and_diagrams_use_the_team_titles() -> None:
                 assert first_person_singular(line) == [], (tool.id, line)
         alone = Worksheet.new(tool, "Mine", now)
         assert all(s.title in answers_markdown(tool, alone) for s in tool.steps if s.team_title)
+
+
+def test_every_shipped_tool_has_examples_for_three_roles_in_school_day_and_after_school() -> None:
+    uneven = re.compile(
+        r"English|language|IEP|disabilit|income|neighborhood|fee|bus route|racial|\brace\b"
+    )
+    for tool in shipped_tools():
+        roles = {role for s in tool.steps for role, _ in s.examples}
+        assert len(roles) >= 3 and {"principal", "teacher"} <= roles, tool.id
+        for s in tool.steps:  # every step speaks to each of those roles
+            assert {role for role, _ in s.examples} == roles, (tool.id, s.id)
+            for role in roles:
+                assert s.example_for(team=False, role=role) != s.example, (tool.id, s.id)
+        every_example = [t for s in tool.steps for _, t in s.examples] + [tool.body]
+        assert any(uneven.search(t) for t in every_example), tool.id
