@@ -1,0 +1,69 @@
+"""Where a running session keeps its state: one small JSON file per plan in the data folder's
+`sessions/` folder, written atomically at every change by the presenter and polled by the
+audience views (other processes, a browser's among them).
+
+The state holds plan and block ids and times only (see domain/session.py), never anything a
+person wrote, so it is kept plain even in an encrypted data folder: the audience views, which
+never have the passphrase, must read it. Records of finished runs go to `exports/sessions/`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from csa_companion.paths import DataPaths
+from csa_companion.private_files import write_atomic
+
+FOLDER = "sessions"
+SUFFIX = ".run.json"
+MAX_BYTES = 1 << 20
+"""A run state is a few kilobytes; anything much larger is not one."""
+
+
+def run_path(paths: DataPaths, plan_id: str) -> Path:
+    return paths.root / FOLDER / f"{plan_id}{SUFFIX}"
+
+
+def records_folder(paths: DataPaths) -> Path:
+    return paths.root / "exports" / FOLDER
+
+
+def save_run(path: Path, doc: dict[str, Any]) -> None:
+    """Replace the state file all at once (0600). Raises OSError."""
+    write_atomic(path, orjson.dumps(doc))
+
+
+def read_run(path: Path) -> dict[str, Any] | None:
+    """The saved state, or None when there is none or it cannot be read (half of nothing is
+    never seen: writes are atomic)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > MAX_BYTES:
+        return None
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def stamp(path: Path) -> tuple[int, int] | None:
+    """What changes when the file is replaced (its inode and time), to skip unchanged reads."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_mtime_ns)
+
+
+def remove_run(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
