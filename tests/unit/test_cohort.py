@@ -294,11 +294,16 @@ def test_exports_and_csv_of_the_same_person_are_duplicates_not_two_people() -> N
     assert answers.participants == 1 and answers.copies == 2
 
 
-def test_statements_of_another_survey_version_are_each_reported_on_their_own() -> None:
+def test_statements_of_another_survey_edition_are_each_reported_on_their_own() -> None:
     rows = HEADER + "".join(
         f"P{p},1,{w},{item},{r},,2027-01-19\n"
         for p in (1, 2, 3)
-        for item, r in (("aspiration", 3), ("self-awareness", 4), ("tool-iceberg", 2))
+        for item, r in (
+            ("mystery", 5),
+            ("aspiration", 3),
+            ("self-awareness", 4),
+            ("tool-iceberg", 2),
+        )
         for w in ("pre", "post")
     )
     texts = statement_texts(
@@ -306,16 +311,32 @@ def test_statements_of_another_survey_version_are_each_reported_on_their_own() -
         "I feel confident using {tool}.",
         {"iceberg": "The Iceberg"},
     )
-    report = cohort_report(read(("a.csv", rows)), texts)
-    assert [(s.item, s.current) for s in report.statements] == [
-        ("self-awareness", True),
-        ("tool-iceberg", True),
-        ("aspiration", False),
+    earlier = {"aspiration": "I can help my team name a shared future."}
+    report = cohort_report(read(("a.csv", rows)), texts, earlier=earlier)
+    assert [(s.item, s.current, s.known) for s in report.statements] == [
+        ("self-awareness", True, True),
+        ("tool-iceberg", True, True),
+        ("aspiration", False, True),
+        ("mystery", False, False),
     ]
     assert report.statements[1].text == "I feel confident using The Iceberg."
     text = markdown(report)
-    assert "| aspiration (not in the current survey) | 3 |" in text
-    assert "1 statement not in the current survey" in text
+    assert "| I can help my team name a shared future. (earlier edition) (aspiration) | 3 |" in text
+    assert "| mystery (not in the current survey) | 3 |" in text
+    assert "2 statements not in the current survey" in text
+    rows_out = list(csv.DictReader(io.StringIO(csv_text(report))))
+    assert [r["survey"] for r in rows_out if r["session"] == "all"] == [
+        "current",
+        "current",
+        "earlier",
+        "unknown",
+    ]
+    assert [s["survey"] for s in json_data(report)["statements"]] == [
+        "current",
+        "current",
+        "earlier",
+        "unknown",
+    ]
 
 
 def test_comments_only_when_asked_without_codes_and_not_in_small_cells() -> None:
@@ -355,7 +376,7 @@ def test_csv_out_is_safe_in_a_spreadsheet() -> None:
     )
     out = list(csv.reader(io.StringIO(csv_text(cohort_report(read(("a.csv", rows)))))))
     assert out[1][0] == "'=cmd|' /C calc'!A0"
-    assert out[1][6] == "-2.0000"  # our own numbers stay numbers
+    assert out[1][out[0].index("mean_change")] == "-2.0000"  # our own numbers stay numbers
 
 
 def test_markdown_escapes_what_came_from_the_files() -> None:
@@ -363,7 +384,7 @@ def test_markdown_escapes_what_came_from_the_files() -> None:
         f"P{p},1,{w},a|b\x1b[2J,3,,2027-01-19\n" for p in (1, 2, 3) for w in ("pre", "post")
     )
     text = markdown(cohort_report(read(("a.csv", rows))))
-    assert "a\\|b\ufffd\\[2J (not in the current survey)" in text
+    assert "| a\\|b\ufffd\\[2J (not in the current survey) |" in text
     assert "\x1b" not in text
 
 
@@ -374,7 +395,7 @@ def test_svg_is_well_formed_and_holds_each_statement() -> None:
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     words = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
     assert "Statement <A> & co" in words and "2.50 → 3.50 (+1.00), n=4" in words
-    assert "B (earlier survey)" in words
+    assert "B (not in the current survey)" in words
 
 
 def test_text_bars_draw_the_scale() -> None:

@@ -23,17 +23,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from csa_companion.domain.survey import LOW, POST, PRE, SUBMITTED, TOOL_PREFIX
 from csa_companion.domain.wording import plural, shown
 
+if TYPE_CHECKING:
+    from csa_companion.content.model import Library
+
 MIN_N = 3
 EXPORT_FORMAT = "csa-companion-export"  # storage.transfer.FORMAT (domain does not import storage)
 EXPORT_VERSION = 1
 SEALED_FORMAT = "csa-companion-encrypted"
+STORE_FORMAT = "csa-companion"  # a store file's header line (storage.fileformat)
 PARTICIPANT_SETTING = "participant_code"  # domain.survey.PARTICIPANT
 REQUIRED = ("participant", "session", "when", "item", "rating")
 OPTIONAL = ("comment", "date")
@@ -200,21 +204,24 @@ class Answers:
         for number, doc in enumerate(surveys, start=1):
             self.response(source, number, code, doc)
 
-    def response(self, source: str, number: int, code: str, doc: Any) -> None:
-        """One stored survey response (a session's answers before or after it)."""
+    def response(self, source: str, number: int, code: str, doc: Any, what: str = "record") -> None:
+        """One stored survey response (a session's answers before or after it); `number`
+        and `what` name it in a message ("record 3")."""
         if not isinstance(doc, dict):
-            self.problem(source, number, "is not a survey response", what="record")
+            self.problem(source, number, "is not a survey response", what=what)
             return
         if doc.get("status") != SUBMITTED:
             self.drafts += 1
             return
         answers, updated = doc.get("answers"), doc.get("updated")
         if not isinstance(answers, dict) or not isinstance(updated, str):
-            self.problem(source, number, "has no answers or no date", what="record")
+            self.problem(source, number, "has no answers or no date", what=what)
             return
         for item, answer in answers.items():
             if not isinstance(answer, dict):
-                self.problem(source, number, f"answer {item!r} is not an answer", what="record")
+                self.problem(
+                    source, number, f"answer {_cell(str(item))} is not an answer", what=what
+                )
                 continue
             rating, comment = answer.get("rating"), answer.get("comment", "")
             self.answer(
@@ -227,7 +234,7 @@ class Answers:
                 "" if rating is None else str(rating),
                 comment if isinstance(comment, str) else "",
                 updated,
-                what="record",
+                what=what,
             )
 
     def answer(
@@ -384,6 +391,11 @@ def _load_json(raw: bytes, source: str) -> Any:
         head = None
     if isinstance(head, dict) and head.get("format") == SEALED_FORMAT:
         return head
+    if isinstance(head, dict) and head.get("format") == STORE_FORMAT:
+        raise CohortError(
+            f"{source}: a file of a data folder, not an export (`csa-companion export` "
+            "writes one); left out"
+        )
     raise CohortError(f"{source} is damaged or cut off (not valid JSON); left out")
 
 
@@ -434,8 +446,14 @@ class Cell:
 @dataclass(frozen=True)
 class Statement:
     item: str
-    text: str  # the statement's words, or its id when the survey no longer has it
+    text: str  # the statement's words, or its id when no survey the app knows has it
     current: bool  # in the survey the app has now
+
+    @property
+    def known(self) -> bool:
+        """Whether its words are known (asked now, or by an earlier edition)."""
+        return self.current or self.text != self.item
+
     overall: Cell
     sessions: tuple[Cell, ...]
 
@@ -503,16 +521,29 @@ def statement_texts(
     return texts
 
 
+def survey_statements(library: Library) -> tuple[dict[str, str], dict[str, str]]:
+    """The content's survey statements (the per-tool ones included), and those an earlier
+    edition asked (retired items), by id; both empty without a survey."""
+    survey = library.survey
+    if survey is None:
+        return {}, {}
+    titles = {tool.id: tool.title for tool in library.tools}
+    current = statement_texts(((i.id, i.text) for i in survey.items), survey.tool_item, titles)
+    return current, {i.id: i.text for i in survey.retired if i.id not in current}
+
+
 def cohort_report(
     answers: Answers,
     texts: Mapping[str, str] | None = None,
     *,
+    earlier: Mapping[str, str] | None = None,
     min_n: int = MIN_N,
     comments: bool = False,
 ) -> CohortReport:
-    """Every statement's cells, in the order of `texts` (the current survey), then the
-    statements it no longer has (an older version's), by id."""
-    texts = texts or {}
+    """Every statement's cells, in the order of `texts` (the current survey), then those of
+    `earlier` (statements an earlier edition asked, with their words), then any other id found
+    (from a survey this app does not know), by id. Each is reported on its own."""
+    texts, earlier = texts or {}, earlier or {}
     groups: dict[tuple[str, int, str], dict[str, int]] = {}  # (item, session, when) -> ratings
     for (participant, session, when, item), value in answers.ratings.items():
         group = groups.get((item, session, when))
@@ -522,7 +553,7 @@ def cohort_report(
     by_item: dict[str, set[int]] = {}
     for item, session, _ in groups:
         by_item.setdefault(item, set()).add(session)
-    order = {item: n for n, item in enumerate(texts)}
+    order = {item: n for n, item in enumerate([*texts, *earlier])}
     items = sorted(by_item, key=lambda i: (i not in order, order.get(i, 0), i))
     statements = []
     for item in items:
@@ -542,7 +573,7 @@ def cohort_report(
         statements.append(
             Statement(
                 item,
-                texts.get(item, item),
+                texts.get(item) or earlier.get(item) or item,
                 item in texts,
                 _placed(overall, item, None, min_n),
                 tuple(sessions),

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from csa_companion.domain.cohort import ALL, PROBLEMS_SHOWN, Cell, CohortReport
+from csa_companion.domain.cohort import ALL, PROBLEMS_SHOWN, Cell, CohortReport, Statement
 from csa_companion.domain.survey import PRE
 from csa_companion.domain.wording import plural, shown
 
@@ -25,6 +25,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # -- rendering ----------------------------------------------------------------------------------
 
 BAR = 20  # characters for the 1-5 scale in text bars
+
+
+def count(number: int, noun: str) -> str:
+    """'1 file', '2,000 participants'."""
+    return f"{number:,} {noun if number == 1 else noun + 's'}"
 
 
 def fewer(min_n: int) -> str:
@@ -54,14 +59,15 @@ def text_bars(report: CohortReport, *, sessions: bool = True) -> list[str]:
     and one for the mean after (all sessions, then each session)."""
     lines: list[str] = []
     for statement in report.statements:
-        lines.append(f"{_short(statement.text, 76)} [{shown(statement.item)}]")
+        name = label(statement, 70)
+        lines.append(f"{name} [{shown(statement.item)}]" if statement.known else name)
         cells = [statement.overall, *(statement.sessions if sessions else ())]
         for cell in cells:
-            label = f"  {session_name(cell.session):<12}"
+            where = f"  {session_name(cell.session):<12}"
             if not cell.shown or cell.before is None or cell.after is None:
-                lines.append(f"{label} {fewer(report.min_n)} participants")
+                lines.append(f"{where} {fewer(report.min_n)} participants")
                 continue
-            lines.append(f"{label} before {bar(cell.before)} {cell.before:.2f}")
+            lines.append(f"{where} before {bar(cell.before)} {cell.before:.2f}")
             lines.append(
                 f"{'':<14} after  {bar(cell.after)} {cell.after:.2f}  "
                 f"{_num(cell.change, signed=True)}  n={cell.n}"
@@ -99,8 +105,8 @@ def markdown(report: CohortReport, chart: str | None = None) -> str:
     per session, and comments when they were asked for. `chart` names the chart image."""
     lines = ["# Cohort report", ""]
     lines += [
-        f"{plural(report.participants, 'participant')}, "
-        f"{plural(report.answers, 'answer')} counted, from {plural(report.files, 'file')}. "
+        f"{count(report.participants, 'participant')}, "
+        f"{count(report.answers, 'answer')} counted, from {count(report.files, 'file')}. "
         "Participants are known by their codes only; no code or name appears below.",
         "",
         "Paired n: participants who rated the statement both before and after the session. "
@@ -186,13 +192,32 @@ def notes_lines(report: CohortReport) -> list[str]:
             f"- {plural(report.drafts, 'survey')} in exports never submitted (drafts), left out"
         )
     older = [s for s in report.statements if not s.current]
-    if older and any(s.current for s in report.statements):
+    if older:
         notes.append(
             f"- {plural(len(older), 'statement')} not in the current survey (from another "
-            "version of it), each reported on its own under its id: "
+            "edition of it), each reported on its own under its id: "
             + ", ".join(_md(s.item) for s in older)
         )
     return notes
+
+
+def edition(statement: Statement) -> str:
+    """Which survey asks the statement: 'current', 'earlier' (its words are known) or
+    'unknown' (only its id: a survey this app never had)."""
+    if statement.current:
+        return "current"
+    return "earlier" if statement.known else "unknown"
+
+
+def label(statement: Statement, width: int = 90) -> str:
+    """The statement as a reader should see it: its words, marked when no longer asked; its
+    id when its words are not known."""
+    kind = edition(statement)
+    if kind == "current":
+        return _short(statement.text, width)
+    if kind == "earlier":
+        return f"{_short(statement.text, width)} (earlier edition)"
+    return f"{_short(statement.item, width)} (not in the current survey)"
 
 
 def _md_table(report: CohortReport, cells: Sequence[Cell]) -> list[str]:
@@ -203,10 +228,9 @@ def _md_table(report: CohortReport, cells: Sequence[Cell]) -> list[str]:
     ]
     for cell in cells:
         statement = texts[cell.item]
-        if statement.current:
-            name = f"{_md(_short(statement.text, 90))} ({_md(cell.item)})"
-        else:
-            name = f"{_md(cell.item)} (not in the current survey)"
+        name = _md(label(statement))
+        if statement.known:
+            name += f" ({_md(cell.item)})"
         if not cell.shown:
             lines.append(f"| {name} | {fewer(report.min_n)} | | | | | | | |")
             continue
@@ -221,6 +245,7 @@ def _md_table(report: CohortReport, cells: Sequence[Cell]) -> list[str]:
 CSV_HEADER = (
     "item",
     "statement",
+    "survey",
     "session",
     "paired_n",
     "mean_before",
@@ -251,7 +276,8 @@ def csv_text(report: CohortReport) -> str:
         for cell in (statement.overall, *statement.sessions):
             head = [
                 safe_cell(shown(statement.item)),
-                safe_cell(shown(statement.text)) if statement.current else "",
+                safe_cell(shown(statement.text)) if statement.known else "",
+                edition(statement),
                 ALL if cell.session is None else str(cell.session),
             ]
             if not cell.shown:
@@ -316,8 +342,8 @@ def json_data(report: CohortReport) -> dict[str, Any]:
         "statements": [
             {
                 "item": s.item,
-                "statement": s.text if s.current else None,
-                "in_current_survey": s.current,
+                "statement": s.text if s.known else None,
+                "survey": edition(s),
                 "all_sessions": cell(s.overall),
                 "sessions": [cell(c) for c in s.sessions],
             }
@@ -359,7 +385,7 @@ def svg(report: CohortReport, title: str = "Growth per statement") -> str:
         return _LEFT + (value - SCALE_LOW) / (SCALE_HIGH - SCALE_LOW) * (_RIGHT - _LEFT)
 
     for statement in report.statements:
-        name = statement.text if statement.current else f"{statement.item} (earlier survey)"
+        name = label(statement, 110)
         parts.append(
             f'<text x="10" y="{y + 16}" font-weight="bold" fill="{INK}">'
             f"{_x(_short(name, 110))}</text>"
@@ -367,10 +393,10 @@ def svg(report: CohortReport, title: str = "Growth per statement") -> str:
         y += _HEAD
         for cell in (statement.overall, *statement.sessions):
             mid = y + _ROW / 2
-            label = "All sessions" if cell.session is None else f"Session {cell.session}"
+            where = "All sessions" if cell.session is None else f"Session {cell.session}"
             weight = ' font-weight="bold"' if cell.session is None else ""
             parts.append(
-                f'<text x="20" y="{mid + 4}" fill="{INK}"{weight}>{label}</text>'
+                f'<text x="20" y="{mid + 4}" fill="{INK}"{weight}>{where}</text>'
                 f'<line x1="{_LEFT}" y1="{mid}" x2="{_RIGHT}" y2="{mid}" stroke="#e5e7eb"/>'
             )
             if not cell.shown or cell.before is None or cell.after is None:

@@ -1,0 +1,132 @@
+"""Gathering survey answers for the cohort report from files, folders and team folders.
+
+Each path given is a survey CSV (`survey export`), a whole JSON export (`export`), a team
+folder (`transfer/team.py`: the survey answers its members published, under their participant
+codes), or a folder of any of these, read to any depth (hidden files and folders, and
+spreadsheet lock files, skipped).
+Files are read in name order, so "the one read last" (the tie-break between duplicates) is the
+same on every computer. What cannot be read is left out with one line saying why: a file larger
+than MAX_BYTES, a device or a pipe, a folder or file without permission. A path that does not
+exist at all is an error: it is more likely a typo than a part of the cohort.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from csa_companion.domain.cohort import Answers
+from csa_companion.domain.team import SURVEY, TEAM_FILE
+from csa_companion.errors import CompanionError
+
+MAX_BYTES = 100 * 1024 * 1024  # one file: 240,000 answers in one CSV are about 10 MB
+SUFFIXES = (".csv", ".json")
+Progress = Callable[[int, str], None]  # (files read so far, the file being read)
+
+
+class CohortPathError(CompanionError):
+    """A path given that is not there; nothing was read."""
+
+
+def gather(
+    paths: Sequence[Path], answers: Answers | None = None, progress: Progress | None = None
+) -> Answers:
+    """Read every survey answer under `paths` into `answers` (a new one if None)."""
+    answers = answers if answers is not None else Answers()
+    for path in paths:
+        if not os.path.lexists(path):
+            raise CohortPathError(f"{path}: no such file or folder; nothing was read")
+    done = 0
+    for path in paths:
+        for file in _files(path, answers):
+            if progress is not None:
+                progress(done, str(file))
+            read_one(file, answers)
+            done += 1
+    return answers
+
+
+def _files(path: Path, answers: Answers) -> Iterator[Path]:
+    """The files to read under `path`: itself if it is not a folder, else every CSV and JSON
+    file below it, in name order; folders that cannot be listed are named in `answers`."""
+    if not path.is_dir():
+        yield path
+        return
+    if (path / TEAM_FILE).exists():
+        read_team_folder(path, answers)
+        return
+
+    def unreadable(error: OSError) -> None:
+        where = error.filename or path
+        answers.skipped.append(
+            f"cannot read the folder {where}: {error.strerror or error}; left out"
+        )
+
+    for folder, dirs, files in os.walk(path, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if TEAM_FILE in files and Path(folder) != path:
+            read_team_folder(Path(folder), answers)
+            dirs[:] = []
+            continue
+        for name in sorted(files):
+            if name.startswith((".", "~$")) or not name.lower().endswith(SUFFIXES):
+                continue
+            yield Path(folder, name)
+
+
+def read_one(file: Path, answers: Answers) -> None:
+    """Read one file into `answers`, or say in `answers.skipped` why it was left out."""
+    try:
+        info = file.stat()
+    except OSError as error:
+        answers.skipped.append(f"cannot read {file}: {error.strerror or error}; left out")
+        return
+    if not stat.S_ISREG(info.st_mode):
+        # /dev/zero or a pipe: reading it would go on until memory runs out
+        answers.skipped.append(f"{file} is not a regular file (a device or a pipe); left out")
+        return
+    if info.st_size > MAX_BYTES:
+        answers.skipped.append(
+            f"{file} is larger than {MAX_BYTES // (1024 * 1024)} MB "
+            f"({info.st_size / (1024 * 1024):.0f} MB); not survey answers; left out"
+        )
+        return
+    try:
+        with open(file, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # a file that grew since stat stops here
+    except OSError as error:
+        answers.skipped.append(f"cannot read {file}: {error.strerror or error}; left out")
+        return
+    if len(raw) > MAX_BYTES:
+        answers.skipped.append(f"{file} is larger than {MAX_BYTES // (1024 * 1024)} MB; left out")
+        return
+    answers.read(raw, str(file))
+
+
+def read_team_folder(folder: Path, answers: Answers) -> None:
+    """The survey answers a team's members published, each under the participant code it
+    was published with (never a member's name). An encrypted team's files cannot be read
+    without its key: they are left out, with the team reader's notice."""
+    from csa_companion.transfer.team import read_team
+
+    try:
+        view = read_team(folder)
+    except (CompanionError, OSError) as error:
+        answers.skipped.append(f"cannot read the team folder {folder}: {error}; left out")
+        return
+    answers.notices.extend(f"{folder}: {notice}" for notice in view.notices)
+    before = answers.rows
+    for member in view.members:
+        source = f"{folder} (member {member.member})"
+        surveys = [item for item in member.state.live() if item.kind == SURVEY]
+        for number, item in enumerate(surveys, start=1):
+            doc = item.document
+            code = doc.get("participant") if isinstance(doc, dict) else None
+            if not isinstance(code, str) or not code.strip():
+                answers.problem(source, number, "has no participant code", what="survey")
+                continue
+            answers.response(source, number, code, doc, what="survey")
+    if answers.rows > before:
+        answers.files += 1
