@@ -795,13 +795,14 @@ def test_a_damaged_file_in_a_read_only_folder_shows_the_backup_and_moves_nothing
     data = tmp_path / "data"
     seed_journal(data, ("In the backup", "b", ()), ("Newest", "n", ()))
     (data / "journal.json").write_bytes(b"damaged")
-    old = b'{"journal": {"1": {"body": "an old prototype file", "created": 1760000000}}}'
+    old = b'{"worksheets": {"1": {"uid": "w", "tool_id": "iceberg", "title": "an old file", '
+    old += b'"created": "2025-10-10T08:00:00+00:00", "updated": "2025-10-10T08:00:00+00:00"}}}'
     (data / "worksheets.json").write_bytes(old)
     before = {p.name: p.read_bytes() for p in data.iterdir()}
     with read_only(data):
         stores = Stores(DataPaths(data))
         assert [e.title for e in JournalRepo(stores["journal"]).all()] == ["In the backup"]
-        stores["worksheets"].documents("journal")
+        assert [d["title"] for d in stores["worksheets"].documents("worksheets")] == ["an old file"]
         notices = stores.take_notices()
         assert any("was damaged" in n and "read-only, so nothing was moved" in n for n in notices)
         assert any("shown converted" in n and "not changed" in n for n in notices)

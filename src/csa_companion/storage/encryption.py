@@ -19,6 +19,7 @@ from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths
 from csa_companion.private_files import fsync_dir, write_atomic
 from csa_companion.storage.crypto import Cipher, KeyRecord, SealError, is_sealed
+from csa_companion.storage.fileformat import header_id
 from csa_companion.storage.lock import FileLock, LockTimeout
 
 KEY_FILE = "key.json"
@@ -117,7 +118,11 @@ def encrypt_folder(paths: DataPaths, cipher: Cipher) -> Converted:
     _sweep(paths)
 
     def seal(raw: bytes) -> bytes | None:
-        return None if is_sealed(raw) else cipher.seal(raw)
+        if is_sealed(raw):
+            return None
+        # A store file's generation stays readable from its first line (safe_storage.py).
+        ident = header_id(raw)
+        return cipher.seal(raw, None if ident is None else {"id": ident})
 
     return _convert(paths, seal, wipe=True)
 

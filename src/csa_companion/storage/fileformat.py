@@ -1,6 +1,7 @@
 """The on-disk format of a store file: a one-line checksummed header, then the JSON body.
 
-    {"format": "csa-companion", "schema": 1, "length": N, "crc32": C, "preview": P}
+    {"format": "csa-companion", "schema": 1, "length": N, "crc32": C, "preview": P,
+     "id": ID, "parent": PARENT}
     <P bytes: an optional JSON preview line>
     <the JSON body: every table>
 
@@ -8,13 +9,18 @@
 parses but is incomplete (a short write, a copy cut off) fails that test, so it is never
 mistaken for good data. The preview is a small extract of the body (the newest journal
 entries) that lets Home show them without parsing a large body. A file without a preview (or
-with "preview": 0) is read the same way. A plain TinyDB JSON file (no header) is read as
-schema 0 so that it can be migrated, provided it is one: a JSON object holding at least one
-table (an object). Anything else without a header is a damaged file.
+with "preview": 0) is read the same way. `id` names this generation of the file (random, new
+at every write) and `parent` the generation it was made from by a save, which that save kept
+as the `.bak`: so the store can tell whether the current file descends from its backup (see
+safe_storage.py); files written before these fields are read the same way. A plain TinyDB
+JSON file (no header) is read as schema 0 so that it can be migrated, provided it is one: a
+JSON object holding at least one table (an object; the store also wants its own tables, with
+a record it can read). Anything else without a header is a damaged file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -37,13 +43,22 @@ class Checked:
     schema: int
     body: bytes | memoryview
     preview: Any = None
+    parent: str | None = None  # the generation this one was saved from (its `.bak`), if known
 
     def tables(self) -> Tables:
         return _tables(self.body)
 
 
-def encode(tables: Tables, schema: int, preview: Any = None) -> bytes:
-    """Serialize tables (and an optional preview) under a header with length and CRC-32."""
+def encode(
+    tables: Tables,
+    schema: int,
+    preview: Any = None,
+    *,
+    ident: str | None = None,
+    parent: str | None = None,
+) -> bytes:
+    """Serialize tables (and an optional preview) under a header with length and CRC-32;
+    `ident` and `parent` name this generation and the one it was saved from."""
     head = b"" if preview is None else orjson.dumps(preview) + b"\n"
     body = orjson.dumps(tables)
     crc = zlib.crc32(body, zlib.crc32(head))
@@ -55,8 +70,36 @@ def encode(tables: Tables, schema: int, preview: Any = None) -> bytes:
             "crc32": crc,
             "preview": len(head),
         }
+        | ({} if ident is None else {"id": ident})
+        | ({} if parent is None else {"parent": parent})
     )
     return header + b"\n" + head + body
+
+
+def identity(first_line: bytes) -> str:
+    """The generation a file holds, from its first line (read without the rest): the header's
+    `id`, else (a file written before ids, or no store at all) a hash of the line. An
+    encrypted file's header carries the `id` of the plaintext it holds."""
+    try:
+        header = orjson.loads(first_line)
+    except orjson.JSONDecodeError:
+        header = None
+    if isinstance(header, dict) and isinstance(header.get("id"), str):
+        return str(header["id"])
+    return "h:" + hashlib.blake2b(first_line, digest_size=12).hexdigest()
+
+
+def header_id(raw: bytes | memoryview) -> str | None:
+    """The `id` in a framed file's header line, if it has one (to carry it into the header of
+    its encrypted form)."""
+    end = bytes(raw[:4096]).find(b"\n")
+    if end < 0 or bytes(raw[:9]) != b'{"format"':
+        return None
+    try:
+        found = orjson.loads(bytes(raw[:end])).get("id")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return found if isinstance(found, str) else None
 
 
 def check(raw: bytes) -> Checked:
@@ -101,7 +144,10 @@ def check(raw: bytes) -> Checked:
             preview = orjson.loads(rest[:preview_length])
         except orjson.JSONDecodeError as error:
             raise DamagedFile(f"the preview is not valid JSON ({error})") from None
-    return Checked(schema, rest[preview_length:], preview)
+    parent = header.get("parent")
+    return Checked(
+        schema, rest[preview_length:], preview, parent if isinstance(parent, str) else None
+    )
 
 
 def decode(raw: bytes) -> tuple[int, Tables]:

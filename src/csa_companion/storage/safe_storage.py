@@ -7,7 +7,13 @@ write a temp file in the same folder, fsync it, keep the current file as the `.b
 
 What is never lost: a damaged file (or one that is no store at all) is moved aside, never
 deleted, and so is a damaged backup; a migration keeps the original and leaves `.bak` alone;
-documents the app cannot read are set aside in the file (`documents.py`). Temp files of writers
+documents the app cannot read are set aside in the file (`documents.py`). A file without a
+header is taken for an older version's only when it has the shape of one: its own tables
+(`tables`), holding at least one record the app can read; anything else is damage. The `.bak`
+is the last good generation: a save makes the current file the new `.bak` only when the
+current file was saved from it (its header's `parent`, so every change in between was the
+user's), or holds at least as many readable records; otherwise (a file copied in, or
+converted from an older one) the `.bak` is kept as it is. Temp files of writers
 killed mid-write are removed at the next open or write. In a read-only folder everything is read
 and nothing on disk is touched: recovery and migration then happen in memory only.
 """
@@ -17,22 +23,36 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
 
 from csa_companion.errors import CompanionError
 from csa_companion.private_files import sweep_temp_files, temp_path, write_atomic
 from csa_companion.storage.crypto import Cipher, SealError, is_sealed
-from csa_companion.storage.documents import describe, quarantine
-from csa_companion.storage.fileformat import Checked, DamagedFile, Tables, check, encode
+from csa_companion.storage.documents import QUARANTINE, describe, quarantine
+from csa_companion.storage.fileformat import (
+    Checked,
+    DamagedFile,
+    Tables,
+    check,
+    encode,
+    identity,
+)
 from csa_companion.storage.lock import FileLock, LockTimeout, open_private, pid_alive
 
 Migrate = Callable[[int, Tables], Tables]
 PreviewOf = Callable[[Tables], Any]
+OLD_DEFAULT_TABLE = "_default"  # TinyDB's own table, in files it wrote itself
+
+
+def readable_records(tables: Tables) -> int:
+    """How many records the tables hold that the app can read (not those set aside)."""
+    return sum(len(docs) for name, docs in tables.items() if name != QUARANTINE)
 
 
 class StoreError(CompanionError):
@@ -73,11 +93,14 @@ class SafeJSONStorage(Storage):
         preview_of: PreviewOf | None = None,
         cipher: Cipher | None = None,
         key_file: Path | None = None,
+        tables: Collection[str] | None = None,
     ) -> None:
-        """With `cipher`, every file this storage writes is encrypted (see storage/crypto.py);
-        files are read whether they are encrypted or not, so a folder half-way through
-        `encrypt` still opens, and each save finishes the job for its file. `key_file` is the
-        folder's key file: a save checks that it exists exactly when `cipher` is given."""
+        """`tables` are the tables this file holds (None: any), which an older version's file
+        must keep to. With `cipher`, every file this storage writes is encrypted (see
+        storage/crypto.py); files are read whether they are encrypted or not, so a folder
+        half-way through `encrypt` still opens, and each save finishes the job for its
+        file. `key_file` is the folder's key file: a save checks that it exists exactly when
+        `cipher` is given."""
         self.path = path
         self.cipher = cipher
         self.key_file = key_file
@@ -88,6 +111,10 @@ class SafeJSONStorage(Storage):
         self.preview: Any = None  # preview_of(the current data), if the file holds one
         self._migrate = migrate
         self._preview_of = preview_of
+        self._known_tables = None if tables is None else frozenset(tables)
+        self._ident: str | None = None  # the generation of the current file (its first line)
+        self._parent: str | None = None  # the generation it was saved from, if known
+        self._backup_counted: tuple[str, int] | None = None  # (.bak's generation, its records)
         self._lock_timeout = lock_timeout
         self._lock = FileLock(str(path) + ".lock", timeout=lock_timeout)
         self._owner_path = path.with_name(path.name + ".lock.owner")
@@ -243,12 +270,35 @@ class SafeJSONStorage(Storage):
             checked = check(plain)
             if checked.schema == self.schema:
                 self._unparsed, self.preview = checked, checked.preview
+                self._ident, self._parent = _identity_of(raw), checked.parent
                 self._stamp = self._stat()
                 return
             self._refuse_newer(checked.schema, self.path)
-            self._install(checked.schema, checked.tables(), plain, self.path)
+            tables = checked.tables()
+            self._check_older(checked.schema, tables)
+            self._install(checked.schema, tables, plain, self.path)
         except DamagedFile as why:
             self._recover(why)
+
+    def _check_older(self, schema: int, tables: Tables) -> None:
+        """An older version's file has the shape of one: only this file's own tables, and at
+        least one record the app can read once converted. Anything else (another program's
+        JSON, another store's file, a file of unreadable documents) is damage, so that the
+        backup is restored rather than replaced by an empty store."""
+        if self._known_tables is None:
+            return
+        foreign = sorted(set(tables) - self._known_tables - {OLD_DEFAULT_TABLE})
+        if foreign:
+            shown = ", ".join(repr(name[:30]) for name in foreign[:3])
+            more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+            raise DamagedFile(
+                f"it is not a {self.path.name} file: it holds {shown}{more}, which "
+                f"{self.path.name} never holds"
+            )
+        converted = self._migrate(schema, orjson.loads(orjson.dumps(tables)))
+        quarantine(converted)
+        if not any(converted.get(name) for name in self._known_tables):
+            raise DamagedFile("it holds no record csa-companion can read")
 
     def _tables(self) -> Tables:
         """The data, parsing the checked body the first time it is needed."""
@@ -275,6 +325,7 @@ class SafeJSONStorage(Storage):
 
     def _start_empty(self) -> None:
         self._data, self._unparsed, self.preview = {}, None, None
+        self._ident = self._parent = None
         self._stamp = self._stat()  # a damaged file left in a read-only folder is not news
 
     def _recover(self, why: DamagedFile) -> None:
@@ -301,6 +352,7 @@ class SafeJSONStorage(Storage):
             self._start_empty()
             return
         kept = kept or ""
+        backup_generation = _identity_of(raw)
         try:
             raw = self._unseal(raw)
             checked = check(raw)
@@ -320,7 +372,8 @@ class SafeJSONStorage(Storage):
         self.notices.append(
             f"{what}.{kept} The last good copy was {restored} from {self.backup_path.name}."
         )
-        self._install(checked.schema, tables, raw, self.backup_path)
+        # The restored file holds what the backup holds: it descends from it.
+        self._install(checked.schema, tables, raw, self.backup_path, parent=backup_generation)
 
     def _refuse_newer(self, schema: int, source: Path, context: str = "") -> None:
         if schema > self.schema:
@@ -331,7 +384,15 @@ class SafeJSONStorage(Storage):
                 f"{source.name} was not changed."
             )
 
-    def _install(self, schema: int, data: Tables, original: bytes, source: Path) -> None:
+    def _install(
+        self,
+        schema: int,
+        data: Tables,
+        original: bytes,
+        source: Path,
+        *,
+        parent: str | None = None,
+    ) -> None:
         """Adopt data read from the main file or the backup (`source`), migrating it if it is
         older. The migrated file replaces the main file without becoming the backup: the backup
         keeps the last good generation, and the original is kept beside it."""
@@ -354,7 +415,7 @@ class SafeJSONStorage(Storage):
         if self.read_only:
             self._stamp = self._stat()
         else:
-            self._write_file(data, keep_backup=False)
+            self._write_file(data, keep_backup=False, parent=parent)
         self._data, self._unparsed = data, None
 
     def _keep_original(self, source: Path, keep: Path, original: bytes) -> None:
@@ -394,19 +455,66 @@ class SafeJSONStorage(Storage):
             os.chmod(aside, 0o600)
         return aside
 
-    def _write_file(self, data: Tables, *, keep_backup: bool = True) -> None:
-        """Write `data` atomically; the current file becomes the backup unless `keep_backup`
-        is False (a migration: the backup keeps the generation before it)."""
+    def _write_file(
+        self, data: Tables, *, keep_backup: bool = True, parent: str | None = None
+    ) -> None:
+        """Write `data` atomically. The current file becomes the backup if `keep_backup` and
+        the backup may be rotated away (`_may_rotate`); a migration or a repair passes False
+        (the backup keeps the generation before it) and the generation `data` comes from."""
         preview = self._preview_of(data) if self._preview_of else None
+        rotate = keep_backup and self.path.exists() and self._may_rotate()
+        if rotate:
+            parent = self._ident
+        ident = os.urandom(12).hex()
 
         def keep() -> None:
-            if keep_backup and self.path.exists():
+            if rotate:
                 self._keep_backup()
 
-        self._write_atomic(self.path, encode(data, self.schema, preview), before_replace=keep)
+        payload = encode(data, self.schema, preview, ident=ident, parent=parent)
+        self._write_atomic(self.path, payload, before_replace=keep, ident=ident)
+        self._ident, self._parent = ident, parent
         self._stamp = self._stat()
         self.preview = preview
         self.generation += 1
+
+    def _may_rotate(self) -> bool:
+        """Whether the current file may become the backup, replacing the one there: always
+        when it was saved from that backup (whatever the user changed, removals included,
+        was their doing), else only when it holds at least as many readable records."""
+        try:
+            with self.backup_path.open("rb") as file:
+                first_line = file.read(4096).partition(b"\n")[0]
+        except FileNotFoundError:
+            return True
+        except OSError:
+            first_line = b""  # unreadable: counted (and moved aside) below
+        backup = identity(first_line)
+        if self._parent is not None and self._parent == backup:
+            return True
+        return readable_records(self._tables()) >= self._backup_records(backup)
+
+    def _backup_records(self, generation: str) -> int:
+        """How many readable records the backup holds (remembered per generation). A backup
+        that cannot be read is moved aside first: it is no good generation, but never
+        deleted."""
+        if self._backup_counted is not None and self._backup_counted[0] == generation:
+            return self._backup_counted[1]
+        try:
+            tables = check(self._unseal(self.backup_path.read_bytes())).tables()
+        except (DamagedFile, StoreEncryptedError, OSError) as why:
+            try:
+                moved = self._move_aside(self.backup_path).name
+            except OSError as error:
+                raise self._write_error(error) from None
+            self.notices.append(
+                f"The backup {self.backup_path.name} could not be read ({why}); it was moved "
+                f"to {moved}, and a new backup was made."
+            )
+            return 0
+        quarantine(tables)
+        self._backup_counted = (generation, readable_records(tables))
+        return self._backup_counted[1]
 
     def _keep_backup(self) -> None:
         """Make the current file the backup generation (a hard link: no copy, no gap)."""
@@ -445,10 +553,13 @@ class SafeJSONStorage(Storage):
         plain: bytes,
         *,
         before_replace: Callable[[], None] | None = None,
+        ident: str | None = None,
     ) -> None:
         """Write `plain` to `target` at once (private_files.write_atomic), encrypted when a
-        cipher is set: only ciphertext reaches the disk. Failures become a StoreWriteError."""
-        payload = plain if self.cipher is None else self.cipher.seal(plain)
+        cipher is set: only ciphertext reaches the disk, its header naming the generation
+        `ident`. Failures become a StoreWriteError."""
+        extra = None if ident is None else {"id": ident}
+        payload = plain if self.cipher is None else self.cipher.seal(plain, extra)
         try:
             write_atomic(
                 target,
@@ -464,3 +575,8 @@ class SafeJSONStorage(Storage):
             f"Could not save to {self.path}: {error.strerror or error}. Nothing on disk was "
             "changed; free some space or fix the folder's permissions, then save again."
         )
+
+
+def _identity_of(raw: bytes) -> str:
+    """The generation held in a file's bytes (fileformat.identity of its first line)."""
+    return identity(raw[:4096].partition(b"\n")[0])

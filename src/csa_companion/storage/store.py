@@ -26,6 +26,16 @@ from csa_companion.storage.safe_storage import PreviewOf, SafeJSONStorage
 
 Document = dict[str, Any]
 
+TABLES: Mapping[str, tuple[str, ...]] = {"practice": ("log",)}
+"""The tables of each store file whose tables are not named after it (`practice.json` holds
+the practice log). Every other store file holds one table of its own name."""
+
+
+def tables_of(file_name: str) -> tuple[str, ...]:
+    """The tables a store file (`journal.json`) holds."""
+    name = file_name.removesuffix(".json")
+    return TABLES.get(name, (name,))
+
 
 class _FreshIdTable(Table):
     """Works the next id out from the data at every insert: another process may have inserted
@@ -64,6 +74,7 @@ class Store:
             preview_of=preview_of,
             cipher=cipher,
             key_file=key_file,
+            tables=tables_of(path.name),
         )
         self.db = _CompanionDB(storage=lambda: self.storage)
 

@@ -1,0 +1,212 @@
+"""The last good generation: a file that is no store (or no store of this kind) never replaces
+the records its backup holds, and no save rotates the backup away while the current file holds
+fewer readable records than it, unless the user removed them."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from csa_companion.cli import main
+from csa_companion.domain.journal import JournalEntry
+from csa_companion.paths import DataPaths
+from csa_companion.storage.crypto import new_cipher
+from csa_companion.storage.encryption import encrypt_folder
+from csa_companion.storage.fileformat import decode, encode
+from csa_companion.storage.repos import JournalRepo
+from csa_companion.storage.store import Store, Stores
+from csa_companion.storage.transfer import STORE_NAMES, contents
+from tests.conftest import START
+from tests.transfer_data import sam_shares, seed_everything
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with records in every store file, each file's backup holding the same
+    records as the file (the last save changed nothing)."""
+    folder = tmp_path_factory.mktemp("seeded") / "data"
+    seed_everything(folder)
+    bundle = folder.parent / "bundle.json"
+    sam_shares(folder.parent / "sam", bundle)
+    assert main(["--data-dir", str(folder), "import", str(bundle)]) == 0
+    stores = Stores(DataPaths(folder))
+    for name in STORE_NAMES:
+        save_unchanged(stores[name])
+    shutil.rmtree(folder / "backups", ignore_errors=True)  # the import's snapshot
+    return folder
+
+
+@pytest.fixture
+def folder(seeded: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "copy"
+    shutil.copytree(seeded, copy)
+    return copy
+
+
+def save_unchanged(store: Store) -> None:
+    """A save (one rotation) that changes no record."""
+    with store.transaction():
+        store.storage.write(store.storage.read())
+
+
+def held(folder: Path, name: str) -> dict[str, list[Any]]:
+    """The records a store file holds, as a fresh process opens it (notices taken)."""
+    stores = Stores(DataPaths(folder))
+    found = contents(stores, [name]).get(name, {})
+    stores.take_notices()
+    return found
+
+
+def in_backup(folder: Path, name: str) -> int:
+    _, tables = decode((folder / f"{name}.json.bak").read_bytes())
+    return sum(len(docs) for table, docs in tables.items() if table != "_quarantine")
+
+
+def table_of(name: str) -> str:
+    return "log" if name == "practice" else name
+
+
+def one_table_of_another_store(name: str) -> bytes:
+    other = "journal" if name != "journal" else "worksheets"
+    return orjson.dumps({table_of(other): {"1": {"uid": "x", "body": "not mine"}}})
+
+
+FOREIGN: dict[str, Any] = {
+    "the issue's case": lambda name: b'{"a":{}}',
+    "another program's tables": lambda name: b'{"a": {"1": {"b": 2}}, "c": {}}',
+    "a table of another store": one_table_of_another_store,
+    "TinyDB's empty file": lambda name: b'{"_default": {}}',
+    "TinyDB's default table only": lambda name: b'{"_default": {"1": {"body": "x"}}}',
+    "its own table, empty": lambda name: orjson.dumps({table_of(name): {}}),
+    "its own table, every document unreadable": lambda name: orjson.dumps(
+        {table_of(name): {"1": "text", "2": [1, 2], "3": 7, "x": {}}}
+    ),
+    "only a quarantine table": lambda name: orjson.dumps(
+        {"_quarantine": {"1": {"table": name, "id": "1", "problem": "x", "document": 1}}}
+    ),
+    "framed, of an older schema, foreign": lambda name: encode({"a": {}}, 0),
+}
+
+
+@pytest.mark.parametrize("name", STORE_NAMES)
+@pytest.mark.parametrize("shape", FOREIGN.values(), ids=FOREIGN.keys())
+def test_foreign_json_in_place_of_any_store_file_restores_the_backup(
+    folder: Path, name: str, shape: Any
+) -> None:
+    before = held(folder, name)
+    assert before, f"the seeded {name}.json holds records"
+    path = folder / f"{name}.json"
+    foreign = shape(name)
+    path.write_bytes(foreign)
+
+    stores = Stores(DataPaths(folder))
+    assert contents(stores, [name])[name] == before
+    [notice] = stores.take_notices()
+    assert "was damaged" in notice and f"restored from {name}.json.bak" in notice, notice
+    [aside] = folder.glob(f"{name}.json.damaged-*")
+    assert aside.read_bytes() == foreign and aside.name in notice
+    assert not list(folder.glob(f"{name}.json.pre-migration-*"))  # not taken for an old file
+
+    for _ in range(2):  # two saves later, the records are still in the file and its backup
+        save_unchanged(Stores(DataPaths(folder))[name])
+    assert held(folder, name) == before
+    assert in_backup(folder, name) == sum(len(docs) for docs in before.values())
+
+
+def journal(folder: Path) -> JournalRepo:
+    return JournalRepo(Stores(DataPaths(folder))["journal"])
+
+
+def add(folder: Path, body: str, minutes: int = 0) -> JournalEntry:
+    entry = JournalEntry.new(body, START + timedelta(minutes=minutes))
+    journal(folder).add(entry)
+    return entry
+
+
+def backup_bodies(folder: Path) -> set[str]:
+    _, tables = decode((folder / "journal.json.bak").read_bytes())
+    return {doc["body"] for doc in tables.get("journal", {}).values()}
+
+
+@pytest.fixture
+def three(tmp_path: Path) -> Iterator[Path]:
+    """A journal of three entries, the backup holding them too."""
+    folder = tmp_path / "three"
+    for n, body in enumerate(("one", "two", "three")):
+        add(folder, body, n)
+    save_unchanged(Stores(DataPaths(folder))["journal"])
+    assert backup_bodies(folder) == {"one", "two", "three"}
+    yield folder
+
+
+GOOD_OLD = {"body": "from a script", "created": "2025-10-10T08:00:00+00:00"}
+
+
+def test_an_old_file_with_fewer_readable_records_never_rotates_the_backup_away(
+    three: Path,
+) -> None:
+    """An old-format file of the journal's own table, one document readable and the others
+    not, is converted (it is one); the backup keeps the three entries however many saves
+    follow."""
+    old = {"journal": {"1": GOOD_OLD, "2": "unreadable", "3": {"created": "never"}}}
+    (three / "journal.json").write_bytes(orjson.dumps(old))
+    assert [e.body for e in journal(three).all()] == ["from a script"]
+    add(three, "new", 10)
+    save_unchanged(Stores(DataPaths(three))["journal"])
+    assert backup_bodies(three) == {"one", "two", "three"}
+    assert {e.body for e in journal(three).all()} == {"from a script", "new"}
+
+
+def test_a_copied_in_file_with_fewer_records_never_rotates_the_backup_away(
+    three: Path, tmp_path: Path
+) -> None:
+    """A store file from elsewhere (an older copy, another folder's) is no descendant of the
+    backup: while it holds fewer records, saves leave the backup as it is."""
+    elsewhere = tmp_path / "elsewhere"
+    add(elsewhere, "from another folder")
+    shutil.copy(elsewhere / "journal.json", three / "journal.json")
+    for n in range(2):
+        add(three, f"new {n}", 10 + n)
+    assert backup_bodies(three) == {"one", "two", "three"}
+    # Once the file holds as many records as the backup, saves rotate again.
+    add(three, "new 2", 12)
+    add(three, "new 3", 13)
+    assert backup_bodies(three) == {"from another folder", "new 0", "new 1", "new 2"}
+
+
+def test_records_the_user_removed_rotate_away_as_before(three: Path) -> None:
+    repo = journal(three)
+    for entry in repo.all()[:2]:
+        repo.delete(entry.uid)
+    add(three, "after", 10)
+    assert backup_bodies(three) == {"one"}  # the state after the removals, not before
+
+
+def test_removals_then_encryption_rotate_as_before(three: Path) -> None:
+    """Turning encryption on keeps each file's generation in its encrypted header, so the
+    backup still counts as the current file's parent."""
+    repo = journal(three)
+    repo.delete(repo.all()[0].uid)
+    cipher = new_cipher()
+    paths = DataPaths(three)
+    assert not encrypt_folder(paths, cipher).failed
+    repo = JournalRepo(Store(three / "journal.json", cipher=cipher))
+    repo.add(JournalEntry.new("after", START))
+    _, tables = decode(cipher.open((three / "journal.json.bak").read_bytes()))
+    assert {doc["body"] for doc in tables["journal"].values()} == {"one", "two"}
+
+
+def test_a_damaged_backup_is_moved_aside_not_rotated_over(three: Path) -> None:
+    (three / "journal.json").write_bytes(encode({"journal": {}}, 1))  # no parent, no records
+    (three / "journal.json.bak").write_bytes(b"damaged")
+    stores = Stores(DataPaths(three))
+    JournalRepo(stores["journal"]).add(JournalEntry.new("new", START))
+    [aside] = three.glob("journal.json.bak.damaged-*")
+    assert aside.read_bytes() == b"damaged"
+    assert any("could not be read" in n for n in stores.take_notices())
