@@ -210,3 +210,71 @@ def test_a_damaged_backup_is_moved_aside_not_rotated_over(three: Path) -> None:
     [aside] = three.glob("journal.json.bak.damaged-*")
     assert aside.read_bytes() == b"damaged"
     assert any("could not be read" in n for n in stores.take_notices())
+
+
+# -- The header's preview never shows what the records lack (item 9) ---------------------------
+
+
+def entry_doc(uid: str, body: str, minutes: int) -> dict[str, Any]:
+    doc = JournalEntry.new(body, START + timedelta(minutes=minutes), title=body).to_doc()
+    return doc | {"uid": uid}
+
+
+def journal_with_preview(folder: Path, preview_docs: list[Any], extra: Any = None) -> None:
+    """A checksum-valid journal of entries A and B whose header previews `preview_docs`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tables: dict[str, Any] = {"journal": {"1": entry_doc("a", "A", 0), "2": entry_doc("b", "B", 1)}}
+    tables.update(extra or {})
+    preview = {"total": len(preview_docs), "newest": preview_docs}
+    (folder / "journal.json").write_bytes(encode(tables, 1, preview))
+
+
+PHANTOM = entry_doc("p", "Phantom", 9)
+SET_ASIDE = {"table": "journal", "id": "3", "problem": "x", "document": PHANTOM}
+PREVIEWS: dict[str, tuple[list[Any], Any]] = {
+    "an entry the records lack": ([PHANTOM, entry_doc("b", "B", 1)], None),
+    "an entry whose text differs": ([entry_doc("b", "Phantom", 1), entry_doc("a", "A", 0)], None),
+    "an entry only set aside": (
+        [PHANTOM],
+        {"_quarantine": {"1": SET_ASIDE}},
+    ),
+}
+
+
+@pytest.mark.parametrize("preview, extra", PREVIEWS.values(), ids=PREVIEWS.keys())
+def test_a_preview_that_disagrees_with_the_records_is_rebuilt(
+    tmp_path: Path, preview: list[Any], extra: Any
+) -> None:
+    journal_with_preview(tmp_path, preview, extra)
+    repo = journal(tmp_path)
+    recent = repo.recent(6)
+    assert "Phantom" not in {e.body for e in recent}
+    assert [e.body for e in recent] == [e.body for e in repo.all()] == ["B", "A"]
+    assert repo.store.preview() == Stores.PREVIEWS["journal"](repo.store.storage.read())
+    repo.add(JournalEntry.new("C", START + timedelta(minutes=5)))
+    _, tables = decode((tmp_path / "journal.json").read_bytes())
+    header_preview = orjson.loads((tmp_path / "journal.json").read_bytes().split(b"\n")[1])
+    assert [d["body"] for d in header_preview["newest"]] == ["C", "B", "A"]
+    assert tables["journal"]
+
+
+def test_a_preview_that_agrees_is_used_without_reading_the_records(tmp_path: Path) -> None:
+    journal_with_preview(tmp_path, [entry_doc("b", "B", 1), entry_doc("a", "A", 0)])
+    store = Stores(DataPaths(tmp_path))["journal"]
+    assert [e.body for e in JournalRepo(store).recent(2)] == ["B", "A"]
+    assert store.storage._unparsed is not None  # the body was searched, not parsed
+
+
+async def test_home_never_shows_an_entry_the_journal_lacks(new_app: Any, data_dir: Path) -> None:
+    from csa_companion.screens.journal import JournalScreen
+    from tests.screen import screen_text
+    from tests.waiting import wait_for, wait_for_screen
+
+    journal_with_preview(data_dir, [PHANTOM, entry_doc("b", "B", 1)])
+    app = new_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for(lambda: "No entries yet" not in screen_text(app), "Home's entries", pilot)
+        assert "Phantom" not in screen_text(app)
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        assert "Phantom" not in screen_text(app)

@@ -115,6 +115,7 @@ class SafeJSONStorage(Storage):
         self._ident: str | None = None  # the generation of the current file (its first line)
         self._parent: str | None = None  # the generation it was saved from, if known
         self._backup_counted: tuple[str, int] | None = None  # (.bak's generation, its records)
+        self._preview_agrees = False  # the unparsed body was searched for the preview's records
         self._lock_timeout = lock_timeout
         self._lock = FileLock(str(path) + ".lock", timeout=lock_timeout)
         self._owner_path = path.with_name(path.name + ".lock.owner")
@@ -270,6 +271,7 @@ class SafeJSONStorage(Storage):
             checked = check(plain)
             if checked.schema == self.schema:
                 self._unparsed, self.preview = checked, checked.preview
+                self._preview_agrees = False
                 self._ident, self._parent = _identity_of(raw), checked.parent
                 self._stamp = self._stat()
                 return
@@ -314,7 +316,24 @@ class SafeJSONStorage(Storage):
                     self._recover(why)
                 return self._data
             self._data = self._quarantined(data)
+            if self._preview_of is not None:
+                # The records have the last word: a preview that disagrees (a faulty writer,
+                # a hand edit that fixed the checksum) is rebuilt; the next save writes it.
+                self.preview = self._preview_of(self._data)
         return self._data
+
+    def trusted_preview(self) -> Any:
+        """The preview, only as it agrees with the records: once they are parsed it is built
+        from them; before, the preview's own check (`agrees`, a search of the body) must pass,
+        or the body is parsed now."""
+        if self._unparsed is None or self.preview is None or self._preview_agrees:
+            return self.preview
+        agrees = getattr(self._preview_of, "agrees", None)
+        if agrees is not None and agrees(self.preview, self._unparsed.body):
+            self._preview_agrees = True
+            return self.preview
+        self._tables()
+        return self.preview
 
     def _quarantined(self, data: Tables) -> Tables:
         """Set aside the documents the app cannot read (in memory; the next save writes it)."""
