@@ -28,7 +28,10 @@ from csa_companion.storage.safe_storage import PreviewOf, SafeJSONStorage
 
 Document = dict[str, Any]
 
-TABLES: Mapping[str, tuple[str, ...]] = {"practice": ("log",)}
+TABLES: Mapping[str, tuple[str, ...]] = {
+    "practice": ("log",),
+    "team": ("membership", "copies", "folder"),  # transfer/team.py
+}
 """The tables of each store file whose tables are not named after it (`practice.json` holds
 the practice log). Every other store file holds one table of its own name."""
 
