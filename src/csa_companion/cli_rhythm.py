@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from csa_companion.domain.wording import plural
 
 if TYPE_CHECKING:
     from csa_companion.content.model import Library
+    from csa_companion.domain.practice import LogEntry
     from csa_companion.storage.program_repos import Rhythm
     from csa_companion.storage.repos import JournalRepo, SettingsRepo, WorksheetRepo
     from csa_companion.storage.store import Stores
@@ -76,7 +76,7 @@ def dispatch(args: argparse.Namespace, stores: Stores, dirs: Sequence[Path]) -> 
             return _reflection_list(rhythm, journal, sheets, as_json=args.json)
         from csa_companion.storage.practice_log import PracticeLogRepo
 
-        practices = [entry.started for entry in PracticeLogRepo(stores).all()]
+        practices = PracticeLogRepo(stores).all()
         return _reflection_export(rhythm, journal, sheets, practices, library, args)
     settings = SettingsRepo(stores["settings"])
     if args.survey_command == "code":
@@ -150,7 +150,7 @@ def _reflection_export(
     rhythm: Rhythm,
     journal: JournalRepo,
     sheets: WorksheetRepo,
-    practices: list[datetime],
+    practices: list[LogEntry],
     library: Library,
     args: argparse.Namespace,
 ) -> int:

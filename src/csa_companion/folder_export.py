@@ -49,7 +49,7 @@ def markdown_files(stores: Stores, library: Library) -> dict[str, str]:
             else worksheet_item(sheet, None).text + "\n"
         )
         files[f"worksheets/{export_file_name(sheet)}"] = text
-    practices = [e.started for e in PracticeLogRepo(stores).all()]
+    practices = PracticeLogRepo(stores).all()
     titles = {t.id: t.title for t in library.tools}
     for reflection in rhythm.reflections.all():
         summary = rhythm.glance(reflection.month, entries, sheets, practices)

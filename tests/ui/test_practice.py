@@ -3,9 +3,11 @@ the practice log afterwards, reduced motion."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Digits, Input, OptionList, ProgressBar, Select
 
@@ -119,6 +121,33 @@ async def test_note_lands_in_the_journal_and_the_log_records_it(
     assert entry.tags == ("arrival", "practice")
     [logged] = PracticeLogRepo(Stores(DataPaths(data_dir))).all()
     assert (logged.practice_id, logged.minutes) == ("arrival", 1.0)
+
+
+def shows(app: App[None], text: str) -> bool:
+    return text in screen_text(app)
+
+
+async def test_the_log_keeps_the_minutes_practiced_when_phases_are_skipped(
+    new_app: AppFactory, clock: FakeClock, data_dir: Path
+) -> None:
+    """settling-arrive is planned at 3 minutes: 40 s of it, its last phases skipped, is 0.7."""
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_setup(pilot, "settling-arrive")
+        await start(pilot)
+        await advance(pilot, clock, 40, "phase 2 of 5")
+        for phase in ("phase 3 of 5", "phase 4 of 5", "phase 5 of 5"):
+            await pilot.press("n")
+            await wait_for(partial(shows, app, phase), phase, pilot)
+        await pilot.press("n")
+        await wait_for_screen(pilot, NoticeDialog)
+        await press_closing(pilot, "escape")
+        await press_closing(pilot, "escape")
+        await wait_for_screen(pilot, PracticesScreen)
+        log = app.screen.query_one("#practice-log", OptionList)
+        assert "0.7 min" in str(log.get_option_at_index(0).prompt)
+    [logged] = PracticeLogRepo(Stores(DataPaths(data_dir))).all()
+    assert logged.minutes == 0.7
 
 
 async def test_note_can_be_skipped(new_app: AppFactory, clock: FakeClock, data_dir: Path) -> None:

@@ -266,3 +266,29 @@ def test_parsing_times() -> None:
         parse_bells(" , ")
     assert format_seconds(59.2) == "1:00"
     assert format_seconds(3723) == "1:02:03"
+
+
+def test_practiced_time_is_what_ran_not_what_was_planned_or_skipped() -> None:
+    """The practice log's minutes: skipping phases, pausing and the arrive countdown do not
+    count; going back counts again; a hold for the facilitator counts; the end stops it."""
+    r = run(arrive=10)
+    assert r.practiced(T0 + 10) == 0  # the countdown is not practice
+    r.next(T0 + 25)  # 15 s into phase A, then on to B: A's last 15 s were skipped
+    r.next(T0 + 35)  # 10 s of B, then C
+    assert r.practiced(T0 + 35) == pytest.approx(25)
+    r.pause(T0 + 40)
+    r.resume(T0 + 400)  # a pause counts nothing
+    r.previous(T0 + 405)  # back to B: it runs again, and counts again
+    assert r.practiced(T0 + 405) == pytest.approx(35)
+    assert r.moment(T0 + 1000).stage == DONE  # B's 60 s and C's 30 s, then the end
+    assert r.practiced(T0 + 2000) == pytest.approx(35 + 90)
+    r.next(T0 + 2001)  # past the end: nothing more
+    assert r.practiced(T0 + 3000) == pytest.approx(125)
+    skipped = run()
+    skipped.next(T0 + 5)
+    skipped.next(T0 + 6)
+    skipped.next(T0 + 7)  # three phases skipped in 7 s: 7 s practiced, not the planned 120
+    assert skipped.moment(T0 + 7).stage == DONE and skipped.practiced(T0 + 60) == 7
+    held = run(WAITS)
+    assert held.moment(T0 + 100).stage == WAITING  # waiting for the facilitator is practice
+    assert held.practiced(T0 + 100) == 100

@@ -58,14 +58,14 @@ def test_glance_counts_match_seeded_data(data_dir: Path) -> None:
     stores = Stores(DataPaths(data_dir))
     journal, sheets = JournalRepo(stores["journal"]), WorksheetRepo(stores["worksheets"])
     rhythm.zone = LA
-    practices = [e.started for e in PracticeLogRepo(stores).all()]
+    practices = PracticeLogRepo(stores).all()
     summary = rhythm.glance("2027-01", journal.all(), sheets.all(), practices)
     assert sorted(summary.entries) == ["j1", "j2", "j3", "j4"]
     assert sorted(summary.starred) == ["j1", "j3"]
     assert summary.top_tags == [("pickup", 3), ("team", 2), ("check-in", 1)]
     assert summary.started == {"iceberg": ["w1", "w2"], "ladder-of-inference": ["w3"]}
     assert summary.finished == {"shifting-the-burden": ["w4"], "iceberg": ["w1"]}
-    assert summary.practices == 2
+    assert summary.practices == 2 and summary.practice_minutes == 10  # as practiced
     assert rhythm.glance("2027-01", journal.all(), sheets.all()).practices is None
     assert summary.next_steps == ["Try a two-minute check-in at pickup"]
     assert rhythm.glance("2026-12", journal.all(), sheets.all()).next_steps == []

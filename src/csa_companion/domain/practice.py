@@ -229,6 +229,7 @@ class Run:
 
     def __init__(self, plan: Plan, now: float) -> None:
         self.plan = plan
+        self._practiced = 0.0
         self._restart(now, -plan.arrive)
 
     def _restart(self, now: float, position: float) -> None:
@@ -237,6 +238,33 @@ class Run:
         self._released: set[int] = set()
         self._holding: int | None = None
         self._rung = -math.inf
+        self._mark = (now, position)
+
+    def _account(self, now: float) -> float:
+        """Add the time practiced since the last mark (running, past the arrive countdown and
+        before the end; a hold for the facilitator counts, a pause or a skipped phase does
+        not), mark `now`, and return the position at `now`."""
+        since, was = self._mark
+        position = self._position(now)
+        if self._anchor is not None and was < self.plan.total:
+            spent = max(0.0, now - since)
+            arriving = min(spent, max(0.0, -was))
+            spent -= arriving
+            if position >= self.plan.total:  # it ended meanwhile: count up to the end only
+                spent = min(spent, self.plan.total - max(was, 0.0))
+            self._practiced += spent
+        self._mark = (now, position)
+        return position
+
+    def _marked(self, now: float) -> None:
+        """After a control moved or stopped the run: count on from here."""
+        self._mark = (now, self._position(now))
+
+    def practiced(self, now: float) -> float:
+        """Seconds actually practiced so far: the minutes the practice log records (not the
+        planned length when phases were skipped or the run ended early)."""
+        self._account(now)
+        return self._practiced
 
     @property
     def paused(self) -> bool:
@@ -290,12 +318,15 @@ class Run:
     # -- controls ----------------------------------------------------------------------------
 
     def pause(self, now: float) -> None:
-        self._offset = self._position(now)
+        self._offset = self._account(now)
         self._anchor = None
+        self._marked(now)
 
     def resume(self, now: float) -> None:
+        self._account(now)
         if self._anchor is None:
             self._anchor = now
+        self._marked(now)
 
     def toggle(self, now: float) -> None:
         if self.paused:
@@ -305,6 +336,7 @@ class Run:
 
     def _jump(self, now: float, position: float) -> None:
         """Move to `position`, keeping paused or running; waits ahead of it hold again."""
+        self._account(now)
         self._offset = position
         if self._anchor is not None:
             self._anchor = now
@@ -314,6 +346,7 @@ class Run:
         }
         # A jump rings nothing where it lands; bells after it ring as they come.
         self._rung = position
+        self._marked(now)
 
     def next(self, now: float) -> None:
         """Start the next phase (skips the arrive countdown; after the last phase, the end)."""
@@ -337,6 +370,7 @@ class Run:
 
     def restart(self, now: float) -> None:
         """From the first phase again, running, with its opening bell."""
+        self._account(now)
         self._restart(now, 0.0)
 
 

@@ -7,11 +7,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from csa_companion.content.model import ReflectionPrompts
 from csa_companion.domain.journal import JournalEntry, all_tags
 from csa_companion.domain.worksheet import COMPLETE, Worksheet
+
+if TYPE_CHECKING:  # the practice model is not imported for a type (Home does not need it)
+    from csa_companion.domain.practice import LogEntry
 
 NOT_STARTED, DRAFT, DONE = "not started", "draft", "done"
 TOP_TAGS = 3
@@ -59,6 +62,8 @@ class Glance:
     starred: list[str] = field(default_factory=list)
     practices: int | None = None
     """Practices done this month; None while the app has no practice log."""
+    practice_minutes: float = 0.0
+    """The minutes actually practiced in them (as the practice log records them)."""
     next_steps: list[str] = field(default_factory=list)
     """Coaching next steps not yet done."""
 
@@ -69,11 +74,12 @@ def glance(
     worksheets: Sequence[Worksheet],
     *,
     tz: tzinfo | None = None,
-    practices: Sequence[datetime] | None = None,
+    practices: Sequence[LogEntry] | None = None,
     next_steps: Sequence[str] = (),
 ) -> Glance:
-    """Count the month's work from the store's contents."""
+    """Count the month's work from the store's contents (`practices`: the practice log)."""
     mine = [e for e in entries if month_of(e.created, tz) == month]
+    done = None if practices is None else [p for p in practices if month_of(p.started, tz) == month]
     started: dict[str, list[str]] = {}
     finished: dict[str, list[str]] = {}
     for sheet in sorted(worksheets, key=lambda w: w.created):
@@ -88,9 +94,8 @@ def glance(
         entries=[e.uid for e in mine],
         top_tags=all_tags(mine)[:TOP_TAGS],
         starred=[e.uid for e in mine if e.starred],
-        practices=None
-        if practices is None
-        else sum(1 for p in practices if month_of(p, tz) == month),
+        practices=None if done is None else len(done),
+        practice_minutes=sum(p.minutes for p in done or ()),
         next_steps=list(next_steps),
     )
 
@@ -124,7 +129,12 @@ def glance_lines(summary: Glance, titles: dict[str, str]) -> list[tuple[str, str
         (
             "practices",
             "Practices done: "
-            + ("no practice log yet" if summary.practices is None else str(summary.practices)),
+            + (
+                "no practice log yet"
+                if summary.practices is None
+                else f"{summary.practices}"
+                + (f" ({round(summary.practice_minutes, 1):g} min)" if summary.practices else "")
+            ),
         ),
     ]
     lines += [("steps", f"Next step from coaching: {step}") for step in summary.next_steps]

@@ -269,12 +269,12 @@ class PracticeScreen(CompanionScreen):
 
     def log_run(self) -> None:
         """Record the run in the practice log (once), with the minutes actually practiced."""
-        moment = self.run.moment(self.clock.monotonic())
-        if self.logged or self.presenting or moment.elapsed < MIN_LOG_SECONDS:
+        practiced = self.run.practiced(self.clock.monotonic())
+        if self.logged or self.presenting or practiced < MIN_LOG_SECONDS:
             return
         self.logged = True
         entry = LogEntry(
-            self.practice.id, self.practice.title, self.started, round(moment.elapsed / 60, 1)
+            self.practice.id, self.practice.title, self.started, round(practiced / 60, 1)
         )
         self.store_call(lambda: self.services.practice_log.add(entry))
 

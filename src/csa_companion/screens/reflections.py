@@ -35,7 +35,7 @@ MARKS = {"not started": "·", DRAFT: "✎", DONE: "✓"}
 
 def month_glance(services: Services, month: str) -> Glance:
     """The month at a glance from everything in the store."""
-    practices = [entry.started for entry in services.practice_log.all()]
+    practices = services.practice_log.all()
     return services.rhythm.glance(
         month, services.journal.all(), services.worksheets.all(), practices
     )

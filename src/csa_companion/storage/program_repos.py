@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from tinydb import Query
 
@@ -23,6 +24,9 @@ from csa_companion.domain.survey import SurveyResponse
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.storage.repos import _put
 from csa_companion.storage.store import Store, Stores
+
+if TYPE_CHECKING:
+    from csa_companion.domain.practice import LogEntry
 
 NAMES = ("program", "reflections", "coaching", "surveys")
 _key = Query().key
@@ -143,10 +147,10 @@ class Rhythm:
         month: str,
         entries: Sequence[JournalEntry],
         sheets: Sequence[Worksheet],
-        practices: Sequence[datetime] | None = None,
+        practices: Sequence[LogEntry] | None = None,
     ) -> Glance:
         """The month at a glance, with the coaching next steps still open by the month's end;
-        `practices` are the start times in the practice log."""
+        `practices` is the practice log."""
         steps = [
             text
             for note, _, text in open_steps(self.coaching.all())
