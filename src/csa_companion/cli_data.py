@@ -135,7 +135,7 @@ def _backup(stores: Stores, args: argparse.Namespace, now: datetime) -> int:
     if args.backup_command == "list":
         found = backup.snapshots(stores)
         for snap in found:
-            print(f"{snap.name}  {human_size(snap.size)}")
+            print(f"{snap.name}  {human_size(snap.size)}  {backup.describe(stores, snap)}")
         if not found:
             print(f"no snapshots yet in {backup.folder(stores)}")
         return 0

@@ -130,7 +130,7 @@ def import_file(
     kept: list[str] = []
 
     def snapshot() -> None:
-        kept.append(backup.take(stores, now, label="before-import").name)
+        kept.append(backup.take(stores, now, label=backup.BEFORE_IMPORT).name)
 
     if jrnl:
         from csa_companion.domain.jrnl import NotJrnlError, entries_from_jrnl

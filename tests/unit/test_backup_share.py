@@ -64,6 +64,7 @@ def test_backup_commands(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert code == 0 and "keeping the last 2" in out and str(data_dir / "backups") in out
     code, out, _ = run(capsys, "--data-dir", d, "backup", "list")
     assert code == 0 and out.count(".json") == 1 and "KB" in out
+    assert out.rstrip().endswith("by hand · 7 entries, 4 worksheets, 1 reflection")
     with pytest.raises(SystemExit) as exit_:
         run(capsys, "--data-dir", d, "backup", "--keep", "0")
     assert exit_.value.code == 2 and "must be 1 or more" in capsys.readouterr().err
@@ -115,11 +116,41 @@ def test_damaged_snapshots_are_refused_and_change_nothing(
 
 def test_daily_snapshot_once_a_day(data_dir: Path) -> None:
     stores = Stores(DataPaths(data_dir))
+    SettingsRepo(stores["settings"]).set("theme", "csa-light")
+    assert backup.daily(stores, START) is None  # nothing written yet: nothing to keep
+    assert backup.snapshots(stores) == []
+    _add(data_dir, "first")
+    stores = Stores(DataPaths(data_dir))
     assert backup.daily(stores, START) is not None
     assert backup.daily(stores, START + timedelta(hours=3)) is None
     assert backup.daily(stores, START + timedelta(days=1)) is not None
     assert len(backup.snapshots(stores)) == 2
     assert backup.last_taken(stores) == (START + timedelta(days=1)).date()
+
+
+def test_snapshots_say_why_they_were_taken_and_what_they_hold(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed_everything(data_dir)
+    stores = Stores(DataPaths(data_dir))
+    backup.daily(stores, START)
+    (data_dir / "backups" / "2026-01-01-000000.json").write_bytes(b"cut off")
+    d = str(data_dir)
+    run(capsys, "--data-dir", d, "backup")
+    _add(data_dir, "later")
+    stores = Stores(DataPaths(data_dir))
+    entries = len(JournalRepo(stores["journal"]).all())
+    code, _, _ = run(capsys, "--data-dir", d, "backup", "restore", backup.snapshots(stores)[1].name)
+    assert code == 0
+    snaps = backup.snapshots(Stores(DataPaths(data_dir)))
+    assert [s.reason for s in snaps] == [
+        "daily or by hand", "daily", "by hand", "before a restore",
+    ]  # fmt: skip
+    about = [backup.describe(stores, s) for s in snaps]
+    assert about[0] == "daily or by hand · cannot be read"
+    holds = f"{entries - 1} entries, 4 worksheets, 1 reflection"
+    assert about[1:3] == [f"daily · {holds}", f"by hand · {holds}"]
+    assert about[3] == f"before a restore · {entries} entries, 4 worksheets, 1 reflection"
 
 
 # -- sharing --------------------------------------------------------------------------------

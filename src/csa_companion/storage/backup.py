@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import orjson
+
+from csa_companion.domain.wording import plural
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths
 from csa_companion.private_files import write_atomic
@@ -25,6 +28,8 @@ from csa_companion.storage.transfer import (
     STORE_NAMES,
     Contents,
     Progress,
+    contents,
+    count,
     export_bytes,
     parse_export,
     read_file,
@@ -35,6 +40,23 @@ KEEP_SETTING = "backup_keep"
 DEFAULT_KEEP = 10
 LAST_DAY_SETTING = "backup_last_day"
 _NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-\d{6}(-[a-z0-9-]+)?\.json$")
+_COPY = re.compile(r"-\d+$")  # the "-2" of a second snapshot taken in the same second
+
+# Why a snapshot was taken: the label its name ends with.
+BY_HAND = "by-hand"
+DAILY = "daily"
+BEFORE_IMPORT = "before-import"
+BEFORE_RESTORE = "before-restore"
+REASONS = {
+    BY_HAND: "by hand",
+    DAILY: "daily",
+    BEFORE_IMPORT: "before an import",
+    BEFORE_RESTORE: "before a restore",
+}
+UNLABELED = "daily or by hand"
+"""Snapshots taken before names said why."""
+DATA_STORES = tuple(name for name in STORE_NAMES if name != "settings")
+"""The stores that hold what the person wrote (settings alone is no data to keep)."""
 
 
 class BackupError(CompanionError):
@@ -46,6 +68,84 @@ class Snapshot:
     name: str
     path: Path
     size: int
+
+    @property
+    def label(self) -> str:
+        """The label in its name ('daily', 'before-import', ...; '' for an older one)."""
+        return _COPY.sub("", self.name.removesuffix(".json")[17:]).removeprefix("-")
+
+    @property
+    def reason(self) -> str:
+        """Why it was taken, in words."""
+        label = self.label
+        return REASONS.get(label, label.replace("-", " ") if label else UNLABELED)
+
+    @property
+    def taken(self) -> datetime | None:
+        """When it was taken (local time, from its name)."""
+        try:
+            return datetime.strptime(self.name[:17], "%Y-%m-%d-%H%M%S")
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class Holds:
+    """What a snapshot holds, counted."""
+
+    entries: int
+    worksheets: int
+    reflections: int
+
+    def words(self) -> str:
+        return ", ".join(
+            (
+                plural(self.entries, "entry", "entries"),
+                plural(self.worksheets, "worksheet"),
+                plural(self.reflections, "reflection"),
+            )
+        )
+
+
+_holds_seen: dict[tuple[Path, int, int], Holds | None] = {}
+
+
+def holds(stores: Stores, snap: Snapshot) -> Holds | None:
+    """What `snap` holds (journal entries, worksheets, reflections); None if it cannot be read
+    (damaged, or encrypted with a key this folder does not have). Counted once per version of
+    the file."""
+    try:
+        st = snap.path.stat()
+    except OSError:
+        return None
+    seen = (snap.path, st.st_size, st.st_mtime_ns)
+    if seen not in _holds_seen:
+        _holds_seen[seen] = _count(stores, snap)
+    return _holds_seen[seen]
+
+
+def _count(stores: Stores, snap: Snapshot) -> Holds | None:
+    try:
+        data = orjson.loads(read_snapshot(stores, snap))
+        found = data["stores"]
+
+        def number(store: str, table: str) -> int:
+            docs = found.get(store, {}).get(table, [])
+            return len(docs) if isinstance(docs, list) else 0
+
+        return Holds(
+            number("journal", "journal"),
+            number("worksheets", "worksheets"),
+            number("reflections", "reflections"),
+        )
+    except (CompanionError, orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def describe(stores: Stores, snap: Snapshot) -> str:
+    """'daily · 40 entries, 3 worksheets, 1 reflection' (or why its contents are unknown)."""
+    found = holds(stores, snap)
+    return f"{snap.reason} · {found.words() if found else 'cannot be read'}"
 
 
 def folder(stores: Stores) -> Path:
@@ -80,12 +180,12 @@ def take(
     stores: Stores,
     now: datetime,
     *,
-    label: str = "",
+    label: str = BY_HAND,
     prune: bool = True,
     progress: Progress | None = None,
 ) -> Snapshot:
     """Write a snapshot of every store, then (if `prune`) delete the oldest beyond the kept
-    number. `label` is added to the name (e.g. 'before-restore')."""
+    number. `label` says why, at the end of its name (one of REASONS)."""
     payload = export_bytes(stores, now, progress)
     if stores.cipher is not None:  # encrypted like the stores it copies (storage/crypto.py)
         payload = stores.cipher.seal(payload)
@@ -136,7 +236,7 @@ def restore(stores: Stores, name: str, now: datetime) -> tuple[Snapshot, Snapsho
     Returns (restored, kept)."""
     snap = find(stores, name)
     found = parse_export(read_snapshot(stores, snap), snap.name)  # refused before any change
-    kept = take(stores, now, label="before-restore", prune=False)
+    kept = take(stores, now, label=BEFORE_RESTORE, prune=False)
     replace_all(stores, found)
     return snap, kept
 
@@ -154,12 +254,15 @@ def replace_all(stores: Stores, found: Contents) -> None:
 
 
 def daily(stores: Stores, now: datetime) -> Snapshot | None:
-    """A snapshot on the first start of each day (one settings read otherwise)."""
+    """A snapshot on the first start of each day (one settings read otherwise); none while
+    nothing but settings is stored (a new data folder: the next start takes it)."""
     settings = SettingsRepo(stores["settings"])
     today = now.date().isoformat()
     if settings.get(LAST_DAY_SETTING) == today:
         return None
-    snap = take(stores, now)
+    if not count(contents(stores, DATA_STORES)):
+        return None
+    snap = take(stores, now, label=DAILY)
     settings.set(LAST_DAY_SETTING, today)
     return snap
 
