@@ -495,6 +495,8 @@ def _print_notices(stores: Stores) -> None:
 
 
 def _worksheet_list(repo: WorksheetRepo, library: Library, args: argparse.Namespace) -> int:
+    from csa_companion.domain.worksheet import status_words
+
     sheets = repo.all(args.tool)
     if args.tool is not None and not sheets and args.tool not in {t.id for t in library.tools}:
         tools = ", ".join(tool.id for tool in library.tools)
@@ -512,7 +514,8 @@ def _worksheet_list(repo: WorksheetRepo, library: Library, args: argparse.Namesp
             tool = library.get(sheet.tool_id)
             name = tool.title if tool else f"{sheet.tool_id} (not in your content)"
             when = f"{sheet.updated:%Y-%m-%d %H:%M}"
-            print(f"{sheet.uid}  {when}  {sheet.status:<8}  {shown(sheet.title)}  [{name}]")
+            status = status_words(sheet.status)
+            print(f"{sheet.uid}  {when}  {status:<8}  {shown(sheet.title)}  [{name}]")
     if not sheets:
         _say("no worksheets" + (f" for {args.tool}" if args.tool else ""))
     return 0

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from csa_companion.content.loader import load_library
 from csa_companion.content.model import Tool
-from csa_companion.domain.worksheet import Worksheet
+from csa_companion.domain.four_player import MIN_OBSERVATIONS
+from csa_companion.domain.worksheet import (
+    COMPLETE,
+    ENDED_EARLY,
+    Observation,
+    Worksheet,
+    status_words,
+)
 from csa_companion.paths import DataPaths, bundled_content_dir
 from csa_companion.storage.repos import WorksheetRepo
 from csa_companion.storage.store import Stores
@@ -50,3 +57,27 @@ def test_team_and_group_worksheets_ask_the_team_prompts() -> None:
     assert [w.asks_as_team for w in (own, team, group)] == [False, True, True]
     step = tool.steps[0]
     assert step.prompts_for(group.asks_as_team) == step.team_prompts != step.prompts
+
+
+def test_complete_only_once_answered_through_else_ended_early() -> None:
+    library = load_library([bundled_content_dir()])
+    tool, players = library.get("iceberg"), library.get("four-player-model")
+    assert isinstance(tool, Tool) and isinstance(players, Tool)
+    [closing] = [s for s in tool.steps if s.closing]
+    first = tool.steps[0].id
+    sheet = Worksheet.new(tool, "x", START).with_answer(first, "Shoving at pickup", START)
+    early = sheet.finished(tool, START)
+    assert early.status == ENDED_EARLY and status_words(early.status) == "ended early"
+    closed = sheet.with_answer(closing.id, "I felt rushed", START).finished(tool, START)
+    assert closed.status == COMPLETE  # the closing step is answered
+    every = sheet
+    for step in tool.steps:
+        if not step.optional and not step.closing:
+            every = every.with_answer(step.id, "words", START)
+    assert every.finished(tool, START).status == ENDED_EARLY  # its closing step is required
+    watched = Worksheet.new(players, "Meeting", START)
+    for n in range(MIN_OBSERVATIONS):
+        assert watched.finished(players, START).status == ENDED_EARLY
+        watched = watched.observed(Observation("move", START, f"P{n}"))
+    assert watched.finished(players, START).status == COMPLETE
+    assert Worksheet.new(tool, "x", START).finished(tool, START).status == ENDED_EARLY

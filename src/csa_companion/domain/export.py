@@ -12,7 +12,7 @@ from csa_companion.domain.four_player import (
     detect_patterns,
     tally,
 )
-from csa_companion.domain.worksheet import COMPLETE, Observation, Worksheet
+from csa_companion.domain.worksheet import Observation, Worksheet, status_words
 
 DIAGRAM_WIDTH = 72
 
@@ -31,7 +31,7 @@ def worksheet_markdown(tool: Tool, worksheet: Worksheet) -> str:
 def answers_markdown(tool: Tool, worksheet: Worksheet, *, heading: bool = True) -> str:
     """Title (unless `heading` is False), then every step's prompts and answer; orphaned
     answers and observations last."""
-    status = "complete" if worksheet.status == COMPLETE else "draft"
+    status = status_words(worksheet.status)
     lines = []
     kind = " · group worksheet" if worksheet.group else " · team" if worksheet.team else ""
     if heading:

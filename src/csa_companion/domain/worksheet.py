@@ -11,7 +11,15 @@ from csa_companion.domain.journal import new_uid
 if TYPE_CHECKING:
     from csa_companion.content.model import Step, Tool
 
-DRAFT, COMPLETE = "draft", "complete"
+DRAFT, COMPLETE, ENDED_EARLY = "draft", "complete", "ended-early"
+STATUS_WORDS = {DRAFT: "draft", COMPLETE: "complete", ENDED_EARLY: "ended early"}
+"""A worksheet is complete only once its closing step (or every required step) is answered;
+one finished before that has "ended early" (an observation: ended before MIN_OBSERVATIONS acts,
+too few to read a pattern from). A draft is still being worked on."""
+
+
+def status_words(status: str) -> str:
+    return STATUS_WORDS.get(status, status.replace("-", " "))
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,23 @@ class Worksheet:
 
     def completed(self, now: datetime) -> Worksheet:
         return replace(self, status=COMPLETE, updated=now)
+
+    def is_answered_through(self, tool: Tool) -> bool:
+        """Whether it can be called complete: its closing step is answered, or every required
+        step is; an observation, once it holds enough acts to read a pattern from."""
+        if self.observations and not any(a.strip() for a in self.answers.values()):
+            from csa_companion.domain.four_player import MIN_OBSERVATIONS
+
+            return len(self.observations) >= MIN_OBSERVATIONS
+        closing = [s for s in tool.steps if s.closing]
+        if closing and all(self.answer(s.id).strip() for s in closing):
+            return True
+        return bool(tool.steps) and not self.empty_steps(tool)
+
+    def finished(self, tool: Tool, now: datetime) -> Worksheet:
+        """Finished by the person: complete when answered through, else ended early."""
+        status = COMPLETE if self.is_answered_through(tool) else ENDED_EARLY
+        return replace(self, status=status, updated=now)
 
     def duplicate(self, now: datetime) -> Worksheet:
         """A fresh draft with the same answers ("run the tool again on this situation")."""
