@@ -501,7 +501,7 @@ async def echo_session() -> list[float]:
 async def autosave_session(data_dir: Path) -> tuple[list[float], list[float]]:
     """Open the journal, then a new entry; type and autosave AUTOSAVES times. Returns the
     time of each autosave and, as the floor, of a bare atomic write of the same bytes (s)."""
-    from csa_companion.screens.editor import EntryEditorScreen
+    from csa_companion.screens.journal.editor import EntryEditorScreen
 
     app = companion_app(data_dir)
     saves: list[float] = []

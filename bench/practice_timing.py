@@ -44,8 +44,8 @@ async def child_timing(seconds: float, pause: bool, data_dir: Path) -> None:
     os.environ["TEXTUAL_ANIMATIONS"] = "none"
     from csa_companion.cli import make_app
     from csa_companion.paths import bundled_content_dir
-    from csa_companion.screens.practice import PracticeScreen
-    from csa_companion.screens.practice_setup import PracticeSetupScreen
+    from csa_companion.screens.practice.practice import PracticeScreen
+    from csa_companion.screens.practice.practice_setup import PracticeSetupScreen
 
     app = make_app(data_dir=data_dir, content_dirs=[bundled_content_dir()])
     finished: list[float] = []
@@ -96,7 +96,7 @@ async def child_startup(data_dir: Path) -> None:
     os.environ["TEXTUAL_ANIMATIONS"] = "none"
     from csa_companion.cli import make_app
     from csa_companion.paths import bundled_content_dir
-    from csa_companion.screens.practice_setup import PracticeSetupScreen
+    from csa_companion.screens.practice.practice_setup import PracticeSetupScreen
     from csa_companion.services import PresentTarget
 
     app = make_app(

@@ -11,7 +11,7 @@ from csa_companion.domain.journal import Draft, JournalEntry
 from csa_companion.paths import DataPaths
 from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo
 from csa_companion.storage.store import Stores
-from csa_companion.storage.transfer import STORE_NAMES, contents
+from csa_companion.transfer.records import STORE_NAMES, contents
 from tests.rhythm_data import at, seed_month, seed_surveys
 
 

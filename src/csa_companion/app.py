@@ -8,7 +8,7 @@ import gc
 import signal
 import sys
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -20,13 +20,13 @@ from textual.theme import Theme
 from textual.widget import AwaitMount
 
 from csa_companion.clock import Clock
-from csa_companion.commands import CompanionCommands
 from csa_companion.content.model import Library
 from csa_companion.domain.wording import plural
-from csa_companion.screens import rhythm_nav
+from csa_companion.screens import routes
 from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.commands import CompanionCommands
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.present import PresentRoot
+from csa_companion.screens.present.present import PresentRoot
 from csa_companion.services import PresentTarget, Services
 from csa_companion.storage.crypto import Cipher, KeyRecord
 from csa_companion.storage.encryption import DEFAULT_LOCK_MINUTES, LOCK_SETTING
@@ -46,7 +46,7 @@ class CompanionApp(App[None]):
 
     TITLE = "csa-companion"
     CSS_PATH = "app.tcss"
-    COMMANDS: ClassVar = {CompanionCommands}  # and not Textual's own (see commands.py)
+    COMMANDS: ClassVar = {CompanionCommands}  # and not Textual's own (see screens/commands.py)
     BINDINGS: ClassVar = [
         Binding("f1,question_mark", "help", "Help", id="app.help"),
     ]
@@ -84,7 +84,7 @@ class CompanionApp(App[None]):
         self._root_depth = 1  # where Home sits in the screen stack
         self.refresh_seconds = refresh_seconds
         self.daily_backup = daily_backup and present is None
-        """Take the day's snapshot once the first frame is up (see storage/backup.py)."""
+        """Take the day's snapshot once the first frame is up (see transfer/snapshots.py)."""
         self.check_command = check_command
         """The shell command that checks the content this app loaded (named in notices)."""
         self._told_read_only = False
@@ -155,7 +155,7 @@ class CompanionApp(App[None]):
 
     def _daily_backup(self) -> None:
         if self.daily_backup:
-            from csa_companion.storage.backup import daily_in_background
+            from csa_companion.transfer.snapshots import daily_in_background
 
             stores = self.services.stores
             daily_in_background(
@@ -185,7 +185,7 @@ class CompanionApp(App[None]):
     # -- encryption: unlocking, and locking when idle ---------------------------------------
 
     def _ask_passphrase(self, reason: str, then: Callable[[Cipher | None], None]) -> None:
-        from csa_companion.screens.unlock import UnlockScreen
+        from csa_companion.screens.data.unlock import UnlockScreen
 
         assert self.key_record is not None
         self.push_screen(UnlockScreen(self.key_record, reason), then)
@@ -357,28 +357,22 @@ class CompanionApp(App[None]):
 
     def action_go(self, destination: str) -> None:
         """Open a destination on top of Home (closing whatever was open above Home)."""
-        from csa_companion.screens.data import destinations as data_destinations
-        from csa_companion.screens.journal import JournalScreen
-        from csa_companion.screens.learn import LearnScreen
-        from csa_companion.screens.practices import PracticesScreen
-        from csa_companion.screens.tools import ToolsScreen
-
-        factories: dict[str, Callable[[], CompanionScreen]] = {
-            "tools": lambda: ToolsScreen(self.services),
-            "journal": lambda: JournalScreen(self.services),
-            "learn": lambda: LearnScreen(self.services),
-            "practice": lambda: PracticesScreen(self.services),
-            **rhythm_nav.destinations(self.services),
-            **data_destinations(self.services),
-        }
-        if destination != "home" and destination not in factories:
+        if destination != "home" and destination not in routes.GO:
             # The one place a destination without its screen yet says so (Home lists it).
             self.notify(f"{destination.title()} arrives in a coming version.", severity="warning")
             return
         if destination == "home":
             self._close_above_home()
         else:
-            self.open_above_home(factories[destination]())
+            self.open_above_home(routes.make(destination, self.services))
+
+    def open(self, route: str, *args: Any, **kwargs: Any) -> None:
+        """Open the route `route` (screens/routes.py) on top of the current screen."""
+        screen = self.screen
+        if isinstance(screen, CompanionScreen):
+            screen.open(route, *args, **kwargs)
+        else:
+            self.push_screen(routes.make(route, self.services, *args, **kwargs))
 
     def open_above_home(self, screen: Screen[None]) -> AwaitMount:
         """Show `screen` right above Home, closing whatever was open."""
@@ -430,8 +424,8 @@ class CompanionApp(App[None]):
         self.set_timer(SCREENSHOT_DELAY, self._save_screenshot)
 
     def _save_screenshot(self) -> None:
-        from csa_companion.commands import screenshot_path
-        from csa_companion.private_files import write_private
+        from csa_companion.screens.commands import screenshot_path
+        from csa_companion.storage.private_files import write_private
 
         stamp = f"{self.services.clock.now():%Y-%m-%d-%H%M%S}"
         path = screenshot_path(self.services.stores.paths.root, stamp)

@@ -52,7 +52,7 @@ class DataPaths:
 
     @property
     def backups(self) -> Path:
-        """The snapshots' folder (storage/backup.py)."""
+        """The snapshots' folder (transfer/snapshots.py)."""
         return self.root / "backups"
 
     def store_file(self, name: str) -> Path:

@@ -22,20 +22,20 @@ from csa_companion.domain.practice import LogEntry
 from csa_companion.domain.worksheet import Observation, Worksheet
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.dialogs import Ask, Choice
-from csa_companion.screens.editor import EntryEditorScreen
-from csa_companion.screens.entry_view import EntryViewScreen
 from csa_companion.screens.help import HelpScreen
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.journal import JournalScreen
-from csa_companion.screens.learn import LearnScreen
-from csa_companion.screens.observer import ObserverScreen
-from csa_companion.screens.practice import NoticeDialog, PracticeScreen
-from csa_companion.screens.practice_setup import PracticeSetupScreen
-from csa_companion.screens.practices import PracticesScreen
-from csa_companion.screens.rhythm_nav import open_target
-from csa_companion.screens.tools import ToolsScreen
-from csa_companion.screens.walkthrough import WalkthroughScreen
-from csa_companion.screens.worksheet_view import WorksheetViewScreen
+from csa_companion.screens.journal.editor import EntryEditorScreen
+from csa_companion.screens.journal.entry_view import EntryViewScreen
+from csa_companion.screens.journal.journal import JournalScreen
+from csa_companion.screens.practice.practice import NoticeDialog, PracticeScreen
+from csa_companion.screens.practice.practice_setup import PracticeSetupScreen
+from csa_companion.screens.practice.practices import PracticesScreen
+from csa_companion.screens.rhythm.rhythm_nav import open_target
+from csa_companion.screens.tools.learn import LearnScreen
+from csa_companion.screens.tools.observer import ObserverScreen
+from csa_companion.screens.tools.tools import ToolsScreen
+from csa_companion.screens.tools.walkthrough import WalkthroughScreen
+from csa_companion.screens.tools.worksheet_view import WorksheetViewScreen
 from csa_companion.themes import DARK, LIGHT, THEMES
 from tests.conftest import START, AppFactory
 from tests.contrast import AA, Run, text_runs

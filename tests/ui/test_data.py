@@ -10,16 +10,16 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, ProgressBar, SelectionList
 
-from csa_companion.data_actions import PLAIN_NOTE
 from csa_companion.paths import DataPaths
-from csa_companion.screens import data as data_screen
-from csa_companion.screens.data import DataScreen
+from csa_companion.screens.data import data as data_screen
+from csa_companion.screens.data.data import DataScreen
+from csa_companion.screens.data.shared import ShareDialog, SharedItemScreen, SharedScreen
 from csa_companion.screens.dialogs import Ask, Choice, Pick
-from csa_companion.screens.shared import ShareDialog, SharedItemScreen, SharedScreen
-from csa_companion.storage import backup
-from csa_companion.storage.shelf import ShelfRepo
 from csa_companion.storage.store import Stores
-from csa_companion.storage.transfer import Progress
+from csa_companion.transfer import snapshots as backup
+from csa_companion.transfer.actions import PLAIN_NOTE
+from csa_companion.transfer.bundles import ShelfRepo
+from csa_companion.transfer.records import Progress
 from tests.conftest import START, AppFactory
 from tests.helpers import journal_at
 from tests.screen import screen_words
@@ -259,7 +259,7 @@ async def test_a_change_from_another_process_while_a_screen_opens(
     """The day's snapshot (or any other process) can write just as a screen is opening: the
     app re-reads and reloads its screens, and one not yet composed must wait for its mount
     (it raised NoMatches from Tools before)."""
-    from csa_companion.screens.tools import ToolsScreen
+    from csa_companion.screens.tools.tools import ToolsScreen
     from tests.helpers import seed_journal
 
     app = new_app()

@@ -12,7 +12,7 @@ from csa_companion.content.model import Tool
 from csa_companion.domain.diagrams import render_diagram
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.paths import bundled_content_dir
-from csa_companion.screens.worksheet_view import WorksheetViewScreen
+from csa_companion.screens.tools.worksheet_view import WorksheetViewScreen
 from csa_companion.widgets.diagram_view import DiagramView
 from tests.conftest import START, AppFactory
 from tests.screen import screen_text

@@ -12,11 +12,11 @@ from textual.widgets import OptionList
 from csa_companion.domain.journal import Draft
 from csa_companion.domain.worksheet import COMPLETE, Observation, Worksheet
 from csa_companion.paths import DataPaths
-from csa_companion.screens.editor import EntryEditorScreen
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.observer import ObserverScreen
-from csa_companion.screens.walkthrough import WalkthroughScreen
-from csa_companion.screens.worksheet_view import WorksheetViewScreen
+from csa_companion.screens.journal.editor import EntryEditorScreen
+from csa_companion.screens.tools.observer import ObserverScreen
+from csa_companion.screens.tools.walkthrough import WalkthroughScreen
+from csa_companion.screens.tools.worksheet_view import WorksheetViewScreen
 from csa_companion.storage.repos import DraftRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import START, AppFactory

@@ -15,24 +15,24 @@ from csa_companion.content.loader import load_library
 from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.paths import bundled_content_dir
-from csa_companion.screens.coaching import CoachingScreen
-from csa_companion.screens.data import DataScreen
-from csa_companion.screens.editor import EntryEditorScreen
-from csa_companion.screens.entry_view import EntryViewScreen
-from csa_companion.screens.growth import GrowthScreen
+from csa_companion.screens.data.data import DataScreen
+from csa_companion.screens.data.shared import SharedScreen
 from csa_companion.screens.help import HelpScreen
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.journal import JournalScreen
-from csa_companion.screens.learn import LearnScreen
-from csa_companion.screens.observer import ObserverScreen
-from csa_companion.screens.practice import PracticeScreen
-from csa_companion.screens.practice_setup import PracticeSetupScreen
-from csa_companion.screens.practices import PracticesScreen
-from csa_companion.screens.program import ProgramScreen
-from csa_companion.screens.reflections import ReflectionScreen, ReflectionsScreen
-from csa_companion.screens.shared import SharedScreen
-from csa_companion.screens.walkthrough import WalkthroughScreen
-from csa_companion.screens.worksheet_view import WorksheetViewScreen
+from csa_companion.screens.journal.editor import EntryEditorScreen
+from csa_companion.screens.journal.entry_view import EntryViewScreen
+from csa_companion.screens.journal.journal import JournalScreen
+from csa_companion.screens.practice.practice import PracticeScreen
+from csa_companion.screens.practice.practice_setup import PracticeSetupScreen
+from csa_companion.screens.practice.practices import PracticesScreen
+from csa_companion.screens.rhythm.coaching import CoachingScreen
+from csa_companion.screens.rhythm.growth import GrowthScreen
+from csa_companion.screens.rhythm.program import ProgramScreen
+from csa_companion.screens.rhythm.reflections import ReflectionScreen, ReflectionsScreen
+from csa_companion.screens.tools.learn import LearnScreen
+from csa_companion.screens.tools.observer import ObserverScreen
+from csa_companion.screens.tools.walkthrough import WalkthroughScreen
+from csa_companion.screens.tools.worksheet_view import WorksheetViewScreen
 from tests.conftest import START, AppFactory
 from tests.helpers import seed_journal
 from tests.screen import screen_text

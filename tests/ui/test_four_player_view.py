@@ -12,8 +12,8 @@ from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import Observation, Worksheet
 from csa_companion.paths import bundled_content_dir
 from csa_companion.screens.dialogs import Ask
-from csa_companion.screens.observer import ObserverScreen
-from csa_companion.screens.worksheet_view import WorksheetViewScreen
+from csa_companion.screens.tools.observer import ObserverScreen
+from csa_companion.screens.tools.worksheet_view import WorksheetViewScreen
 from tests.conftest import START, AppFactory
 from tests.screen import screen_text, screen_words
 from tests.ui.test_palette import run

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from csa_companion.screens.editor import EntryEditorScreen
-from csa_companion.screens.entry_view import EntryViewScreen
 from csa_companion.screens.home import DESTINATIONS, HomeScreen
-from csa_companion.screens.journal import JournalScreen
+from csa_companion.screens.journal.editor import EntryEditorScreen
+from csa_companion.screens.journal.entry_view import EntryViewScreen
+from csa_companion.screens.journal.journal import JournalScreen
 from csa_companion.widgets.entry_list import EntryList
 from tests.conftest import AppFactory
 from tests.helpers import journal_at, seed_journal

@@ -7,7 +7,7 @@ from textual.widgets import OptionList
 
 from csa_companion.content.loader import internal_link_target, link_texts
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.learn import LearnScreen
+from csa_companion.screens.tools.learn import LearnScreen
 from tests.conftest import AppFactory
 from tests.screen import screen_text
 from tests.waiting import press_closing, wait_for, wait_for_screen

@@ -78,7 +78,7 @@ async def test_the_app_and_every_screen_open_no_socket(new_app: AppFactory, data
                 await wait_for_screen(pilot, opened)
             app.action_go("data")
             await pilot.pause()
-            from csa_companion.screens.data import DataScreen
+            from csa_companion.screens.data.data import DataScreen
 
             data = app.screen
             assert isinstance(data, DataScreen)

@@ -11,9 +11,9 @@ from textual.widgets import Input
 
 from csa_companion.screens.dialogs import Ask
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.journal import JournalScreen
-from csa_companion.screens.observer import ObserverScreen
-from csa_companion.screens.walkthrough import WalkthroughScreen
+from csa_companion.screens.journal.journal import JournalScreen
+from csa_companion.screens.tools.observer import ObserverScreen
+from csa_companion.screens.tools.walkthrough import WalkthroughScreen
 from csa_companion.themes import THEMES
 from tests.conftest import AppFactory
 from tests.helpers import seed_journal

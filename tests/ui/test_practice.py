@@ -13,9 +13,9 @@ from textual.widgets import Digits, Input, OptionList, ProgressBar, Select
 
 from csa_companion.clock import FakeClock
 from csa_companion.paths import DataPaths
-from csa_companion.screens.practice import NoticeDialog, PracticeScreen
-from csa_companion.screens.practice_setup import PracticeSetupScreen
-from csa_companion.screens.practices import PracticesScreen
+from csa_companion.screens.practice.practice import NoticeDialog, PracticeScreen
+from csa_companion.screens.practice.practice_setup import PracticeSetupScreen
+from csa_companion.screens.practice.practices import PracticesScreen
 from csa_companion.storage.practice_log import PracticeLogRepo
 from csa_companion.storage.store import Stores
 from csa_companion.widgets.pacer import SHAPE, BreathPacer

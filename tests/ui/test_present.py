@@ -13,15 +13,15 @@ from textual.widgets import Header, TextArea
 from csa_companion.app import CompanionApp
 from csa_companion.cli import main
 from csa_companion.clock import FakeClock
-from csa_companion.commands import app_commands
 from csa_companion.content.loader import parse_file
 from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.paths import DataPaths, bundled_content_dir
-from csa_companion.screens.practice import NoticeDialog, PracticeScreen
-from csa_companion.screens.practice_setup import PracticeSetupScreen
-from csa_companion.screens.practices import PracticesScreen
-from csa_companion.screens.walkthrough import WalkthroughScreen
+from csa_companion.screens.commands import app_commands
+from csa_companion.screens.practice.practice import NoticeDialog, PracticeScreen
+from csa_companion.screens.practice.practice_setup import PracticeSetupScreen
+from csa_companion.screens.practice.practices import PracticesScreen
+from csa_companion.screens.tools.walkthrough import WalkthroughScreen
 from csa_companion.services import PresentTarget
 from csa_companion.storage.repos import WorksheetRepo
 from csa_companion.storage.store import Stores

@@ -10,12 +10,12 @@ from textual.widgets import Input, TextArea
 
 from csa_companion.cli import main
 from csa_companion.paths import DataPaths
+from csa_companion.screens.data.unlock import UnlockScreen
 from csa_companion.screens.dialogs import Choice
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.practice import PracticeScreen
-from csa_companion.screens.practice_setup import PracticeSetupScreen, preset_key
-from csa_companion.screens.unlock import UnlockScreen
-from csa_companion.screens.walkthrough import WalkthroughScreen
+from csa_companion.screens.practice.practice import PracticeScreen
+from csa_companion.screens.practice.practice_setup import PracticeSetupScreen, preset_key
+from csa_companion.screens.tools.walkthrough import WalkthroughScreen
 from csa_companion.services import PresentTarget
 from csa_companion.storage.crypto import Cipher, new_cipher, wrap
 from csa_companion.storage.encryption import unlock, write_key

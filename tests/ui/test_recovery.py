@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from csa_companion.screens.editor import EntryEditorScreen
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.journal import JournalScreen
+from csa_companion.screens.journal.editor import EntryEditorScreen
+from csa_companion.screens.journal.journal import JournalScreen
 from csa_companion.storage.fileformat import decode, encode
 from csa_companion.storage.repos import DraftRepo
 from csa_companion.storage.store import Store
@@ -205,7 +205,7 @@ async def test_a_signal_saves_a_worksheet_answer_still_waiting_for_its_autosave(
     new_app: AppFactory, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from csa_companion.screens import base
-    from csa_companion.screens.walkthrough import WalkthroughScreen
+    from csa_companion.screens.tools.walkthrough import WalkthroughScreen
     from tests.ui.test_tools import start_worksheet, worksheets_at
 
     monkeypatch.setattr(base, "AUTOSAVE_SECONDS", 600.0)
@@ -268,7 +268,7 @@ def every_store_file(data_dir: Path) -> None:
 async def test_in_a_read_only_folder_a_walkthrough_keeps_its_answers_on_screen(
     new_app: AppFactory, data_dir: Path
 ) -> None:
-    from csa_companion.screens.walkthrough import WalkthroughScreen
+    from csa_companion.screens.tools.walkthrough import WalkthroughScreen
     from tests.ui.test_tools import start_worksheet
 
     every_store_file(data_dir)
@@ -325,7 +325,7 @@ async def test_in_a_read_only_folder_ctrl_q_asks_before_losing_a_walkthroughs_an
     new_app: AppFactory, data_dir: Path
 ) -> None:
     from csa_companion.screens.dialogs import Choice
-    from csa_companion.screens.walkthrough import WalkthroughScreen
+    from csa_companion.screens.tools.walkthrough import WalkthroughScreen
     from tests.ui.test_tools import start_worksheet
 
     every_store_file(data_dir)

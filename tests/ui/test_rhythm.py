@@ -16,12 +16,12 @@ from csa_companion.app import CompanionApp
 from csa_companion.clock import FakeClock
 from csa_companion.domain.survey import PRE, items_for
 from csa_companion.domain.wording import plural
-from csa_companion.screens.coaching import CoachingScreen
-from csa_companion.screens.growth import GrowthScreen
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.program import EventDialog, ProgramScreen
-from csa_companion.screens.reflections import ReflectionScreen, ReflectionsScreen
-from csa_companion.screens.survey import SurveyScreen
+from csa_companion.screens.rhythm.coaching import CoachingScreen
+from csa_companion.screens.rhythm.growth import GrowthScreen
+from csa_companion.screens.rhythm.program import EventDialog, ProgramScreen
+from csa_companion.screens.rhythm.reflections import ReflectionScreen, ReflectionsScreen
+from csa_companion.screens.rhythm.survey import SurveyScreen
 from csa_companion.themes import THEMES as APP_THEMES
 from tests.conftest import AppFactory
 from tests.helpers import another_process
@@ -326,7 +326,7 @@ async def test_glance_comes_first_and_opens_what_it_counts(
         assert "Entry j1" in screen_text(app) and "Entry j3" in screen_text(app)
         assert "Entry j2" not in screen_text(app)
         await pilot.press("enter")
-        from csa_companion.screens.entry_view import EntryViewScreen
+        from csa_companion.screens.journal.entry_view import EntryViewScreen
 
         await wait_for_screen(pilot, EntryViewScreen)
         assert "Body of j" in screen_text(app)
@@ -440,7 +440,7 @@ class FifthPick(random.Random):
 async def test_look_back_card_and_a_random_one(
     new_app: AppFactory, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("csa_companion.screens.home_rhythm.random.Random", FifthPick)
+    monkeypatch.setattr("csa_companion.screens.rhythm.home_rhythm.random.Random", FifthPick)
     seed_month(data_dir)  # entries on 3, 10, 20 and 31 January
     app = new_app(clock=FakeClock(at("2027-02-08T12:00")))
     async with app.run_test(size=(100, 40)) as pilot:
@@ -463,7 +463,7 @@ async def test_look_back_card_and_a_random_one(
         assert line.startswith("From your archive: Entry j5 ")
         title = line.removeprefix("From your archive: ").rsplit(" ", 3)[0]  # less the date
         await pilot.press("enter")
-        from csa_companion.screens.entry_view import EntryViewScreen
+        from csa_companion.screens.journal.entry_view import EntryViewScreen
 
         await wait_for_screen(pilot, EntryViewScreen)
         assert app.screen.entry.display_title == title  # type: ignore[attr-defined]

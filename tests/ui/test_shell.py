@@ -19,8 +19,8 @@ from csa_companion.content.loader import body_links
 from csa_companion.paths import bundled_content_dir
 from csa_companion.screens.help import HelpScreen
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.journal import JournalScreen
-from csa_companion.screens.learn import LearnScreen
+from csa_companion.screens.journal.journal import JournalScreen
+from csa_companion.screens.tools.learn import LearnScreen
 from csa_companion.widgets.footer import Footer
 from tests.conftest import AppFactory
 from tests.screen import screen_text

@@ -8,9 +8,9 @@ from pathlib import Path
 from unittest import mock
 
 from csa_companion.paths import DataPaths
-from csa_companion.screens.journal import JournalScreen
-from csa_companion.storage import backup
+from csa_companion.screens.journal.journal import JournalScreen
 from csa_companion.storage.store import Stores
+from csa_companion.transfer import snapshots as backup
 from tests.conftest import AppFactory
 from tests.helpers import seed_journal
 from tests.screen import screen_words

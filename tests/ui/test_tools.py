@@ -13,10 +13,10 @@ from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import COMPLETE, DRAFT, Worksheet
 from csa_companion.paths import DataPaths, bundled_content_dir
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.observer import ObserverScreen
-from csa_companion.screens.tools import ToolsScreen
-from csa_companion.screens.walkthrough import WalkthroughScreen
-from csa_companion.screens.worksheet_view import WorksheetViewScreen
+from csa_companion.screens.tools.observer import ObserverScreen
+from csa_companion.screens.tools.tools import ToolsScreen
+from csa_companion.screens.tools.walkthrough import WalkthroughScreen
+from csa_companion.screens.tools.worksheet_view import WorksheetViewScreen
 from csa_companion.storage.repos import WorksheetRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import START, AppFactory
@@ -292,7 +292,7 @@ async def test_a_team_worksheet_asks_as_we_and_says_so(new_app: AppFactory, data
 async def test_links_in_lessons_open_the_tool_or_page_they_name(new_app: AppFactory) -> None:
     from textual.widgets import Markdown
 
-    from csa_companion.screens.learn import LearnScreen
+    from csa_companion.screens.tools.learn import LearnScreen
 
     app = new_app()
     async with app.run_test(size=WIDE) as pilot:

@@ -10,10 +10,10 @@ from textual.widgets import Input
 from csa_companion.clock import FakeClock
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.paths import DataPaths
-from csa_companion.screens.editor import EntryEditorScreen
+from csa_companion.screens.data.unlock import UnlockScreen
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.journal import JournalScreen
-from csa_companion.screens.unlock import UnlockScreen
+from csa_companion.screens.journal.editor import EntryEditorScreen
+from csa_companion.screens.journal.journal import JournalScreen
 from csa_companion.storage.crypto import new_cipher, wrap
 from csa_companion.storage.encryption import LOCK_SETTING, write_key
 from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo

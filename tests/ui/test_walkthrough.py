@@ -12,8 +12,8 @@ from csa_companion.content.loader import load_library
 from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.paths import bundled_content_dir
-from csa_companion.screens.walkthrough import WalkthroughScreen
-from csa_companion.screens.worksheet_view import WorksheetViewScreen
+from csa_companion.screens.tools.walkthrough import WalkthroughScreen
+from csa_companion.screens.tools.worksheet_view import WorksheetViewScreen
 from tests.conftest import START, AppFactory
 from tests.screen import screen_text, screen_words
 from tests.ui.test_tools import open_tool, start_worksheet, worksheets_at

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from csa_companion.screens.editor import EntryEditorScreen
-from csa_companion.screens.observer import ObserverScreen
-from csa_companion.screens.worksheet_view import WorksheetViewScreen
+from csa_companion.screens.journal.editor import EntryEditorScreen
+from csa_companion.screens.tools.observer import ObserverScreen
+from csa_companion.screens.tools.worksheet_view import WorksheetViewScreen
 from tests.conftest import AppFactory
 from tests.screen import screen_text
 from tests.ui.test_tools import start_worksheet

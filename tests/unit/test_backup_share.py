@@ -11,10 +11,10 @@ import pytest
 from csa_companion.cli import main
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.paths import DataPaths
-from csa_companion.storage import backup
 from csa_companion.storage.repos import JournalRepo, SettingsRepo
-from csa_companion.storage.shelf import ShelfRepo
 from csa_companion.storage.store import Stores
+from csa_companion.transfer import snapshots as backup
+from csa_companion.transfer.bundles import ShelfRepo
 from tests.conftest import START
 from tests.helpers import journal_at
 from tests.rhythm_data import at

@@ -21,7 +21,7 @@ from csa_companion.storage.encryption import encrypt_folder
 from csa_companion.storage.fileformat import decode, encode
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Store, Stores
-from csa_companion.storage.transfer import STORE_NAMES, contents
+from csa_companion.transfer.records import STORE_NAMES, contents
 from tests.conftest import START
 from tests.transfer_data import sam_shares, seed_everything
 
@@ -266,7 +266,7 @@ def test_a_preview_that_agrees_is_used_without_reading_the_records(tmp_path: Pat
 
 
 async def test_home_never_shows_an_entry_the_journal_lacks(new_app: Any, data_dir: Path) -> None:
-    from csa_companion.screens.journal import JournalScreen
+    from csa_companion.screens.journal.journal import JournalScreen
     from tests.screen import screen_text
     from tests.waiting import wait_for, wait_for_screen
 

@@ -29,15 +29,15 @@ from pathlib import Path
 
 import pytest
 
-from csa_companion import cli_rhythm
 from csa_companion.cli import _parser, main
+from csa_companion.cli import rhythm as cli_rhythm
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.paths import DATA_DIR_ENV, DataPaths
 from csa_companion.storage.fileformat import decode, encode
 from csa_companion.storage.migrations import SCHEMA_VERSION
 from csa_companion.storage.repos import WorksheetRepo
 from csa_companion.storage.store import Stores
-from csa_companion.storage.transfer import SHELF
+from csa_companion.transfer.records import SHELF
 from tests.conftest import START
 
 ENTRY_POINT = Path(sys.executable).with_name("csa-companion")

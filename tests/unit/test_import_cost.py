@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from csa_companion import cli_rhythm
+from csa_companion.cli import rhythm as cli_rhythm
 from csa_companion.storage import program_repos
 from tests.helpers import journal_at, seed_journal
 
@@ -25,7 +25,7 @@ NOT_FOR_QUICK_CAPTURE = (
     "argon2",
     "csa_companion.app",
     "csa_companion.content",
-    "csa_companion.data_actions",
+    "csa_companion.transfer.actions",
     "csa_companion.domain.coaching",
     "csa_companion.domain.due",
     "csa_companion.domain.lookback",
@@ -33,9 +33,9 @@ NOT_FOR_QUICK_CAPTURE = (
     "csa_companion.domain.program",
     "csa_companion.domain.reflection",
     "csa_companion.domain.survey",
-    "csa_companion.storage.backup",
+    "csa_companion.transfer.snapshots",
     "csa_companion.storage.program_repos",
-    "csa_companion.storage.transfer",
+    "csa_companion.transfer.records",
     "calendar",
     "csv",
     "tomllib",
@@ -90,11 +90,11 @@ NOT_FOR_HOME = (
     "argon2",
     "_strptime",
     "csa_companion.domain.practice",
-    "csa_companion.screens.editor",
-    "csa_companion.screens.journal",
-    "csa_companion.storage.backup",
-    "csa_companion.storage.transfer",
-    "csa_companion.data_actions",
+    "csa_companion.screens.journal.editor",
+    "csa_companion.screens.journal.journal",
+    "csa_companion.transfer.snapshots",
+    "csa_companion.transfer.records",
+    "csa_companion.transfer.actions",
 )
 
 HOME_SCRIPT = """

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from csa_companion.data_actions import export_json
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.paths import DataPaths
-from csa_companion.private_files import write_atomic, write_private
-from csa_companion.storage import backup
 from csa_companion.storage.fileformat import encode
+from csa_companion.storage.private_files import write_atomic, write_private
 from csa_companion.storage.store import Stores
+from csa_companion.transfer import snapshots as backup
+from csa_companion.transfer.actions import export_json
 from tests.conftest import START
 from tests.helpers import dead_and_live_pids, kill_mid_write, temp_files
 
@@ -35,9 +35,9 @@ WRITER = """
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from csa_companion.data_actions import export_json
+from csa_companion.transfer.actions import export_json
 from csa_companion.paths import DataPaths
-from csa_companion.storage import backup
+from csa_companion.transfer import snapshots as backup
 from csa_companion.storage.store import Stores
 data = Path(sys.argv[1])
 stores = Stores(DataPaths(data), lock_timeout=30)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from csa_companion.cli import main
-from csa_companion.serve import app_command, is_loopback
+from csa_companion.web.serve import app_command, is_loopback
 from tests.helpers_serve import serving
 
 TIMEOUT = 10.0

@@ -12,7 +12,7 @@ from csa_companion.domain.journal import JournalEntry
 from csa_companion.paths import DataPaths
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Stores
-from csa_companion.storage.transfer import STORE_NAMES
+from csa_companion.transfer.records import STORE_NAMES
 from tests.helpers import journal_at
 from tests.rhythm_data import at
 from tests.transfer_data import everything, file_bytes, seed_everything
@@ -228,6 +228,6 @@ def test_jrnl_dates_at_the_ends_of_the_calendar_are_refused_not_a_traceback(
 
 def test_stores_listed_cover_every_store_file(tmp_path: Path) -> None:
     """A store added later must be added to the export too."""
-    from csa_companion.cli_rhythm import NAMES
+    from csa_companion.cli.rhythm import NAMES
 
     assert set(Stores.NAMES) | set(NAMES) <= set(STORE_NAMES)

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.paths import DataPaths
-from csa_companion.storage.shelf import parse_bundle
 from csa_companion.storage.store import Stores
-from csa_companion.storage.transfer import (
+from csa_companion.transfer.bundles import parse_bundle
+from csa_companion.transfer.records import (
     TransferError,
     export_bytes,
     import_contents,
@@ -186,7 +186,7 @@ def test_a_cut_off_or_altered_export_is_refused_or_reads_the_same(
 @given(cut=st.integers(0, 10_000))
 def test_a_cut_off_bundle_is_refused(cut: int) -> None:
     from csa_companion.domain.sharing import entry_item
-    from csa_companion.storage.shelf import bundle_bytes
+    from csa_companion.transfer.bundles import bundle_bytes
 
     items = [entry_item(JournalEntry("é" * 50, NOW, NOW, "t", uid=f"u{n}")) for n in range(3)]
     raw = bundle_bytes(items, "Sam", NOW)

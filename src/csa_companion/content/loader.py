@@ -16,6 +16,7 @@ from csa_companion.content.model import (
     DIAGRAMS,
     KINDS,
     ROLES,
+    SLUG,
     Act,
     FacilitatorNotes,
     Item,
@@ -37,7 +38,6 @@ from csa_companion.content.model import (
 from csa_companion.content.voice import first_person_singular
 
 FENCE = "+++"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_SECONDS, MAX_SECONDS = 5, 3600
 # A breath part longer than this is no longer a breathing rhythm anyone can follow.
 MAX_BREATH = 20
@@ -741,7 +741,7 @@ def check_links(library: Library) -> list[Problem]:
             problems += _unknown_set_tools(item, library)
     from csa_companion.content.session_plans import check_plan_ids
 
-    return problems + check_plan_ids(library)
+    return problems + check_plan_ids(library, _FileReader)
 
 
 def _unknown_set_tools(bank: QuestionBank, library: Library) -> list[Problem]:

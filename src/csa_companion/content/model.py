@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+"""What an id looks like: lowercase words joined by dashes."""
 KINDS = ("tool", "practice", "learn", "questions", "reflection", "survey", "session")
 BLOCK_KINDS = (
     *("practice", "check-in", "journal", "content", "exercise", "breakout", "reflection"),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from csa_companion.content.model import (
     BLOCK_KINDS,
     OCCASIONS,
+    SLUG,
     Block,
     LearnPage,
     Library,
@@ -170,8 +171,6 @@ def _block(reader: _FileReader, raw: dict[str, Any], index: int) -> Block:
 
 
 def _slug(text: str) -> bool:
-    from csa_companion.content.loader import SLUG
-
     return bool(SLUG.match(text))
 
 
@@ -186,10 +185,10 @@ def _flag(reader: _FileReader, raw: dict[str, Any], key: str, index: int) -> boo
     return value is True
 
 
-def check_plan_ids(library: Library) -> list[Problem]:
-    """Every practice, tool and learn page a plan names must be loaded, of the right kind."""
-    from csa_companion.content.loader import _FileReader
-
+def check_plan_ids(library: Library, file_reader: type[_FileReader]) -> list[Problem]:
+    """Every practice, tool and learn page a plan names must be loaded, of the right kind
+    (`file_reader`: the loader's, which finds a key's line; passed in, so that this module
+    and the loader do not import each other)."""
     wanted: dict[str, tuple[type, ...]] = {
         "practice": (Practice,),
         "tool": (Tool,),
@@ -203,7 +202,7 @@ def check_plan_ids(library: Library) -> list[Problem]:
             nonlocal reader
             if reader is None:
                 lines = plan.source.read_text(encoding="utf-8").splitlines()[1:]
-                reader = _FileReader(plan.source, lines)
+                reader = file_reader(plan.source, lines)
             if index is None:
                 return reader.line_of(key)
             return reader.line_of(key, "blocks", index)

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from csa_companion.content.model import Act
+from csa_companion.domain.worksheet import MIN_OBSERVATIONS as MIN_OBSERVATIONS  # (re-exported)
 from csa_companion.domain.worksheet import Observation
 
 MOVE, FOLLOW, OPPOSE, BYSTAND = "move", "follow", "oppose", "bystand"
 
-MIN_OBSERVATIONS = 6  # fewer acts than this say too little to name a pattern
 SERIAL_MIN_MOVES = 3
 SERIAL_MOVES_PER_FOLLOW = 3  # "moves >= 3x follows"
 COMPLIANCE_MIN_FOLLOWS = 2

@@ -32,3 +32,8 @@ def sentence(text: str) -> str:
     """`text` ending in exactly one stop: a period is added unless it ends in . ? ! or …"""
     text = text.rstrip()
     return text if text.endswith((".", "?", "!", "…")) else text + "."
+
+
+def file_part(name: str) -> str:
+    """A piece of a file name: letters, digits and dashes only, never empty or hidden."""
+    return re.sub(r"[^\w-]+", "-", name).strip("-_")[:60] or "unnamed"

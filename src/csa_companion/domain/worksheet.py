@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from csa_companion.content.model import Step, Tool
 
 DRAFT, COMPLETE, ENDED_EARLY = "draft", "complete", "ended-early"
+MIN_OBSERVATIONS = 6  # fewer acts than this say too little to name a pattern (four_player)
 STATUS_WORDS = {DRAFT: "draft", COMPLETE: "complete", ENDED_EARLY: "ended early"}
 """A worksheet is complete only once its closing step (or every required step) is answered;
 one finished before that has "ended early" (an observation: ended before MIN_OBSERVATIONS acts,
@@ -143,8 +144,6 @@ class Worksheet:
         """Whether it can be called complete: its closing step is answered, or every required
         step is; an observation, once it holds enough acts to read a pattern from."""
         if self.observations and not any(a.strip() for a in self.answers.values()):
-            from csa_companion.domain.four_player import MIN_OBSERVATIONS
-
             return len(self.observations) >= MIN_OBSERVATIONS
         closing = [s for s in tool.steps if s.closing]
         if closing and all(self.answer(s.id).strip() for s in closing):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
 
+from csa_companion.screens import routes
 from csa_companion.services import Services
 from csa_companion.storage.safe_storage import StoreError, StoreReadOnlyError
 
@@ -54,6 +55,21 @@ class CompanionScreen(Screen[None]):
 
     def reload(self) -> None:
         """Show data another process changed; screens that list stored data override this."""
+
+    def open(self, route: str, *args: Any, **kwargs: Any) -> None:
+        """Open the route `route` on top of this screen (see screens/routes.py): a screen is
+        pushed, built with the services and `args`; a function is called with this screen and
+        `args`."""
+        opener = routes.target(route)
+        if routes.is_screen(opener):
+            self.app.push_screen(opener(self.services, *args, **kwargs))
+        else:
+            opener(self, *args, **kwargs)
+
+    def make_screen(self, route: str, *args: Any, **kwargs: Any) -> Screen[Any]:
+        """The screen of the route `route`, built with the services and `args` (to switch to
+        it, or to push it with a callback)."""
+        return routes.make(route, self.services, *args, **kwargs)
 
 
 # Autosave: this long after typing pauses, and at least this often while typing goes on, so a

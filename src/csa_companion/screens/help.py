@@ -10,8 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label, Static
 
-from csa_companion.commands import listed_bindings
 from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.commands import listed_bindings
 
 GENERAL = (
     "ctrl+p opens the command palette: every destination and action, searchable. "

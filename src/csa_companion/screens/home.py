@@ -17,7 +17,7 @@ from csa_companion.domain.wording import quoted
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.dialogs import Choice
-from csa_companion.screens.worksheets import open_worksheet, worksheet_label
+from csa_companion.screens.tools.worksheets import worksheet_label
 from csa_companion.widgets.footer import Footer
 
 RECENT = 6
@@ -88,7 +88,7 @@ class HomeScreen(CompanionScreen):
         self.reload()
 
     def reload(self) -> None:
-        from csa_companion.screens.home_rhythm import fill_card
+        from csa_companion.screens.rhythm.home_rhythm import fill_card
 
         fill_card(self, self.query_one("#home-rhythm", OptionList))
         waiting = self.query_one("#home-waiting", OptionList)
@@ -126,13 +126,13 @@ class HomeScreen(CompanionScreen):
 
     @on(OptionList.OptionSelected, "#home-rhythm")
     def _open_rhythm(self, event: OptionList.OptionSelected) -> None:
-        from csa_companion.screens.home_rhythm import open_coming_up
+        from csa_companion.screens.rhythm.home_rhythm import open_coming_up
 
         open_coming_up(self, event.option.id or "")
 
     def action_look_back(self) -> None:
         """Show something written before, picked at random, on the Coming up card."""
-        from csa_companion.screens.home_rhythm import show_random_look_back
+        from csa_companion.screens.rhythm.home_rhythm import show_random_look_back
 
         show_random_look_back(self, self.query_one("#home-rhythm", OptionList))
 
@@ -146,11 +146,9 @@ class HomeScreen(CompanionScreen):
     def _open_waiting(self, event: OptionList.OptionSelected) -> None:
         item = self._waiting_item(event.option.id or "")
         if isinstance(item, Draft):
-            from csa_companion.screens.editor import resume_draft
-
-            resume_draft(self, item)
+            self.open("draft", item)
         elif item is not None:
-            open_worksheet(self, item)
+            self.open("worksheet", item)
 
     def action_discard(self) -> None:
         """Discard the draft highlighted under "Waiting for you", after asking."""
@@ -159,7 +157,7 @@ class HomeScreen(CompanionScreen):
         if item is None:
             self.notify("No draft is waiting.", severity="warning")
             return
-        from csa_companion.screens.drafts import describe, discard
+        from csa_companion.screens.journal.drafts import describe, discard
 
         def answer(choice: str | None) -> None:
             if choice == "discard" and discard(self, item):
@@ -175,29 +173,25 @@ class HomeScreen(CompanionScreen):
         )
 
     def action_undo(self) -> None:
-        from csa_companion.screens.drafts import undo_discard
+        from csa_companion.screens.journal.drafts import undo_discard
 
         if undo_discard(self):
             self.reload()
 
     @on(OptionList.OptionSelected, "#home-recent")
     def _open_recent(self, event: OptionList.OptionSelected) -> None:
-        from csa_companion.screens.entry_view import EntryViewScreen
-
         entry = self.services.journal.get(event.option.id or "")
         if entry is not None:
-            self.app.push_screen(EntryViewScreen(self.services, entry))
+            self.open("entry", entry)
 
     def action_new_entry(self) -> None:
-        from csa_companion.screens.editor import open_editor  # TextArea: imported when first used
-
-        open_editor(self)
+        self.open("editor")  # TextArea: imported when first used
 
     def action_resume(self) -> None:
         drafts = self.services.drafts.all()
         if not drafts:
             self.notify("No draft is waiting.", severity="warning")
             return
-        from csa_companion.screens.editor import resume_draft
+        from csa_companion.screens.journal.editor import resume_draft
 
         resume_draft(self, drafts[0])

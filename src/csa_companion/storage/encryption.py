@@ -17,10 +17,10 @@ from pathlib import Path
 
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths
-from csa_companion.private_files import fsync_dir, write_atomic
 from csa_companion.storage.crypto import Cipher, KeyRecord, SealError, is_sealed
 from csa_companion.storage.fileformat import header_id
 from csa_companion.storage.lock import FileLock, LockTimeout
+from csa_companion.storage.private_files import fsync_dir, write_atomic
 
 KEY_FILE = "key.json"
 LOCK_SETTING = "lock-minutes"

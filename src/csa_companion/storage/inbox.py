@@ -50,9 +50,9 @@ import orjson
 
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths
-from csa_companion.private_files import write_atomic
 from csa_companion.storage.crypto import Cipher, SealError
 from csa_companion.storage.lock import FileLock, LockTimeout
+from csa_companion.storage.private_files import write_atomic
 
 if TYPE_CHECKING:
     from csa_companion.storage.store import Stores

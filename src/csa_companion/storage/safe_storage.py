@@ -32,7 +32,6 @@ import orjson
 from tinydb.storages import Storage
 
 from csa_companion.errors import CompanionError
-from csa_companion.private_files import sweep_temp_files, temp_path, write_atomic
 from csa_companion.storage.crypto import Cipher, SealError, is_sealed
 from csa_companion.storage.documents import QUARANTINE, describe, quarantine
 from csa_companion.storage.fileformat import (
@@ -44,6 +43,7 @@ from csa_companion.storage.fileformat import (
     identity,
 )
 from csa_companion.storage.lock import FileLock, LockTimeout, open_private, pid_alive
+from csa_companion.storage.private_files import sweep_temp_files, temp_path, write_atomic
 
 Migrate = Callable[[int, Tables], Tables]
 PreviewOf = Callable[[Tables], Any]

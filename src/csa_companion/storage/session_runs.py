@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from csa_companion.paths import DataPaths
-from csa_companion.private_files import write_atomic
+from csa_companion.storage.private_files import write_atomic
 
 FOLDER = "sessions"
 SUFFIX = ".run.json"

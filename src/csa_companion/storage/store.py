@@ -19,11 +19,11 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from csa_companion.paths import DataPaths
-from csa_companion.private_files import sweep_temp_files
 from csa_companion.storage.crypto import Cipher
 from csa_companion.storage.encryption import KEY_FILE
 from csa_companion.storage.fileformat import Tables
 from csa_companion.storage.migrations import SCHEMA_VERSION, migrate
+from csa_companion.storage.private_files import sweep_temp_files
 from csa_companion.storage.safe_storage import PreviewOf, SafeJSONStorage
 
 Document = dict[str, Any]

@@ -78,8 +78,8 @@ from csa_companion.domain.team import (
     parse_name,
 )
 from csa_companion.errors import CompanionError, UsageError
-from csa_companion.private_files import write_atomic
 from csa_companion.storage.crypto import Cipher, KeyRecord, SealError, WrongPassphrase, is_sealed
+from csa_companion.storage.private_files import write_atomic
 from csa_companion.storage.store import Store
 
 LOCAL = "team"  # the data folder's store of the membership and the last good copies

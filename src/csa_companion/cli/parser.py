@@ -1,0 +1,233 @@
+"""The command line: the parser, `main`, and handing each command to its area's module.
+
+Each command area is a module of this package with `COMMANDS` (the command names it owns),
+`add_parsers(commands)` and `run(args, shell)`; AREAS lists them, in the order `--help` shows
+their commands. A new area is two lines here: its import, and its name in AREAS.
+
+Shell commands (journal add, content check, ...) never import Textual, so they start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import io
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from csa_companion import __version__
+from csa_companion.cli import content, crypto, data, journal, present, rhythm, worksheet
+from csa_companion.cli.common import Shell, not_utf8, repaired, say
+from csa_companion.cli.wiring import content_dirs, make_app
+from csa_companion.errors import CompanionError, UsageError
+from csa_companion.paths import DATA_DIR_ENV, DataPaths, default_data_dir
+from csa_companion.storage.encryption import KEY_FILE
+from csa_companion.storage.store import Stores
+
+AREAS = (present, content, worksheet, journal, rhythm, data, crypto)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="csa-companion",
+        description="An offline learning companion for the Compassionate Systems framework. "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"csa-companion {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="open the app (the default)")
+    commands.add_parser("where", help="print where your data and your own content live")
+    for area in AREAS:
+        area.add_parsers(commands)
+    _global_options(parser)
+    return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, level: int = 0) -> None:
+    """Add --data-dir and --content to the parser and to every (sub)command below it, so that
+    they are accepted anywhere on the line.
+
+    Each level keeps them under its own names (argparse copies a subcommand's values over its
+    parent's), and `_merged_globals` combines them: the last --data-dir wins, every --content
+    counts.
+    """
+    suffix = f"_{level}" if level else ""
+    parser.add_argument(
+        "--data-dir",
+        dest=f"data_dir{suffix}",
+        type=Path,
+        metavar="DIR",
+        default=None if level == 0 else argparse.SUPPRESS,
+        help="where your journal and worksheets are kept (default: $CSA_COMPANION_DATA_DIR, "
+        "else your platform's user data folder)",
+    )
+    parser.add_argument(
+        "--content",
+        dest=f"content{suffix}",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        default=[] if level == 0 else argparse.SUPPRESS,
+        help="a folder of content files that add to or replace the bundled ones (repeatable)",
+    )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in {id(p): p for p in action.choices.values()}.values():
+                _global_options(sub, level + 1)
+
+
+def _merged_globals(args: argparse.Namespace) -> tuple[Path | None, list[Path]]:
+    """The --data-dir and --content values, wherever they were given."""
+    suffixes = {
+        key.rpartition("_")[2] for key in vars(args) if key.startswith(("data_dir_", "content_"))
+    }
+    levels = ["", *(f"_{n}" for n in sorted(int(s) for s in suffixes if s.isdecimal()))]
+    data_dirs = [getattr(args, f"data_dir{level}", None) for level in levels]
+    data_dir = next((d for d in reversed(data_dirs) if d is not None), None)
+    content = [folder for level in levels for folder in getattr(args, f"content{level}", [])]
+    return data_dir, content
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code. Whatever goes wrong ends in one line on
+    stderr (or, for a closed pipe, in silence), never a traceback."""
+    try:
+        code = _main(argv)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a closed pipe or a full disk shows here, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`| head -1`): stop quietly, as Unix tools do, with the status
+        # a shell reports for a process ended by SIGPIPE (128 + 13).
+        _discard_output()
+        return 141
+    except CompanionError as error:
+        say(str(error))
+        return error.exit_code
+    except OSError as error:
+        # The store and the content loader explain their own OSErrors; one without a file
+        # name here came from writing our output (a full disk, a closed stdout).
+        if error.filename is None:
+            say(f"cannot write the output: {error.strerror or error}")
+        else:
+            say(f"{error.filename}: {error.strerror or error}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    data_dir, extra_content = _merged_globals(args)
+    paths = DataPaths(data_dir or default_data_dir())
+    for folder in extra_content:
+        if not folder.is_dir():
+            raise UsageError(f"--content {folder}: no such folder")
+    if args.command not in (None, "run", "present", "serve"):  # these hand the terminal over
+        _guard_stdio()
+    problem = paths.problem()
+    if problem is not None:
+        if args.command == "where":
+            _where(paths, problem)
+        raise UsageError(f"{problem}; give --data-dir a folder (or set {DATA_DIR_ENV})")
+    args.not_utf8 = _check_text(args)
+    _check_out(getattr(args, "out", None), paths)
+    code = _dispatch(args, paths, extra_content)
+    if code == 0 and args.not_utf8:
+        say(f"{' and '.join(args.not_utf8)} had bytes that are not UTF-8: each was saved as \ufffd")
+    return code
+
+
+def _check_out(out: Path | None, paths: DataPaths) -> None:
+    """Refuse an --out that would replace the data folder or a file in it."""
+    if out is not None and paths.would_replace_data(out):
+        raise UsageError(
+            f"{out} is in the data folder, where it could replace your data; write it "
+            f"somewhere else (such as {paths.root / 'exports'})"
+        )
+
+
+def _discard_output() -> None:
+    """Point stdout at /dev/null, so that flushing what is left at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Stands in for a closed stdout (`>&-`), where Python would drop output silently: the
+    first write fails as it does for other Unix tools."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _guard_stdio() -> None:
+    """Shell commands: fail on a closed stdout; write file names that are not UTF-8 back as
+    the bytes they came from instead of failing on them."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+    elif isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="surrogateescape")
+
+
+def _dispatch(args: argparse.Namespace, paths: DataPaths, extra_content: list[Path]) -> int:
+    shell = Shell(paths, content_dirs(paths, extra_content), extra_content)
+    if args.command in (None, "run"):
+        app = make_app(data_dir=paths.root, content_dirs=shell.dirs, daily_backup=True)
+        app.run()
+        return app.return_code or 0
+    if args.command == "where":
+        return _where(paths)
+    area = next(area for area in AREAS if args.command in area.COMMANDS)
+    code: int = area.run(args, shell)
+    return code
+
+
+# Arguments whose text is saved, as the user names them; every other text argument is used to
+# look something up (a tool, an id, a search).
+SAVED_TEXT = {"text": "the text", "title": "the title", "tag": "a tag", "code": "the code"}
+POSITIONAL = {"id": "the id", "month": "the month", "practice": "the practice"}
+
+
+def _check_text(args: argparse.Namespace) -> list[str]:
+    """Text arguments holding bytes that are not UTF-8: text to be saved keeps U+FFFD for
+    each bad byte (the rest of what was written is not lost; the names of what was repaired
+    are returned, to tell the user); text used to look something up is refused, as a guess
+    would find nothing, or the wrong thing."""
+    names = []
+    lookup_tag = args.command == "journal" and args.journal_command == "list"
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        if not any(isinstance(v, str) and not_utf8(v) for v in values):
+            continue
+        if name not in SAVED_TEXT or (name == "tag" and lookup_tag):
+            shown = POSITIONAL.get(name, f"--{name.replace('_', '-')}")
+            raise UsageError(f"{shown} is not valid UTF-8 text; nothing was looked up")
+        fixed = [repaired(v) for v in values]
+        setattr(args, name, fixed if isinstance(value, list) else fixed[0])
+        names.append(SAVED_TEXT[name])
+    return names
+
+
+def _where(paths: DataPaths, problem: str | None = None) -> int:
+    note = f"  (not usable: {problem})" if problem else ""
+    rows: list[tuple[str, object]] = [("data dir:", f"{paths.root}{note}")]
+    for name in (*Stores.NAMES, *rhythm.NAMES):
+        file = paths.store_file(name)
+        rows += [(f"{name} file:", file), ("  backup:", file.with_name(file.name + ".bak"))]
+    rows += [
+        ("shared with me:", paths.store_file("shared")),
+        ("snapshots:", paths.backups),
+    ]
+    key = paths.root / KEY_FILE
+    on = "on" if problem is None and key.exists() else "off"
+    rows.append(("key file:", f"{key}  (encryption {on})"))
+    rows.append(("your content:", paths.user_content))
+    width = max(len(label) for label, _ in rows) + 1  # at least one space after every label
+    for label, path in rows:
+        print(f"{label:<{width}}{path}")
+    return 0

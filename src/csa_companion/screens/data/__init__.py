@@ -1,0 +1,1 @@
+"""Screens for the data as a whole: export, import, snapshots, sharing, the passphrase."""

@@ -1,0 +1,1 @@
+"""Screens of the journal: the list, one entry, the editor, drafts."""

@@ -1,0 +1,209 @@
+"""The journal: search, tag filter, star, delete with undo; opens entries to read or edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Header, Input, Label, Markdown
+
+from csa_companion.domain.journal import JournalEntry, all_tags, filter_entries
+from csa_companion.domain.wording import plural, quoted, shown
+from csa_companion.screens.base import CompanionScreen, Debounce
+from csa_companion.screens.dialogs import confirm_delete
+from csa_companion.screens.journal.editor import open_editor
+from csa_companion.services import Services
+from csa_companion.widgets.entry_list import EntryList
+from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.select import Select
+
+PREVIEW_DELAY = 0.15
+
+
+def delete_entry(
+    screen: CompanionScreen, entry: JournalEntry, then: Callable[[], object] | None = None
+) -> None:
+    """Ask, delete, and offer undo (ctrl+z in the journal)."""
+
+    def answer(choice: str | None) -> None:
+        if choice != "delete":
+            return
+        if screen.store_call(lambda: screen.services.journal.delete(entry.uid)):
+            screen.services.recently_deleted.append(entry)
+            screen.notify(
+                f"Deleted {quoted(entry.display_title)}. Press ctrl+z in the journal to undo."
+            )
+            if then is not None:
+                then()
+
+    screen.app.push_screen(confirm_delete(f"{quoted(entry.display_title)}"), answer)
+
+
+def star_entry(screen: CompanionScreen, entry: JournalEntry) -> JournalEntry | None:
+    """Toggle the star; return the updated entry, or None if it could not be saved."""
+    updated = entry.edited(entry.updated, starred=not entry.starred)
+    return updated if screen.store_call(lambda: screen.services.journal.save(updated)) else None
+
+
+class JournalScreen(CompanionScreen):
+    """Every entry, newest first."""
+
+    DEFAULT_CSS = """
+    #journal-filters { height: 3; }
+    #search { width: 2fr; }
+    #tag { width: 1fr; min-width: 20; max-width: 34; }
+    #journal-count { padding: 0 1; color: $text-muted; width: 100%; height: 1; }
+    #entries { height: 1fr; min-height: 5; }
+    #journal-preview { height: 40%; border-top: solid $primary 50%; padding: 0 1; }
+    #journal-preview Markdown { margin: 0; }
+    """
+
+    HELP_TEXT = (
+        "Your private journal, newest entry first. Type in the search box to narrow the list "
+        "by words in titles, bodies or tags; pick a tag to see only those entries. Entries "
+        "added from the shell (`csa-companion journal add`) appear here within seconds."
+    )
+    BINDINGS: ClassVar = [
+        Binding("n", "new", "New entry", id="journal.new"),
+        Binding("e", "edit", "Edit", id="journal.edit"),
+        Binding("s", "star", "Star", id="journal.star"),
+        Binding("d,delete", "delete", "Delete", id="journal.delete"),
+        Binding("ctrl+z,u", "undo", "Undo delete", id="journal.undo", show=False),
+        Binding("slash", "search", "Search", id="journal.search"),
+        Binding("escape", "back", "Back", id="journal.back"),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        self.entries: list[JournalEntry] = []
+        self._last_filter: tuple[str, str | None, list[JournalEntry]] = ("", None, [])
+        self._previewed = ""
+        self._to_preview = ""
+        self._preview_later = Debounce(self, PREVIEW_DELAY, self._show_preview)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="journal-filters"):
+            yield Input(placeholder="Search title, text and tags  (/)", id="search")
+            yield Select[str]([], prompt="All tags", id="tag", allow_blank=True)
+        yield Label("", id="journal-count")
+        yield EntryList(id="entries")
+        with VerticalScroll(id="journal-preview"):
+            yield Markdown("", id="preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Journal"  # the entries are listed on screen resume
+        self.query_one(EntryList).focus()
+        # Filter as the value changes, not on the Input.Changed message that follows: the list
+        # then updates in the same frame as the typed letter instead of one frame (~17 ms) later.
+        self.watch(self.query_one("#search", Input), "value", self._search_changed, init=False)
+
+    def on_screen_resume(self) -> None:
+        """Also runs when the screen first appears, and after the editor saved an entry."""
+        self.reload()
+
+    def reload(self) -> None:
+        self.entries = self.services.journal.all()
+        self._last_filter = ("", None, self.entries)
+        tag_select = self.query_one("#tag", Select)
+        chosen = tag_select.value
+        options = [(f"#{tag} ({count})", tag) for tag, count in all_tags(self.entries)]
+        tag_select.set_options(options)
+        if isinstance(chosen, str) and any(value == chosen for _, value in options):
+            tag_select.value = chosen
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        query = self.query_one("#search", Input).value
+        chosen = self.query_one("#tag", Select).value
+        tag = chosen if isinstance(chosen, str) else None
+        # A query that only grows can only narrow the matches: search the last results.
+        last_query, last_tag, last_shown = self._last_filter
+        narrowing = tag == last_tag and query.startswith(last_query) and last_query.strip()
+        shown = filter_entries(last_shown if narrowing else self.entries, query, tag)
+        self._last_filter = (query, tag, shown)
+        listing = self.query_one(EntryList)
+        listing.show(shown, keep_uid=listing.current.uid if listing.current else None)
+        total = len(self.entries)
+        text = plural(total, "entry", "entries")
+        if len(shown) != total:
+            text = f"{len(shown)} of {text}"
+        if not total:
+            text = "No entries yet: press n to write the first one."
+        elif not shown:
+            text = "No entries match. Clear the search or pick another tag."
+        self.query_one("#journal-count", Label).update(text, layout=False)  # no relayout per key
+
+    def _search_changed(self) -> None:
+        self.apply_filter()
+
+    @on(Select.Changed, "#tag")
+    def _tag_changed(self) -> None:
+        self.apply_filter()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one(EntryList).focus()
+
+    @on(EntryList.Highlighted)
+    def _preview(self, event: EntryList.Highlighted) -> None:
+        # Rendering Markdown takes a while: wait for a pause in typing or scrolling.
+        self._to_preview = event.entry.body if event.entry else ""
+        self._preview_later()
+
+    def _show_preview(self) -> None:
+        if self._to_preview != self._previewed:
+            self._previewed = self._to_preview
+            self.query_one("#preview", Markdown).update(shown(self._previewed))
+
+    @on(EntryList.Selected)
+    def _open(self, event: EntryList.Selected) -> None:
+        self.open("entry", event.entry)
+
+    def _current(self) -> JournalEntry | None:
+        entry = self.query_one(EntryList).current
+        if entry is None:
+            self.notify("No entry selected.", severity="warning")
+        return entry
+
+    def action_new(self) -> None:
+        open_editor(self)
+
+    def action_edit(self) -> None:
+        if (entry := self._current()) is not None:
+            open_editor(self, entry)
+
+    def action_star(self) -> None:
+        if (entry := self._current()) is not None and star_entry(self, entry) is not None:
+            self.reload()
+
+    def action_delete(self) -> None:
+        if (entry := self._current()) is not None:
+            delete_entry(self, entry, then=self.reload)
+
+    def action_undo(self) -> None:
+        deleted = self.services.recently_deleted
+        if not deleted:
+            self.notify("Nothing to undo.", severity="warning")
+            return
+        entry = deleted[-1]
+        if self.store_call(lambda: self.services.journal.save(entry)):
+            deleted.pop()
+            self.reload()
+            self.query_one(EntryList).show(self.query_one(EntryList).entries, keep_uid=entry.uid)
+            self.notify(f"Restored {quoted(entry.display_title)}.")
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus and search.value:
+            search.value = ""
+            return
+        self.dismiss()

@@ -1,0 +1,1 @@
+"""Screens of the practices: the list, the setup, a running practice."""

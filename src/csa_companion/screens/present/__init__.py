@@ -1,0 +1,1 @@
+"""The presentation's root screen (a shared screen for a group)."""

@@ -1,0 +1,2 @@
+"""Screens of the program's rhythm: program, coaching, surveys, reflections, growth, and
+the rhythm's card on Home."""

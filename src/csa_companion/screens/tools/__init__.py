@@ -1,0 +1,1 @@
+"""Screens of the tools: the list, the walkthrough, the observer, worksheets, Learn."""

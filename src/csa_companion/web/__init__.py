@@ -1,0 +1,1 @@
+"""The presentation served to a web browser (textual-serve)."""
