@@ -13,7 +13,7 @@ def screen_text(app: App[Any]) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
-FRAME = str.maketrans(dict.fromkeys("█▊▎▌▐▔▁▀▄│─┃━╸╺", " "))
+FRAME = str.maketrans(dict.fromkeys("█▊▎▌▐▔▁▀▄│─┃━╸╺┏┓┗┛", " "))
 
 
 def screen_words(app: App[Any]) -> str:

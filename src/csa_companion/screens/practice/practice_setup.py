@@ -83,7 +83,8 @@ class PracticeSetupScreen(CompanionScreen):
         practice, setup = self.practice, self.setup
         if not self.presenting:
             yield Header()
-        with VerticalScroll(id="setup"):
+        # Not a Tab stop: focus moves field to field, and the form scrolls to each.
+        with VerticalScroll(id="setup", can_focus=False):
             yield Label(escape(practice.title), id="setup-title")
             if practice.opening:
                 yield Label(f"Opening words: {escape(practice.opening)}", id="setup-opening")
@@ -136,7 +137,8 @@ class PracticeSetupScreen(CompanionScreen):
     def on_mount(self) -> None:
         self.sub_title = f"Practice · {self.practice.title}"
         self.show_rows()
-        self.query_one("#setup-start", Button).focus()
+        # The first field: a length typed is applied (Enter in any field starts, with it).
+        self.query_one("#setup-length", Input).focus()
 
     @on(Select.Changed)
     def show_rows(self) -> None:

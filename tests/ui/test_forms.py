@@ -1,0 +1,81 @@
+"""Forms: where focus starts, that Tab follows the order on screen, and that the focused field
+shows without color (a heavy frame, in a plain text capture and in every theme).
+
+Screens are reached with keys from Home, as a person would, and named by what they show."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from csa_companion.themes import THEMES
+from tests.conftest import AppFactory
+from tests.screen import screen_text
+from tests.waiting import wait_for
+
+FRAME_CORNER = "┏"
+
+
+def marked(app: App[None], widget: Widget) -> bool:
+    """The widget's top-left corner shows the focus frame in the plain text of the screen."""
+    region = widget.region
+    rows = screen_text(app).splitlines()
+    return rows[region.y][region.x] == FRAME_CORNER
+
+
+def only_focused_marked(app: App[None]) -> bool:
+    focused = app.focused
+    assert focused is not None, "nothing has focus"
+    frames = sum(row.count(FRAME_CORNER) for row in screen_text(app).splitlines())
+    return marked(app, focused) and frames == 1
+
+
+async def tab_order(pilot: Pilot[None], count: int) -> list[Widget]:
+    """The focused widget, then after each of `count` Tabs, each marked without color."""
+    app = pilot.app
+    seen = []
+    for _ in range(count):
+        await pilot.pause()
+        focused = app.focused
+        assert focused is not None
+        assert only_focused_marked(app), f"{focused!r} is not marked without color"
+        seen.append(focused)
+        await pilot.press("tab")
+    return seen
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES.values()))
+async def test_practice_setup_starts_at_length_and_marks_focus_in_every_theme(
+    new_app: AppFactory, theme: str
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        await pilot.press("p")
+        await wait_for(lambda: "practice log" in screen_text(app), "Practice", pilot)
+        await pilot.press("enter")
+        await wait_for(lambda: "Length" in screen_text(app), "the practice's setup", pilot)
+        order = await tab_order(pilot, 6)
+        ids = [w.id or type(w).__name__ for w in order]
+        assert ids == [
+            "setup-length",
+            "setup-arrive",
+            "setup-bells",
+            "setup-motion",
+            "setup-start",
+            "setup-back",
+        ]
+
+
+async def test_a_length_typed_in_practice_setup_is_applied(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await wait_for(lambda: "practice log" in screen_text(app), "Practice", pilot)
+        await pilot.press("enter")
+        await wait_for(lambda: "Length" in screen_text(app), "the practice's setup", pilot)
+        await pilot.press("2", "enter")  # two minutes, where the one-minute arrival is 1:00
+        await wait_for(lambda: "phase 1 of" in screen_text(app), "the practice running", pilot)
+        assert app.services.settings.get("practice-preset:arrival")["total"] == 120
