@@ -21,6 +21,7 @@ from textual.widget import AwaitMount
 
 from csa_companion.clock import Clock
 from csa_companion.content.model import Library
+from csa_companion.domain.role import ROLE_SETTING, role_label, saved_role
 from csa_companion.domain.wording import plural
 from csa_companion.screens import routes
 from csa_companion.screens.base import CompanionScreen
@@ -64,6 +65,7 @@ class CompanionApp(App[None]):
         daily_backup: bool = False,
         key_record: KeyRecord | None = None,
         sink: PresentationSink | None = None,
+        ask_role: bool = False,
     ) -> None:
         """`present` makes a presentation: personal repositories then sit on `blank`, an
         empty throwaway store (see Services.for_presenting). `key_record`: the data folder is
@@ -72,6 +74,8 @@ class CompanionApp(App[None]):
         what it saves is sealed for the owner (storage/inbox.py)."""
         super().__init__()
         self.present = present
+        self.ask_role = ask_role and present is None
+        """Ask the person's role at start when it has never been chosen (the real app)."""
         if present is not None:
             assert blank is not None, "a presentation needs a blank store"
             self.add_class("-presenting")
@@ -178,9 +182,33 @@ class CompanionApp(App[None]):
 
     def _started(self) -> None:
         self.show_notices()
+        if self.ask_role and saved_role(self.services.settings.get(ROLE_SETTING)) is None:
+            self.action_choose_role(first=True)
         self.set_interval(self.refresh_seconds, self.poll_store)
         if self.key_record is not None:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+
+    def action_choose_role(self, first: bool = False) -> None:
+        """Ask which role is closest to the person's own (the tools' examples follow it)."""
+        from csa_companion.screens.dialogs import RoleDialog
+
+        current = saved_role(self.services.settings.get(ROLE_SETTING))
+
+        def chosen(role: str | None) -> None:
+            if role is None:  # decided later: asked again at the next start
+                return
+            try:
+                self.services.settings.set(ROLE_SETTING, role)
+            except StoreError as error:
+                self.notify(f"Your role could not be saved: {error}", severity="error")
+                return
+            refresh = getattr(self.screen, "show_hint", None)
+            if callable(refresh):
+                refresh()
+            if not first or role:
+                self.notify(f"Your role: {role_label(role)}. Examples follow it where they can.")
+
+        self.push_screen(RoleDialog(current), chosen)
 
     # -- encryption: unlocking, and locking when idle ---------------------------------------
 

@@ -177,7 +177,9 @@ def _guard_stdio() -> None:
 def _dispatch(args: argparse.Namespace, paths: DataPaths, extra_content: list[Path]) -> int:
     shell = Shell(paths, content_dirs(paths, extra_content), extra_content)
     if args.command in (None, "run"):
-        app = make_app(data_dir=paths.root, content_dirs=shell.dirs, daily_backup=True)
+        app = make_app(
+            data_dir=paths.root, content_dirs=shell.dirs, daily_backup=True, ask_role=True
+        )
         app.run()
         return app.return_code or 0
     if args.command == "where":

@@ -39,12 +39,14 @@ def make_app(
     present: PresentTarget | None = None,
     daily_backup: bool = False,
     cipher: Cipher | None = None,
+    ask_role: bool = False,
 ) -> CompanionApp:
     """Build the app on a data dir and content folders; tests call this with a tmp_path.
 
     With `present`, the app is a presentation for a shared screen: its personal stores are an
     empty folder removed at exit, so nothing personal can be shown. With `daily_backup`, the
-    first start of each day takes a snapshot (in a thread, once the first frame is up). On an
+    first start of each day takes a snapshot (in a thread, once the first frame is up); with
+    `ask_role`, the app asks the person's role at start until one is chosen. On an
     encrypted data folder the app asks for the passphrase first, unless `cipher` (the unlocked
     key) is given."""
     from csa_companion.app import CompanionApp  # Textual is imported only to run the app
@@ -84,6 +86,7 @@ def make_app(
         blank=_blank_stores() if present is not None else None,
         check_command=check_command(data_dir, [d for d in content_dirs if d not in own]),
         daily_backup=daily_backup,
+        ask_role=ask_role,
         key_record=key_record,
         sink=sink,
     )

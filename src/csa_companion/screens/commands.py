@@ -17,6 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from csa_companion.content.model import Tool
+from csa_companion.domain.role import ROLE_SETTING, role_label, saved_role
 from csa_companion.screens import routes
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.rhythm import rhythm_nav
@@ -60,6 +61,12 @@ def _destinations_and_actions(app: CompanionApp, screen: Screen[object]) -> list
         ("Go to Shared with me", "What others shared with you", partial(app.action_go, "shared")),
         ("New entry", "Write a new journal entry", partial(_new_entry, app)),
         ("Search the journal", "Journal: find entries by words or #tag", partial(_search, app)),
+        (
+            "My role",
+            "Whose work the tools' examples come from "
+            f"(now: {role_label(saved_role(app.services.settings.get(ROLE_SETTING)))})",
+            app.action_choose_role,
+        ),
     ]
     for tool in app.services.library.tools:
         commands.append(

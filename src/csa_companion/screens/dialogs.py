@@ -131,3 +131,59 @@ class Pick(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class RoleDialog(ModalScreen[str | None]):
+    """Ask which role is closest to the person's own, for the examples the tools show.
+    Returns a key of ROLES, NO_ROLE for "none of these", or None when put off (Escape)."""
+
+    BINDINGS = [Binding("escape", "later", "Decide later", id="role.later")]
+    DEFAULT_CSS = """
+    RoleDialog { align: center middle; }
+    RoleDialog > Vertical {
+        width: 64; max-width: 95%; height: auto; max-height: 95%; padding: 1 2;
+        border: thick $accent; background: $panel;
+    }
+    RoleDialog #role-question { width: 100%; margin-bottom: 1; }
+    RoleDialog OptionList { height: auto; max-height: 12; }
+    RoleDialog #role-help { width: 100%; margin-top: 1; color: $text-muted; }
+    """
+
+    def __init__(self, current: str | None = None) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        from csa_companion.content.model import ROLES
+        from csa_companion.domain.role import NO_ROLE
+
+        with Vertical():
+            yield Label(
+                "Which role is closest to yours? The tools' examples will come from work like "
+                "yours where they can.",
+                id="role-question",
+            )
+            options = [Option(escape(label), id=key) for key, label in ROLES.items()]
+            options.append(Option("None of these (general examples)", id=NO_ROLE or "none"))
+            yield OptionList(*options, id="roles")
+            yield Label(
+                "Enter chooses · Escape decides later. Change it any time: ctrl+p, then My role.",
+                id="role-help",
+            )
+
+    def on_mount(self) -> None:
+        roles = self.query_one("#roles", OptionList)
+        ids = [roles.get_option_at_index(n).id for n in range(roles.option_count)]
+        wanted = self.current if self.current else ("none" if self.current == "" else None)
+        roles.highlighted = ids.index(wanted) if wanted in ids else 0
+        roles.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        from csa_companion.domain.role import NO_ROLE
+
+        event.stop()
+        chosen = event.option.id
+        self.dismiss(NO_ROLE if chosen in (None, "none") else chosen)
+
+    def action_later(self) -> None:
+        self.dismiss(None)

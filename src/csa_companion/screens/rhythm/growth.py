@@ -51,7 +51,8 @@ class GrowthScreen(CompanionScreen):
         survey = library.survey
         titles = {t.id: t.title for t in library.tools}
         items = items_for(survey, list(titles), titles) if survey else []
-        texts = {i.id: i.text for i in items}
+        # Retired items keep their words, so answers given to them still read here.
+        texts = {**(survey.texts() if survey else {}), **{i.id: i.text for i in items}}
         found = trends(self.services.rhythm.surveys.all(), [i.id for i in items])
         lines = growth_lines(found, texts, CHART_WIDTH)
         chart = Text()

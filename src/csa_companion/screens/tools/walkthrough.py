@@ -12,6 +12,7 @@ from textual.widgets import Header, Label, OptionList, ProgressBar, Static, Text
 from textual.widgets.option_list import Option
 
 from csa_companion.content.model import Step, Tool
+from csa_companion.domain.role import ROLE_SETTING, role_label, saved_role
 from csa_companion.domain.wording import plural, quoted, sentence
 from csa_companion.domain.worksheet import COMPLETE, Worksheet, join_choice
 from csa_companion.screens.base import CompanionScreen, autosave
@@ -116,16 +117,14 @@ class WalkthroughScreen(CompanionScreen):
         step = self.step
         total = len(self.tool.steps)
         optional = "  (optional)" if step.optional else ""
+        team = self.team
         self.query_one("#step-heading", Label).update(
-            f"Step {self.index + 1} of {total} · {escape(step.title)}{optional}"
+            f"Step {self.index + 1} of {total} · {escape(step.title_for(team))}{optional}"
         )
         self._show_progress()
-        prompts = step.prompts_for(self.worksheet.asks_as_team)
+        prompts = step.prompts_for(team)
         self.query_one("#prompts", Static).update("\n".join(f"• {escape(p)}" for p in prompts))
-        self.query_one("#stuck-text", Static).update(
-            f"[b]Stuck?[/b] {escape(step.hint)}{self._see_also(step)}"
-            f"\n\n[b]Example:[/b] {escape(step.example)}"
-        )
+        self.show_hint()
         # A choice step takes a choice and, in the box below it, words (why, what else).
         choices = self.query_one("#choices", OptionList)
         choices.display = bool(step.choices)
@@ -157,6 +156,33 @@ class WalkthroughScreen(CompanionScreen):
     def _show_progress(self) -> None:
         answered = sum(1 for s in self.tool.steps if self.worksheet.answer(s.id).strip())
         self.query_one(ProgressBar).update(progress=answered)
+
+    def show_hint(self) -> None:
+        """The step's hint and example: the team's on a team's worksheet, else the example
+        for the person's role (the default one when the step has none for it)."""
+        step, team = self.step, self.team
+        self.query_one("#stuck-text", Static).update(
+            f"[b]Stuck?[/b] {escape(step.hint_for(team))}{self._see_also(step)}"
+            f"\n\n[b]{self._example_label(step)}[/b] "
+            f"{escape(step.example_for(team, self.role))}"
+        )
+
+    @property
+    def team(self) -> bool:
+        """A team's or a group's worksheet: the steps speak as "we"."""
+        return self.worksheet.asks_as_team
+
+    @property
+    def role(self) -> str | None:
+        """The person's role (a setting), whose examples the hints show."""
+        return saved_role(self.services.settings.get(ROLE_SETTING))
+
+    def _example_label(self, step: Step) -> str:
+        """'Example:', or whose example it is when it comes from the person's role."""
+        role = None if self.team else self.role
+        if role and role in dict(step.examples):
+            return f"Example ({role_label(role).lower()}):"
+        return "Example:"
 
     def _see_also(self, step: Step) -> str:
         """A line naming where this step leads on to (tools and pages, by title)."""
@@ -218,7 +244,7 @@ class WalkthroughScreen(CompanionScreen):
         options = []
         for n, step in enumerate(self.tool.steps):
             mark = "✓" if self.worksheet.answer(step.id).strip() else "·"
-            options.append((step.id, f"{mark} {n + 1}. {step.title}"))
+            options.append((step.id, f"{mark} {n + 1}. {step.title_for(self.team)}"))
 
         def picked(step_id: str | None) -> None:
             ids = [s.id for s in self.tool.steps]
@@ -250,7 +276,7 @@ class WalkthroughScreen(CompanionScreen):
         if not empty:
             self._complete()
             return
-        titles = [s.title for s in self.tool.steps if s.id in empty]
+        titles = [s.title_for(self.team) for s in self.tool.steps if s.id in empty]
         first = titles[0]
         if len(titles) == 1:
             question = (
