@@ -190,3 +190,28 @@ async def test_answers_to_retired_survey_statements_still_show_in_growth(
         assert "I can help my team name and grow a shared picture of the future we want." in chart
         assert "(asked in an earlier edition)" in chart
         assert "aspiration" not in chart.split()  # the words, not the bare id
+
+
+async def test_a_tools_lesson_ends_with_its_facilitator_notes(new_app: AppFactory) -> None:
+    from textual.containers import VerticalScroll
+    from textual.widgets import Markdown
+
+    from tests.ui.test_tools import open_tool
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for tool in tools():
+            await open_tool(pilot, tool.id)
+            assert tool.facilitator is not None
+            lesson = app.screen.query_one("#tool-lesson", VerticalScroll)
+            lesson.scroll_end(animate=False)
+            await wait_for(
+                lambda: "Power and safety with the director present" in screen_text(app),
+                "the facilitator notes at the end of the lesson",
+                pilot,
+            )
+            shown = app.screen.query_one("#tool-markdown", Markdown).source
+            assert f"about {tool.facilitator.minutes} minutes" in shown
+            assert tool.facilitator.introduce in shown and tool.facilitator.debrief in shown
+            await pilot.press("escape")
+            await wait_for_screen(pilot, HomeScreen)

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from csa_companion.content.loader import internal_link_target
 from csa_companion.content.model import Tool
+from csa_companion.domain.facilitation import lesson_markdown
 from csa_companion.domain.wording import plural, quoted
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.screens.base import CompanionScreen
@@ -103,7 +104,7 @@ class ToolsScreen(CompanionScreen):
         else:
             listing.add_option(Option("No worksheets yet: press n to start one.", disabled=True))
         if not keep_lesson:
-            self.query_one("#tool-markdown", Markdown).update(tool.body)
+            self.query_one("#tool-markdown", Markdown).update(lesson_markdown(tool))
             self.query_one("#tool-lesson", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
 
