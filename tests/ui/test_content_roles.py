@@ -215,3 +215,27 @@ async def test_a_tools_lesson_ends_with_its_facilitator_notes(new_app: AppFactor
             assert tool.facilitator.introduce in shown and tool.facilitator.debrief in shown
             await pilot.press("escape")
             await wait_for_screen(pilot, HomeScreen)
+
+
+async def test_the_check_ins_silent_writing_offers_the_sessions_journal_prompts(
+    new_app: AppFactory,
+) -> None:
+    from textual.widgets import Select
+
+    from tests.ui.test_practice import open_setup, start
+
+    session_2 = next(
+        s for s in load_library([bundled_content_dir()]).question_sets if s.id == "session-2"
+    )
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        setup = await open_setup(pilot, "check-in")
+        setup.query_one("#setup-question", Select).value = session_2.questions[0]
+        await start(pilot)
+        await pilot.press("n", "n")  # past the question and the quiet reflection
+        await wait_for(lambda: "Silent journaling" in screen_text(app), "the writing", pilot)
+        cue = " ".join(str(app.screen.query_one("#practice-cue", Static).render()).split())
+        assert "To start from, if you like:" in cue
+        assert all(prompt in cue for prompt in session_2.journal[:2])
+        shown = " ".join(screen_text(app).split())
+        assert session_2.journal[1].split()[-1] in shown  # the second prompt fits at 80x24

@@ -341,6 +341,12 @@ class Library:
         )
         return [s for bank in banks for s in bank.sets]
 
+    def journal_prompts(self, question: str) -> tuple[str, ...]:
+        """The journaling prompts of the question set that asks `question` (none for a
+        question typed by hand)."""
+        found = next((s for s in self.question_sets if question in s.questions), None)
+        return found.journal if found else ()
+
     @property
     def reflection(self) -> ReflectionPrompts | None:
         return next((i for i in self.items.values() if isinstance(i, ReflectionPrompts)), None)

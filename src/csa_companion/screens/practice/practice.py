@@ -50,6 +50,10 @@ def reduced_motion(services: Services) -> bool:
     return services.settings.get(REDUCED_MOTION, False) is True
 
 
+JOURNAL_PHASE = "journal"  # the phase whose cue gets the question set's journaling prompts
+JOURNAL_PROMPTS = 2  # as many as fit under the cue on an 80x24 shared screen
+
+
 class PracticeScreen(CompanionScreen):
     """Runs one plan of a practice. `presenting` leaves out the header and, at the end, the
     personal note (a shared screen never asks for one)."""
@@ -105,6 +109,8 @@ class PracticeScreen(CompanionScreen):
         self.practice = practice
         self.plan = plan
         self.question = question
+        self.journal_prompts = services.library.journal_prompts(question)[:JOURNAL_PROMPTS]
+        """A starting point or two for the silent writing, from the question's set."""
         self.presenting = presenting
         self.clock = services.clock
         self.run = Run(plan, self.clock.monotonic())
@@ -165,6 +171,9 @@ class PracticeScreen(CompanionScreen):
         else:
             status = f"{planned.phase.title} · phase {moment.index + 1} of {count}"
             cue = planned.phase.cue
+            if planned.phase.id == JOURNAL_PHASE and self.journal_prompts:
+                starts = "\n".join(f"• {prompt}" for prompt in self.journal_prompts)
+                cue = f"{cue}\n\nTo start from, if you like:\n{starts}"
         if moment.paused and moment.stage != DONE:
             status = f"Paused · space to resume · {status}"
         # Each widget is updated only when what it shows changes: an update re-lays the screen
