@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from csa_companion.content.model import Block, SessionPlan
+from csa_companion.content.model import OCCASIONS, Block, Library, SessionPlan
+from csa_companion.domain.program import Event, Program
 
 MINUTE = 60.0
 STATE_VERSION = 1
@@ -245,6 +246,8 @@ class SessionRun:
         self.used: dict[int, float] = {}
         self.visits: list[Visit] = [Visit(0, 0.0)]
         self.talk: dict[str, float] | None = None
+        self.alone = False
+        """The question shown alone, as large as fits (the audience views follow)."""
         self._offset = 0.0
         self._anchor: float | None = now
         self._real_offset = 0.0
@@ -375,6 +378,7 @@ class SessionRun:
         self.used[self.index] = self._raw_position(now)
         self.index = index
         self.talk = None
+        self.alone = False
         self.visits.append(Visit(index, real))
 
     def goto(self, now: float, index: int) -> None:
@@ -456,6 +460,11 @@ class SessionRun:
         self._rung = position
         self._changed()
 
+    def set_alone(self, alone: bool) -> None:
+        if alone != self.alone:
+            self.alone = alone
+            self._changed()
+
     def end(self, now: float) -> None:
         if self.ended:
             return
@@ -494,6 +503,7 @@ class SessionRun:
             "added": {str(k): v for k, v in self.added.items()},
             "used": {str(k): v for k, v in self.used.items()},
             "talk": self.talk,
+            "alone": self.alone,
             "visits": [[v.index, v.start, v.end] for v in self.visits],
         }
 
@@ -536,6 +546,7 @@ class SessionRun:
         run.index = index
         run.seq = int(doc["seq"])
         run.ended = bool(doc["ended"])
+        run.alone = doc.get("alone") is True
         run.added = {int(k): float(v) for k, v in dict(doc["added"]).items() if 0 <= int(k) < count}
         run.used = {int(k): float(v) for k, v in dict(doc["used"]).items() if 0 <= int(k) < count}
         talk = doc.get("talk")
@@ -578,3 +589,37 @@ def _mark(left: float, length: float) -> str:
         if left <= share * length + _EPSILON:
             return name
     return ""
+
+
+def find_plan(library: Library, wanted: str) -> SessionPlan | None:
+    """The plan for `orientation`, a learning session number (1-4) or a plan id. A session's
+    plan is the one named `session-<n>` (`session-orientation`) if there is one, else the
+    first plan for that session."""
+    plans = library.sessions
+    if wanted in OCCASIONS:
+        own = library.get("session-orientation" if wanted == "orientation" else f"session-{wanted}")
+        if isinstance(own, SessionPlan) and own.session == wanted:
+            return own
+        return next((p for p in plans if p.session == wanted), None)
+    item = library.get(wanted)
+    return item if isinstance(item, SessionPlan) else None
+
+
+def calendar_event(plan: SessionPlan, program: Program | None) -> Event | None:
+    """The calendar's event for a plan: the orientation or its learning session."""
+    if program is None:
+        return None
+    if plan.session == "orientation":
+        return program.orientation
+    return program.session(int(plan.session))
+
+
+def schedule_for(
+    plan: SessionPlan, library: Library, program: Program | None
+) -> tuple[Schedule, datetime | None]:
+    """The plan laid out with its session's tools from the calendar (the plan's own when the
+    calendar is not known or names none), and the calendar's start time."""
+    event = calendar_event(plan, program)
+    tools = event.tools if event is not None else ()
+    titles = {t.id: t.title for t in library.tools}
+    return resolve(plan, tools, titles), (event.start if event is not None else None)

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from csa_companion.paths import DataPaths
+from csa_companion.domain.program import Program
 from csa_companion.storage.private_files import write_atomic
 
 FOLDER = "sessions"
@@ -62,6 +63,24 @@ def stamp(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (info.st_ino, info.st_mtime_ns)
+
+
+def read_calendar(paths: DataPaths) -> Program | None:
+    """The program calendar when it can be read without the passphrase (a plain data folder
+    that has one), else None: presenting never asks for the passphrase."""
+    from datetime import date
+
+    from csa_companion.storage.encryption import read_key
+
+    try:
+        if read_key(paths) is not None or not paths.store_file("program").exists():
+            return None
+        from csa_companion.storage.program_repos import Rhythm
+        from csa_companion.storage.store import Stores
+
+        return Rhythm.open(Stores(paths)).program.get(date.today())
+    except Exception:  # noqa: BLE001  unreadable for any reason: the plans' own tools
+        return None
 
 
 def remove_run(path: Path) -> None:
