@@ -16,8 +16,8 @@ from typing import Any
 
 import orjson
 
-from csa_companion.paths import DataPaths
 from csa_companion.domain.program import Program
+from csa_companion.paths import DataPaths
 from csa_companion.storage.private_files import write_atomic
 
 FOLDER = "sessions"
@@ -79,7 +79,7 @@ def read_calendar(paths: DataPaths) -> Program | None:
         from csa_companion.storage.store import Stores
 
         return Rhythm.open(Stores(paths)).program.get(date.today())
-    except Exception:  # noqa: BLE001  unreadable for any reason: the plans' own tools
+    except Exception:
         return None
 
 
