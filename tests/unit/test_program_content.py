@@ -108,3 +108,19 @@ def test_growth_shows_an_old_answer_with_its_old_words() -> None:
     text = "\n".join(lines)
     assert "grow a shared picture of the future we want. (asked in an earlier edition)" in text
     assert "I can raise a concern with my team" in text
+
+
+def test_the_markdown_export_shows_old_answers_under_their_words(tmp_path: Path) -> None:
+    from csa_companion.paths import DataPaths
+    from csa_companion.storage.store import Stores
+    from csa_companion.transfer.folder import markdown_files
+    from tests.rhythm_data import seed_month, seed_surveys
+
+    data = tmp_path / "data"
+    seed_surveys(seed_month(data))  # answered under the second edition's item ids
+    text = markdown_files(Stores(DataPaths(data)), library())["surveys/surveys.md"]
+    assert (
+        "- I can help my team name and grow a shared picture of the future we want. "
+        "(asked in an earlier edition) (aspiration): 2" in text
+    )
+    assert "using The Iceberg with a real situation from my work. (tool-iceberg): 1" in text

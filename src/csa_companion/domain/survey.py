@@ -33,6 +33,13 @@ def items_for(survey: Survey, tools: Sequence[str], titles: dict[str, str]) -> l
     return [*survey.items, *per_tool]
 
 
+def item_texts(survey: Survey, titles: dict[str, str]) -> dict[str, str]:
+    """The words of every item an answer can be stored under: the items asked now, the
+    retired ones (marked as earlier), and one per tool in `titles`."""
+    per_tool = items_for(survey, list(titles), titles)
+    return {**survey.texts(), **{i.id: i.text for i in per_tool}}
+
+
 def parse_rating(text: str) -> int | None:
     """'' -> None (not answered yet); '1'..'5' -> int; anything else -> SurveyError."""
     text = text.strip()

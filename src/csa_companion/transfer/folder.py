@@ -19,7 +19,7 @@ from csa_companion.domain.export import export_file_name, worksheet_markdown
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.domain.reflection import month_name, reflection_markdown
 from csa_companion.domain.sharing import worksheet_item
-from csa_companion.domain.survey import PARTICIPANT, survey_csv
+from csa_companion.domain.survey import PARTICIPANT, item_texts, survey_csv
 from csa_companion.domain.wording import file_part
 from csa_companion.storage.practice_log import PracticeLogRepo
 from csa_companion.storage.private_files import write_atomic
@@ -59,7 +59,9 @@ def markdown_files(stores: Stores, library: Library) -> dict[str, str]:
     if surveys:
         code = SettingsRepo(stores["settings"]).get(PARTICIPANT) or ""
         files["surveys/survey-answers.csv"] = survey_csv(surveys, code)
-        files["surveys/surveys.md"] = _surveys(rhythm)
+        survey = library.survey
+        texts = item_texts(survey, titles) if survey is not None else {}
+        files["surveys/surveys.md"] = _surveys(rhythm, texts)
     notes = rhythm.coaching.all()
     if notes:
         files["coaching.md"] = _coaching(rhythm)
@@ -98,14 +100,17 @@ def _journal_month(month: str, entries: list[JournalEntry]) -> str:
     return "\n".join(lines)
 
 
-def _surveys(rhythm: Rhythm) -> str:
+def _surveys(rhythm: Rhythm, texts: dict[str, str]) -> str:
+    """Every survey, each answer under its statement's words (and its id, which the CSV uses),
+    so answers to statements no longer asked still read."""
     lines = ["# Surveys", ""]
     for response in sorted(rhythm.surveys.all(), key=lambda r: (r.session, r.when)):
         lines += [f"## Session {response.session}, {response.when} ({response.status})", ""]
         for item_id, answer in response.answers.items():
             rating = answer.rating if answer.rating is not None else "–"
             comment = f": {answer.comment}" if answer.comment else ""
-            lines.append(f"- {item_id}: {rating}{comment}")
+            said = f"{texts[item_id]} ({item_id})" if item_id in texts else item_id
+            lines.append(f"- {said}: {rating}{comment}")
         lines.append("")
     return "\n".join(lines)
 

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Label, Static
 
 from csa_companion.domain.growth import growth_lines
-from csa_companion.domain.survey import items_for, trends
+from csa_companion.domain.survey import item_texts, items_for, trends
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.widgets.footer import Footer
 
@@ -52,7 +52,7 @@ class GrowthScreen(CompanionScreen):
         titles = {t.id: t.title for t in library.tools}
         items = items_for(survey, list(titles), titles) if survey else []
         # Retired items keep their words, so answers given to them still read here.
-        texts = {**(survey.texts() if survey else {}), **{i.id: i.text for i in items}}
+        texts = item_texts(survey, titles) if survey else {}
         found = trends(self.services.rhythm.surveys.all(), [i.id for i in items])
         lines = growth_lines(found, texts, CHART_WIDTH)
         chart = Text()
