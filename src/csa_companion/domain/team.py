@@ -19,6 +19,8 @@ from typing import Any
 
 import orjson
 
+from csa_companion.domain.survey import PRE, SurveyResponse
+
 MEMBER_FORMAT = "csa-companion-team-member"
 TEAM_FORMAT = "csa-companion-team"
 VERSION = 1
@@ -250,3 +252,23 @@ def merge_all(states: list[MemberState]) -> MemberState | None:
     for state in states:
         merged = state if merged is None else merged.merged(state)
     return merged
+
+
+def from_shared(kind: str, ident: str, title: str, text: str, document: dict[str, Any]) -> TeamItem:
+    """A record chosen to publish (as a share bundle carries it) as a team item; its version
+    and time are set when it is published."""
+    return TeamItem(f"{kind}:{ident}", kind, 1, "", title, text, document)
+
+
+def survey_item(response: SurveyResponse, participant: str) -> TeamItem:
+    """A submitted survey response as a team item: the
+    ratings and comments under the participant code, never the person's name."""
+    when = "before" if response.when == PRE else "after"
+    title = f"Survey answers: session {response.session}, {when}"
+    lines = [f"# {title}", "", f"Participant code: {participant}", ""]
+    for item_id, answer in response.answers.items():
+        rating = "-" if answer.rating is None else str(answer.rating)
+        comment = f" ({answer.comment})" if answer.comment else ""
+        lines.append(f"- {item_id}: {rating}{comment}")
+    document = response.to_doc() | {"participant": participant}
+    return from_shared(SURVEY, response.key, title, "\n".join(lines) + "\n", document)

@@ -725,3 +725,28 @@ def leave(
     done = publish(cache, membership, now, add=handed, left=now.isoformat())
     cache.leave()
     return done
+
+
+def own_item(cache: TeamCache, membership: Membership, wanted: str) -> TeamItem:
+    """One of one's own published items, by its id or the first characters of it (with or
+    without its kind); TeamError naming what is wrong."""
+    wanted = wanted.strip()
+    if not wanted:
+        raise UsageError("give the item's id, as `team list` shows it; nothing was changed")
+    state, _ = _own_state(membership, cache, [])
+    live = state.live() if state else []
+    exact = [i for i in live if i.id == wanted]
+    found = exact or [
+        i for i in live if i.id.startswith(wanted) or i.id.partition(":")[2].startswith(wanted)
+    ]
+    if not found:
+        raise TeamError(
+            f"you published no item whose id starts with {wanted!r} (`team list` shows "
+            "them); nothing was changed"
+        )
+    if len(found) > 1:
+        raise TeamError(
+            f"{len(found)} of your items have an id starting with {wanted!r}; give more of "
+            "it; nothing was changed"
+        )
+    return found[0]
