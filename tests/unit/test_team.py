@@ -306,3 +306,16 @@ def test_survey_rows_carry_the_participant_code_not_the_name(folder: Path, tmp_p
             "date": "2026-11-24",
         }
     ]
+
+
+def test_joining_before_the_team_file_has_arrived_waits_for_it(
+    folder: Path, tmp_path: Path
+) -> None:
+    ana_cache = cache_at(tmp_path / "ana")
+    ana = join(
+        ana_cache, folder, START, name="Ana", encrypt=True, passphrase=lambda new: "pw pw pw"
+    )
+    (folder / "csa-team.json").unlink()  # the engine brought Ana's file first
+    with pytest.raises(TeamError, match="wait for the sync engine"):
+        join(cache_at(tmp_path / "ben"), folder, START, name="Ben")
+    assert sorted(os.listdir(folder)) == [member_file(ana.member)]

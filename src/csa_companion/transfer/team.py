@@ -372,8 +372,10 @@ def read_team(
     elif cache is not None and now is not None:
         due = seen is None or _later(now, seen, SEEN_EVERY)
         if fresh or due:
-            if due:
-                fresh.update({m: Copy(v.state, stamp or "") for m, v in merged.items()})
+            if due:  # note when each member read from the folder now was seen
+                fresh.update(
+                    {m: Copy(v.state, stamp or "") for m, v in merged.items() if v.in_folder}
+                )
             with contextlib.suppress(CompanionError, OSError):  # a read-only data folder
                 cache.save(fresh, stamp if due else None)
             seen = stamp if due else seen
@@ -646,6 +648,13 @@ def join(
         team_id = str(team["team"])
     else:
         from csa_companion.storage.crypto import new_cipher, wrap
+
+        with contextlib.suppress(OSError):
+            if _scan(folder):  # members' files, but the team's own file not here yet
+                raise TeamError(
+                    f"{folder} holds members' files but not yet the team's own file "
+                    f"({TEAM_FILE}); wait for the sync engine to bring it, then join again"
+                )
 
         team_id = os.urandom(6).hex()
         record = None
