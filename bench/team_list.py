@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from csa_companion.domain.team import MemberState, TeamItem, member_file
@@ -26,18 +26,20 @@ from csa_companion.storage.store import Stores
 from csa_companion.transfer.team import TeamCache, join, read_team
 
 TARGET = 0.5
-START = datetime(2027, 1, 5, 9, 0, tzinfo=timezone.utc)
+START = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def make_team(folder: Path, members: int, items: int) -> None:
-    """A team file and `members` member files, as if each had published `items` items."""
+    """A team (its founder's file empty) and `members` member files, as if each had
+    published `items` items."""
     cache = TeamCache(Stores(DataPaths(folder.parent / "founder"))["team"])
     join(cache, folder, START, name="Founder")
-    for n in range(members - 1):
+    for n in range(members):
         member = f"{n:012x}"
         published = {}
         for k in range(items):
-            body = "\n".join(f"- step {s}: what we noticed about the pickups, {k}" for s in range(40))
+            lines = (f"- step {s}: what we noticed about the pickups, {k}" for s in range(40))
+            body = "\n".join(lines)
             item = TeamItem(
                 f"worksheet:{member}-{k}",
                 "worksheet",
@@ -98,9 +100,12 @@ def main() -> int:
             start = time.perf_counter()
             view = read_team(folder, cache=cache, now=START)
             reads.append(time.perf_counter() - start)
-        assert len(view.members) == args.members + 1
+        assert len(view.members) == args.members + 2  # and the founder's, the reader's
         median = statistics.median(lists)
-        print(f"team folder: {args.members} members' files + the reader's, {size / 1e6:.1f} MB")
+        print(
+            f"team folder: {args.members} members' files of {args.items} items each (and the "
+            f"founder's and the reader's, empty), {size / 1e6:.1f} MB"
+        )
         print(f"team list (first, fills the copies):  {first * 1000:.0f} ms")
         print(f"team list (median of {args.runs}):           {median * 1000:.0f} ms")
         print(f"floor: `where` (median):              {statistics.median(floors) * 1000:.0f} ms")

@@ -4,9 +4,13 @@ half-synced files, offline, turnover and encryption (transfer/team.py, domain/te
 from __future__ import annotations
 
 import errno
+import json
 import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -219,21 +223,6 @@ def test_encrypted_team_files_hold_no_plaintext(folder: Path, tmp_path: Path) ->
     assert unlock_team(folder, "pass phrase") is not None
 
 
-def test_read_only_folder_reads_and_refuses_to_publish(folder: Path, tmp_path: Path) -> None:
-    ana_cache = cache_at(tmp_path / "ana")
-    ana = join(ana_cache, folder, START, name="Ana")
-    publish(ana_cache, ana, START, add=[item("a1", "Before")])
-    folder.chmod(0o500)
-    try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("running as a user who can write anywhere")
-        with pytest.raises(TeamError, match="cannot be written"):
-            publish(ana_cache, ana, START, add=[item("a2")])
-        assert titles(read_team(folder).members) == {"Ana": ["Before"]}
-    finally:
-        folder.chmod(0o700)
-
-
 def test_full_disk_publishes_nothing_and_leaves_no_temp_file(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -319,3 +308,139 @@ def test_joining_before_the_team_file_has_arrived_waits_for_it(
     with pytest.raises(TeamError, match="wait for the sync engine"):
         join(cache_at(tmp_path / "ben"), folder, START, name="Ben")
     assert sorted(os.listdir(folder)) == [member_file(ana.member)]
+
+
+# -- the shell commands ---------------------------------------------------------------------
+
+
+def shell(data: Path, *argv: str) -> int:
+    from csa_companion.cli import main
+
+    return main(["--data-dir", str(data), *argv])
+
+
+def test_team_commands_from_join_to_leave(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from csa_companion.domain.worksheet import Worksheet
+    from csa_companion.storage.repos import WorksheetRepo
+
+    ana, ben = tmp_path / "ana", tmp_path / "ben"
+    assert shell(ana, "team", "join", str(folder), "--name", "Ana", "--role", "director") == 0
+    assert shell(ben, "team", "join", str(folder), "--name", "Ben") == 0
+    assert shell(ana, "journal", "add", "What I noticed at pickup", "--title", "Pickup") == 0
+    capsys.readouterr()
+    assert shell(ana, "journal", "list", "--json") == 0
+    uid = json.loads(capsys.readouterr().out)[0]["uid"]
+    group = Worksheet(
+        tool_id="iceberg", title="Our pickups", created=START, updated=START, group=True
+    )
+    WorksheetRepo(Stores(DataPaths(ana))["worksheets"]).save(group)
+
+    assert shell(ana, "team", "publish", "--entry", uid[:6]) == 0
+    out = capsys.readouterr().out
+    assert "Entry: Pickup" in out.splitlines()[1] and "published 1 item" in out
+    assert shell(ben, "team", "list") == 0
+    out = capsys.readouterr().out
+    assert "Ana · director" in out and f"Entry: Pickup  [entry:{uid}]" in out
+    assert shell(ana, "team", "withdraw", uid[:4]) == 0
+    assert shell(ana, "team", "leave", "--hand-over") == 0
+    assert "handing over Group worksheet: Our pickups" in capsys.readouterr().out
+    assert shell(ben, "team", "list", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    by_name = {m["name"]: m for m in listed["members"]}
+    assert by_name["Ana"]["left"] and by_name["Ana"]["withdrawn"] == [f"entry:{uid}"]
+    assert [(i["title"], i["handed_over"]) for i in by_name["Ana"]["items"]] == [
+        ("Group worksheet: Our pickups", True)
+    ]
+    assert listed["you"] == by_name["Ben"]["id"]
+    # Ana is in no team now; nothing goes without being named.
+    assert shell(ana, "team", "list") == 2
+    assert shell(ben, "team", "publish") == 2
+    err = capsys.readouterr().err
+    assert "in no team" in err and "choose what to publish" in err
+
+
+def test_publish_surveys_goes_under_the_participant_code(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from csa_companion.domain.survey import Answer, SurveyResponse
+    from csa_companion.storage.program_repos import SurveyRepo
+
+    ana = tmp_path / "ana"
+    shell(ana, "team", "join", str(folder), "--name", "Ana Real-Name")
+    assert shell(ana, "team", "publish", "--surveys") == 2
+    assert "participant code" in capsys.readouterr().err
+    shell(ana, "survey", "code", "P-17")
+    response = SurveyResponse(1, "pre", START, {"aware": Answer(4, "")}, status="submitted")
+    SurveyRepo(Stores(DataPaths(ana))["surveys"]).save(response)
+    assert shell(ana, "team", "publish", "--surveys") == 0
+    rows = survey_rows(read_team(folder))
+    assert [(r["participant"], r["item"], r["rating"]) for r in rows] == [("P-17", "aware", "4")]
+    raw = b"".join(p.read_bytes() for p in folder.glob("member-*.json"))
+    assert raw.count(b"Ana Real-Name") == 1  # the member's name, not in the answers
+
+
+def run_cli(data: Path, *argv: str, prefix: tuple[str, ...] = (), stdin: str = "") -> Any:
+    env = {k: v for k, v in os.environ.items() if k != "CSA_COMPANION_PASSPHRASE"}
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "csa_companion", "--data-dir", str(data), *argv],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+
+def test_join_encrypt_asks_the_team_passphrase_twice(folder: Path, tmp_path: Path) -> None:
+    made = run_cli(
+        tmp_path / "ana",
+        "team",
+        "join",
+        str(folder),
+        "--name",
+        "Ana",
+        "--encrypt",
+        stdin="team secret\nteam secret\n",
+    )
+    assert made.returncode == 0, made.stderr
+    wrong = run_cli(
+        tmp_path / "ben", "team", "join", str(folder), "--name", "Ben", stdin="not it\n"
+    )
+    assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1
+    assert "wrong team passphrase" in wrong.stderr
+    ben = run_cli(
+        tmp_path / "ben", "team", "join", str(folder), "--name", "Ben", stdin="team secret\n"
+    )
+    assert ben.returncode == 0, ben.stderr
+    listed = run_cli(tmp_path / "ben", "team", "list")
+    assert listed.returncode == 0 and "Ana" in listed.stdout
+    assert all(b"Ana" not in p.read_bytes() for p in folder.iterdir())
+
+
+def test_a_read_only_team_folder(folder: Path, tmp_path: Path) -> None:
+    from tests.unit.test_hostile_shell import read_only_mechanism
+
+    ana = tmp_path / "ana"
+    assert run_cli(ana, "team", "join", str(folder), "--name", "Ana").returncode == 0
+    assert run_cli(ana, "journal", "add", "A line", "--title", "Line").returncode == 0
+    uid = json.loads(run_cli(ana, "journal", "list", "--json").stdout)[0]["uid"]
+    before = sorted((p.name, p.read_bytes()) for p in folder.iterdir())
+    if read_only_mechanism() == "mount":
+        script = 'mount --bind -o ro "$0" "$0" && exec "$@"'
+        prefix: tuple[str, ...] = ("unshare", "-rm", "sh", "-c", script, str(folder))
+        published = run_cli(ana, "team", "publish", "--entry", uid, prefix=prefix)
+        listed = run_cli(ana, "team", "list", prefix=prefix)
+    else:
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+        try:
+            published = run_cli(ana, "team", "publish", "--entry", uid)
+            listed = run_cli(ana, "team", "list")
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+    assert published.returncode == 1
+    assert published.stderr.count("\n") == 1 and "cannot be written" in published.stderr
+    assert "nothing was published" in published.stderr and "Traceback" not in published.stderr
+    assert listed.returncode == 0 and "Ana" in listed.stdout
+    assert sorted((p.name, p.read_bytes()) for p in folder.iterdir()) == before

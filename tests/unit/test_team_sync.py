@@ -6,9 +6,11 @@ published is lost, and no member's file was ever written by anyone but its owner
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -16,12 +18,13 @@ from typing import Any
 
 import pytest
 
+from csa_companion.cli import main
 from csa_companion.domain.team import TeamItem, member_file, parse_name
-from csa_companion.transfer.team import Membership, TeamCache, join, publish
+from csa_companion.transfer.team import Membership, TeamCache, join, publish, read_team
 from tests.conftest import START
 from tests.unit.test_team import cache_at
 
-ROUNDS = int(os.environ.get("CSA_TEAM_ROUNDS", "30"))
+ROUNDS = int(os.environ.get("CSA_TEAM_ROUNDS", "20"))
 SKEWS = (timedelta(minutes=-7), timedelta(0), timedelta(minutes=4))  # clocks minutes apart
 
 
@@ -165,23 +168,13 @@ def listed(member: Member) -> dict[str, Any]:
     return {"members": view["members"], "notices": view["notices"]}
 
 
-team_list_json: Callable[[Member], dict[str, Any]]
-
-
-def _api_list(member: Member) -> dict[str, Any]:
-    from csa_companion.transfer.team import read_team
-
-    view = read_team(
-        member.membership.folder,
-        cipher=member.membership.cipher(),
-        cache=member.cache,
-        now=START,
-        you=member.membership.member,
-    )
-    return view.to_json()
-
-
-team_list_json = _api_list
+def team_list_json(member: Member) -> dict[str, Any]:
+    """`csa-companion team list --json` on the member's data folder (in this process)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["--data-dir", str(member.data), "team", "list", "--json"]) == 0
+    found: dict[str, Any] = json.loads(out.getvalue())
+    return found
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -210,7 +203,7 @@ def test_three_members_under_a_random_sync_engine(tmp_path: Path, seed: int) -> 
                 continue
             member = rng.choice(members)
             if rng.random() < 0.3:  # a member reads while the copies are not in step
-                seen = team_list_json(member)
+                seen = read_team(member.membership.folder, cache=member.cache, now=START).to_json()
                 notices += len(seen["notices"])
                 mine = next(m for m in seen["members"] if m["id"] == member.membership.member)
                 assert {i["id"]: i["title"] for i in mine["items"]} == member.expected

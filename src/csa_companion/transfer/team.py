@@ -197,19 +197,22 @@ class TeamCache:
 
     def save(self, copies: dict[str, Copy], seen: str | None) -> None:
         """Keep these copies (replacing those of the same members) and when the folder was
-        seen, in one write."""
+        seen, in one write (a TinyDB call per member would write the file each time)."""
         with self.store.transaction():
-            table = self.store.table("copies")
+            data = self.store.storage.read()
+            table = data.setdefault("copies", {})
+            index = {doc.get("key"): doc_id for doc_id, doc in table.items()}
+            next_id = max((int(k) for k in table if k.isdecimal()), default=0) + 1
             for member, kept in copies.items():
                 doc = {"key": member, "seen": kept.seen, "state": kept.state.to_doc()}
-                if table.contains(_key == member):
-                    table.update(doc, _key == member)
-                else:
-                    table.insert(doc)
+                doc_id = index.get(member)
+                if doc_id is None:
+                    doc_id, next_id = str(next_id), next_id + 1
+                table[doc_id] = doc
             if seen is not None:
-                folder = self.store.table("folder")
-                folder.truncate()
-                folder.insert({"key": "folder", "seen": seen})
+                data["folder"] = {"1": {"key": "folder", "seen": seen}}
+            self.store.storage.write(data)
+            self.store.db.clear_cache()
 
 
 # -- reading the folder ---------------------------------------------------------------------
