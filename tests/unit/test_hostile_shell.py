@@ -111,6 +111,16 @@ ENCRYPTION_COMMANDS = [
     Command(("decrypt",), writes=True, store=False, stdin=b"correct horse\n"),
     Command(("passphrase",), writes=True, store=False, stdin=b"correct horse\n"),
 ]
+# The team commands need a team folder as well; they run against the hostile settings in
+# tests/unit/test_team_shell.py, in this order, on one data folder and one team folder.
+TEAM_COMMANDS = [
+    Command(("team", "join", "{team}", "--name", "Me"), writes=True),
+    Command(("team", "publish", "--worksheet", "{sheet}")),
+    Command(("team", "list")),
+    Command(("team", "list", "--json")),
+    Command(("team", "withdraw", "{sheet}")),
+    Command(("team", "leave"), writes=True),
+]
 
 
 @dataclass
@@ -149,6 +159,7 @@ def command_line(command: Command, setting: Setting, tmp: Path) -> list[str | by
         "calendar": CALENDAR,
         "export": folder / "export.json",
         "snapshot": snapshots[0].name if snapshots else "none.json",
+        "team": tmp / "team-folder",
     }
     argv: list[str | bytes] = [arg.format(**fill) for arg in command.argv]
     data_dir = setting.data_dir if isinstance(setting.data_dir, bytes) else str(setting.data_dir)
@@ -324,7 +335,7 @@ def leaf_commands(
 
 
 def test_the_table_covers_every_command() -> None:
-    covered = {c.words for c in (*COMMANDS, *ENCRYPTION_COMMANDS)}
+    covered = {c.words for c in (*COMMANDS, *ENCRYPTION_COMMANDS, *TEAM_COMMANDS)}
     missing = [" ".join(words) for words in leaf_commands(_parser()) if words not in covered]
     assert missing == [], "add these commands to COMMANDS in this file"
     assert () in covered  # the app itself

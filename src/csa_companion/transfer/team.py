@@ -618,6 +618,7 @@ def join(
     """Join the team in `folder` (creating it when the folder holds none), as a new member or,
     with `as_id`, as oneself on another computer. `passphrase(new)` is asked for an encrypted
     team (new=True when the team is being created: ask twice)."""
+    _writable(cache)
     current = cache.membership()
     if current is not None:
         raise TeamError(
@@ -728,11 +729,19 @@ def join(
     return membership
 
 
+def _writable(cache: TeamCache) -> None:
+    """Refuse, before touching the team folder, what the data folder could not then keep."""
+    folder = cache.store.path.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK):
+        raise TeamError(f"the data folder {folder} cannot be written; nothing was changed")
+
+
 def leave(
     cache: TeamCache, membership: Membership, now: datetime, hand_over: Iterable[TeamItem] = ()
 ) -> Published:
     """Mark oneself as left (everything published stays for the team), handing over the
     given group worksheets; then forget the team in this data folder."""
+    _writable(cache)  # else the folder would say "left" while this computer stays a member
     handed = [replace(i, handed_over=True) for i in hand_over]
     done = publish(cache, membership, now, add=handed, left=now.isoformat())
     cache.leave()
