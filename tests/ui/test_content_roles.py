@@ -239,3 +239,26 @@ async def test_the_check_ins_silent_writing_offers_the_sessions_journal_prompts(
         assert all(prompt in cue for prompt in session_2.journal[:2])
         shown = " ".join(screen_text(app).split())
         assert session_2.journal[1].split()[-1] in shown  # the second prompt fits at 80x24
+
+
+async def test_a_page_that_links_one_page_twice_lists_it_once(new_app: AppFactory) -> None:
+    """The glossary links the Four Player Model from two entries: Learn ended in a DuplicateID
+    traceback when it listed the page's links."""
+    from csa_companion.content.loader import link_texts
+    from csa_companion.screens.tools.learn import LearnScreen
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await wait_for_screen(pilot, LearnScreen)
+        learn = app.screen
+        assert isinstance(learn, LearnScreen)
+        glossary = app.services.library.get("glossary")
+        assert glossary is not None
+        hrefs = [href for _, href in link_texts(glossary)]
+        assert hrefs.count("four-player-model.md") == 2
+        assert learn.show_page("glossary")
+        await pilot.pause()
+        links = learn.query_one("#learn-links", OptionList)
+        ids = [links.get_option_at_index(n).id for n in range(links.option_count)]
+        assert ids == list(dict.fromkeys(hrefs))

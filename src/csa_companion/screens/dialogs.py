@@ -164,7 +164,7 @@ class RoleDialog(ModalScreen[str | None]):
                 id="role-question",
             )
             options = [Option(escape(label), id=key) for key, label in ROLES.items()]
-            options.append(Option("None of these (general examples)", id=NO_ROLE or "none"))
+            options.append(Option("None of these (the default examples)", id=NO_ROLE or "none"))
             yield OptionList(*options, id="roles")
             yield Label(
                 "Enter chooses · Escape decides later. Change it any time: ctrl+p, then My role.",

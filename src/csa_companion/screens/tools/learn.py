@@ -93,7 +93,11 @@ class LearnScreen(CompanionScreen):
     def _show_links(self, links: list[tuple[str, str]]) -> None:
         listing = self.query_one("#learn-links", OptionList)
         listing.clear_options()
+        seen: set[str] = set()
         for text, href in links:
+            if href in seen:  # a page may link one target twice: list it once
+                continue
+            seen.add(href)
             target = self.services.library.get(internal_link_target(href) or "")
             where = f"{target.title}" if target is not None else href
             label = text if where.casefold() == text.casefold() else f"{text} → {where}"
