@@ -23,6 +23,16 @@ START = datetime(2026, 11, 24, 9, 30, tzinfo=timezone(timedelta(hours=-8)))
 AppFactory = Callable[..., CompanionApp]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The parsed-content cache (content/cache.py) of this test run, not the user's."""
+    from csa_companion.content.cache import CACHE_DIR_ENV
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_DIR_ENV, str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "default-data"))

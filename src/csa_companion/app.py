@@ -8,7 +8,7 @@ import gc
 import signal
 import sys
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -27,14 +27,15 @@ from csa_companion.screens import routes
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.commands import CompanionCommands
 from csa_companion.screens.home import HomeScreen
-from csa_companion.screens.present.present import PresentRoot
 from csa_companion.services import PresentTarget, Services
 from csa_companion.storage.crypto import Cipher, KeyRecord
 from csa_companion.storage.encryption import DEFAULT_LOCK_MINUTES, LOCK_SETTING
-from csa_companion.storage.inbox import PresentationSink, join_inbox, pending
 from csa_companion.storage.safe_storage import StoreError
 from csa_companion.storage.store import Stores
 from csa_companion.themes import ANSI_LIGHT, DARK, HIGH_CONTRAST, LIGHT, THEMES, saved_theme
+
+if TYPE_CHECKING:
+    from csa_companion.storage.inbox import PresentationSink
 
 IDLE_CHECK_SECONDS = 1.0
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
@@ -132,6 +133,8 @@ class CompanionApp(App[None]):
         if self.locked:
             return Screen()
         if self.present is not None:
+            from csa_companion.screens.present.present import PresentRoot
+
             return PresentRoot(self.services, self.present)
         return HomeScreen(self.services)
 
@@ -283,6 +286,8 @@ class CompanionApp(App[None]):
         stores = self.services.stores
         if self.present is not None or stores.cipher is None:
             return False
+        from csa_companion.storage.inbox import join_inbox, pending  # only when encrypted
+
         if not unlocking and (self.locked or not pending(stores.paths)):
             return False
         notices = join_inbox(stores)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from csa_companion.clock import Clock
 from csa_companion.content.model import Library, Practice, Tool
 from csa_companion.domain.journal import Draft, JournalEntry
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.storage.group_worksheets import GroupWorksheetRepo
-from csa_companion.storage.inbox import PresentationSink
 from csa_companion.storage.practice_log import PracticeLogRepo
 from csa_companion.storage.program_repos import Rhythm
 from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
+
+if TYPE_CHECKING:
+    from csa_companion.storage.inbox import PresentationSink
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,20 @@ NOT_FOR_HOME = (
     "csa_companion.transfer.snapshots",
     "csa_companion.transfer.records",
     "csa_companion.transfer.actions",
+    # building the app does not build the command line's parser
+    "argparse",
+    "csa_companion.cli.parser",
+    # presentations, the encrypted inbox and exports load when used
+    "csa_companion.screens.present",
+    "csa_companion.storage.inbox",
+    "csv",
+    # no other screen until it opens (screens open each other through screens/routes.py)
+    "csa_companion.screens.data",
+    "csa_companion.screens.practice",
+    "csa_companion.screens.tools.tools",
+    "csa_companion.screens.tools.walkthrough",
+    "csa_companion.screens.rhythm.program",
+    "csa_companion.screens.rhythm.reflections",
 )
 
 HOME_SCRIPT = """

@@ -50,7 +50,7 @@ def make_app(
     encrypted data folder the app asks for the passphrase first, unless `cipher` (the unlocked
     key) is given."""
     from csa_companion.app import CompanionApp  # Textual is imported only to run the app
-    from csa_companion.content.loader import load_library
+    from csa_companion.content.cache import load_library  # parsed once, kept between starts
 
     # Start-up makes many long-lived objects (the stored data, the widgets): collecting garbage
     # among them only costs time. The app turns collection back on once its first frame is up.

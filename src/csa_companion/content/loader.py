@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -92,18 +93,30 @@ class _FileReader:
         self.path = path
         self.lines = front_matter
         self.problems: list[Problem] = []
+        self._table_lines: dict[str, list[int]] = {}
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
 
+    @cached_property
+    def _headers(self) -> list[int]:
+        """The front-matter lines that open a table (asked for each item's line: found once)."""
+        return [n for n, line in enumerate(self.lines) if line.lstrip().startswith("[")]
+
+    def _tables(self, table: str) -> list[int]:
+        """The lines of each `[[table]]` header, in order."""
+        if table not in self._table_lines:
+            pattern = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
+            self._table_lines[table] = [n for n in self._headers if pattern.match(self.lines[n])]
+        return self._table_lines[table]
+
     def line_of(self, key: str | None = None, table: str | None = None, index: int = 0) -> int:
         """The file line (1-based) of `key` in the top level or in `[[table]]` number `index`."""
-        headers = [n for n, line in enumerate(self.lines) if line.lstrip().startswith("[")]
+        headers = self._headers
         if table is None:
             start, end = 0, headers[0] if headers else len(self.lines)
         else:
-            pattern = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
-            mine = [n for n in headers if pattern.match(self.lines[n])]
+            mine = self._tables(table)
             if index >= len(mine):
                 return 1
             start = mine[index]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -172,6 +171,8 @@ def trends(responses: Sequence[SurveyResponse], item_ids: Sequence[str]) -> list
 def survey_csv(responses: Sequence[SurveyResponse], participant: str) -> str:
     """Every submitted answer as CSV, one row per item, in session/pre-post/item order."""
     out = io.StringIO()
+    import csv  # only exports need it (Home does not)
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     order = {PRE: 0, POST: 1}

@@ -16,7 +16,6 @@ from csa_companion.domain.journal import Draft
 from csa_companion.domain.wording import quoted
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.screens.base import CompanionScreen
-from csa_companion.screens.dialogs import Choice
 from csa_companion.screens.tools.worksheets import worksheet_label
 from csa_companion.widgets.footer import Footer
 
@@ -157,6 +156,7 @@ class HomeScreen(CompanionScreen):
         if item is None:
             self.notify("No draft is waiting.", severity="warning")
             return
+        from csa_companion.screens.dialogs import Choice
         from csa_companion.screens.journal.drafts import describe, discard
 
         def answer(choice: str | None) -> None:

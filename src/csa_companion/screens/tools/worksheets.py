@@ -14,7 +14,6 @@ from textual.markup import escape
 from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import DRAFT, Worksheet
 from csa_companion.screens.base import CompanionScreen
-from csa_companion.screens.dialogs import Ask
 
 
 def open_worksheet(screen: CompanionScreen, worksheet: Worksheet) -> None:
@@ -63,6 +62,7 @@ def export_worksheet(screen: CompanionScreen, tool: Tool, worksheet: Worksheet) 
     from csa_companion.domain.export import export_file_name, worksheet_markdown
     from csa_companion.errors import UsageError
     from csa_companion.paths import expanded
+    from csa_companion.screens.dialogs import Ask
     from csa_companion.storage.private_files import write_private
 
     def chosen(path: str | None) -> None:
