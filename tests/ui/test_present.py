@@ -107,7 +107,8 @@ async def test_group_worksheet_walked_listed_apart_and_exported(
         assert isinstance(screen, WalkthroughScreen)
         assert_private(screen_text(app))
         for n, step in enumerate(screen.tool.steps):
-            await wait_for(partial(shows, app, f"· {step.title}"), step.title, pilot)
+            title = step.title_for(team=True)  # a group's worksheet speaks as "we"
+            await wait_for(partial(shows, app, f"· {title}"), title, pilot)
             if not step.choices:
                 screen.query_one(TextArea).load_text(f"The group says {n}")
                 await pilot.pause()
