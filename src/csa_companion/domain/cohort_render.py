@@ -54,15 +54,15 @@ def bar(value: float) -> str:
     return "█" * filled + "·" * (BAR - filled)
 
 
-def text_bars(report: CohortReport, *, sessions: bool = True) -> list[str]:
+def text_bars(report: CohortReport, *, details: bool = False) -> list[str]:
     """Growth per statement as lines of text: for each statement, a bar for the mean before
-    and one for the mean after (all sessions, then each session)."""
+    and one for the mean after (all sessions, then each session); with `details`, a line of
+    rose/stayed/fell and d_z under each."""
     lines: list[str] = []
     for statement in report.statements:
         name = label(statement, 70)
         lines.append(f"{name} [{shown(statement.item)}]" if statement.known else name)
-        cells = [statement.overall, *(statement.sessions if sessions else ())]
-        for cell in cells:
+        for cell in (statement.overall, *statement.sessions):
             where = f"  {session_name(cell.session):<12}"
             if not cell.shown or cell.before is None or cell.after is None:
                 lines.append(f"{where} {fewer(report.min_n)} participants")
@@ -72,8 +72,30 @@ def text_bars(report: CohortReport, *, sessions: bool = True) -> list[str]:
                 f"{'':<14} after  {bar(cell.after)} {cell.after:.2f}  "
                 f"{_num(cell.change, signed=True)}  n={cell.n}"
             )
+            if details:
+                lines.append(
+                    f"{'':<21}rose {cell.rose}, stayed {cell.stayed}, fell {cell.fell}; "
+                    f"d_z {_num(cell.d_z, signed=True)}"
+                )
         lines.append("")
     return lines
+
+
+def comment_lines(report: CohortReport) -> list[tuple[str, list[str]]]:
+    """The comments under headings (statement, session, before/after), as plain text."""
+    texts = {s.item: s for s in report.statements}
+    groups: list[tuple[str, list[str]]] = []
+    heading = None
+    for comment in report.comments:
+        here = (comment.item, comment.session, comment.when)
+        if here != heading:
+            when = "before" if comment.when == PRE else "after"
+            statement = texts.get(comment.item)
+            name = label(statement) if statement is not None else shown(comment.item)
+            groups.append((f"{name} — session {comment.session}, {when}", []))
+            heading = here
+        groups[-1][1].append(" ".join(shown(comment.text).split()))
+    return groups
 
 
 def _short(text: str, width: int) -> str:
@@ -140,65 +162,64 @@ def markdown(report: CohortReport, chart: str | None = None) -> str:
                 f"{report.min_n} participants rated that statement at that moment.",
                 "",
             ]
-        texts = {s.item: s.text for s in report.statements}
-        heading = None
-        for comment in report.comments:
-            here = (comment.item, comment.session, comment.when)
-            if here != heading:
-                when = "before" if comment.when == PRE else "after"
-                lines += [
-                    "",
-                    f"### {_md(_short(texts.get(comment.item, comment.item), 90))} — "
-                    f"session {comment.session}, {when}",
-                    "",
-                ]
-                heading = here
-            lines.append(f"- {_md(comment.text)}")
+        for heading, comments in comment_lines(report):
+            lines += [f"### {_md(heading)}", "", *(f"- {_md(c)}" for c in comments), ""]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def notes_lines(report: CohortReport) -> list[str]:
-    """What the reader should know about the input: duplicates, malformed rows, files left
-    out, encodings, drafts (as Markdown list items)."""
-    notes = []
+def notes(report: CohortReport) -> list[tuple[int, str]]:
+    """What the reader should know about the input, as (depth, plain text) items: duplicates,
+    malformed rows (named), files left out, encodings, drafts, statements of other editions."""
+    found: list[tuple[int, str]] = []
     if report.duplicates or report.copies:
         parts = []
         if report.duplicates:
             parts.append(f"{plural(report.duplicates, 'answer')} given again differently")
         if report.copies:
             parts.append(f"{plural(report.copies, 'identical copy', 'identical copies')}")
-        notes.append(
-            f"- The same participant, session, before/after and statement more than once: "
-            f"{' and '.join(parts)}. The latest counted (the later date; on the same day, the "
-            "one read last)."
+        found.append(
+            (
+                0,
+                "The same participant, session, before/after and statement more than once: "
+                f"{' and '.join(parts)}. The latest counted (the later date; on the same day, "
+                "the one read last).",
+            )
         )
     if report.malformed:
-        notes.append(f"- {plural(report.malformed, 'malformed row')} left out; the rest counted:")
-        for problem in report.problems[:PROBLEMS_SHOWN]:
-            notes.append(f"  - {_md(problem)}")
+        found.append(
+            (0, f"{plural(report.malformed, 'malformed row')} left out; the rest counted:")
+        )
+        found += [(1, problem) for problem in report.problems[:PROBLEMS_SHOWN]]
         more = report.malformed - min(len(report.problems), PROBLEMS_SHOWN)
         if more > 0:
-            notes.append(f"  - and {more} more")
-    for skipped in report.skipped[:PROBLEMS_SHOWN]:
-        notes.append(f"- {_md(skipped)}")
+            found.append((1, f"and {more} more"))
+    found += [(0, skipped) for skipped in report.skipped[:PROBLEMS_SHOWN]]
     if len(report.skipped) > PROBLEMS_SHOWN:
-        notes.append(f"- and {len(report.skipped) - PROBLEMS_SHOWN} more files left out")
-    notes += [f"- {_md(notice)}" for notice in report.notices[:PROBLEMS_SHOWN]]
+        found.append((0, f"and {len(report.skipped) - PROBLEMS_SHOWN} more files left out"))
+    found += [(0, notice) for notice in report.notices[:PROBLEMS_SHOWN]]
     if report.blank:
-        notes.append(f"- {plural(report.blank, 'answer')} without a rating (nothing to count)")
+        found.append((0, f"{plural(report.blank, 'answer')} without a rating (nothing to count)"))
     if report.drafts:
-        notes.append(
-            f"- {plural(report.drafts, 'survey')} in exports never submitted (drafts), left out"
+        found.append(
+            (0, f"{plural(report.drafts, 'survey')} in exports never submitted (drafts), left out")
         )
     older = [s for s in report.statements if not s.current]
     if older:
-        notes.append(
-            f"- {plural(len(older), 'statement')} not in the current survey (from another "
-            "edition of it), each reported on its own under its id: "
-            + ", ".join(_md(s.item) for s in older)
+        found.append(
+            (
+                0,
+                f"{plural(len(older), 'statement')} not in the current survey (from another "
+                "edition of it), each reported on its own under its id: "
+                + ", ".join(s.item for s in older),
+            )
         )
-    return notes
+    return [(depth, shown(" ".join(text.split()))) for depth, text in found]
+
+
+def notes_lines(report: CohortReport) -> list[str]:
+    """`notes` as Markdown list items."""
+    return [f"{'  ' * depth}- {_md(text)}" for depth, text in notes(report)]
 
 
 def edition(statement: Statement) -> str:
