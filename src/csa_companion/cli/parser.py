@@ -19,7 +19,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from csa_companion import __version__
-from csa_companion.cli import content, crypto, data, journal, present, rhythm, team, worksheet
+from csa_companion.cli import (
+    cohort,
+    content,
+    crypto,
+    data,
+    journal,
+    present,
+    rhythm,
+    team,
+    worksheet,
+)
 from csa_companion.cli.common import Shell, not_utf8, repaired, say
 from csa_companion.cli.wiring import content_dirs, make_app
 from csa_companion.errors import CompanionError, UsageError
@@ -27,7 +37,7 @@ from csa_companion.paths import DATA_DIR_ENV, DataPaths, default_data_dir
 from csa_companion.storage.encryption import KEY_FILE
 from csa_companion.storage.store import Stores
 
-AREAS = (present, content, worksheet, journal, rhythm, data, team, crypto)
+AREAS = (present, content, worksheet, journal, rhythm, data, team, cohort, crypto)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -54,14 +55,16 @@ def bar(value: float) -> str:
     return "█" * filled + "·" * (BAR - filled)
 
 
-def text_bars(report: CohortReport, *, details: bool = False) -> list[str]:
-    """Growth per statement as lines of text: for each statement, a bar for the mean before
-    and one for the mean after (all sessions, then each session); with `details`, a line of
-    rose/stayed/fell and d_z under each."""
+def text_bars(report: CohortReport, *, details: bool = False, width: int = 76) -> list[str]:
+    """Growth per statement as lines of text no wider than `width` (60 or more): for each
+    statement (its words wrapped), a bar for the mean before and one for the mean after (all
+    sessions, then each session); with `details`, rose/stayed/fell and d_z under each."""
     lines: list[str] = []
     for statement in report.statements:
-        name = label(statement, 70)
-        lines.append(f"{name} [{shown(statement.item)}]" if statement.known else name)
+        name = label(statement, 200)
+        if statement.known:
+            name += f" [{_short(statement.item, 40)}]"
+        lines += textwrap.wrap(name, width, break_on_hyphens=False) or [""]
         for cell in (statement.overall, *statement.sessions):
             where = f"  {session_name(cell.session):<12}"
             if not cell.shown or cell.before is None or cell.after is None:

@@ -59,6 +59,11 @@ def _destinations_and_actions(app: CompanionApp, screen: Screen[object]) -> list
         *((name, about, partial(app.action_go, to)) for name, about, to in rhythm_nav.PALETTE),
         ("Go to Data", "Export, import, snapshots, sharing", partial(app.action_go, "data")),
         ("Go to Shared with me", "What others shared with you", partial(app.action_go, "shared")),
+        (
+            "Go to Cohort report",
+            "Many participants' survey answers put together (facilitators)",
+            partial(app.action_go, "cohort"),
+        ),
         ("New entry", "Write a new journal entry", partial(_new_entry, app)),
         ("Search the journal", "Journal: find entries by words or #tag", partial(_search, app)),
         (

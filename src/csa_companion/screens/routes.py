@@ -36,6 +36,7 @@ GO: dict[str, str] = {
     "growth": _S + "rhythm.growth:GrowthScreen",
     "data": _S + "data.data:DataScreen",
     "shared": _S + "data.shared:SharedScreen",
+    "cohort": _S + "team.cohort:CohortScreen",
 }
 """The app's `go` destinations (Home's menu, the palette): screens opened right above Home."""
 

@@ -1,0 +1,1 @@
+"""Screens for the team and the cohort: the team shelf, the cohort report."""

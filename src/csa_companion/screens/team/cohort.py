@@ -1,0 +1,183 @@
+"""Cohort report: a facilitator picks a folder of survey answers and reads them put together.
+
+The folder may hold survey CSVs, whole exports or a team folder (transfer.cohort gathers them,
+in a thread: 240,000 answers take about a second). The chart is text: for each statement a bar
+for the mean before and one for the mean after (as Growth draws one person's ratings; see the
+README for why no plotting library).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Header, Input, Label, Static
+
+from csa_companion.screens.base import CompanionScreen
+from csa_companion.widgets.footer import Footer
+
+if TYPE_CHECKING:
+    from csa_companion.domain.cohort import Answers, CohortReport
+    from csa_companion.services import Services
+
+CHART_WIDTH = 76  # fits 80 columns with the scroll bar and padding
+FOLDER_SETTING = "cohort_folder"
+"""The setting that remembers the folder last read (a path on this computer)."""
+
+
+class CohortScreen(CompanionScreen):
+    """Type a folder, Enter reads it; the report scrolls below."""
+
+    DEFAULT_CSS = """
+    #cohort-path { margin: 0 1; }
+    #cohort-status { padding: 0 1; width: 1fr; height: auto; }
+    #cohort-report { height: 1fr; padding: 0 1; }
+    """
+    HELP_TEXT = (
+        "Many participants' survey answers put together, for a facilitator or an assessor. "
+        "Type the folder that holds them (survey CSVs from survey export, whole exports, or a "
+        "team folder) and press Enter; the report scrolls below (arrows and page keys; "
+        "shift+tab goes back to the folder). For each statement: participants with both "
+        "ratings (paired n), the mean before and after, the change, how many rose, stayed and "
+        "fell, and Cohen's d_z. Cells with fewer than 3 participants show no numbers; "
+        "participant codes never show. The shell command cohort report writes the same report "
+        "as Markdown with an SVG chart, CSV or JSON."
+    )
+    BINDINGS: ClassVar = [
+        Binding("escape", "app.go('home')", "Home", id="cohort.home"),
+        Binding("ctrl+r", "read", "Read again", id="cohort.read"),
+        Binding("ctrl+t", "comments", "Comments", id="cohort.comments"),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        self.answers: Answers | None = None
+        self.comments = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(
+            placeholder="a folder of survey CSVs, exports or a team folder; Enter reads it",
+            id="cohort-path",
+        )
+        yield Label("", id="cohort-status")
+        with VerticalScroll(id="cohort-report"):
+            yield Static("", id="cohort-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Cohort report"
+        path = self.query_one("#cohort-path", Input)
+        path.value = str(self.services.settings.get(FOLDER_SETTING, "") or "")
+        path.focus()
+        self._status("Type the folder that holds the answers and press Enter.")
+
+    def _status(self, text: str) -> None:
+        self.query_one("#cohort-status", Label).update(Text(text))
+
+    @on(Input.Submitted, "#cohort-path")
+    def _submitted(self) -> None:
+        self.action_read()
+
+    def action_read(self) -> None:
+        typed = self.query_one("#cohort-path", Input).value.strip()
+        if not typed:
+            self._status("Type the folder that holds the answers first.")
+            return
+        try:
+            folder = Path(typed).expanduser()
+        except RuntimeError:  # ~nosuch/...: an unknown user's home
+            self._status(f"{typed}: no such user's home folder.")
+            return
+        self._status(f"Reading {folder} …")
+        self.store_call(lambda: self.services.settings.set(FOLDER_SETTING, typed))
+        self._gather(folder)
+
+    @work(thread=True, exclusive=True, group="cohort")
+    def _gather(self, folder: Path) -> None:
+        from csa_companion.errors import CompanionError
+        from csa_companion.transfer.cohort import gather
+
+        try:
+            answers = gather([folder])
+        except CompanionError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        except OSError as error:  # the folder vanished between the check and the read
+            self.app.call_from_thread(self._failed, f"cannot read {folder}: {error.strerror}")
+            return
+        self.app.call_from_thread(self._read, answers)
+
+    def _failed(self, message: str) -> None:
+        self.answers = None
+        self._status(message)
+        self.query_one("#cohort-body", Static).update("")
+
+    def _read(self, answers: Answers) -> None:
+        self.answers = answers
+        self._show()
+
+    def action_comments(self) -> None:
+        self.comments = not self.comments
+        if self.answers is not None:
+            self._show()
+        self.notify("Comments shown." if self.comments else "Comments hidden.")
+
+    def _show(self) -> None:
+        from csa_companion.domain.cohort import cohort_report, survey_statements
+        from csa_companion.domain.cohort_render import count
+
+        if self.answers is None:
+            return
+        texts, earlier = survey_statements(self.services.library)
+        report = cohort_report(self.answers, texts, earlier=earlier, comments=self.comments)
+        if not report.statements:
+            first = [*report.skipped, *report.problems, *report.notices][:1]
+            why = f" ({first[0]})" if first else ""
+            self._status(f"No survey answers found there{why}.")
+        else:
+            left = report.malformed + len(report.skipped)
+            more = " Some were left out: see Notes at the end." if left else ""
+            self._status(
+                f"{count(report.participants, 'participant')}, "
+                f"{count(report.answers, 'answer')} from {count(report.files, 'file')}.{more}"
+            )
+        self.query_one("#cohort-body", Static).update(report_text(report))
+        scroll = self.query_one("#cohort-report", VerticalScroll)
+        scroll.scroll_home(animate=False)
+        if report.statements and self.focused is self.query_one("#cohort-path"):
+            scroll.focus()  # the arrows and page keys read on; shift+tab goes back
+
+
+def report_text(report: CohortReport) -> Text:
+    """The report as terminal text: notes, then each statement's bars (all sessions, then each
+    session) with rose/stayed/fell and d_z, then comments when asked for."""
+    from csa_companion.domain.cohort_render import EFFECT_NOTE, comment_lines, notes, text_bars
+
+    text = Text()
+    for line in text_bars(report, details=True, width=CHART_WIDTH):
+        bold = bool(line) and not line.startswith(" ")
+        text.append(line + "\n", style="bold" if bold else "")
+    text.append(EFFECT_NOTE + "\n")
+    found = notes(report)
+    if found:
+        text.append("\nNotes\n", style="bold")
+        for depth, note in found:
+            text.append(f"{'  ' * depth}- {note}\n")
+    if report.comments or report.comments_held:
+        text.append("\nComments\n", style="bold")
+        if report.comments_held:
+            text.append(
+                f"{report.comments_held} not shown: fewer than {report.min_n} participants "
+                "rated that statement at that moment.\n"
+            )
+        for heading, comments in comment_lines(report):
+            text.append(heading + "\n", style="bold")
+            for comment in comments:
+                text.append(f"  - {comment}\n")
+    return text

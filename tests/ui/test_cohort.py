@@ -1,0 +1,91 @@
+"""The Cohort screen at 80x24: reached from the palette, a folder typed and read, the report
+with its bars on screen, the folder remembered, and a folder that is not there said plainly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from csa_companion.screens.home import HomeScreen
+from csa_companion.screens.team.cohort import FOLDER_SETTING, CohortScreen
+from csa_companion.themes import THEMES
+from tests.conftest import AppFactory
+from tests.screen import screen_text
+from tests.ui.test_contrast import Measure
+from tests.ui.test_palette import run
+from tests.unit.test_cohort_cli import cohort
+from tests.waiting import wait_for, wait_for_screen
+
+
+def body(app: object) -> str:
+    static = app.screen.query_one("#cohort-body", Static)  # type: ignore[attr-defined]
+    return str(static.render())
+
+
+async def test_a_facilitator_reads_a_folder_at_80x24(new_app: AppFactory, tmp_path: Path) -> None:
+    folder = cohort(tmp_path)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        await run(pilot, "Go to Cohort report")
+        await wait_for_screen(pilot, CohortScreen)
+        assert "Type the folder that holds the answers" in screen_text(app)
+        app.screen.query_one("#cohort-path", Input).value = str(folder)
+        await pilot.press("enter")
+        await wait_for(lambda: "4 participants" in screen_text(app), "the report", pilot)
+        shown = screen_text(app)
+        assert "4 participants, 20 answers from 4 files." in shown
+        # the first statement's bars, as the facilitator sees them
+        assert "I can describe the future I want to help create through my work." in shown
+        assert "all sessions before ·····" not in shown  # 2.00 is a quarter of the scale
+        assert "before █████··············· 2.00" in shown
+        assert "after  ██████████·········· 3.00  +1.00  n=4" in shown
+        assert "rose 4, stayed 0, fell 0; d_z —" in shown
+        text = body(app)
+        assert "mystery (not in the current survey)" in text
+        assert "fewer than 3 participants" in text and "P1" not in text
+        assert "noted 1" not in text
+        await pilot.press("ctrl+t")
+        await wait_for(lambda: "noted 1" in body(app), "the comments", pilot)
+        # what is stored: the folder, for next time
+        assert app.services.settings.get(FOLDER_SETTING) == str(folder)
+
+
+async def test_the_folder_is_remembered_and_a_missing_one_is_said_plainly(
+    new_app: AppFactory, tmp_path: Path
+) -> None:
+    app = new_app()
+    app.services.settings.set(FOLDER_SETTING, str(tmp_path / "gone"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        await app.run_action("go('cohort')")
+        await wait_for_screen(pilot, CohortScreen)
+        assert app.screen.query_one("#cohort-path", Input).value == str(tmp_path / "gone")
+        await pilot.press("enter")
+        message = f"{tmp_path / 'gone'}: no such file or folder; nothing was read"
+        await wait_for(lambda: message in " ".join(screen_text(app).split()), message, pilot)
+        (tmp_path / "empty").mkdir()
+        app.screen.query_one("#cohort-path", Input).value = str(tmp_path / "empty")
+        await pilot.press("enter")
+        await wait_for(
+            lambda: "No survey answers found there." in screen_text(app), "no answers", pilot
+        )
+
+
+@pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES.keys())
+async def test_the_cohort_screen_reads_at_4_5_to_1(
+    new_app: AppFactory, tmp_path: Path, theme: str
+) -> None:
+    folder = cohort(tmp_path)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        check = Measure(pilot)
+        await app.run_action("go('cohort')")
+        await check("Cohort, empty", "Type the folder", "a folder of survey CSVs")
+        app.screen.query_one("#cohort-path", Input).value = str(folder)
+        await pilot.press("enter")
+        await check("Cohort, a report", "4 participants", "rose 4, stayed 0")
+    check.assert_readable(theme)

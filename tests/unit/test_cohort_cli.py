@@ -1,0 +1,168 @@
+"""`csa-companion cohort report` end to end: a folder of survey exports in, a report out in each
+format, the chart beside it, clear one-line messages for what goes wrong."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from csa_companion.cli import main
+from tests.unit.test_cohort import HEADER
+
+
+def cohort(tmp_path: Path, n: int = 4) -> Path:
+    """`n` participants' `survey export` files: own-vision rises by one for each; the retired
+    'aspiration' statement is answered by all, and a statement of an unknown survey by two."""
+    folder = tmp_path / "answers"
+    folder.mkdir(exist_ok=True)
+    for p in range(1, n + 1):
+        rows = [
+            f"P{p},1,pre,own-vision,2,,2027-01-19",
+            f"P{p},1,post,own-vision,3,noted {p},2027-01-19",
+            f"P{p},1,pre,aspiration,3,,2027-01-19",
+            f"P{p},1,post,aspiration,{3 + p % 2},,2027-01-19",
+        ]
+        if p <= 2:
+            rows += [f"P{p},1,pre,mystery,1,,2027-01-19", f"P{p},1,post,mystery,5,,2027-01-19"]
+        (folder / f"P{p}.csv").write_text(HEADER + "\n".join(rows) + "\n")
+    return folder
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_markdown_report_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "cohort", "report", str(cohort(tmp_path)))
+    assert code == 0 and err == ""
+    assert out.startswith("# Cohort report\n")
+    assert "4 participants, 20 answers counted, from 4 files." in out
+    assert (
+        "| I can describe the future I want to help create through my work. (own-vision) | 4 | "
+        "2.00 | 3.00 | +1.00 | 4 | 0 | 0 | — |" in out
+    )
+    assert "(earlier edition) (aspiration) | 4 | 3.00 | 3.50 | +0.50 | 2 | 2 | 0 | +0.87 |" in out
+    assert "| mystery (not in the current survey) | fewer than 3 |" in out
+    assert "noted 1" not in out  # comments only with --comments
+    assert "P1" not in out  # codes never appear
+
+
+def test_out_writes_the_report_and_the_chart_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "reports" / "cohort.md"
+    code, out, err = run(
+        capsys, "cohort", "report", str(cohort(tmp_path)), "--out", str(out_file), "--comments"
+    )
+    chart = tmp_path / "reports" / "cohort-growth.svg"
+    assert code == 0 and err == ""
+    assert out == (
+        f"cohort report written to {out_file} (chart: {chart})\n"
+        "4 participants, 20 answers from 4 files\n"
+    )
+    text = out_file.read_text()
+    assert "![Growth per statement](cohort-growth.svg)" in text
+    assert "- noted 1" in text
+    assert chart.read_text().startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg ')
+    assert out_file.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_csv_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    code, out, _ = run(
+        capsys, "cohort", "report", str(cohort(tmp_path)), "--format", fmt, "--min-n", "2"
+    )
+    assert code == 0
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out)))
+        mystery = next(r for r in rows if r["item"] == "mystery" and r["session"] == "all")
+        assert (mystery["paired_n"], mystery["mean_change"], mystery["survey"]) == (
+            "2",
+            "4.0000",
+            "unknown",
+        )
+    else:
+        data = json.loads(out)
+        assert data["min_n"] == 2 and data["participants"] == 4
+        assert data["statements"][0]["all_sessions"]["mean_change"] == 1.0
+
+
+def test_duplicates_and_malformed_rows_are_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = cohort(tmp_path)
+    (folder / "P1 (conflicted copy).csv").write_text(
+        HEADER + "P1,1,post,own-vision,4,,2027-01-20\nP1,1,post,own-vision,seven,,2027-01-20\n"
+    )
+    out_file = tmp_path / "r.md"
+    code, _, err = run(capsys, "cohort", "report", str(folder), "--out", str(out_file))
+    assert code == 0
+    assert err == ("csa-companion: 1 malformed row left out; the report's Notes name them\n")
+    text = out_file.read_text()
+    assert "P1 (conflicted copy).csv line 3: rating 'seven' is not a whole number" in text
+    assert "1 answer given again differently" in text
+    assert "| 4 | 2.00 | 3.25 | +1.25 |" in text  # P1's later answer (4) counted
+
+
+def test_what_goes_wrong_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "cohort", "report", str(tmp_path / "nosuch"))
+    assert (code, out) == (1, "")
+    assert (
+        err == f"csa-companion: {tmp_path / 'nosuch'}: no such file or folder; nothing was read\n"
+    )
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.csv").write_text("hello\n")
+    code, _, err = run(capsys, "cohort", "report", str(empty))
+    assert code == 1
+    assert err == (
+        f"csa-companion: no survey answers found in {empty} ({empty / 'notes.csv'}: not survey "
+        "answers (its first line does not name the columns participant, session, when, item, "
+        "rating); left out)\n"
+    )
+    with pytest.raises(SystemExit) as exit_:
+        main(["cohort", "report", str(cohort(tmp_path)), "--min-n", "0"])
+    assert exit_.value.code == 2 and "--min-n: must be 1 or more" in capsys.readouterr().err
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "journal.json").write_text("the journal")
+    code, _, err = run(
+        capsys,
+        "--data-dir",
+        str(data),
+        "cohort",
+        "report",
+        str(cohort(tmp_path)),
+        "--chart",
+        str(data / "journal.json"),
+    )
+    assert code == 2 and "is in the data folder, where it could replace your data" in err
+    assert (data / "journal.json").read_text() == "the journal"
+
+
+def test_the_command_in_a_real_process_reads_hostile_files(tmp_path: Path) -> None:
+    folder = cohort(tmp_path)
+    (folder / "binary.csv").write_bytes(b"\x00\x01\x02" * 1000)
+    (folder / "formula.csv").write_text(HEADER + '=1+2,1,pre,"=HYPERLINK(""x"")",3,,2027-01-19\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "csa_companion", "cohort", "report", str(folder), "--format", "csv"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert '\n"\'=HYPERLINK(""x"")",,unknown,all,fewer than 3,' in done.stdout
+    assert done.stderr == (
+        f"csa-companion: 1 file or folder left out; first: {folder / 'binary.csv'}: not text "
+        "(binary data); left out; --format markdown names them all\n"
+    )
