@@ -14,14 +14,8 @@ import orjson
 import pytest
 
 from csa_companion.domain.cohort import Answers, cohort_report, paired, statement_texts
-from csa_companion.domain.cohort_render import (
-    csv_text,
-    json_data,
-    markdown,
-    safe_cell,
-    svg,
-    text_bars,
-)
+from csa_companion.domain.cohort_render import csv_text, json_data, markdown, svg, text_bars
+from csa_companion.domain.survey import safe_cell
 
 HEADER = "participant,session,when,item,rating,comment,date\n"
 

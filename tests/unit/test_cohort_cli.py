@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from csa_companion.cli import main
+from csa_companion.domain.survey import POST, PRE, SUBMITTED, Answer, SurveyResponse
+from csa_companion.transfer.cohort import gather
+from tests.rhythm_data import at, seed_month
 from tests.unit.test_cohort import HEADER
 
 
@@ -166,3 +169,24 @@ def test_the_command_in_a_real_process_reads_hostile_files(tmp_path: Path) -> No
         f"csa-companion: 1 file or folder left out; first: {folder / 'binary.csv'}: not text "
         "(binary data); left out; --format markdown names them all\n"
     )
+
+
+def test_survey_export_is_safe_in_a_spreadsheet_and_the_report_reads_it_as_written(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    rhythm = seed_month(data_dir)
+    formula = '=HYPERLINK("http://example.org","open me")'
+    for when, hour, rating, comment in ((PRE, 8, 2, formula), (POST, 14, 4, "-better")):
+        moment = at(f"2027-01-19T{hour:02d}:00")
+        given = {"own-vision": Answer(rating, comment)}
+        rhythm.surveys.save(SurveyResponse(1, when, moment, given, SUBMITTED))
+    d = str(data_dir)
+    assert main(["--data-dir", d, "survey", "code", "@west-7"]) == 0
+    out = tmp_path / "answers" / "west.csv"
+    assert main(["--data-dir", d, "survey", "export", "--out", str(out)]) == 0
+    rows = list(csv.reader(io.StringIO(out.read_text())))
+    assert rows[1][0] == "'@west-7" and rows[1][5] == "'" + formula
+    assert rows[2][5] == "'-better"
+    answers = gather([out.parent])
+    assert answers.ratings[("@west-7", 1, POST, "own-vision")][4] == "-better"
+    assert answers.ratings[("@west-7", 1, PRE, "own-vision")][4] == formula

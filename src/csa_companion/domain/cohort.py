@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from csa_companion.domain.survey import LOW, POST, PRE, SUBMITTED, TOOL_PREFIX
+from csa_companion.domain.survey import LOW, POST, PRE, SUBMITTED, TOOL_PREFIX, unsafe_cell
 from csa_companion.domain.wording import plural, shown
 
 if TYPE_CHECKING:
@@ -140,6 +140,10 @@ class Answers:
             participant, item = cells[at_participant].strip(), cells[at_item].strip()
             session, when, rating = cells[at_session], cells[at_when], cells[at_rating]
             comment = cells[comment_at] if comment_at is not None else ""
+            if participant[:1] == "'" or item[:1] == "'" or comment[:1] == "'":
+                # `survey export` keeps formulas from spreadsheets (safe_cell): read as written
+                participant, item = unsafe_cell(participant), unsafe_cell(item)
+                comment = unsafe_cell(comment)
             day = cells[date_at] if date_at is not None else ""
             # the common case checked inline (240,000 rows: about half the time of `answer`)
             number, pre_post, score = SESSIONS.get(session), WHEN.get(when), RATINGS.get(rating)

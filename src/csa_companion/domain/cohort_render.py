@@ -17,7 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from csa_companion.domain.cohort import ALL, PROBLEMS_SHOWN, Cell, CohortReport, Statement
-from csa_companion.domain.survey import PRE
+from csa_companion.domain.survey import PRE, safe_cell
 from csa_companion.domain.wording import plural, shown
 
 SCALE_LOW, SCALE_HIGH = 1, 5
@@ -281,12 +281,6 @@ CSV_HEADER = (
     "fell",
     "effect_size_dz",
 )
-
-
-def safe_cell(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting with =, +, -, @, a tab or
-    a carriage return gets a leading apostrophe (OWASP's advice against CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def csv_text(report: CohortReport) -> str:

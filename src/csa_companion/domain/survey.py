@@ -168,8 +168,24 @@ def trends(responses: Sequence[SurveyResponse], item_ids: Sequence[str]) -> list
     ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula: text starting with =, +, -, @, a tab or
+    a carriage return gets a leading apostrophe (OWASP's advice against CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unsafe_cell(text: str) -> str:
+    """`safe_cell` undone: the text as it was written."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def survey_csv(responses: Sequence[SurveyResponse], participant: str) -> str:
-    """Every submitted answer as CSV, one row per item, in session/pre-post/item order."""
+    """Every submitted answer as CSV, one row per item, in session/pre-post/item order. Text
+    (the code, item ids, comments) is made safe for spreadsheets (`safe_cell`); the cohort
+    report reads it back as it was written."""
     out = io.StringIO()
     import csv  # only exports need it (Home does not)
 
@@ -182,12 +198,12 @@ def survey_csv(responses: Sequence[SurveyResponse], participant: str) -> str:
         for item, answer in response.answers.items():
             writer.writerow(
                 (
-                    participant,
+                    safe_cell(participant),
                     response.session,
                     response.when,
-                    item,
+                    safe_cell(item),
                     "" if answer.rating is None else answer.rating,
-                    answer.comment,
+                    safe_cell(answer.comment),
                     f"{response.updated:%Y-%m-%d}",
                 )
             )
