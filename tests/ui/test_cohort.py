@@ -3,6 +3,7 @@ with its bars on screen, the folder remembered, and a folder that is not there s
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from textual.widgets import Input, Static
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.team.cohort import FOLDER_SETTING, CohortScreen
 from csa_companion.themes import THEMES
+from csa_companion.transfer import cohort as cohort_files
 from tests.conftest import AppFactory
 from tests.screen import screen_text
 from tests.ui.test_contrast import Measure
@@ -89,3 +91,42 @@ async def test_the_cohort_screen_reads_at_4_5_to_1(
         await pilot.press("enter")
         await check("Cohort, a report", "4 participants", "rose 4, stayed 0")
     check.assert_readable(theme)
+
+
+async def test_leaving_or_reading_again_while_a_read_runs(
+    new_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow read whose screen was closed, or that a newer read overtook, is dropped."""
+    release = threading.Event()
+    real_gather = cohort_files.gather
+
+    def slow_gather(paths: list[Path]) -> object:
+        if "slow" in str(paths[0]):
+            assert release.wait(10)
+        return real_gather(paths)
+
+    monkeypatch.setattr(cohort_files, "gather", slow_gather)
+    slow, quick = cohort(tmp_path / "slow"), cohort(tmp_path / "quick", n=3)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        for leave in (True, False):
+            await app.run_action("go('cohort')")
+            await wait_for_screen(pilot, CohortScreen)
+            screen = app.screen
+            screen.query_one("#cohort-path", Input).value = str(slow)
+            await pilot.press("enter")
+            await wait_for(lambda: "Reading" in screen_text(app), "reading", pilot)
+            if leave:
+                await app.run_action("go('home')")
+                await wait_for_screen(pilot, HomeScreen)
+            else:
+                screen.query_one("#cohort-path", Input).value = str(quick)
+                await pilot.press("enter")
+                await wait_for(lambda: "3 participants" in screen_text(app), "quick", pilot)
+            release.set()
+            await pilot.pause(0.3)
+            release.clear()
+            if not leave:
+                assert "3 participants" in screen_text(app)  # not the slow read's 4
+        assert app.return_code is None  # still running: nothing went wrong

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 import pytest
 
+from csa_companion.domain import cohort as cohort_module
 from csa_companion.domain.cohort import Answers, cohort_report, paired, statement_texts
 from csa_companion.domain.cohort_render import csv_text, json_data, markdown, svg, text_bars
 from csa_companion.domain.survey import safe_cell
@@ -405,3 +406,15 @@ def test_json_report_is_plain_data() -> None:
     first = data["statements"][0]["sessions"][0]
     assert first["paired_n"] == 4 and first["effect_size_dz"] == pytest.approx(0.5477, abs=1e-4)
     assert data["min_n"] == 3 and "d_z" in data["effect_size"]
+
+
+def test_a_file_of_endless_different_statements_is_cut_off_with_a_note(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cohort_module, "MAX_STATEMENTS", 3)
+    rows = HEADER + "".join(f"P1,1,pre,s{n},3,,2027-01-19\n" for n in range(5))
+    answers = read(("a.csv", rows))
+    assert answers.rows == 3 and answers.malformed == 2
+    assert answers.problems[0] == (
+        "a.csv line 5: statement 's3' is one more than the 3 a report can hold"
+    )

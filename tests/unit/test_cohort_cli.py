@@ -23,7 +23,7 @@ def cohort(tmp_path: Path, n: int = 4) -> Path:
     """`n` participants' `survey export` files: own-vision rises by one for each; the retired
     'aspiration' statement is answered by all, and a statement of an unknown survey by two."""
     folder = tmp_path / "answers"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     for p in range(1, n + 1):
         rows = [
             f"P{p},1,pre,own-vision,2,,2027-01-19",

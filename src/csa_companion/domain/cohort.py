@@ -43,6 +43,7 @@ REQUIRED = ("participant", "session", "when", "item", "rating")
 OPTIONAL = ("comment", "date")
 MAX_CODE = 100  # characters in a participant code or a statement id
 MAX_SESSION = 99
+MAX_STATEMENTS = 500  # different statement ids (a survey has about 15; a hostile file, millions)
 MAX_COMMENT = 2_000  # characters of a comment kept (the rest is cut, with an ellipsis)
 PROBLEMS_KEPT = 1_000  # malformed rows named in memory; the rest are only counted
 PROBLEMS_SHOWN = 50  # ... and in a report
@@ -83,6 +84,7 @@ class Answers:
     files: int = 0  # files that gave at least one answer
     _order: int = 0
     _names: dict[str, str] = field(default_factory=dict)
+    _statements: set[str] = field(default_factory=set)
 
     def read(self, raw: bytes, source: str) -> None:
         """Read one file's bytes: a CSV of survey answers or a JSON export, told apart by
@@ -119,7 +121,7 @@ class Answers:
         date_at = columns.index("date") if "date" in columns else None
         width = max(at + [i for i in (comment_at, date_at) if i is not None]) + 1
         at_participant, at_session, at_when, at_item, at_rating = at
-        names = self._names
+        names, statements = self._names, self._statements
         days: dict[str, tuple[str, float | None] | None] = {}
         while True:
             line = reader.line_num + 1  # where the row starts (a quoted cell may span lines)
@@ -158,7 +160,7 @@ class Answers:
                 or not participant
                 or not item
                 or len(participant) > MAX_CODE
-                or len(item) > MAX_CODE
+                or item not in statements  # a new statement: `answer` checks there is room
             ):
                 self.answer(source, line, participant, session, when, item, rating, comment, day)
                 continue
@@ -279,6 +281,17 @@ class Answers:
         if score is None:
             self.blank += 1
             return
+        if item not in self._statements:
+            if len(self._statements) >= MAX_STATEMENTS:
+                self.problem(
+                    source,
+                    line,
+                    f"statement {_cell(item)} is one more than the {MAX_STATEMENTS} a report "
+                    "can hold",
+                    what=what,
+                )
+                return
+            self._statements.add(item)
         self.rows += 1
         self.keep(
             (

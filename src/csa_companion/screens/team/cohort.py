@@ -8,6 +8,7 @@ README for why no plotting library).
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -58,6 +59,7 @@ class CohortScreen(CompanionScreen):
         super().__init__(services)
         self.answers: Answers | None = None
         self.comments = False
+        self._generation = 0  # each read's number: only the latest one is shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,46 +98,52 @@ class CohortScreen(CompanionScreen):
             return
         self._status(f"Reading {folder} …")
         self.store_call(lambda: self.services.settings.set(FOLDER_SETTING, typed))
-        self._gather(folder)
+        self._generation += 1
+        self._gather(folder, self._generation, self.comments)
 
     @work(thread=True, exclusive=True, group="cohort")
-    def _gather(self, folder: Path) -> None:
+    def _gather(self, folder: Path, generation: int, comments: bool) -> None:
+        """Read and count in a thread (240,000 answers: about a second), then show it."""
         from csa_companion.errors import CompanionError
         from csa_companion.transfer.cohort import gather
 
+        result: str | tuple[Answers, CohortReport]
         try:
             answers = gather([folder])
+            result = answers, self._report(answers, comments)
         except CompanionError as error:
-            self.app.call_from_thread(self._failed, str(error))
-            return
+            result = str(error)
         except OSError as error:  # the folder vanished between the check and the read
-            self.app.call_from_thread(self._failed, f"cannot read {folder}: {error.strerror}")
+            result = f"cannot read {folder}: {error.strerror or error}"
+        with contextlib.suppress(RuntimeError):  # the app closed in the meantime
+            self.app.call_from_thread(self._done, generation, result)
+
+    def _report(self, answers: Answers, comments: bool) -> CohortReport:
+        from csa_companion.domain.cohort import cohort_report, survey_statements
+
+        texts, earlier = survey_statements(self.services.library)
+        return cohort_report(answers, texts, earlier=earlier, comments=comments)
+
+    def _done(self, generation: int, result: str | tuple[Answers, CohortReport]) -> None:
+        if generation != self._generation or not self.is_attached:
+            return  # read again since, or the screen was closed: this one is stale
+        if isinstance(result, str):
+            self.answers = None
+            self._status(result)
+            self.query_one("#cohort-body", Static).update("")
             return
-        self.app.call_from_thread(self._read, answers)
-
-    def _failed(self, message: str) -> None:
-        self.answers = None
-        self._status(message)
-        self.query_one("#cohort-body", Static).update("")
-
-    def _read(self, answers: Answers) -> None:
-        self.answers = answers
-        self._show()
+        self.answers, report = result
+        self._show(report)
 
     def action_comments(self) -> None:
         self.comments = not self.comments
         if self.answers is not None:
-            self._show()
+            self._show(self._report(self.answers, self.comments))
         self.notify("Comments shown." if self.comments else "Comments hidden.")
 
-    def _show(self) -> None:
-        from csa_companion.domain.cohort import cohort_report, survey_statements
+    def _show(self, report: CohortReport) -> None:
         from csa_companion.domain.cohort_render import count
 
-        if self.answers is None:
-            return
-        texts, earlier = survey_statements(self.services.library)
-        report = cohort_report(self.answers, texts, earlier=earlier, comments=self.comments)
         if not report.statements:
             first = [*report.skipped, *report.problems, *report.notices][:1]
             why = f" ({first[0]})" if first else ""
