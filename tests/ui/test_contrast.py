@@ -261,7 +261,7 @@ async def test_every_text_reads_at_4_5_to_1(
         await _show(pilot, learn)
         await check("Learn", "Compassionate Systems")
         learn.query_one("#learn-page").scroll_end(animate=False)
-        await check("Learn, links in the text", "Along the way")
+        await check("Learn, links in the text", "Words you meet here")
         app.pop_screen()
 
         practice = services.library.practices[0]
