@@ -120,16 +120,20 @@ async def test_due_survey_opens_from_home_and_is_no_longer_due(
         await wait_for_screen(pilot, HomeScreen)
         await open_due_survey(app, pilot)
         assert "Survey before learning session 1" in screen_text(app)
-        await pilot.press("7")
-        await pilot.pause()
-        await wait_for(
-            lambda: "'7' is not a rating: use a whole number from 1 to 5" in screen_text(app),
-            "the rating message in place",
-            pilot,
-        )
-        await pilot.press("backspace", "4", "tab", *"hopeful", "tab", "3")
-        await pilot.press("ctrl+s")
         first, second, *rest = survey_item_ids(app, "iceberg")
+        count = 2 + len(rest)
+        assert app.focused is not None and app.focused.id == "code"  # at the top
+        await pilot.press("tab", "7", "x", "space")  # a rating takes nothing else
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "rating-0"
+        assert left_to_rate(app, count)() and "[" not in screen_text(app)  # none chosen
+        await pilot.press("4")
+        await pilot.pause()  # "still to rate" follows at once, before the autosave
+        assert left_to_rate(app, count - 1)() and "[4]" in screen_text(app)
+        await pilot.press("tab", *"hopeful", "tab", "right", "right", "right")
+        await pilot.pause()
+        assert "[3]" in screen_text(app) and left_to_rate(app, count - 2)()
+        await pilot.press("ctrl+s")
         await wait_for(
             lambda: f"has no rating (and {len(rest) - 1} more)" in screen_text(app),
             "the missing ratings",
@@ -181,7 +185,7 @@ async def test_coming_back_to_a_survey_comment_adds_to_it(
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_for_screen(pilot, HomeScreen)
         await open_due_survey(app, pilot)
-        await pilot.press("4", "tab", *"hopeful", "tab", "shift+tab", *" and calm")
+        await pilot.press("tab", "4", "tab", *"hopeful", "tab", "shift+tab", *" and calm")
         await wait_for(
             lambda: (
                 (s := app.services.rhythm.surveys.get(1, PRE)) is not None

@@ -22,13 +22,13 @@ from csa_companion.domain.survey import (
     SurveyError,
     SurveyResponse,
     items_for,
-    parse_rating,
 )
 from csa_companion.domain.wording import plural
 from csa_companion.screens.base import CompanionScreen, autosave
 from csa_companion.screens.rhythm.rhythm_nav import sentence
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.rating import Rating
 
 
 def open_survey(screen: CompanionScreen, session: int, when: str) -> None:
@@ -55,16 +55,16 @@ class SurveyScreen(CompanionScreen):
     #survey-items { height: 1fr; }
     .item-text { padding: 1 1 0 1; width: 100%; }
     .item-row { height: 3; }
-    .rating { width: 9; }
     .comment { width: 1fr; }
-    .item-problem { padding: 0 1; color: $text-error; height: auto; width: 100%; display: none; }
     #code-row { height: 3; }
     #code-row Label { padding: 1 1 0 1; }
     #code { width: 24; }
     #survey-status { padding: 0 1; height: auto; width: 100%; }
     """
     HELP_TEXT = (
-        "Rate each statement from 1 to 5 as things are for you today; a comment is optional. "
+        "Rate each statement from 1 to 5 as things are for you today: type the number, or use "
+        "the left and right arrows (backspace clears it); Tab moves to the comment, which is "
+        "optional, then to the next statement. "
         "Your answers are kept as a draft while you type; ctrl+s submits once every item has "
         "a rating. The participant code (not your name) goes into the CSV export."
     )
@@ -88,14 +88,12 @@ class SurveyScreen(CompanionScreen):
             session, when, services.clock.now()
         )
         # Kept here so that what was typed can still be read while the screen is removed.
-        self.ratings: list[Input] = []
+        self.ratings: list[Rating] = []
         self.comments: list[Input] = []
-        self.problems: list[Label] = []
         for n, item in enumerate(items):
             answer = self.response.answer(item.id)
-            rating = "" if answer.rating is None else str(answer.rating)
             self.ratings.append(
-                Input(rating, placeholder=f"{LOW}-{HIGH}", id=f"rating-{n}", classes="rating")
+                Rating(answer.rating, low=LOW, high=HIGH, id=f"rating-{n}", classes="rating")
             )
             self.comments.append(  # no select-all on Tab: a key typed would replace the comment
                 Input(
@@ -105,7 +103,6 @@ class SurveyScreen(CompanionScreen):
                     select_on_focus=False,
                 )
             )
-            self.problems.append(Label("", classes="item-problem"))
         self.status = Label("", id="survey-status")
         self._autosave = autosave(self, self.save)
         self._left = False
@@ -114,7 +111,8 @@ class SurveyScreen(CompanionScreen):
         yield Header()
         scale = "  ".join(f"{n} {label}" for n, label in enumerate(self.survey.scale, start=1))
         yield Label(escape(scale), id="survey-scale")
-        with VerticalScroll(id="survey-items"):
+        # Not a Tab stop: Tab goes field to field, and the list scrolls to each.
+        with VerticalScroll(id="survey-items", can_focus=False):
             with Horizontal(id="code-row"):
                 yield Label("Participant code (not your name)")
                 code = str(self.services.settings.get(PARTICIPANT) or "")
@@ -124,7 +122,6 @@ class SurveyScreen(CompanionScreen):
                 with Horizontal(classes="item-row"):
                     yield self.ratings[n]
                     yield self.comments[n]
-                yield self.problems[n]
         yield self.status
         yield Footer()
 
@@ -132,11 +129,11 @@ class SurveyScreen(CompanionScreen):
         phase = "before" if self.response.when == PRE else "after"
         self.sub_title = f"Survey {phase} learning session {self.response.session}"
         self._status()
-        self.query_one("#rating-0" if self.items else "#code", Input).focus()
+        self.query_one("#code", Input).focus()  # the first field, at the top
 
     def _status(self, extra: str = "") -> None:
         state = "submitted" if self.response.status == SUBMITTED else "draft"
-        left = len(self.response.missing(self.items))
+        left = sum(1 for rating in self.ratings if rating.value is None)  # as on screen
         todo = f"{plural(left, 'item')} still to rate." if left else "Every item is rated."
         self.status.update(f"Status: {state}. {todo} {extra}".strip())
 
@@ -148,31 +145,27 @@ class SurveyScreen(CompanionScreen):
             return
         self._autosave()
 
-    def _read(self) -> SurveyResponse | None:
-        """The response as on screen; None (with a message in place) if a rating is wrong."""
+    def on_rating_changed(self, event: Rating.Changed) -> None:
+        event.stop()
+        if self.is_mounted:
+            self._status()  # "N items still to rate" follows each rating at once
+        self._autosave()
+
+    def _read(self) -> SurveyResponse:
+        """The response as on screen."""
         response = self.response
         now = self.services.clock.now()
-        ok = True
         for n, item in enumerate(self.items):
-            problem = self.problems[n]
-            try:
-                rating = parse_rating(self.ratings[n].value)
-            except SurveyError as error:
-                problem.update(escape(str(error)))
-                problem.display = True
-                ok = False
-                continue
-            problem.display = False
-            comment = self.comments[n].value.strip()
-            if response.answer(item.id) != Answer(rating, comment):
-                response = response.with_answer(item.id, Answer(rating, comment), now)
-        return response if ok else None
+            answer = Answer(self.ratings[n].value, self.comments[n].value.strip())
+            if response.answer(item.id) != answer:
+                response = response.with_answer(item.id, answer, now)
+        return response
 
     def save(self) -> None:
         """Keep the answers as they are (a draft, unless already submitted)."""
         self._autosave.cancel()
         response = self._read()
-        if response is None or response == self.response:
+        if response == self.response:
             return
         if self.store_call(lambda: self.services.rhythm.surveys.save(response)):
             self.response = response
@@ -180,9 +173,6 @@ class SurveyScreen(CompanionScreen):
 
     def action_submit(self) -> None:
         self.save()
-        if self._read() is None:
-            self._status("Fix the rating marked in red first.")
-            return
         try:
             done = self.response.submitted(self.items, self.services.clock.now())
         except SurveyError as error:
