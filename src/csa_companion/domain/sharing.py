@@ -15,7 +15,7 @@ from csa_companion.content.model import ReflectionPrompts, Tool
 from csa_companion.domain.export import worksheet_markdown
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.domain.reflection import Reflection, month_name, status_of
-from csa_companion.domain.worksheet import Worksheet
+from csa_companion.domain.worksheet import Worksheet, status_words
 
 BUNDLE_FORMAT = "csa-companion-share"
 BUNDLE_VERSION = 1
@@ -31,6 +31,9 @@ class SharedItem:
     title: str
     text: str  # Markdown, diagrams included
     document: dict[str, Any]  # the record as its own store keeps it
+    detail: str = ""
+    """What tells it from others of the same title (a worksheet's tool, when it was started and
+    its status); shown where records are chosen, not put in a bundle."""
 
     @property
     def ident(self) -> str:
@@ -55,7 +58,11 @@ def worksheet_item(sheet: Worksheet, tool: Tool | None) -> SharedItem:
     else:
         text = worksheet_markdown(tool, sheet)
     label = "Group worksheet" if sheet.group else "Worksheet"
-    return SharedItem(WORKSHEET, f"{label}: {title}", text, sheet.to_doc())
+    detail = (
+        f"{tool.title if tool else sheet.tool_id} · started {sheet.created:%a %d %b %Y %H:%M}"
+        f" · {status_words(sheet.status)}"
+    )
+    return SharedItem(WORKSHEET, f"{label}: {title}", text, sheet.to_doc(), detail)
 
 
 def reflection_item(reflection: Reflection, prompts: ReflectionPrompts | None) -> SharedItem:
@@ -73,11 +80,14 @@ def reflection_item(reflection: Reflection, prompts: ReflectionPrompts | None) -
     for key, text in reflection.answers.items():
         if key not in known:
             lines += [f"## {key}", "", text.strip(), ""]
-    return SharedItem(REFLECTION, title, "\n".join(lines), reflection.to_doc())
+    return SharedItem(
+        REFLECTION, title, "\n".join(lines), reflection.to_doc(), status_of(reflection)
+    )
 
 
 def entry_item(entry: JournalEntry) -> SharedItem:
     tags = " ".join(f"#{t}" for t in entry.tags)
     meta = f"*{entry.created:%Y-%m-%d %H:%M}*" + (f" · {tags}" if tags else "")
     text = f"# {entry.display_title}\n\n{meta}\n\n{entry.body}\n"
-    return SharedItem(ENTRY, f"Entry: {entry.display_title}", text, entry.to_doc())
+    detail = f"written {entry.created:%a %d %b %Y %H:%M}" + (f" · {tags}" if tags else "")
+    return SharedItem(ENTRY, f"Entry: {entry.display_title}", text, entry.to_doc(), detail)

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.widgets import Button, Header, Input, Label, Markdown, OptionList, SelectionList
+from textual.widgets import Button, Header, Input, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from csa_companion.content.model import Tool
@@ -27,6 +27,7 @@ from csa_companion.storage.repos import SettingsRepo
 from csa_companion.storage.safe_storage import StoreError
 from csa_companion.transfer import actions as data_actions
 from csa_companion.transfer.bundles import ShelfItem, ShelfRepo
+from csa_companion.widgets.checklist import CheckList
 from csa_companion.widgets.footer import Footer
 
 SHARE_ENTRIES = 40  # the newest entries offered in the Share dialog
@@ -200,7 +201,7 @@ class ShareDialog(ModalScreen[None]):
         width: 78; max-width: 100%; height: 100%; max-height: 24; padding: 0 1;
         border: thick $accent; background: $panel;
     }
-    ShareDialog SelectionList { height: 1fr; }
+    ShareDialog CheckList { height: 1fr; }
     ShareDialog .row { height: 3; }
     ShareDialog .row Label { width: 14; padding: 1 1 0 0; }
     ShareDialog .row Input { width: 1fr; }
@@ -231,9 +232,9 @@ class ShareDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Share: space chooses; only what you choose goes in the bundle")
-            yield SelectionList[str](
-                *((escape(self._label(key, item)), key) for key, item in self.items.items()),
+            yield Label("Share: space chooses (☑); only what you choose goes in the bundle")
+            yield CheckList(
+                [(key, escape(self._label(key, item))) for key, item in self.items.items()],
                 id="share-list",
             )
             yield Label("Nothing chosen yet.", id="share-chosen")
@@ -249,27 +250,25 @@ class ShareDialog(ModalScreen[None]):
 
     @staticmethod
     def _label(key: str, item: SharedItem) -> str:
-        if key.startswith("e:"):
-            when = item.document.get("created", "")[:10]
-            return f"{item.title} ({when})"
-        if key.startswith("r:"):
-            return f"Reflection: {month_name(key[2:])}"
-        return item.title
+        """The title, and under it what tells it from others of the same title (a
+        worksheet's tool, when it was started, its status)."""
+        title = f"Reflection: {month_name(key[2:])}" if key.startswith("r:") else item.title
+        return f"{title}\n{item.detail}" if item.detail else title
 
     def on_mount(self) -> None:
-        chooser = self.query_one("#share-list", SelectionList)
+        chooser = self.query_one("#share-list", CheckList)
         if chooser.option_count:
             chooser.highlighted = 0
         chooser.focus()
 
-    @on(SelectionList.SelectedChanged, "#share-list")
+    @on(CheckList.Changed, "#share-list")
     def _chosen_changed(self) -> None:
         count = len(self.chosen())
         text = f"{count} chosen." if count else "Nothing chosen yet."
         self.query_one("#share-chosen", Label).update(text)
 
     def chosen(self) -> list[SharedItem]:
-        keys = self.query_one("#share-list", SelectionList).selected
+        keys = self.query_one("#share-list", CheckList).chosen
         return [self.items[key] for key in keys if key in self.items]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -288,7 +287,9 @@ class ShareDialog(ModalScreen[None]):
             self.notify("Give the name they will see.", severity="warning")
             self.query_one("#share-name", Input).focus()
             return
-        listed = "\n".join(f"• {item.title}" for item in items)
+        listed = "\n".join(
+            f"• {item.title}" + (f" ({item.detail})" if item.detail else "") for item in items
+        )
         stamp = f"{self.services.clock.now():%Y-%m-%d-%H%M%S}"
         out = self.services.stores.paths.root / "exports" / f"share-{file_part(name)}-{stamp}.json"
 
