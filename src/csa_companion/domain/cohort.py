@@ -123,59 +123,67 @@ class Answers:
         at_participant, at_session, at_when, at_item, at_rating = at
         names, statements = self._names, self._statements
         days: dict[str, tuple[str, float | None] | None] = {}
+        ratings = self.ratings
+        end = reader.line_num  # the line the row before ended on (a quoted cell may span lines)
         while True:
-            line = reader.line_num + 1  # where the row starts (a quoted cell may span lines)
             try:
-                cells = next(reader, None)
-            except csv.Error as error:  # a field past the csv module's limit, a stray quote
-                self.problem(source, line, f"cannot be read as CSV ({error})")
-                continue
-            if cells is None:
+                for cells in reader:
+                    line, end = end + 1, reader.line_num
+                    if len(cells) < width:
+                        if cells and (len(cells) > 1 or cells[0].strip()):  # not an empty line
+                            self.problem(
+                                source,
+                                line,
+                                f"has {plural(len(cells), 'cell')} where {width} are needed",
+                            )
+                        continue
+                    participant, item = cells[at_participant].strip(), cells[at_item].strip()
+                    session, when, rating = cells[at_session], cells[at_when], cells[at_rating]
+                    comment = cells[comment_at] if comment_at is not None else ""
+                    if participant[:1] == "'" or item[:1] == "'" or comment[:1] == "'":
+                        # `survey export` keeps formulas from spreadsheets: read as written
+                        participant, item = unsafe_cell(participant), unsafe_cell(item)
+                        comment = unsafe_cell(comment)
+                    day = cells[date_at] if date_at is not None else ""
+                    # The common case is checked and kept inline: 240,000 rows take about half
+                    # the time they take through `answer` and `keep`.
+                    number, pre_post = SESSIONS.get(session), WHEN.get(when)
+                    score, stamp = RATINGS.get(rating), days.get(day)
+                    if stamp is None and day not in days:
+                        stamp = days[day] = _when(day.strip())
+                    if (
+                        number is None
+                        or pre_post is None
+                        or score is None
+                        or stamp is None
+                        or not participant
+                        or len(participant) > MAX_CODE
+                        or item not in statements  # new (or none): `answer` checks for room
+                    ):
+                        self.answer(
+                            source, line, participant, session, when, item, rating, comment, day
+                        )
+                        continue
+                    key = (
+                        names.setdefault(participant, participant),
+                        number,
+                        pre_post,
+                        names.setdefault(item, item),
+                    )
+                    self.rows += 1
+                    self._order += 1
+                    if comment:
+                        comment = _trimmed(comment)
+                    value = (score, stamp[0], stamp[1], self._order, comment)
+                    old = ratings.get(key)
+                    if old is None:
+                        ratings[key] = value
+                    else:
+                        self._again(key, value, old)
                 break
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue  # an empty line
-            if len(cells) < width:
-                self.problem(
-                    source, line, f"has {plural(len(cells), 'cell')} where {width} are needed"
-                )
-                continue
-            participant, item = cells[at_participant].strip(), cells[at_item].strip()
-            session, when, rating = cells[at_session], cells[at_when], cells[at_rating]
-            comment = cells[comment_at] if comment_at is not None else ""
-            if participant[:1] == "'" or item[:1] == "'" or comment[:1] == "'":
-                # `survey export` keeps formulas from spreadsheets (safe_cell): read as written
-                participant, item = unsafe_cell(participant), unsafe_cell(item)
-                comment = unsafe_cell(comment)
-            day = cells[date_at] if date_at is not None else ""
-            # the common case checked inline (240,000 rows: about half the time of `answer`)
-            number, pre_post, score = SESSIONS.get(session), WHEN.get(when), RATINGS.get(rating)
-            stamp = days.get(day)
-            if stamp is None and day not in days:
-                stamp = days[day] = _when(day.strip())
-            if (
-                number is None
-                or pre_post is None
-                or score is None
-                or stamp is None
-                or not participant
-                or not item
-                or len(participant) > MAX_CODE
-                or item not in statements  # a new statement: `answer` checks there is room
-            ):
-                self.answer(source, line, participant, session, when, item, rating, comment, day)
-                continue
-            self.rows += 1
-            self.keep(
-                (
-                    names.setdefault(participant, participant),
-                    number,
-                    pre_post,
-                    names.setdefault(item, item),
-                ),
-                score,
-                stamp,
-                comment,
-            )
+            except csv.Error as error:  # a field past the csv module's limit, a stray quote
+                self.problem(source, end + 1, f"cannot be read as CSV ({error})")
+                end = reader.line_num
 
     def read_export(self, data: Any, source: str) -> None:
         """The submitted surveys of a whole JSON export (`csa-companion export`), under the
@@ -308,20 +316,21 @@ class Answers:
     def keep(self, key: Key, score: int, stamp: tuple[str, float | None], comment: str) -> None:
         """Keep a checked answer unless a later one for the same key is already kept."""
         self._order += 1
-        if comment:
-            comment = comment.strip()
-            if len(comment) > MAX_COMMENT:
-                comment = comment[:MAX_COMMENT] + "…"
-        value: Value = (score, stamp[0], stamp[1], self._order, comment)
+        value: Value = (score, stamp[0], stamp[1], self._order, _trimmed(comment))
         old = self.ratings.get(key)
-        if old is not None:
-            if old[0] == score and old[4] == comment:
-                self.copies += 1
-            else:
-                self.duplicates += 1
-            if not _later(value, old):
-                return
-        self.ratings[key] = value
+        if old is None:
+            self.ratings[key] = value
+        else:
+            self._again(key, value, old)
+
+    def _again(self, key: Key, value: Value, old: Value) -> None:
+        """An answer given before: count it, and keep the later of the two."""
+        if old[0] == value[0] and old[4] == value[4]:
+            self.copies += 1
+        else:
+            self.duplicates += 1
+        if _later(value, old):
+            self.ratings[key] = value
 
     def _intern(self, text: str) -> str:
         """One copy of each code and statement id, however many rows repeat it."""
@@ -335,6 +344,11 @@ class Answers:
     @property
     def participants(self) -> int:
         return len({key[0] for key in self.ratings})
+
+
+def _trimmed(comment: str) -> str:
+    comment = comment.strip()
+    return comment if len(comment) <= MAX_COMMENT else comment[:MAX_COMMENT] + "…"
 
 
 def _later(new: Value, old: Value) -> bool:
