@@ -59,6 +59,7 @@ def _destinations_and_actions(app: CompanionApp, screen: Screen[object]) -> list
         *((name, about, partial(app.action_go, to)) for name, about, to in rhythm_nav.PALETTE),
         ("Go to Data", "Export, import, snapshots, sharing", partial(app.action_go, "data")),
         ("Go to Shared with me", "What others shared with you", partial(app.action_go, "shared")),
+        ("Go to Team", "What your team published to its folder", partial(app.action_go, "team")),
         (
             "Go to Cohort report",
             "Many participants' survey answers put together (facilitators)",

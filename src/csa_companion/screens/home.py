@@ -28,6 +28,7 @@ DESTINATIONS = [
     ("practice", "p", "Practice", "Settle, breathe, check in"),
     ("reflections", "r", "Reflections", "Monthly, with your month"),
     ("program", "g", "Program", "Dates, surveys, coaching"),
+    ("team", "m", "Team", "What your team published"),
 ]
 DRAFT_PREFIX = "draft:"
 
@@ -49,6 +50,7 @@ class HomeScreen(CompanionScreen):
             "r", "app.go('reflections')", "Go to Reflections", id="home.reflections", show=False
         ),
         Binding("g", "app.go('program')", "Go to Program", id="home.program", show=False),
+        Binding("m", "app.go('team')", "Go to Team", id="home.team", show=False),
         Binding("b", "look_back", "Look back", id="home.look_back"),
         Binding("n", "new_entry", "New entry", id="home.new"),
         Binding("d", "resume", "Resume draft", id="home.resume"),

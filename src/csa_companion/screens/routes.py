@@ -37,6 +37,7 @@ GO: dict[str, str] = {
     "data": _S + "data.data:DataScreen",
     "shared": _S + "data.shared:SharedScreen",
     "cohort": _S + "team.cohort:CohortScreen",
+    "team": _S + "team.team:TeamScreen",
 }
 """The app's `go` destinations (Home's menu, the palette): screens opened right above Home."""
 
@@ -54,6 +55,7 @@ ROUTES: dict[str, str] = {
     "survey": _S + "rhythm.survey:open_survey",
     "practice-setup": _S + "practice.practice_setup:PracticeSetupScreen",
     "practices": _S + "practice.practices:PracticesScreen",
+    "team-publish": _S + "team.team:publish_to_team",
 }
 
 

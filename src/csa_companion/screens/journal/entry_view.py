@@ -35,6 +35,7 @@ class EntryViewScreen(CompanionScreen):
         Binding("s", "star", "Star", id="entry.star"),
         Binding("d,delete", "delete", "Delete", id="entry.delete"),
         Binding("w", "worksheet", "Open worksheet", id="entry.worksheet"),
+        Binding("p", "publish", "Publish to team", id="entry.publish", show=False),
         Binding("escape", "back", "Back", id="entry.back"),
     ]
 
@@ -101,6 +102,12 @@ class EntryViewScreen(CompanionScreen):
             self.notify("That worksheet was deleted.", severity="warning")
             return
         self.open("worksheet", sheet)
+
+    def action_publish(self) -> None:
+        """Publish this one entry to the team folder (what goes is listed first)."""
+        from csa_companion.domain.sharing import entry_item
+
+        self.open("team-publish", entry_item(self.entry))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -112,6 +112,7 @@ class ReflectionScreen(CompanionScreen):
     BINDINGS: ClassVar = [
         Binding("ctrl+f", "toggle_done", "Done / draft", id="reflection.done"),
         Binding("ctrl+o", "export", "Export", id="reflection.export"),
+        Binding("ctrl+t", "publish", "Publish to team", id="reflection.publish", show=False),
         Binding("escape", "back", "Back", id="reflection.back"),
     ]
 
@@ -181,6 +182,18 @@ class ReflectionScreen(CompanionScreen):
         if self.store_call(lambda: self.services.rhythm.reflections.save(marked)):
             self.reflection = marked
             self._show_status()
+
+    def action_publish(self) -> None:
+        """Publish this month's reflection (its answers, not the month at a glance) to the
+        team folder; what goes is listed first."""
+        from csa_companion.domain.sharing import reflection_item
+
+        self.save()
+        reflection = self.services.rhythm.reflections.get(self.month)
+        if reflection is None or not any(a.strip() for a in reflection.answers.values()):
+            self.notify("Write something first: an empty reflection is not published.")
+            return
+        self.open("team-publish", reflection_item(reflection, self.prompts))
 
     def action_export(self) -> None:
         self.save()

@@ -47,6 +47,7 @@ class WorksheetViewScreen(CompanionScreen):
         Binding("c", "duplicate", "Run again", id="sheet.duplicate", show=False),
         Binding("r", "reflect", "Reflect", id="sheet.reflect"),
         Binding("x", "export", "Export", id="sheet.export"),
+        Binding("p", "publish", "Publish to team", id="sheet.publish", show=False),
         Binding("d,delete", "delete", "Delete", id="sheet.delete"),
         Binding("escape", "back", "Back", id="sheet.back"),
     ]
@@ -123,6 +124,12 @@ class WorksheetViewScreen(CompanionScreen):
 
     def action_export(self) -> None:
         export_worksheet(self, self.tool, self.worksheet)
+
+    def action_publish(self) -> None:
+        """Publish this worksheet to the team folder (what goes is listed first)."""
+        from csa_companion.domain.sharing import worksheet_item
+
+        self.open("team-publish", worksheet_item(self.worksheet, self.tool))
 
     def action_delete(self) -> None:
         sheet = self.worksheet

@@ -1,0 +1,220 @@
+"""The Team screen and "publish to team" (from the Team screen, a worksheet, an entry and a
+reflection), at 80x24: what the user sees, and what is in the team folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList, SelectionList
+
+from csa_companion.content.loader import load_library
+from csa_companion.content.model import Tool
+from csa_companion.domain.sharing import worksheet_item
+from csa_companion.domain.survey import PARTICIPANT
+from csa_companion.domain.team import MemberState, from_shared, member_file
+from csa_companion.domain.worksheet import Worksheet
+from csa_companion.paths import DataPaths, bundled_content_dir
+from csa_companion.screens.dialogs import Choice
+from csa_companion.screens.team.team import PublishDialog, TeamItemScreen, TeamScreen
+from csa_companion.storage.repos import SettingsRepo, WorksheetRepo
+from csa_companion.storage.store import Stores
+from csa_companion.themes import THEMES
+from csa_companion.transfer.team import LOCAL, Membership, TeamCache, join, publish
+from tests.conftest import START, AppFactory
+from tests.helpers import seed_journal
+from tests.screen import screen_words
+from tests.transfer_data import seed_everything
+from tests.ui.test_palette import run as run_command
+from tests.waiting import press_closing, wait_for, wait_for_screen
+
+SIZE = (80, 24)
+
+
+def cache_at(data: Path) -> TeamCache:
+    return TeamCache(Stores(DataPaths(data))[LOCAL])
+
+
+def team_of_two(data_dir: Path, tmp_path: Path) -> tuple[Path, Membership]:
+    """A team folder where Ben published a worksheet with its diagram; the app's data folder
+    (Ana's) has joined it."""
+    folder = tmp_path / "OneDrive" / "csa-team"
+    folder.mkdir(parents=True)
+    ben_cache = cache_at(tmp_path / "ben")
+    ben = join(ben_cache, folder, START, name="Ben", role="site coordinator")
+    tool = load_library([bundled_content_dir()]).get("iceberg")
+    assert isinstance(tool, Tool)
+    sheet = Worksheet.new(tool, "Late pickups", START, team=True)
+    sheet = sheet.with_answer(tool.steps[0].id, "Parents wait in the rain", START)
+    shared = worksheet_item(sheet, tool)
+    publish(
+        ben_cache,
+        ben,
+        START,
+        add=[from_shared("worksheet", sheet.uid, shared.title, shared.text, shared.document)],
+    )
+    ana = join(cache_at(data_dir), folder, START, name="Ana", role="director")
+    return folder, ana
+
+
+def own_titles(folder: Path, member: str) -> list[str]:
+    state = MemberState.from_bytes((folder / member_file(member)).read_bytes())
+    return [i.title for i in state.live()]
+
+
+async def open_team(pilot: Pilot[None]) -> TeamScreen:
+    await run_command(pilot, "Go to Team")
+    await wait_for_screen(pilot, TeamScreen)
+    screen = pilot.app.screen
+    assert isinstance(screen, TeamScreen)
+    return screen
+
+
+async def test_team_screen_without_a_team_says_how_to_join(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")  # Home's menu
+        await wait_for_screen(pilot, TeamScreen)
+        assert "team join FOLDER --name NAME" in screen_words(app)
+
+
+async def test_team_screen_shows_members_opens_and_exports_an_item(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    team_of_two(data_dir, tmp_path)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_team(pilot)
+        words = screen_words(app)
+        assert "Ana · director · you" in words and "Ben · site coordinator" in words
+        assert "Team worksheet: Late pickups" in words or "Worksheet: Late pickups" in words
+        await pilot.press("enter")  # the first item is highlighted
+        await wait_for_screen(pilot, TeamItemScreen)
+        words = screen_words(app)
+        assert "Published by Ben" in words and "read-only" in words
+        assert "Parents wait in the rain" in words
+        await pilot.press("x")
+        exports = data_dir / "exports"
+        await wait_for(lambda: any(exports.glob("team-Ben-worksheet-*.md")), "export", pilot)
+        [exported] = exports.glob("team-Ben-worksheet-*.md")
+        assert "## Diagram" in exported.read_text()
+
+
+async def test_publish_from_the_team_screen_lists_first_then_withdraw(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    seed_everything(data_dir)
+    SettingsRepo(Stores(DataPaths(data_dir))["settings"]).set(PARTICIPANT, "P-3")
+    folder, ana = team_of_two(data_dir, tmp_path)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_team(pilot)
+        await pilot.press("p")
+        await wait_for_screen(pilot, PublishDialog)
+        chooser = app.screen.query_one(SelectionList)
+        labels = [str(chooser.get_option_at_index(i).prompt) for i in range(chooser.option_count)]
+        assert "Survey answers: session 1, before" in labels  # submitted, under the code
+        chooser.highlighted = labels.index("Worksheet: Cafeteria")
+        await pilot.press("space")
+        await wait_for(lambda: "1 chosen." in screen_words(app), "the count", pilot)
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, Choice)
+        dialog = app.screen
+        assert isinstance(dialog, Choice)
+        assert "Everyone in the team will see:\n• Worksheet: Cafeteria\n" in dialog.question
+        assert own_titles(folder, ana.member) == []  # nothing goes before the answer
+        await press_closing(pilot, "enter")
+        await wait_for_screen(pilot, TeamScreen)
+        assert own_titles(folder, ana.member) == ["Worksheet: Cafeteria"]
+        await wait_for(lambda: "Worksheet: Cafeteria" in screen_words(app), "the list", pilot)
+        options = app.screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        options.highlighted = next(i for i, p in enumerate(prompts) if "Cafeteria" in p)
+        await pilot.press("w")
+        await wait_for_screen(pilot, Choice)
+        await press_closing(pilot, "enter")
+        await wait_for(lambda: "Cafeteria" not in screen_words(app), "the withdrawal", pilot)
+        assert own_titles(folder, ana.member) == []
+
+
+async def test_publish_from_a_worksheet_and_an_entry(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    folder, ana = team_of_two(data_dir, tmp_path)
+    [entry] = seed_journal(data_dir, ("At pickup", "Noticed the rain", ()))
+    tool = load_library([bundled_content_dir()]).get("iceberg")
+    assert isinstance(tool, Tool)
+    sheet = Worksheet.new(tool, "Our staffing", START).with_answer("events", "Short", START)
+    sheet = sheet.completed(START)
+    WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"]).save(sheet)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.open("worksheet", sheet)
+        await wait_for(lambda: "Our staffing" in screen_words(app), "the worksheet", pilot)
+        await pilot.press("p")
+        await wait_for_screen(pilot, Choice)
+        assert "• Worksheet: Our staffing" in app.screen.question  # type: ignore[attr-defined]
+        await press_closing(pilot, "enter")
+        await wait_for(lambda: own_titles(folder, ana.member) != [], "published", pilot)
+        app.open("entry", entry)
+        await wait_for(lambda: "Noticed the rain" in screen_words(app), "the entry", pilot)
+        await pilot.press("p")
+        await wait_for_screen(pilot, Choice)
+        await press_closing(pilot, "enter")
+        await wait_for(lambda: len(own_titles(folder, ana.member)) == 2, "published", pilot)
+    assert sorted(own_titles(folder, ana.member)) == ["Entry: At pickup", "Worksheet: Our staffing"]
+
+
+async def test_offline_team_shows_the_last_copy_and_when(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    folder, _ = team_of_two(data_dir, tmp_path)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_team(pilot)
+        assert "Late pickups" in screen_words(app)
+        folder.rename(folder.with_name("unplugged"))
+        await pilot.press("r")
+        await wait_for(lambda: "offline" in screen_words(app), "the offline notice", pilot)
+        words = screen_words(app)
+        assert "Late pickups" in words and "last seen" in words
+
+
+async def test_publish_a_reflection_from_its_month(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    seed_everything(data_dir)  # January 2027's reflection has answers
+    folder, ana = team_of_two(data_dir, tmp_path)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.open("reflection", "2027-01")
+        await wait_for(lambda: "January 2027" in screen_words(app), "the reflection", pilot)
+        await pilot.press("ctrl+t")
+        await wait_for_screen(pilot, Choice)
+        assert "• Monthly reflection: January 2027" in app.screen.question  # type: ignore[attr-defined]
+        await press_closing(pilot, "enter")
+        await wait_for(lambda: own_titles(folder, ana.member) != [], "published", pilot)
+    assert own_titles(folder, ana.member) == ["Monthly reflection: January 2027"]
+
+
+@pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES.keys())
+async def test_team_screens_read_at_4_5_to_1(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path, theme: str
+) -> None:
+    from tests.ui.test_contrast import Measure
+
+    seed_everything(data_dir)
+    team_of_two(data_dir, tmp_path)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = theme
+        check = Measure(pilot)
+        await open_team(pilot)
+        await check("Team", "Ben", "nothing published yet")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, TeamItemScreen)
+        await check("Team, an item", "Published by Ben")
+    # Not the publish dialog: its unchecked boxes (a SelectionList) draw a faint X on purpose,
+    # which this measure would count as text.
+    check.assert_readable(theme)
