@@ -103,7 +103,7 @@ async def test_the_role_changes_from_the_palette_and_falls_back_to_the_default(
     ladder = next(t for t in tools() if t.id == "ladder-of-inference")
     seed(data_dir, ladder)
     data = ladder.steps[0]
-    assert "executive" not in dict(data.examples)  # no example for this role: the default
+    assert "coordinator" not in dict(data.examples)  # the default example is a coordinator's
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_first_worksheet(pilot, ladder.id)
@@ -117,10 +117,10 @@ async def test_the_role_changes_from_the_palette_and_falls_back_to_the_default(
         await wait_for(lambda: teacher in stuck_text(pilot), "the teacher's example", pilot)
         assert app.services.settings.get(ROLE_SETTING) == "teacher"
         await pilot.press("ctrl+p", *"My role", "enter")
-        await choose_role(pilot, "executive")
+        await choose_role(pilot, "coordinator")
         await wait_for_screen(pilot, WalkthroughScreen)
         await wait_for(lambda: data.example in stuck_text(pilot), "the default again", pilot)
-        assert ROLES["executive"] != "" and "Example:" in stuck_text(pilot)
+        assert "coordinator" in ROLES and "Example:" in stuck_text(pilot)
 
 
 async def test_a_team_worksheet_says_we_at_every_step_of_every_tool(
