@@ -14,9 +14,13 @@ import pytest
 
 from csa_companion.cli import main
 from csa_companion.domain.survey import POST, PRE, SUBMITTED, Answer, SurveyResponse
+from csa_companion.domain.team import TeamItem
 from csa_companion.transfer.cohort import gather
-from tests.rhythm_data import at, seed_month
+from csa_companion.transfer.team import join, publish
+from tests.conftest import START
+from tests.rhythm_data import at, seed_month, seed_surveys
 from tests.unit.test_cohort import HEADER
+from tests.unit.test_team import cache_at
 
 
 def cohort(tmp_path: Path, n: int = 4) -> Path:
@@ -190,3 +194,64 @@ def test_survey_export_is_safe_in_a_spreadsheet_and_the_report_reads_it_as_writt
     answers = gather([out.parent])
     assert answers.ratings[("@west-7", 1, POST, "own-vision")][4] == "-better"
     assert answers.ratings[("@west-7", 1, PRE, "own-vision")][4] == formula
+
+
+def survey_item(when: str, rating: int, n: int) -> TeamItem:
+    """A submitted survey published to the team, as `team publish --surveys` does."""
+    doc = {
+        "key": f"1-{when}",
+        "session": 1,
+        "when": when,
+        "status": "submitted",
+        "updated": START.isoformat(),
+        "answers": {"trust": {"rating": rating, "comment": ""}},
+        "participant": f"T-{n}",
+    }
+    return TeamItem(f"survey:1-{when}", "survey", 1, "", "Survey", "", doc)
+
+
+def test_an_encrypted_team_folder_asks_its_passphrase(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    passphrase = "a team passphrase of words"
+    for n in range(3):
+        cache = cache_at(tmp_path / "data" / str(n))
+        member = join(
+            cache, team, START, name=f"Name {n}", encrypt=True, passphrase=lambda _: passphrase
+        )
+        publish(cache, member, START, add=[survey_item(PRE, 2, n), survey_item(POST, 4, n)])
+    assert gather([team]).rows == 0  # no key: left out, with the team reader's notice
+    monkeypatch.setattr("sys.stdin", io.StringIO(passphrase + "\n"))
+    code, out, _ = run(capsys, "cohort", "report", str(team), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["statements"][0]["all_sessions"]["mean_change"] == 2.0
+    monkeypatch.setattr("sys.stdin", io.StringIO("wrong words entirely\n"))
+    code, out, err = run(capsys, "cohort", "report", str(team))
+    assert (code, out) == (1, "")
+    assert err == "csa-companion: wrong team passphrase; nothing was changed\n"
+
+
+def test_members_publish_their_surveys_and_the_report_reads_the_team_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The whole way, as people would: each member sets a code, submits surveys, joins the
+    team and publishes them; the facilitator reports on the team folder."""
+    team = tmp_path / "Dropbox" / "team"
+    team.mkdir(parents=True)
+    for n in range(3):
+        d = str(tmp_path / "members" / str(n))
+        seed_surveys(seed_month(Path(d)))
+        assert main(["--data-dir", d, "survey", "code", f"WEST-{n}"]) == 0
+        assert main(["--data-dir", d, "team", "join", str(team), "--name", f"Real Name {n}"]) == 0
+        assert main(["--data-dir", d, "team", "publish", "--surveys"]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "cohort", "report", str(team), "--comments")
+    assert code == 0 and err == ""
+    assert "3 participants, 30 answers counted, from 3 files." in out
+    # seed_surveys: systems 1 -> 3 in session 1, 2 -> 4 in session 2, for each of the three
+    assert "| I can see how the parts of my program interact" in out
+    assert "(earlier edition) (systems) | 3 | 1.50 | 3.50 | +2.00 | 3 | 0 | 0 | — |" in out
+    assert "- felt unsure, still" in out
+    assert "Real Name" not in out and "WEST-" not in out

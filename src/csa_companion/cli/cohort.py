@@ -18,6 +18,7 @@ from csa_companion.errors import CompanionError, UsageError
 
 if TYPE_CHECKING:
     from csa_companion.domain.cohort import CohortReport
+    from csa_companion.storage.crypto import Cipher
 
 COMMANDS = ("cohort",)
 FORMATS = ("markdown", "csv", "json")
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace, shell: Shell) -> int:
             f"{chart} is in the data folder, where it could replace your data; write it "
             "somewhere else"
         )
-    answers = gather(args.paths)
+    answers = gather(args.paths, team_key=_team_key)
     if not answers.ratings:
         found = [*answers.skipped, *answers.problems, *answers.notices][:1]
         why = f" ({found[0]})" if found else ""
@@ -99,6 +100,15 @@ def run(args: argparse.Namespace, shell: Shell) -> int:
         print(f"cohort report written to {args.out}{beside}")
     _summary(report, args.format, to_stdout=args.out is not None)
     return 0
+
+
+def _team_key(folder: Path) -> Cipher | None:
+    """An encrypted team folder's key, from its passphrase (asked, or the first line of
+    stdin); a wrong one stops the command (TeamError)."""
+    from csa_companion.cli.crypto import ask
+    from csa_companion.transfer.team import unlock_team
+
+    return unlock_team(folder, ask(f"Team passphrase for {folder}: ", env=False))
 
 
 def _summary(report: CohortReport, form: str, *, to_stdout: bool) -> None:

@@ -16,6 +16,9 @@ import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import orjson
 
 from csa_companion.domain.cohort import Answers
 from csa_companion.domain.team import SURVEY, TEAM_FILE
@@ -24,6 +27,10 @@ from csa_companion.errors import CompanionError
 MAX_BYTES = 100 * 1024 * 1024  # one file: 240,000 answers in one CSV are about 10 MB
 SUFFIXES = (".csv", ".json")
 Progress = Callable[[int, str], None]  # (files read so far, the file being read)
+TeamKey = Callable[[Path], "Cipher | None"]  # an encrypted team folder -> its key
+
+if TYPE_CHECKING:
+    from csa_companion.storage.crypto import Cipher
 
 
 class CohortPathError(CompanionError):
@@ -31,16 +38,21 @@ class CohortPathError(CompanionError):
 
 
 def gather(
-    paths: Sequence[Path], answers: Answers | None = None, progress: Progress | None = None
+    paths: Sequence[Path],
+    answers: Answers | None = None,
+    progress: Progress | None = None,
+    team_key: TeamKey | None = None,
 ) -> Answers:
-    """Read every survey answer under `paths` into `answers` (a new one if None)."""
+    """Read every survey answer under `paths` into `answers` (a new one if None).
+    `team_key(folder)` gives an encrypted team folder's key (asking its passphrase); without
+    it, such a team's files are left out with the team reader's notice."""
     answers = answers if answers is not None else Answers()
     for path in paths:
         if not os.path.lexists(path):
             raise CohortPathError(f"{path}: no such file or folder; nothing was read")
     done = 0
     for path in paths:
-        for file in _files(path, answers):
+        for file in _files(path, answers, team_key):
             if progress is not None:
                 progress(done, str(file))
             read_one(file, answers)
@@ -48,14 +60,14 @@ def gather(
     return answers
 
 
-def _files(path: Path, answers: Answers) -> Iterator[Path]:
+def _files(path: Path, answers: Answers, team_key: TeamKey | None) -> Iterator[Path]:
     """The files to read under `path`: itself if it is not a folder, else every CSV and JSON
     file below it, in name order; folders that cannot be listed are named in `answers`."""
     if not path.is_dir():
         yield path
         return
     if (path / TEAM_FILE).exists():
-        read_team_folder(path, answers)
+        read_team_folder(path, answers, team_key)
         return
 
     def unreadable(error: OSError) -> None:
@@ -67,7 +79,7 @@ def _files(path: Path, answers: Answers) -> Iterator[Path]:
     for folder, dirs, files in os.walk(path, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         if TEAM_FILE in files and Path(folder) != path:
-            read_team_folder(Path(folder), answers)
+            read_team_folder(Path(folder), answers, team_key)
             dirs[:] = []
             continue
         for name in sorted(files):
@@ -105,20 +117,21 @@ def read_one(file: Path, answers: Answers) -> None:
     answers.read(raw, str(file))
 
 
-def read_team_folder(folder: Path, answers: Answers) -> None:
+def read_team_folder(folder: Path, answers: Answers, team_key: TeamKey | None = None) -> None:
     """The survey answers a team's members published, each under the participant code it
-    was published with (never a member's name). An encrypted team's files cannot be read
-    without its key: they are left out, with the team reader's notice."""
+    was published with (never a member's name). An encrypted team's files are read with
+    `team_key(folder)`; without it they are left out, with the team reader's notice."""
     from csa_companion.transfer.team import read_team
 
+    cipher = team_key(folder) if team_key is not None and is_encrypted_team(folder) else None
     try:
-        view = read_team(folder)
+        view = read_team(folder, cipher=cipher)
     except (CompanionError, OSError) as error:
         answers.skipped.append(f"cannot read the team folder {folder}: {error}; left out")
         return
     answers.notices.extend(f"{folder}: {notice}" for notice in view.notices)
-    before = answers.rows
-    for member in view.members:
+    for member in view.members:  # each member's file counts as one file read
+        before = answers.rows
         source = f"{folder} (member {member.member})"
         surveys = [item for item in member.state.live() if item.kind == SURVEY]
         for number, item in enumerate(surveys, start=1):
@@ -128,5 +141,14 @@ def read_team_folder(folder: Path, answers: Answers) -> None:
                 answers.problem(source, number, "has no participant code", what="survey")
                 continue
             answers.response(source, number, code, doc, what="survey")
-    if answers.rows > before:
-        answers.files += 1
+        if answers.rows > before:
+            answers.files += 1
+
+
+def is_encrypted_team(folder: Path) -> bool:
+    """Whether the team in `folder` encrypts its files (its csa-team.json names a key)."""
+    try:
+        data = orjson.loads((folder / TEAM_FILE).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and data.get("encryption") is not None
