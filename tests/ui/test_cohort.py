@@ -26,7 +26,9 @@ def body(app: object) -> str:
     return str(static.render())
 
 
-async def test_a_facilitator_reads_a_folder_at_80x24(new_app: AppFactory, tmp_path: Path) -> None:
+async def test_a_facilitator_reads_a_folder_at_80x24(
+    new_app: AppFactory, tmp_path: Path, data_dir: Path
+) -> None:
     folder = cohort(tmp_path)
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -53,6 +55,15 @@ async def test_a_facilitator_reads_a_folder_at_80x24(new_app: AppFactory, tmp_pa
         await wait_for(lambda: "noted 1" in body(app), "the comments", pilot)
         # what is stored: the folder, for next time
         assert app.services.settings.get(FOLDER_SETTING) == str(folder)
+        await pilot.press("ctrl+o")
+        exported = data_dir / "exports" / "cohort-report-2026-11-24-0930.md"
+        await wait_for(exported.exists, "the exported report", pilot)
+        text = exported.read_text()
+        assert text.startswith("# Cohort report\n") and "- noted 1" in text
+        assert "![Growth per statement](cohort-report-2026-11-24-0930-growth.svg)" in text
+        chart = exported.with_name("cohort-report-2026-11-24-0930-growth.svg")
+        assert "<svg " in chart.read_text() and chart.stat().st_mode & 0o777 == 0o600
+        assert any(f"Exported to {exported}" in n.message for n in app._notifications)
 
 
 async def test_the_folder_is_remembered_and_a_missing_one_is_said_plainly(

@@ -47,17 +47,20 @@ class CohortScreen(CompanionScreen):
         "ratings (paired n), the mean before and after, the change, how many rose, stayed and "
         "fell, and Cohen's d_z. Cells with fewer than 3 participants show no numbers; "
         "participant codes never show. The shell command cohort report writes the same report "
-        "as Markdown with an SVG chart, CSV or JSON."
+        "as Markdown with an SVG chart, CSV or JSON; ctrl+o writes the Markdown and the chart "
+        "to the exports folder in your data folder."
     )
     BINDINGS: ClassVar = [
         Binding("escape", "app.go('home')", "Home", id="cohort.home"),
         Binding("ctrl+r", "read", "Read again", id="cohort.read"),
         Binding("ctrl+t", "comments", "Comments", id="cohort.comments"),
+        Binding("ctrl+o", "export", "Export", id="cohort.export"),
     ]
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.answers: Answers | None = None
+        self.report: CohortReport | None = None
         self.comments = False
         self._generation = 0  # each read's number: only the latest one is shown
 
@@ -128,7 +131,7 @@ class CohortScreen(CompanionScreen):
         if generation != self._generation or not self.is_attached:
             return  # read again since, or the screen was closed: this one is stale
         if isinstance(result, str):
-            self.answers = None
+            self.answers = self.report = None
             self._status(result)
             self.query_one("#cohort-body", Static).update("")
             return
@@ -144,6 +147,7 @@ class CohortScreen(CompanionScreen):
     def _show(self, report: CohortReport) -> None:
         from csa_companion.domain.cohort_render import count
 
+        self.report = report
         if not report.statements:
             first = [*report.skipped, *report.problems, *report.notices][:1]
             why = f" ({first[0]})" if first else ""
@@ -160,6 +164,25 @@ class CohortScreen(CompanionScreen):
         scroll.scroll_home(animate=False)
         if report.statements and self.focused is self.query_one("#cohort-path"):
             scroll.focus()  # the arrows and page keys read on; shift+tab goes back
+
+    def action_export(self) -> None:
+        """Write the report as Markdown, with its SVG chart beside it, to the exports folder."""
+        from csa_companion.domain.cohort_render import markdown, svg
+        from csa_companion.storage.private_files import write_private
+
+        if self.report is None or not self.report.statements:
+            self.notify("Read a folder of survey answers first.", severity="warning")
+            return
+        folder = self.services.stores.paths.root / "exports"
+        name = f"cohort-report-{self.services.clock.now():%Y-%m-%d-%H%M}"
+        out, chart = folder / f"{name}.md", folder / f"{name}-growth.svg"
+        try:
+            write_private(chart, svg(self.report))
+            write_private(out, markdown(self.report, chart.name))
+        except OSError as error:
+            self.notify(f"Could not write {out}: {error.strerror or error}", severity="error")
+            return
+        self.notify(f"Exported to {out} (chart: {chart.name})", timeout=10)
 
 
 def report_text(report: CohortReport) -> Text:
