@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList, SelectionList
+from textual.widgets import OptionList
 
 from csa_companion.content.loader import load_library
 from csa_companion.content.model import Tool
@@ -22,6 +22,7 @@ from csa_companion.storage.repos import SettingsRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
 from csa_companion.themes import THEMES
 from csa_companion.transfer.team import LOCAL, Membership, TeamCache, join, publish
+from csa_companion.widgets.checklist import CheckList
 from tests.conftest import START, AppFactory
 from tests.helpers import seed_journal
 from tests.screen import screen_words
@@ -68,6 +69,7 @@ async def open_team(pilot: Pilot[None]) -> TeamScreen:
     await wait_for_screen(pilot, TeamScreen)
     screen = pilot.app.screen
     assert isinstance(screen, TeamScreen)
+    await wait_for(lambda: screen.view is not None, "the folder read", pilot)
     return screen
 
 
@@ -112,10 +114,12 @@ async def test_publish_from_the_team_screen_lists_first_then_withdraw(
         await open_team(pilot)
         await pilot.press("p")
         await wait_for_screen(pilot, PublishDialog)
-        chooser = app.screen.query_one(SelectionList)
+        chooser = app.screen.query_one(CheckList)
         labels = [str(chooser.get_option_at_index(i).prompt) for i in range(chooser.option_count)]
-        assert "Survey answers: session 1, before" in labels  # submitted, under the code
-        chooser.highlighted = labels.index("Worksheet: Cafeteria")
+        assert any("Survey answers: session 1, before" in label for label in labels)
+        chooser.highlighted = next(
+            n for n, label in enumerate(labels) if label.startswith("☐ Worksheet: Cafeteria")
+        )
         await pilot.press("space")
         await wait_for(lambda: "1 chosen." in screen_words(app), "the count", pilot)
         await pilot.press("ctrl+s")
@@ -215,6 +219,8 @@ async def test_team_screens_read_at_4_5_to_1(
         await pilot.press("enter")
         await wait_for_screen(pilot, TeamItemScreen)
         await check("Team, an item", "Published by Ben")
-    # Not the publish dialog: its unchecked boxes (a SelectionList) draw a faint X on purpose,
-    # which this measure would count as text.
+        app.pop_screen()
+        await pilot.press("p")
+        await wait_for_screen(pilot, PublishDialog)
+        await check("Team, publish dialog", "Nothing chosen yet")
     check.assert_readable(theme)

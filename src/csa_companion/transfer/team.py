@@ -281,9 +281,8 @@ class TeamView:
         }
 
 
-def _read_copy(path: Path, member: str, cipher: Cipher | None) -> MemberState:
-    """One file's state; BadCopy (incomplete, damaged, not openable) or OSError."""
-    raw = path.read_bytes()
+def _decode(raw: bytes, member: str, cipher: Cipher | None) -> MemberState:
+    """One file's state from its bytes; BadCopy if incomplete, damaged or not openable."""
     if is_sealed(raw):
         if cipher is None:
             raise BadCopy("it is encrypted, and this computer has no key for it")
@@ -297,6 +296,41 @@ def _read_copy(path: Path, member: str, cipher: Cipher | None) -> MemberState:
     if state.member != member:
         raise BadCopy("it holds another member's items")
     return state
+
+
+Read = tuple[str, "bytes | str"]  # a file's name, and its bytes or why it could not be read
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The bytes of every member's files, as read at one moment: the only part of a read
+    that touches the folder (a network share may be slow), so a screen takes it in a
+    thread and merges on its own."""
+
+    files: dict[str, list[Read]]  # member id -> their file and conflict copies
+    offline: bool  # the folder is not there, or went away while it was read
+
+
+def _read_files(folder: Path, names: Sequence[str]) -> list[Read]:
+    found: list[Read] = []
+    for name in names:
+        try:
+            found.append((name, (folder / name).read_bytes()))
+        except FileNotFoundError:
+            continue  # removed (or renamed by the engine) while we read
+        except OSError as error:
+            found.append((name, f"it could not be read ({error.strerror or error})"))
+    return found
+
+
+def snapshot(folder: Path) -> Snapshot:
+    """Read every member's files in `folder` (nothing else is done with them here)."""
+    try:
+        listing = _scan(folder)
+    except OSError:
+        return Snapshot({}, True)
+    files = {member: _read_files(folder, names) for member, names in listing.items()}
+    return Snapshot(files, bool(listing) and not folder.is_dir())
 
 
 def _scan(folder: Path) -> dict[str, list[str]]:
@@ -314,18 +348,16 @@ def _scan(folder: Path) -> dict[str, list[str]]:
 
 
 def _good_copies(
-    folder: Path, member: str, names: Sequence[str], cipher: Cipher | None, notices: list[str]
+    files: Sequence[Read], member: str, cipher: Cipher | None, notices: list[str]
 ) -> list[tuple[str, MemberState]]:
     good: list[tuple[str, MemberState]] = []
-    for name in names:
+    for name, raw in files:
         try:
-            good.append((name, _read_copy(folder / name, member, cipher)))
+            if isinstance(raw, str):
+                raise BadCopy(raw)
+            good.append((name, _decode(raw, member, cipher)))
         except BadCopy as why:
             notices.append(f"{name} was skipped: {why}; its last good copy is shown")
-        except FileNotFoundError:
-            continue  # removed (or renamed by the engine) while we read
-        except OSError as error:
-            notices.append(f"{name} could not be read ({error.strerror or error}); skipped")
     return good
 
 
@@ -336,22 +368,20 @@ def read_team(
     cache: TeamCache | None = None,
     now: datetime | None = None,
     you: str | None = None,
+    taken: Snapshot | None = None,
 ) -> TeamView:
-    """Read every member's files and merge each member's copies (their file, conflict copies,
-    the last good copy `cache` kept). Never writes to the team folder; with `cache` and `now`,
-    keeps the newly read copies in the data folder."""
+    """Read every member's files (or use the snapshot `taken`) and merge each member's
+    copies (their file, conflict copies, the last good copy `cache` kept). Never writes to
+    the team folder; with `cache` and `now`, keeps the newly read copies in the data folder."""
     notices: list[str] = []
     kept = cache.copies() if cache is not None else {}
-    offline = False
-    try:
-        listing = _scan(folder)
-    except OSError:
-        listing, offline = {}, True
+    taken = taken or snapshot(folder)
+    offline = taken.offline
     merged: dict[str, MemberView] = {}
     fresh: dict[str, Copy] = {}
     stamp = now.isoformat() if now is not None else None
-    for member, names in listing.items():
-        good = _good_copies(folder, member, names, cipher, notices)
+    for member, files in taken.files.items():
+        good = _good_copies(files, member, cipher, notices)
         old = kept.get(member)
         states = [s for _, s in good] + ([old.state] if old else [])
         state = merge_all(states)
@@ -363,8 +393,6 @@ def read_team(
                 fresh[member] = Copy(state, stamp or "")
         else:
             merged[member] = MemberView(state, old.seen if old else None, False)
-    if listing and not folder.is_dir():  # it went away while we read
-        offline = True
     for member, old in kept.items():
         if member not in merged:  # not in the folder now (offline, or deleted for a while)
             merged[member] = MemberView(old.state, old.seen, False)
@@ -531,7 +559,8 @@ def _own_state(
         names = _scan(folder).get(membership.member, [])
     except OSError as error:
         raise TeamError(f"cannot read the team folder {folder}: {_why(error)}") from None
-    good = _good_copies(folder, membership.member, names, membership.cipher(), notices)
+    files = _read_files(folder, names)
+    good = _good_copies(files, membership.member, membership.cipher(), notices)
     kept = cache.copies().get(membership.member)
     state = merge_all([s for _, s in good] + ([kept.state] if kept else []))
     folded = [n for n, _ in good if n != member_file(membership.member)]
@@ -703,9 +732,8 @@ def join(
                 "shows it; has the folder synced here yet?)"
             )
         notices: list[str] = []
-        own = merge_all(
-            [s for _, s in _good_copies(folder, as_id, listing[as_id], cipher, notices)]
-        )
+        copies = _good_copies(_read_files(folder, listing[as_id]), as_id, cipher, notices)
+        own = merge_all([s for _, s in copies])
         if own is None:
             raise TeamError(f"the file of member {as_id} cannot be read yet; try again later")
         member, joined = as_id, own.joined

@@ -4,15 +4,17 @@ it goes). The folder's engine is transfer/team.py."""
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.widgets import Button, Header, Label, Markdown, OptionList, SelectionList, Static
+from textual.widgets import Button, Header, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from csa_companion.content.model import Tool
@@ -29,11 +31,14 @@ from csa_companion.storage.safe_storage import StoreError
 from csa_companion.transfer.team import (
     LOCAL,
     Membership,
+    Snapshot,
     TeamCache,
     TeamView,
     publish,
     read_team,
+    snapshot,
 )
+from csa_companion.widgets.checklist import CheckList
 from csa_companion.widgets.footer import Footer
 
 RECENT_ENTRIES = 40  # the newest entries offered in the publish dialog
@@ -117,6 +122,7 @@ class TeamScreen(CompanionScreen):
         super().__init__(services)
         self.cache = cache_of(services)
         self.view: TeamView | None = None
+        self._generation = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -140,21 +146,42 @@ class TeamScreen(CompanionScreen):
         return self.cache.membership()
 
     def reload(self) -> None:
+        """Read the folder again: its files in a thread (a network share may be slow, or
+        gone), then merged and shown here."""
+        membership = self.membership()
+        self._generation += 1
+        if membership is None:
+            self.view = None
+            self.query_one("#team-list", OptionList).clear_options()
+            self.query_one("#team-status", Static).update(escape(NOT_A_MEMBER))
+            return
+        if self.view is None:
+            self.query_one("#team-status", Static).update(
+                f"Reading {escape(str(membership.folder))} …"
+            )
+        self._read(membership.folder, self._generation)
+
+    @work(thread=True, exclusive=True, group="team")
+    def _read(self, folder: Path, generation: int) -> None:
+        taken = snapshot(folder)
+        with contextlib.suppress(RuntimeError):  # the app closed in the meantime
+            self.app.call_from_thread(self._show, generation, taken)
+
+    def _show(self, generation: int, taken: Snapshot) -> None:
+        membership = self.membership()
+        if generation != self._generation or not self.is_attached or membership is None:
+            return  # read again since, or the screen was closed: this one is stale
         options = self.query_one("#team-list", OptionList)
         status = self.query_one("#team-status", Static)
         highlighted = options.highlighted
         options.clear_options()
-        membership = self.membership()
-        if membership is None:
-            self.view = None
-            status.update(escape(NOT_A_MEMBER))
-            return
         view = read_team(
             membership.folder,
             cipher=membership.cipher(),
             cache=self.cache,
             now=self.services.clock.now(),
             you=membership.member,
+            taken=taken,
         )
         self.view = view
         lines = [f"Folder: {escape(str(view.folder))}"]
@@ -315,7 +342,7 @@ class PublishDialog(ModalScreen[list[TeamItem] | None]):
         width: 78; max-width: 100%; height: 100%; max-height: 24; padding: 0 1;
         border: thick $accent; background: $panel;
     }
-    PublishDialog SelectionList { height: 1fr; }
+    PublishDialog CheckList { height: 1fr; }
     PublishDialog #team-chosen { height: 1; color: $text-muted; }
     PublishDialog Horizontal.buttons { height: auto; align-horizontal: right; }
     """
@@ -327,33 +354,38 @@ class PublishDialog(ModalScreen[list[TeamItem] | None]):
         self.items = self._candidates()
 
     def _candidates(self) -> dict[str, TeamItem]:
+        """What can be published, each with its label: the title, and under it what tells
+        it from others of the same title (as the Share dialog shows them)."""
         services = self.services
         found: dict[str, TeamItem] = {}
+
+        def offer(key: str, shared: SharedItem) -> None:
+            found[key] = as_team_item(shared)
+            self.labels[key] = f"{shared.title}\n{shared.detail}" if shared.detail else shared.title
+
         for sheet in services.worksheets.all():
             tool = services.library.get(sheet.tool_id)
-            shared = worksheet_item(sheet, tool if isinstance(tool, Tool) else None)
-            found[f"w:{sheet.uid}"] = as_team_item(shared)
+            offer(f"w:{sheet.uid}", worksheet_item(sheet, tool if isinstance(tool, Tool) else None))
         for reflection in services.rhythm.reflections.all():
-            shared = reflection_item(reflection, services.library.reflection)
-            found[f"r:{reflection.month}"] = as_team_item(shared)
+            offer(f"r:{reflection.month}", reflection_item(reflection, services.library.reflection))
         for entry in services.journal.all()[:RECENT_ENTRIES]:
-            found[f"e:{entry.uid}"] = as_team_item(entry_item(entry))
-            self.labels[f"e:{entry.uid}"] = f"{entry.display_title} ({entry.created:%Y-%m-%d})"
+            offer(f"e:{entry.uid}", entry_item(entry))
         code = str(services.settings.get(PARTICIPANT) or "").strip()
         if code:
             for response in services.rhythm.surveys.all():
                 if response.status == SUBMITTED:
-                    found[f"s:{response.key}"] = survey_item(response, code)
+                    found[f"s:{response.key}"] = item = survey_item(response, code)
+                    self.labels[f"s:{response.key}"] = f"{item.title}\nunder your code {code}"
         return found
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Publish to the team: space chooses; only what you choose goes")
-            yield SelectionList[str](
-                *(
-                    (escape(shown(self.labels.get(key, item.title))), key)
+            yield Label("Publish to the team: space chooses (☑); only what you choose goes")
+            yield CheckList(
+                [
+                    (key, escape(shown(self.labels.get(key, item.title))))
                     for key, item in self.items.items()
-                ),
+                ],
                 id="team-publish-list",
             )
             yield Label("Nothing chosen yet.", id="team-chosen")
@@ -362,12 +394,12 @@ class PublishDialog(ModalScreen[list[TeamItem] | None]):
                 yield Button("Cancel", id="team-publish-cancel")
 
     def on_mount(self) -> None:
-        chooser = self.query_one("#team-publish-list", SelectionList)
+        chooser = self.query_one("#team-publish-list", CheckList)
         if chooser.option_count:
             chooser.highlighted = 0
         chooser.focus()
 
-    @on(SelectionList.SelectedChanged, "#team-publish-list")
+    @on(CheckList.Changed, "#team-publish-list")
     def _chosen_changed(self) -> None:
         count = len(self.chosen())
         self.query_one("#team-chosen", Label).update(
@@ -375,7 +407,7 @@ class PublishDialog(ModalScreen[list[TeamItem] | None]):
         )
 
     def chosen(self) -> list[TeamItem]:
-        keys = self.query_one("#team-publish-list", SelectionList).selected
+        keys = self.query_one("#team-publish-list", CheckList).chosen
         return [self.items[key] for key in keys if key in self.items]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
