@@ -444,3 +444,18 @@ def test_a_read_only_team_folder(folder: Path, tmp_path: Path) -> None:
     assert "nothing was published" in published.stderr and "Traceback" not in published.stderr
     assert listed.returncode == 0 and "Ana" in listed.stdout
     assert sorted((p.name, p.read_bytes()) for p in folder.iterdir()) == before
+
+
+def test_what_is_not_a_member_file_is_never_read(folder: Path, tmp_path: Path) -> None:
+    """A pipe or a folder under a member's name, or a file far too big, is skipped: the read
+    neither blocks nor runs out of memory."""
+    ana_cache = cache_at(tmp_path / "ana")
+    ana = join(ana_cache, folder, START, name="Ana")
+    publish(ana_cache, ana, START, add=[item("a1", "Kept")])
+    os.mkfifo(folder / "member-aaaaaaaaaaaa.json")
+    (folder / "member-bbbbbbbbbbbb.json").mkdir()
+    with (folder / "member-cccccccccccc.json").open("wb") as big:
+        big.truncate(65 << 20)  # sparse: takes no room
+    view = read_team(folder)
+    assert titles(view.members) == {"Ana": ["Kept"]}
+    assert [n for n in view.notices if "larger than 64 MB" in n]

@@ -83,6 +83,7 @@ from csa_companion.storage.private_files import write_atomic
 from csa_companion.storage.store import Store
 
 LOCAL = "team"  # the data folder's store of the membership and the last good copies
+MAX_FILE_BYTES = 64 << 20  # a member file is kilobytes; a bigger one is not read at all
 SEEN_EVERY = timedelta(minutes=1)  # how often a read notes when the folder was last seen
 # Bounds on the Argon2id parameters a team file may ask for: it comes from a shared folder,
 # and a hostile one must not make every member's computer spend a gigabyte or a minute.
@@ -315,7 +316,11 @@ def _read_files(folder: Path, names: Sequence[str]) -> list[Read]:
     found: list[Read] = []
     for name in names:
         try:
-            found.append((name, (folder / name).read_bytes()))
+            path = folder / name
+            if path.stat().st_size > MAX_FILE_BYTES:
+                found.append((name, f"it is larger than {MAX_FILE_BYTES >> 20} MB"))
+                continue
+            found.append((name, path.read_bytes()))
         except FileNotFoundError:
             continue  # removed (or renamed by the engine) while we read
         except OSError as error:
@@ -340,8 +345,11 @@ def _scan(folder: Path) -> dict[str, list[str]]:
     with os.scandir(folder) as entries:
         for entry in entries:
             parsed = parse_name(entry.name)
-            if parsed is not None:
-                found.setdefault(parsed[0], []).append(entry.name)
+            with contextlib.suppress(OSError):
+                # Only regular files: a pipe or a device under a member's name would block
+                # the read, or never end.
+                if parsed is not None and entry.is_file():
+                    found.setdefault(parsed[0], []).append(entry.name)
     for member, names in found.items():
         names.sort(key=lambda n: (n != member_file(member), n))
     return found
