@@ -316,7 +316,7 @@ def test_statements_of_another_survey_edition_are_each_reported_on_their_own() -
     ]
     assert report.statements[1].text == "I feel confident using The Iceberg."
     text = markdown(report)
-    assert "| I can help my team name a shared future. (earlier edition) (aspiration) | 3 |" in text
+    assert "| I can help my team name a shared future. (aspiration, earlier edition) | 3 |" in text
     assert "| mystery (not in the current survey) | 3 |" in text
     assert "2 statements not in the current survey" in text
     rows_out = list(csv.DictReader(io.StringIO(csv_text(report))))
@@ -352,6 +352,11 @@ def test_comments_only_when_asked_without_codes_and_not_in_small_cells() -> None
         '=HYPERLINK("http://x")',
         "it clicked",
     ]
+    # in the report's order of statements (the survey's), not by id
+    both = rows + rows.replace(",A,", ",0-first,").split("\n", 1)[1]
+    texts = {"A": "a", "0-first": "b"}
+    ordered = cohort_report(read(("a.csv", both)), texts, comments=True)
+    assert [c.item for c in ordered.comments] == ["A", "A", "0-first", "0-first"]
 
 
 def test_csv_out_is_safe_in_a_spreadsheet() -> None:

@@ -56,7 +56,7 @@ def test_markdown_report_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture
         "| I can describe the future I want to help create through my work. (own-vision) | 4 | "
         "2.00 | 3.00 | +1.00 | 4 | 0 | 0 | — |" in out
     )
-    assert "(earlier edition) (aspiration) | 4 | 3.00 | 3.50 | +0.50 | 2 | 2 | 0 | +0.87 |" in out
+    assert "(aspiration, earlier edition) | 4 | 3.00 | 3.50 | +0.50 | 2 | 2 | 0 | +0.87 |" in out
     assert "| mystery (not in the current survey) | fewer than 3 |" in out
     assert "noted 1" not in out  # comments only with --comments
     assert "P1" not in out  # codes never appear
@@ -252,6 +252,6 @@ def test_members_publish_their_surveys_and_the_report_reads_the_team_folder(
     assert "3 participants, 30 answers counted, from 3 files." in out
     # seed_surveys: systems 1 -> 3 in session 1, 2 -> 4 in session 2, for each of the three
     assert "| I can see how the parts of my program interact" in out
-    assert "(earlier edition) (systems) | 3 | 1.50 | 3.50 | +2.00 | 3 | 0 | 0 | — |" in out
+    assert "(systems, earlier edition) | 3 | 1.50 | 3.50 | +2.00 | 3 | 0 | 0 | — |" in out
     assert "- felt unsure, still" in out
     assert "Real Name" not in out and "WEST-" not in out

@@ -610,7 +610,7 @@ def cohort_report(
                 tuple(sessions),
             )
         )
-    notes, held = _comments(answers, min_n) if comments else ((), 0)
+    notes, held = _comments(answers, min_n, items) if comments else ((), 0)
     return CohortReport(
         statements=tuple(statements),
         min_n=min_n,
@@ -649,9 +649,12 @@ def _placed(cell: Cell, item: str, session: int | None, min_n: int) -> Cell:
     )
 
 
-def _comments(answers: Answers, min_n: int) -> tuple[tuple[Comment, ...], int]:
+def _comments(
+    answers: Answers, min_n: int, items: Sequence[str]
+) -> tuple[tuple[Comment, ...], int]:
     """Comments without their participant codes, where at least `min_n` participants rated
-    the statement at that moment (fewer could be told apart); the rest are only counted."""
+    the statement at that moment (fewer could be told apart), in the order of `items`; the
+    rest are only counted."""
     raters: dict[tuple[str, int, str], int] = {}
     for _, session, when, item in answers.ratings:
         raters[(item, session, when)] = raters.get((item, session, when), 0) + 1
@@ -663,5 +666,6 @@ def _comments(answers: Answers, min_n: int) -> tuple[tuple[Comment, ...], int]:
             held += 1
             continue
         found.append(Comment(item, session, when, value[4]))
-    found.sort(key=lambda c: (c.item, c.session, c.when != PRE, c.text))
+    place = {item: n for n, item in enumerate(items)}  # the report's order of statements
+    found.sort(key=lambda c: (place.get(c.item, len(place)), c.session, c.when != PRE, c.text))
     return tuple(found), held

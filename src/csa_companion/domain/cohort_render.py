@@ -252,9 +252,12 @@ def _md_table(report: CohortReport, cells: Sequence[Cell]) -> list[str]:
     ]
     for cell in cells:
         statement = texts[cell.item]
-        name = _md(label(statement))
-        if statement.known:
-            name += f" ({_md(cell.item)})"
+        kind = edition(statement)
+        if kind == "unknown":
+            name = _md(label(statement))
+        else:
+            also = ", earlier edition" if kind == "earlier" else ""
+            name = f"{_md(_short(statement.text, 90))} ({_md(cell.item)}{also})"
         if not cell.shown:
             lines.append(f"| {name} | {fewer(report.min_n)} | | | | | | | |")
             continue
