@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -255,3 +256,16 @@ def test_members_publish_their_surveys_and_the_report_reads_the_team_folder(
     assert "(systems, earlier edition) | 3 | 1.50 | 3.50 | +2.00 | 3 | 0 | 0 | — |" in out
     assert "- felt unsure, still" in out
     assert "Real Name" not in out and "WEST-" not in out
+
+
+def test_a_file_name_that_is_not_utf8_is_named_with_a_replacement_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = cohort(tmp_path)
+    odd = os.path.join(os.fsencode(folder), b"caf\xe9.csv")  # Latin-1, not UTF-8
+    with open(odd, "w") as handle:
+        handle.write(HEADER + "P9,1,pre,own-vision,9,,2027-01-19\n")
+    out_file = tmp_path / "r.md"
+    code, _, err = run(capsys, "cohort", "report", str(folder), "--out", str(out_file))
+    assert code == 0 and "1 malformed row left out" in err  # it ended in a UnicodeEncodeError
+    assert "caf\ufffd.csv line 2: rating '9' is not a whole number" in out_file.read_text()

@@ -49,12 +49,12 @@ def gather(
     answers = answers if answers is not None else Answers()
     for path in paths:
         if not os.path.lexists(path):
-            raise CohortPathError(f"{path}: no such file or folder; nothing was read")
+            raise CohortPathError(f"{named(path)}: no such file or folder; nothing was read")
     done = 0
     for path in paths:
         for file in _files(path, answers, team_key):
             if progress is not None:
-                progress(done, str(file))
+                progress(done, named(file))
             read_one(file, answers)
             done += 1
     return answers
@@ -73,7 +73,7 @@ def _files(path: Path, answers: Answers, team_key: TeamKey | None) -> Iterator[P
     def unreadable(error: OSError) -> None:
         where = error.filename or path
         answers.skipped.append(
-            f"cannot read the folder {where}: {error.strerror or error}; left out"
+            f"cannot read the folder {named(where)}: {error.strerror or error}; left out"
         )
 
     for folder, dirs, files in os.walk(path, onerror=unreadable):
@@ -88,20 +88,33 @@ def _files(path: Path, answers: Answers, team_key: TeamKey | None) -> Iterator[P
             yield Path(folder, name)
 
 
+def named(path: Path | str) -> str:
+    """A path as text fit for a report: each byte of its name that is not UTF-8 (Python
+    keeps those as lone surrogates, which no UTF-8 file can hold) as U+FFFD."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
+
+
 def read_one(file: Path, answers: Answers) -> None:
     """Read one file into `answers`, or say in `answers.skipped` why it was left out."""
     try:
         info = file.stat()
     except OSError as error:
-        answers.skipped.append(f"cannot read {file}: {error.strerror or error}; left out")
+        answers.skipped.append(f"cannot read {named(file)}: {error.strerror or error}; left out")
         return
     if not stat.S_ISREG(info.st_mode):
         # /dev/zero or a pipe: reading it would go on until memory runs out
-        answers.skipped.append(f"{file} is not a regular file (a device or a pipe); left out")
+        answers.skipped.append(
+            f"{named(file)} is not a regular file (a device or a pipe); left out"
+        )
         return
     if info.st_size > MAX_BYTES:
         answers.skipped.append(
-            f"{file} is larger than {MAX_BYTES // (1024 * 1024)} MB "
+            f"{named(file)} is larger than {MAX_BYTES // (1024 * 1024)} MB "
             f"({info.st_size / (1024 * 1024):.0f} MB); not survey answers; left out"
         )
         return
@@ -109,12 +122,14 @@ def read_one(file: Path, answers: Answers) -> None:
         with open(file, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)  # a file that grew since stat stops here
     except OSError as error:
-        answers.skipped.append(f"cannot read {file}: {error.strerror or error}; left out")
+        answers.skipped.append(f"cannot read {named(file)}: {error.strerror or error}; left out")
         return
     if len(raw) > MAX_BYTES:
-        answers.skipped.append(f"{file} is larger than {MAX_BYTES // (1024 * 1024)} MB; left out")
+        answers.skipped.append(
+            f"{named(file)} is larger than {MAX_BYTES // (1024 * 1024)} MB; left out"
+        )
         return
-    answers.read(raw, str(file))
+    answers.read(raw, named(file))
 
 
 def read_team_folder(folder: Path, answers: Answers, team_key: TeamKey | None = None) -> None:
@@ -127,12 +142,12 @@ def read_team_folder(folder: Path, answers: Answers, team_key: TeamKey | None = 
     try:
         view = read_team(folder, cipher=cipher)
     except (CompanionError, OSError) as error:
-        answers.skipped.append(f"cannot read the team folder {folder}: {error}; left out")
+        answers.skipped.append(f"cannot read the team folder {named(folder)}: {error}; left out")
         return
-    answers.notices.extend(f"{folder}: {notice}" for notice in view.notices)
+    answers.notices.extend(f"{named(folder)}: {notice}" for notice in view.notices)
     for member in view.members:  # each member's file counts as one file read
         before = answers.rows
-        source = f"{folder} (member {member.member})"
+        source = f"{named(folder)} (member {member.member})"
         surveys = [item for item in member.state.live() if item.kind == SURVEY]
         for number, item in enumerate(surveys, start=1):
             doc = item.document
