@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from csa_companion.screens.home import HomeScreen
+from csa_companion.screens.team import cohort as cohort_screen
 from csa_companion.screens.team.cohort import FOLDER_SETTING, CohortScreen
 from csa_companion.themes import THEMES
 from csa_companion.transfer import cohort as cohort_files
@@ -141,3 +142,29 @@ async def test_leaving_or_reading_again_while_a_read_runs(
             if not leave:
                 assert "3 participants" in screen_text(app)  # not the slow read's 4
         assert app.return_code is None  # still running: nothing went wrong
+
+
+async def test_a_long_read_says_how_far_it_is(
+    new_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    real_read_one = cohort_files.read_one
+    read: list[Path] = []
+
+    def read_one(file: Path, answers: object) -> None:
+        read.append(file)
+        if len(read) == 3:
+            assert release.wait(10)
+        real_read_one(file, answers)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cohort_files, "read_one", read_one)
+    monkeypatch.setattr(cohort_screen, "PROGRESS_EVERY", 2)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.run_action("go('cohort')")
+        await wait_for_screen(pilot, CohortScreen)
+        app.screen.query_one("#cohort-path", Input).value = str(cohort(tmp_path))
+        await pilot.press("enter")
+        await wait_for(lambda: "Reading … 2 files so far" in screen_text(app), "progress", pilot)
+        release.set()
+        await wait_for(lambda: "4 participants" in screen_text(app), "the report", pilot)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from csa_companion.domain.cohort import Answers, CohortReport
     from csa_companion.services import Services
 
+PROGRESS_EVERY = 200  # files: how often a long read says how far it is
 CHART_WIDTH = 76  # fits 80 columns with the scroll bar and padding
 FOLDER_SETTING = "cohort_folder"
 """The setting that remembers the folder last read (a path on this computer)."""
@@ -110,9 +111,14 @@ class CohortScreen(CompanionScreen):
         from csa_companion.errors import CompanionError
         from csa_companion.transfer.cohort import gather
 
+        def progress(done: int, name: str) -> None:
+            if done and done % PROGRESS_EVERY == 0:
+                with contextlib.suppress(RuntimeError):  # the app closed in the meantime
+                    self.app.call_from_thread(self._reading, generation, done)
+
         result: str | tuple[Answers, CohortReport]
         try:
-            answers = gather([folder])
+            answers = gather([folder], progress=progress)
             result = answers, self._report(answers, comments)
         except CompanionError as error:
             result = str(error)
@@ -120,6 +126,10 @@ class CohortScreen(CompanionScreen):
             result = f"cannot read {folder}: {error.strerror or error}"
         with contextlib.suppress(RuntimeError):  # the app closed in the meantime
             self.app.call_from_thread(self._done, generation, result)
+
+    def _reading(self, generation: int, done: int) -> None:
+        if generation == self._generation and self.is_attached:
+            self._status(f"Reading … {done:,} files so far")
 
     def _report(self, answers: Answers, comments: bool) -> CohortReport:
         from csa_companion.domain.cohort import cohort_report, survey_statements
