@@ -49,6 +49,8 @@ class CompanionApp(App[None]):
     TITLE = "csa-companion"
     CSS_PATH = "app.tcss"
     COMMANDS: ClassVar = {CompanionCommands}  # and not Textual's own (see screens/commands.py)
+    SUSPENDED_SCREEN_CLASS = "-suspended"
+    """On a screen under a dialog: its focused field is not framed (app.tcss)."""
     BINDINGS: ClassVar = [
         Binding("f1,question_mark", "help", "Help", id="app.help"),
     ]

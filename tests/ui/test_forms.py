@@ -79,3 +79,45 @@ async def test_a_length_typed_in_practice_setup_is_applied(new_app: AppFactory) 
         await pilot.press("2", "enter")  # two minutes, where the one-minute arrival is 1:00
         await wait_for(lambda: "phase 1 of" in screen_text(app), "the practice running", pilot)
         assert app.services.settings.get("practice-preset:arrival")["total"] == 120
+
+
+async def walk_form(pilot: Pilot[None], expected: list[str]) -> None:
+    """Focus starts at the form's first field and Tab goes down the form as it reads, each
+    field marked without color; after the last, Tab comes back to the first."""
+    order = await tab_order(pilot, len(expected) + 1)
+    assert [w.id for w in order] == [*expected, expected[0]]
+
+
+async def open_with(pilot: Pilot[None], keys: list[str], shows: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
+    await wait_for(lambda: shows in screen_text(pilot.app), shows, pilot)
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES.values()))
+async def test_every_form_starts_at_its_first_field_and_tabs_down_it(
+    new_app: AppFactory, theme: str
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        await open_with(pilot, ["n"], "Tags")  # the journal editor
+        await walk_form(pilot, ["title", "body", "tags"])
+        await pilot.press("escape")
+        await open_with(pilot, ["r", "c", "n"], "Next steps, one a line")  # a coaching session
+        await walk_form(pilot, ["note-day", "note-question", "note-notes", "note-steps"])
+        app.action_go("home")
+        await open_with(pilot, ["r", "enter"], "at a glance")  # this month's reflection
+        answers = [w.id for w in app.screen.query(".answer")]
+        assert app.focused is not None and app.focused.id == answers[0]
+        await walk_form(pilot, [*answers, "glance"][:])
+        app.action_go("home")
+        await open_with(pilot, ["g", "enter"], "Escape cancels")  # a program event
+        await walk_form(pilot, ["event-date", "event-start", "event-end"])
+        await pilot.press("escape")
+        await open_with(pilot, ["down", "b"], "Participant code")  # a survey
+        rated = [f"rating-{n}" for n in range(2)]
+        order = await tab_order(pilot, 5)
+        assert [w.id for w in order][:3] == ["code", rated[0], order[2].id]
+        assert order[3].id == rated[1]

@@ -28,11 +28,13 @@ class PracticesScreen(CompanionScreen):
     DEFAULT_CSS = """
     #practices { height: 1fr; }
     #practice-list { width: 1fr; max-width: 44; border: round $primary 50%; }
-    #practice-list:focus { border: round $accent; }
+    #practice-list:focus { border: heavy $accent; }
+    .-suspended #practice-list:focus { border: round $accent; }
     #practice-side { width: 1fr; }
     #practice-about { padding: 0 1; height: auto; }
     #practice-log { height: 1fr; border: round $primary 50%; }
-    #practice-log:focus { border: round $accent; }
+    #practice-log:focus { border: heavy $accent; }
+    .-suspended #practice-log:focus { border: round $accent; }
     """
 
     HELP_TEXT = (

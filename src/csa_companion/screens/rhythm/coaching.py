@@ -66,7 +66,7 @@ class NoteDialog(ModalScreen[CoachingNote | None]):
         # As in the editor's body: Tab into notes or steps goes on where they end.
         for area in self.query(TextArea):
             area.move_cursor(area.document.end)
-        self.query_one("#note-question", Input).focus()
+        self.query_one("#note-day", Input).focus()  # the first field, as on screen
 
     def action_accept(self) -> None:
         try:

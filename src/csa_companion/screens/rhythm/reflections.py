@@ -97,7 +97,8 @@ class ReflectionScreen(CompanionScreen):
 
     DEFAULT_CSS = """
     #glance { height: auto; max-height: 9; border: round $primary 50%; }
-    #glance:focus { border: round $accent; }
+    #glance:focus { border: heavy $accent; }
+    .-suspended #glance:focus { border: round $accent; }
     #prompts { height: 1fr; }
     .prompt { padding: 1 1 0 1; width: 100%; }
     .answer { height: auto; min-height: 4; max-height: 12; }
@@ -135,7 +136,8 @@ class ReflectionScreen(CompanionScreen):
             *(Option(escape(text), id=key) for key, text in glance_lines(self.summary, titles)),
             id="glance",
         )
-        with VerticalScroll(id="prompts"):
+        # Not a Tab stop: Tab goes answer to answer, and the prompts scroll to each.
+        with VerticalScroll(id="prompts", can_focus=False):
             if self.prompts is None:
                 yield Label('No reflection prompts in your content (kind = "reflection").')
             for question in self.prompts.questions if self.prompts else ():

@@ -27,9 +27,11 @@ class LearnScreen(CompanionScreen):
     #learn { height: 1fr; }
     #learn-side { width: 30; max-width: 35%; }
     #learn-pages { height: auto; max-height: 60%; border: round $primary 50%; }
-    #learn-pages:focus { border: round $accent; }
+    #learn-pages:focus { border: heavy $accent; }
+    .-suspended #learn-pages:focus { border: round $accent; }
     #learn-links { height: auto; max-height: 1fr; border: round $primary 50%; }
-    #learn-links:focus { border: round $accent; }
+    #learn-links:focus { border: heavy $accent; }
+    .-suspended #learn-links:focus { border: round $accent; }
     #learn-page { width: 1fr; padding: 0 1; }
     """
 

@@ -28,11 +28,13 @@ class ToolsScreen(CompanionScreen):
     DEFAULT_CSS = """
     #tools { height: 1fr; }
     #tool-list { width: 34; max-width: 40%; border: round $primary 50%; }
-    #tool-list:focus { border: round $accent; }
+    #tool-list:focus { border: heavy $accent; }
+    .-suspended #tool-list:focus { border: round $accent; }
     #tool-detail { width: 1fr; }
     #tool-summary { padding: 0 1; width: 100%; }
     #worksheets { height: auto; max-height: 8; border: round $primary 50%; }
-    #worksheets:focus { border: round $accent; }
+    #worksheets:focus { border: heavy $accent; }
+    .-suspended #worksheets:focus { border: round $accent; }
     #tool-lesson { height: 1fr; padding: 0 1; }
     """
 
