@@ -459,3 +459,26 @@ def test_what_is_not_a_member_file_is_never_read(folder: Path, tmp_path: Path) -
     view = read_team(folder)
     assert titles(view.members) == {"Ana": ["Kept"]}
     assert [n for n in view.notices if "larger than 64 MB" in n]
+
+
+def test_publishing_touches_no_one_elses_temp_file_and_writes_team_readable_files(
+    folder: Path, tmp_path: Path
+) -> None:
+    ana_cache, ben_cache = cache_at(tmp_path / "ana"), cache_at(tmp_path / "ben")
+    ana = join(ana_cache, folder, START, name="Ana")
+    ben = join(ben_cache, folder, START, name="Ben")
+    # Ben's write under way on his computer (a dead process id here), and one of Ana's own
+    # left by a write killed long ago.
+    theirs = folder / f".{member_file(ben.member)}.999999.tmp"
+    theirs.write_bytes(b"half")
+    mine = folder / f".{member_file(ana.member)}.999999.tmp"
+    mine.write_bytes(b"old")
+    os.utime(mine, (0, 0))
+    old_umask = os.umask(0o022)
+    try:
+        publish(ana_cache, ana, START, add=[item("a1")])
+    finally:
+        os.umask(old_umask)
+    assert theirs.exists() and not mine.exists()
+    # A network share: teammates read each other's files under their own accounts.
+    assert (folder / member_file(ana.member)).stat().st_mode & 0o044 == 0o044

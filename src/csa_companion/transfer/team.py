@@ -55,6 +55,7 @@ import base64
 import contextlib
 import errno
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -79,7 +80,7 @@ from csa_companion.domain.team import (
 )
 from csa_companion.errors import CompanionError, UsageError
 from csa_companion.storage.crypto import Cipher, KeyRecord, SealError, WrongPassphrase, is_sealed
-from csa_companion.storage.private_files import write_atomic
+from csa_companion.storage.private_files import STALE_TEMP_SECONDS, fsync_dir, temp_path
 from csa_companion.storage.store import Store
 
 LOCAL = "team"  # the data folder's store of the membership and the last good copies
@@ -523,10 +524,46 @@ def _why(error: OSError) -> str:
     return error.strerror or str(error)
 
 
+def _write_shared(path: Path, payload: bytes) -> None:
+    """Write a file of the team folder all at once: a temp file beside it (`.<name>.<pid>.tmp`,
+    ignored by readers), fsynced, renamed over it, the folder fsynced. Readable by whoever can
+    read the folder (the team's, on a network share too; an encrypted team's are ciphertext),
+    not 0600 as the data folder's. Unlike the data folder's writes, it sweeps no one else's
+    temp file (the folder is shared), only one's own left by a write killed long ago."""
+    folder = path.parent
+    _sweep_own(folder, path.name)
+    tmp = temp_path(path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:  # a full disk, or an interrupt: never leave half a file behind
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(folder)
+
+
+def _sweep_own(folder: Path, name: str) -> None:
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(f".{name}.") and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
+                        os.unlink(entry.path)
+
+
 def _create_once(path: Path, payload: bytes) -> None:
     """Write a file only if none is there (another member may create it at the same moment)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write_atomic(tmp, payload)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    _write_shared(tmp, payload)
     try:
         os.link(tmp, path)
     except FileExistsError:
@@ -627,7 +664,7 @@ def publish(
         payload = cipher.seal(payload)
     target = membership.folder / member_file(membership.member)
     try:
-        write_atomic(target, payload)
+        _write_shared(target, payload)
     except OSError as error:
         raise TeamError(
             f"cannot write to the team folder {membership.folder}: {_why(error)}; "
