@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input, Static
@@ -112,10 +113,10 @@ async def test_leaving_or_reading_again_while_a_read_runs(
     release = threading.Event()
     real_gather = cohort_files.gather
 
-    def slow_gather(paths: list[Path]) -> object:
+    def slow_gather(paths: list[Path], **options: Any) -> object:
         if "slow" in str(paths[0]):
             assert release.wait(10)
-        return real_gather(paths)
+        return real_gather(paths, **options)
 
     monkeypatch.setattr(cohort_files, "gather", slow_gather)
     slow, quick = cohort(tmp_path / "slow"), cohort(tmp_path / "quick", n=3)
