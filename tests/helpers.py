@@ -10,15 +10,27 @@ import textwrap
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
+from csa_companion.clock import SystemClock
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.paths import DataPaths
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import START
 from tests.waiting import wait_for
+
+AFTER_SEEDS = datetime(2027, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=-8)))
+"""A moment after everything tests seed (tests/rhythm_data.py writes January and February
+2027): an import refuses records changed more than a day ahead of its clock."""
+
+
+def shell_clock(monkeypatch: pytest.MonkeyPatch, when: datetime = AFTER_SEEDS) -> None:
+    """Make shell commands (which read the system clock) run at `when`."""
+    monkeypatch.setattr(SystemClock, "now", lambda self: when)
 
 
 def journal_at(data_dir: Path) -> JournalRepo:

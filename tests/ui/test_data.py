@@ -367,11 +367,14 @@ async def test_an_unexpected_failure_in_a_job_is_reported_and_frees_the_screen(
 
 
 async def test_control_characters_in_a_full_export_never_reach_the_shelf_screen(
-    new_app: AppFactory, data_dir: Path, tmp_path: Path
+    new_app: AppFactory, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A shelf record arriving through a full JSON export (not a bundle) was shown as it was
     stored: "\\x1b[2J" in its text cleared the terminal."""
     from csa_companion.cli import main
+    from tests.helpers import shell_clock
+
+    shell_clock(monkeypatch)  # the shared records are dated 2027
 
     sender = tmp_path / "sender"
     _shared_with(sender, tmp_path)

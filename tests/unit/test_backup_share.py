@@ -60,8 +60,8 @@ def test_two_snapshots_in_one_second_keep_their_order(data_dir: Path) -> None:
 def test_backup_commands(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seed_everything(data_dir)
     d = str(data_dir)
-    code, out, _ = run(capsys, "--data-dir", d, "backup", "--keep", "2")
-    assert code == 0 and "keeping the last 2" in out and str(data_dir / "backups") in out
+    code, out, _ = run(capsys, "--data-dir", d, "backup", "--keep", "3")
+    assert code == 0 and "keeping the last 3" in out and str(data_dir / "backups") in out
     code, out, _ = run(capsys, "--data-dir", d, "backup", "list")
     assert code == 0 and out.count(".json") == 1 and "KB" in out
     assert out.rstrip().endswith("by hand · 7 entries, 4 worksheets, 1 reflection")

@@ -13,11 +13,16 @@ from csa_companion.paths import DataPaths
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Stores
 from csa_companion.transfer.records import STORE_NAMES
-from tests.helpers import journal_at
+from tests.helpers import journal_at, shell_clock
 from tests.rhythm_data import at
 from tests.transfer_data import everything, file_bytes, seed_everything
 
 JRNL = Path(__file__).parent.parent / "data" / "jrnl-export.json"
+
+
+@pytest.fixture(autouse=True)
+def _after_the_seeded_months(monkeypatch: pytest.MonkeyPatch) -> None:
+    shell_clock(monkeypatch)  # the seeded records are not ahead of the importing clock
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -61,7 +66,7 @@ def test_round_trip_into_an_empty_store_is_lossless(
     exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "target"
-    code, out, err = run(capsys, "--data-dir", str(target), "import", str(exported))
+    code, out, err = run(capsys, "--data-dir", str(target), "import", "--settings", str(exported))
     assert code == 0 and err == ""
     assert "21 added" in out or "added" in out
     assert everything(target) == everything(tmp_path / "source")

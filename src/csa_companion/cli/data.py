@@ -37,10 +37,17 @@ def add_parsers(commands: Commands[argparse.ArgumentParser]) -> None:
     imp.add_argument(
         "--from", dest="source", choices=("jrnl",), help="the file is `jrnl --export json` output"
     )
+    imp.add_argument(
+        "--settings",
+        action="store_true",
+        help="also apply the settings in the file (snapshots kept, idle lock, theme...)",
+    )
 
     backup = commands.add_parser("backup", help="take, list or restore snapshots of your data")
     backup.add_argument(
-        "--keep", type=positive_int, help="keep this many snapshots from now on (default 10)"
+        "--keep",
+        type=positive_int,
+        help="keep this many snapshots from now on (default 10, at least 3)",
     )
     backup_cmds = backup.add_subparsers(dest="backup_command", metavar="ACTION")
     backup_cmds.add_parser("list", help="the snapshots, oldest first")
@@ -78,7 +85,8 @@ def dispatch(
             raise UsageError("--encrypt works with --format json (a Markdown folder is plain)")
         return _export(stores, dirs, args.format, args.out, now, _new_passphrase(args))
     if args.command == "import":
-        return _import(stores, args.file, args.source, now, getattr(clock, "zone", None))
+        zone = getattr(clock, "zone", None)
+        return _import(stores, args.file, args.source, now, zone, settings=args.settings)
     if args.command == "backup":
         return _backup(stores, args, now)
     return _share(stores, dirs, args, now)
@@ -118,13 +126,25 @@ def _export(
 
 
 def _import(
-    stores: Stores, file: Path, source: str | None, now: datetime, zone: tzinfo | None
+    stores: Stores,
+    file: Path,
+    source: str | None,
+    now: datetime,
+    zone: tzinfo | None,
+    *,
+    settings: bool = False,
 ) -> int:
     from csa_companion.transfer.actions import import_file
 
     print(
         import_file(
-            stores, file, now, jrnl=source == "jrnl", zone=zone, passphrase=_file_passphrase
+            stores,
+            file,
+            now,
+            jrnl=source == "jrnl",
+            zone=zone,
+            passphrase=_file_passphrase,
+            settings=settings,
         )
     )
     return 0
@@ -147,6 +167,9 @@ def _backup(stores: Stores, args: argparse.Namespace, now: datetime) -> int:
         print(f"restored {restored.name}; the state before it is kept as {kept.name}")
         return 0
     if args.keep is not None:
+        why = backup.keep_problem(args.keep)
+        if why:
+            raise UsageError(f"backup --keep {args.keep}: {why}")
         SettingsRepo(stores["settings"]).set(backup.KEEP_SETTING, args.keep)
     snap = backup.take(stores, now)
     keep = backup.keep_count(stores)

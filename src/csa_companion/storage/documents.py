@@ -10,14 +10,20 @@ memory when the file is read; the next save writes it.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from csa_companion.storage.fileformat import Tables
 
 QUARANTINE = "_quarantine"
 SHOWN = 5  # documents named in one notice; the rest are counted
+MAX_RECORD_BYTES = 4 * 1024 * 1024
+"""The largest record that comes in from outside (an import, a bundle, `journal add`): 4 MiB
+of JSON, some 1,200 pages of text. A 200 MB entry was imported without a word, and then slowed
+every save of the journal."""
 
 Check = Callable[[dict[str, Any]], "str | None"]
 
@@ -196,6 +202,32 @@ def problem(table: str, doc_id: str, doc: Any) -> str | None:
         return f"it is not a document ({_show(doc)})"
     check = CHECKS.get(table)
     return check(doc) if check else None
+
+
+def too_large(doc: Any) -> str | None:
+    """Why a record is too large to take in (its size, or nesting deeper than the store can
+    write), or None."""
+    try:
+        size = len(orjson.dumps(doc))
+    except TypeError:  # orjson writes at most 254 levels
+        return "it is nested too deeply"
+    if size <= MAX_RECORD_BYTES:
+        return None
+    limit = MAX_RECORD_BYTES // 1024 // 1024
+    return f"it is {size / 1024 / 1024:.1f} MB; a record may be at most {limit} MB"
+
+
+def set_aside_problem(doc: Any, tables: Collection[str]) -> str | None:
+    """What is wrong with an entry of a `_quarantine` table (from an import or a snapshot),
+    or None: it must be one the store wrote, naming a table of its file, with the document
+    it set aside (which may be anything: it could not be read)."""
+    if not isinstance(doc, dict) or set(doc) != {"table", "id", "problem", "document"}:
+        return "it is not a record set aside by csa-companion"
+    if doc["table"] not in tables:
+        return f"it names a table this file does not hold ({_show(doc['table'])})"
+    if not isinstance(doc["id"], str) or not isinstance(doc["problem"], str):
+        return "it is not a record set aside by csa-companion"
+    return None
 
 
 def quarantine(tables: Tables) -> list[str]:

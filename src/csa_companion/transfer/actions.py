@@ -21,8 +21,12 @@ from csa_companion.storage.store import Stores
 from csa_companion.transfer import snapshots as backup
 from csa_companion.transfer.records import (
     FORMAT,
+    Contents,
     Progress,
     TransferError,
+    check_contents,
+    check_times,
+    check_written,
     export_contents,
     export_payload,
     import_contents,
@@ -71,6 +75,7 @@ def _opened(
     encrypted export or bundle), or with this folder's key (one of its own snapshots)."""
     from csa_companion.storage.crypto import (
         SealError,
+        check_standalone,
         is_sealed,
         needs_own_passphrase,
         open_standalone,
@@ -80,6 +85,7 @@ def _opened(
         return raw
     try:
         if needs_own_passphrase(raw):
+            check_standalone(raw)  # its key settings, before a passphrase is asked for
             if passphrase is None:
                 raise TransferError(
                     f"{name} is encrypted with its own passphrase; import it from the shell "
@@ -118,10 +124,14 @@ def import_file(
     zone: tzinfo | None = None,
     progress: Progress | None = None,
     passphrase: Callable[[str], str] | None = None,
+    settings: bool = False,
 ) -> str:
     """Import an export, a share bundle or (with `jrnl`, or when it plainly is one) a jrnl
-    export. The whole file is checked before anything is written. `passphrase(name)` asks
-    for the passphrase of a file encrypted with its own."""
+    export. The whole file is checked before anything is written: a record changed more than
+    a day from `now` refuses it. Settings in the file are applied only with `settings` (they
+    change how the app keeps the data: how many snapshots, when it locks); otherwise they are
+    left out, and the message says so. `passphrase(name)` asks for the passphrase of a file
+    encrypted with its own."""
     from csa_companion.transfer.bundles import ShelfRepo, bundle_from, is_bundle
 
     name = str(file)
@@ -141,9 +151,12 @@ def import_file(
                 f"{name} is not a jrnl export ({why}); make one with `jrnl --export json`; "
                 "nothing was imported"
             ) from None
-        found = {"journal": {"journal": [e.to_doc() for e in entries]}}
+        found = check_contents(
+            {"journal": {"journal": [e.to_doc() for e in entries]}}, name, ["journal"]
+        )
     elif is_bundle(data):
         bundle = bundle_from(data, name)
+        check_written(bundle.shared_at, name, now)
         counts = ShelfRepo(stores).add(bundle)
         return (
             f"imported {plural(len(bundle.items), 'shared record')} from {bundle.sharer} into "
@@ -160,9 +173,34 @@ def import_file(
         raise TransferError(
             f"{name} is not a csa-companion export or share bundle; nothing was imported"
         )
+    check_times(found, name, now)
+    applied, left_out = _settings_of(found, name, settings)
     counts = import_contents(stores, found, before=snapshot, progress=progress)
     note = f"; your data before it is kept as the snapshot {kept[0]}" if kept else ""
+    if applied:
+        note += f"; settings taken from the file: {', '.join(applied)}"
+    if left_out:
+        note += (
+            f"; {plural(left_out, 'setting')} in the file left out (`import --settings` "
+            "applies them)"
+        )
     return f"imported {name}: {counts.summary()}{note}"
+
+
+def _settings_of(found: Contents, name: str, apply: bool) -> tuple[list[str], int]:
+    """Take the settings out of `found` unless `apply`; with `apply`, refuse values this app
+    would refuse when set here. Returns (the keys applied, how many were left out)."""
+    docs = found.get("settings", {}).get("settings", [])
+    if not apply:
+        found.pop("settings", None)
+        return [], len(docs)
+    for doc in docs:
+        if doc.get("key") == backup.KEEP_SETTING and (why := backup.keep_problem(doc["value"])):
+            raise TransferError(
+                f"{name}: its setting {backup.KEEP_SETTING} = {doc['value']!r} is refused "
+                f"({why}); nothing was imported"
+            )
+    return sorted({str(doc.get("key")) for doc in docs}), 0
 
 
 def share(

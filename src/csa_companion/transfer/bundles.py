@@ -18,7 +18,7 @@ from tinydb import Query
 from csa_companion.domain.sharing import BUNDLE_FORMAT, BUNDLE_VERSION, KINDS, SharedItem
 from csa_companion.domain.wording import shown
 from csa_companion.errors import CompanionError, UsageError
-from csa_companion.storage.documents import problem
+from csa_companion.storage.documents import problem, too_large
 from csa_companion.storage.store import Store, Stores
 from csa_companion.transfer.records import (
     SHELF,
@@ -115,7 +115,7 @@ def _item(name: str, number: int, raw: Any) -> SharedItem:
     title, text, doc = raw.get("title"), raw.get("text"), raw.get("document")
     if not isinstance(title, str) or not isinstance(text, str) or not isinstance(doc, dict):
         raise TransferError(f"{where} is incomplete; nothing was imported")
-    why = problem(KINDS[raw["kind"]], "1", doc)
+    why = problem(KINDS[raw["kind"]], "1", doc) or too_large(raw)
     if why:
         raise TransferError(f"{where} cannot be read ({why}); nothing was imported")
     item = SharedItem(raw["kind"], shown(title), shown(text), doc)

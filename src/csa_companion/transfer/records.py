@@ -11,10 +11,11 @@ keeps a snapshot of the store first).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,17 @@ import orjson
 
 from csa_companion import __version__
 from csa_companion.errors import CompanionError
-from csa_companion.storage.documents import QUARANTINE, QUICK, problem
+from csa_companion.storage.documents import (
+    QUARANTINE,
+    QUICK,
+    problem,
+    set_aside_problem,
+    too_large,
+)
 from csa_companion.storage.fileformat import Tables
 from csa_companion.storage.migrations import SCHEMA_VERSION, migrate
 from csa_companion.storage.program_repos import NAMES as RHYTHM_NAMES
-from csa_companion.storage.store import Store, Stores
+from csa_companion.storage.store import Store, Stores, tables_of
 
 FORMAT = "csa-companion-export"
 VERSION = 1
@@ -47,6 +54,9 @@ KEYS: Mapping[str, str] = {
 }
 # Which of two versions of a document is newer; a document without one keeps the local copy.
 CHANGED = ("updated", "saved_at", "shared_at")
+FUTURE_SLACK = timedelta(days=1)
+"""How far ahead of this computer's clock a record's change may lie (clocks and zones differ);
+one further ahead would win every merge: a file with `updated = 2099` replaced every entry."""
 
 Document = dict[str, Any]
 Contents = dict[str, dict[str, list[Document]]]  # store -> table -> documents
@@ -230,12 +240,15 @@ def check_contents(value: Any, name: str, allowed: Iterable[str]) -> Contents:
             raise TransferError(f"{name} holds an unknown store {store!r}; nothing was imported")
         if not isinstance(tables, dict):
             raise TransferError(f"{name}: {store} is not a set of tables; nothing was imported")
+        own = tables_of(f"{store}.json")
         for table, docs in tables.items():
             where = f"{name}: {store}/{table}"
+            if table not in own and table != QUARANTINE:
+                raise TransferError(f"{where}: {store} holds no such table; nothing was imported")
             if not isinstance(docs, list):
                 raise TransferError(f"{where} is not a list; nothing was imported")
             for number, doc in enumerate(docs, start=1):
-                why = _problem(table, doc)
+                why = _problem(table, doc, own)
                 if why:
                     raise TransferError(
                         f"{where} record {number} cannot be read ({why}); nothing was imported"
@@ -243,15 +256,60 @@ def check_contents(value: Any, name: str, allowed: Iterable[str]) -> Contents:
     return value
 
 
-def _problem(table: str, doc: Any) -> str | None:
+def _problem(table: str, doc: Any, own: Collection[str]) -> str | None:
     if not isinstance(doc, dict):
         return "it is not a document"
     if table == QUARANTINE:
-        return None  # kept as it was set aside: unreadable by definition
+        # What the store set aside is kept unread, but only in the shape the store writes.
+        return set_aside_problem(doc, own) or too_large(doc)
     quick = QUICK.get(table)
     if quick is not None and quick(doc):
-        return None  # the store's own fast check (5,000 journal entries: ~5 ms, not ~130)
-    return problem(table, "1", doc)
+        # the store's own fast check (5,000 journal entries: ~5 ms, not ~130)
+        return too_large(doc)
+    return problem(table, "1", doc) or too_large(doc)
+
+
+def check_times(found: Contents, name: str, now: datetime) -> None:
+    """Refuse a file holding a record changed more than a day after `now`: it would win
+    every merge, now and later (see FUTURE_SLACK)."""
+    limit = now + FUTURE_SLACK
+    for store, tables in found.items():
+        for table, docs in tables.items():
+            if table == QUARANTINE:
+                continue
+            for number, doc in enumerate(docs, start=1):
+                when = _changed(doc)
+                if when is not None and when > limit:
+                    key = KEYS.get(table)
+                    ident = f" ({key} {doc[key]})" if key and isinstance(doc.get(key), str) else ""
+                    raise TransferError(
+                        f"{name}: {store}/{table} record {number}{ident} was changed on "
+                        f"{when:%Y-%m-%d %H:%M}, more than a day from now (check the clock of "
+                        "the computer that wrote it); nothing was imported"
+                    )
+
+
+def check_written(written: str, name: str, now: datetime) -> None:
+    """Refuse a share bundle written more than a day after `now` (its date is every shared
+    record's change time, see check_times)."""
+    when = _changed({"shared_at": written})
+    if when is not None and when > now + FUTURE_SLACK:
+        raise TransferError(
+            f"{name} was written on {when:%Y-%m-%d %H:%M}, more than a day from now (check "
+            "the clock of the computer that wrote it); nothing was imported"
+        )
+
+
+def _changed(doc: Document) -> datetime | None:
+    """The latest of a document's change times, if it has an aware one."""
+    times = []
+    for field_name in CHANGED:
+        value = doc.get(field_name)
+        with contextlib.suppress(TypeError, ValueError):
+            when = datetime.fromisoformat(value) if isinstance(value, str) else None
+            if when is not None and when.tzinfo is not None:
+                times.append(when)
+    return max(times, default=None)
 
 
 # -- merging --------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 A snapshot is an export file (see transfer.py), so it is checked completely before it is
 restored, and a damaged one is refused without changing anything. Restoring first keeps the
 current state as a snapshot of its own; a restore deletes nothing, not even old snapshots.
+Pruning keeps at least MIN_KEEP snapshots, and never deletes one taken before an import or a
+restore in the last PROTECTED_DAYS days: those are how an import or a restore is undone.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -38,6 +40,11 @@ from csa_companion.transfer.records import (
 
 KEEP_SETTING = "backup_keep"
 DEFAULT_KEEP = 10
+MIN_KEEP = 3
+"""Fewer is refused wherever it comes from (`backup --keep`, an imported setting, a stored
+value): an export carrying `backup_keep = 1` made the next `backup` delete every snapshot."""
+PROTECTED_LABELS = ("before-import", "before-restore")
+PROTECTED_DAYS = 30
 LAST_DAY_SETTING = "backup_last_day"
 _NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-\d{6}(-[a-z0-9-]+)?\.json$")
 _COPY = re.compile(r"-\d+$")  # the "-2" of a second snapshot taken in the same second
@@ -153,9 +160,29 @@ def folder(stores: Stores) -> Path:
 
 
 def keep_count(stores: Stores) -> int:
-    """How many snapshots are kept (the setting, default 10)."""
+    """How many snapshots are kept (the setting, default 10; a stored value below MIN_KEEP
+    is not one this app writes, so the default holds)."""
     value = SettingsRepo(stores["settings"]).get(KEEP_SETTING, DEFAULT_KEEP)
-    return value if type(value) is int and value >= 1 else DEFAULT_KEEP
+    return value if keep_problem(value) is None else DEFAULT_KEEP
+
+
+def keep_problem(value: object) -> str | None:
+    """Why `value` cannot be the number of snapshots kept, or None."""
+    if type(value) is not int or value < MIN_KEEP:
+        return f"the number of snapshots kept must be a whole number, at least {MIN_KEEP}"
+    return None
+
+
+def protected(snap: Snapshot, now: datetime) -> bool:
+    """A snapshot taken before an import or a restore, less than PROTECTED_DAYS old."""
+    if not any(f"-{label}" in snap.name for label in PROTECTED_LABELS):
+        return False
+    try:
+        taken = datetime.strptime(snap.name[:17], "%Y-%m-%d-%H%M%S")
+    except ValueError:
+        return True  # a name the pattern let through but no date: keep it
+    # Names carry the local wall-clock time the snapshot was taken at (see `take`).
+    return now.replace(tzinfo=None) - taken < timedelta(days=PROTECTED_DAYS)
 
 
 def snapshots(stores: Stores) -> list[Snapshot]:
@@ -202,7 +229,7 @@ def take(
         ) from None
     if prune:
         for old in snapshots(stores)[: -keep_count(stores)]:
-            if old.path != target:
+            if old.path != target and not protected(old, now):
                 old.path.unlink(missing_ok=True)
     return Snapshot(target.name, target, len(payload))
 
