@@ -63,8 +63,9 @@ binary: $(BINARY)
 test-dist: dist/.bundles $(BINARY)
 	CSA_DIST_TESTS=1 $(BIN)/pytest -q -p no:cacheprovider tests/dist
 
+# `make bench SIZES=500,5000,50000`: the table of issue 21 at those journal sizes instead.
 bench: bytecode
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py $(if $(SIZES),--sizes $(SIZES))
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,14 @@ way in the same run:
       process), `journal add` (passphrase from CSA_COMPANION_PASSPHRASE), start to Home (the
       passphrase typed into the unlock screen), and the Argon2id cost alone.
 
+With `--sizes 500,5000,50000` (`make bench SIZES=500,5000,50000`) it measures instead, at each
+journal size, the table of issue 21: `journal add`, `journal list --limit 3`, `journal list
+--search` with no hit (whole subprocesses, wall time, and the shell command's peak memory),
+opening the Journal from Home, keystroke to repainted list, the app's peak memory with the
+journal open and a search typed, and everything in the data folder against the journal's own
+size (its records as JSON). Where `jrnl` is on PATH, its add, newest 3 and search run on the
+same entries (a jrnl journal of its own in the scratch folder) and show side by side.
+
 It ends with a table of results, floors, targets and PASS/FAIL. It is a report, not a test:
 the exit code is 0 unless the harness itself breaks (then the other measurements still run,
 the broken one shows ERROR, and the exit code is 1). Child processes are this same file run
@@ -941,19 +949,285 @@ def attempt(metric: str, measure: Callable[[], list[Row]]) -> list[Row]:
         return [Row(metric, "error", "-", "-", None)]
 
 
+# -- the table of issue 21: each measure at several journal sizes ------------------------------
+
+NO_HIT = "xyzzy"
+
+
+def sizes_arg(text: str) -> list[int]:
+    try:
+        sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("sizes must be 1 or more")
+    return sizes
+
+
+async def child_open(kind: str, data_dir: Path | None) -> None:
+    """Print seconds from pressing j on Home to the journal's list painted."""
+    from csa_companion.widgets.entry_list import EntryList
+
+    assert data_dir is not None
+    probe = Probe()
+    with probe_entry_list(probe):
+        app = companion_app(data_dir)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(lambda: is_home(app), "the Home screen")
+            await pilot.pause()
+            probe.reset()
+            started = time.perf_counter()
+            await pilot.press("j")
+            await until(lambda: type(app.screen).__name__ == "JournalScreen", "the journal")
+            await until(lambda: probe.painted is not None, "the journal's list")
+            assert probe.painted is not None
+            elapsed = probe.painted - started
+            if not app.screen.query_one(EntryList).entries:
+                raise HarnessError("the journal's list is empty")
+    print(f"{elapsed:.6f}")
+
+
+def timed_command(command: Sequence[str]) -> tuple[float, float, str]:
+    """Run a command under /usr/bin/time when there is one: (wall s, peak RSS MB or nan, out)."""
+    if not Path("/usr/bin/time").exists():
+        wall, out = _run(command)
+        return wall, float("nan"), out
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        wall, out = _run(["/usr/bin/time", "-o", rss.name, "-f", "%M", *command])
+        try:
+            kb = float(Path(rss.name).read_text().strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            kb = float("nan")
+    return wall, kb / 1024, out
+
+
+def journal_bytes(data_dir: Path) -> int:
+    """The journal's own size: its records as JSON, as an export holds them."""
+    import orjson
+
+    from csa_companion.paths import DataPaths
+    from csa_companion.storage.repos import JournalRepo
+    from csa_companion.storage.store import Stores
+
+    entries = JournalRepo(Stores(DataPaths(data_dir))["journal"]).all()
+    return len(orjson.dumps([e.to_doc() for e in entries]))
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def seed_jrnl(folder: Path, data_dir: Path) -> Path:
+    """A jrnl journal (its plain text format) of the same entries, and its config file."""
+    from csa_companion.paths import DataPaths
+    from csa_companion.storage.repos import JournalRepo
+    from csa_companion.storage.store import Stores
+
+    entries = JournalRepo(Stores(DataPaths(data_dir))["journal"]).all()
+    text = folder / "journal.txt"
+    with text.open("w", encoding="utf-8") as out:
+        for entry in sorted(entries, key=lambda e: e.created):
+            title = entry.title or entry.body.split("\n", 1)[0][:60]
+            tags = " ".join(f"@{t}" for t in entry.tags)
+            out.write(f"[{entry.created:%Y-%m-%d %H:%M}] {title}\n{entry.body} {tags}\n\n")
+    config = folder / "jrnl.yaml"
+    config.write_text(
+        "colors: {body: none, date: none, tags: none, title: none}\n"
+        "default_hour: 9\ndefault_minute: 0\neditor: ''\nencrypt: false\n"
+        "highlight: false\nindent_character: '|'\n"
+        f"journals: {{default: {{journal: '{text}'}}}}\n"
+        "linewrap: 79\ntagsymbols: '@'\ntemplate: false\ntimeformat: '%Y-%m-%d %H:%M'\n"
+        "version: v4.1\n"
+    )
+    return config
+
+
+@dataclass
+class SizeRow:
+    entries: int
+    cells: dict[str, str]
+
+
+COLUMNS = (
+    "entries",
+    "add",
+    "newest 3",
+    "search, no hit",
+    "open Journal",
+    "keystroke median / max",
+    "app memory",
+    "shell memory",
+    "disk / journal",
+)
+
+
+def measure_size(runs: int, count: int, scratch: Path) -> SizeRow:
+    data_dir = scratch / f"data-{count}"
+    seconds, _ = seed(data_dir, count)
+    print(f"\n== {count:,} entries (seeded in {seconds:.1f} s)")
+    cells: dict[str, str] = {"entries": f"{count:,}"}
+    command = [sys.executable, "-m", "csa_companion", "--data-dir", str(data_dir)]
+    shell_peaks: list[float] = []
+
+    def shell(label: str, args: Sequence[str], check: Callable[[str], bool]) -> None:
+        walls: list[float] = []
+        peaks: list[float] = []
+        for n in range(runs):
+            wall, peak, out = timed_command([*command, *[a.format(n=n) for a in args]])
+            if not check(out):
+                raise HarnessError(f"{label} printed {out[:200]!r}")
+            walls.append(wall)
+            peaks.append(peak)
+        show_runs(label, walls, ms)
+        show_runs(f"{label} (peak memory)", peaks, lambda v: f"{v:.0f} MB")
+        cells[label] = ms(median(walls))
+        shell_peaks.append(max(peaks))
+        cells["shell memory"] = f"{max(shell_peaks):.0f} MB"
+
+    def guarded(label: str, work: Callable[[], None]) -> None:
+        try:
+            work()
+        except Exception as error:  # the other columns still run
+            detail = str(error).strip().splitlines()
+            print(f"    HARNESS ERROR ({label}): {type(error).__name__}: {detail[:1]}")
+            cells.setdefault(label, "error")
+
+    guarded(
+        "newest 3",
+        lambda: shell(
+            "newest 3", ["journal", "list", "--limit", "3"], lambda o: o.count("\n") >= 3
+        ),
+    )
+    guarded(
+        "search, no hit",
+        lambda: shell(
+            "search, no hit",
+            ["journal", "list", "--search", NO_HIT],
+            lambda o: NO_HIT not in o,
+        ),
+    )
+
+    def open_journal_runs() -> None:
+        opened = [run_child("open", "app", data_dir)[0] for _ in range(runs)]
+        show_runs("open Journal", opened, ms)
+        cells["open Journal"] = ms(median(opened))
+
+    guarded("open Journal", open_journal_runs)
+
+    def keystrokes() -> None:
+        times: list[float] = []
+        for _ in range(max(1, min(runs, 3))):
+            times += asyncio.run(search_session(data_dir))
+        print(
+            f"    keystroke: median {ms(median(times))}, max {ms(max(times))} ({len(times)} keys)"
+        )
+        cells["keystroke median / max"] = f"{median(times) * 1000:.0f} / {max(times) * 1000:.0f} ms"
+
+    guarded("keystroke median / max", keystrokes)
+
+    def memory() -> None:
+        peaks = [run_child("memory", "app", data_dir)[0] for _ in range(max(1, min(runs, 3)))]
+        show_runs("app memory", peaks, lambda v: f"{v:.0f} MB")
+        cells["app memory"] = f"{median(peaks):.0f} MB"
+
+    guarded("app memory", memory)
+    # last: it adds entries (and with them the backup generations a save keeps)
+    guarded(
+        "add",
+        lambda: shell(
+            "add",
+            ["journal", "add", "Bench entry {n}: the quiet corner worked again.", "--tag", "b"],
+            lambda o: o.startswith("added "),
+        ),
+    )
+
+    def disk() -> None:
+        own, total = journal_bytes(data_dir), folder_bytes(data_dir)
+        print(f"    data folder {total / 1e6:.1f} MB, journal's records {own / 1e6:.1f} MB")
+        cells["disk / journal"] = f"{total / own:.1f}x"
+
+    guarded("disk / journal", disk)
+    jrnl = shutil.which("jrnl")
+    if jrnl is not None:
+        guarded("jrnl", lambda: measure_jrnl(runs, jrnl, scratch, data_dir, cells))
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return SizeRow(count, cells)
+
+
+def measure_jrnl(
+    runs: int, jrnl: str, scratch: Path, data_dir: Path, cells: dict[str, str]
+) -> None:
+    """jrnl's add, newest 3 and search on the same entries, beside ours (`x` of jrnl's time)."""
+    folder = scratch / "jrnl"
+    folder.mkdir(exist_ok=True)
+    config = seed_jrnl(folder, data_dir)
+    base = [jrnl, "--config-file", str(config)]
+    env = dict(os.environ, EDITOR="true", VISUAL="true")
+    for label, args in (
+        ("newest 3", ["-n", "3"]),
+        ("search, no hit", ["-contains", NO_HIT]),
+        ("add", ["Bench entry: the quiet corner worked again. @b"]),
+    ):
+        walls = [_run([*base, *args], env=env)[0] for _ in range(runs)]
+        show_runs(f"jrnl {label}", walls, ms)
+        cells[f"jrnl {label}"] = ms(median(walls))
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def size_report(runs: int, sizes: Sequence[int]) -> int:
+    from importlib.metadata import version
+
+    started = time.perf_counter()
+    print("csa-companion benchmark: flat cost at any journal size (issue 21)")
+    print(
+        f"  python {platform.python_version()}, textual {version('textual')}, "
+        f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}; "
+        f"{runs} run(s) per measure, medians"
+    )
+    rows: list[SizeRow] = []
+    with tempfile.TemporaryDirectory(prefix="csa-bench-sizes-") as scratch:
+        for count in sizes:
+            rows.append(measure_size(runs, count, Path(scratch)))
+    columns = list(COLUMNS)
+    if any("jrnl add" in row.cells for row in rows):
+        columns += ["jrnl add", "jrnl newest 3", "jrnl search, no hit"]
+    print()
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for row in rows:
+        print("| " + " | ".join(row.cells.get(c, "-") for c in columns) + " |")
+    print(
+        f"\nload average now {os.getloadavg()[0]:.1f}; total {time.perf_counter() - started:.0f} s"
+    )
+    return 1 if any("error" in row.cells.values() for row in rows) else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
     parser.add_argument("--child", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--sizes",
+        type=sizes_arg,
+        metavar="N,N,...",
+        help="journal sizes for the table of issue 21 (e.g. 500,5000,50000), instead of (a)-(g)",
+    )
     args = parser.parse_args(argv)
     if args.child:
         mode, kind, *rest = args.child
         data_dir = Path(rest[0]) if rest else None
-        child = {"start": child_start, "memory": child_memory, "unlock": child_unlock}[mode]
+        child = {
+            "start": child_start,
+            "memory": child_memory,
+            "unlock": child_unlock,
+            "open": child_open,
+        }[mode]
         asyncio.run(child(kind, data_dir))
         return 0
     if args.runs < 1:
         parser.error("--runs must be 1 or more")
+    if args.sizes:
+        return size_report(args.runs, args.sizes)
     return report(args.runs)
 
 
