@@ -169,3 +169,21 @@ async def test_a_long_read_says_how_far_it_is(
         await wait_for(lambda: "Reading … 2 files so far" in screen_text(app), "progress", pilot)
         release.set()
         await wait_for(lambda: "4 participants" in screen_text(app), "the report", pilot)
+
+
+async def test_an_unforeseen_failure_is_said_and_the_app_stays_up(
+    new_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(paths: list[Path], **options: Any) -> object:
+        raise ValueError("something no check foresaw")
+
+    monkeypatch.setattr(cohort_files, "gather", broken)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.run_action("go('cohort')")
+        await wait_for_screen(pilot, CohortScreen)
+        app.screen.query_one("#cohort-path", Input).value = str(tmp_path)
+        await pilot.press("enter")
+        said = "ValueError: something no check foresaw"
+        await wait_for(lambda: said in " ".join(screen_text(app).split()), said, pilot)
+        assert app.return_code is None

@@ -124,6 +124,8 @@ class CohortScreen(CompanionScreen):
             result = str(error)
         except OSError as error:  # the folder vanished between the check and the read
             result = f"cannot read {folder}: {error.strerror or error}"
+        except Exception as error:  # a file no check foresaw: say so, and stay up
+            result = f"cannot read {folder}: {type(error).__name__}: {error}"
         with contextlib.suppress(RuntimeError):  # the app closed in the meantime
             self.app.call_from_thread(self._done, generation, result)
 
