@@ -10,16 +10,19 @@ from typing import Any
 import pytest
 from textual.widgets import Input, Static
 
+from csa_companion.domain.survey import POST, PRE
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.team import cohort as cohort_screen
 from csa_companion.screens.team.cohort import FOLDER_SETTING, CohortScreen
 from csa_companion.themes import THEMES
 from csa_companion.transfer import cohort as cohort_files
-from tests.conftest import AppFactory
+from csa_companion.transfer.team import join, publish
+from tests.conftest import START, AppFactory
 from tests.screen import screen_text
 from tests.ui.test_contrast import Measure
 from tests.ui.test_palette import run
-from tests.unit.test_cohort_cli import cohort
+from tests.unit.test_cohort_cli import cohort, survey_item
+from tests.unit.test_team import cache_at
 from tests.waiting import wait_for, wait_for_screen
 
 
@@ -187,3 +190,26 @@ async def test_an_unforeseen_failure_is_said_and_the_app_stays_up(
         said = "ValueError: something no check foresaw"
         await wait_for(lambda: said in " ".join(screen_text(app).split()), said, pilot)
         assert app.return_code is None
+
+
+async def test_a_member_reads_their_own_encrypted_team_without_a_passphrase(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    team = tmp_path / "Dropbox" / "team"
+    team.mkdir(parents=True)
+    words = "a team passphrase of words"
+    for n, data in enumerate((data_dir, tmp_path / "ben", tmp_path / "cy")):
+        cache = cache_at(data)
+        member = join(
+            cache, team, START, name=f"Name {n}", encrypt=True, passphrase=lambda _: words
+        )
+        publish(cache, member, START, add=[survey_item(PRE, 2, n), survey_item(POST, 3, n)])
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.run_action("go('cohort')")
+        await wait_for_screen(pilot, CohortScreen)
+        assert app.screen.query_one("#cohort-path", Input).value == str(team)
+        assert "Your team's folder is filled in" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(lambda: "3 participants" in screen_text(app), "the team's report", pilot)
+        assert "Name 0" not in body(app)

@@ -25,6 +25,9 @@ from csa_companion.widgets.footer import Footer
 if TYPE_CHECKING:
     from csa_companion.domain.cohort import Answers, CohortReport
     from csa_companion.services import Services
+    from csa_companion.storage.crypto import Cipher
+    from csa_companion.transfer.cohort import TeamKey
+    from csa_companion.transfer.team import Membership
 
 PROGRESS_EVERY = 200  # files: how often a long read says how far it is
 CHART_WIDTH = 76  # fits 80 columns with the scroll bar and padding
@@ -81,7 +84,22 @@ class CohortScreen(CompanionScreen):
         path = self.query_one("#cohort-path", Input)
         path.value = str(self.services.settings.get(FOLDER_SETTING, "") or "")
         path.focus()
-        self._status("Type the folder that holds the answers and press Enter.")
+        team = self._membership()
+        if not path.value and team is not None:
+            path.value = str(team.folder)
+            self._status("Your team's folder is filled in: press Enter to read it.")
+        else:
+            self._status("Type the folder that holds the answers and press Enter.")
+
+    def _membership(self) -> Membership | None:
+        """This data folder's team, if it is in one (its folder, and an encrypted team's key)."""
+        from csa_companion.storage.safe_storage import StoreError
+        from csa_companion.transfer.team import LOCAL, TeamCache
+
+        try:
+            return TeamCache(self.services.stores[LOCAL]).membership()
+        except (StoreError, OSError):
+            return None
 
     def _status(self, text: str) -> None:
         self.query_one("#cohort-status", Label).update(Text(text))
@@ -103,10 +121,18 @@ class CohortScreen(CompanionScreen):
         self._status(f"Reading {folder} …")
         self.store_call(lambda: self.services.settings.set(FOLDER_SETTING, typed))
         self._generation += 1
-        self._gather(folder, self._generation, self.comments)
+        team = self._membership()
+        cipher = team.cipher() if team is not None else None
+        own_team = team.folder.expanduser().resolve() if team is not None else None
+
+        def team_key(found: Path) -> Cipher | None:
+            """Our own team's key (kept in this data folder); another team's is not known."""
+            return cipher if found.expanduser().resolve() == own_team else None
+
+        self._gather(folder, self._generation, self.comments, team_key)
 
     @work(thread=True, exclusive=True, group="cohort")
-    def _gather(self, folder: Path, generation: int, comments: bool) -> None:
+    def _gather(self, folder: Path, generation: int, comments: bool, team_key: TeamKey) -> None:
         """Read and count in a thread (240,000 answers: about a second), then show it."""
         from csa_companion.errors import CompanionError
         from csa_companion.transfer.cohort import gather
@@ -118,7 +144,7 @@ class CohortScreen(CompanionScreen):
 
         result: str | tuple[Answers, CohortReport]
         try:
-            answers = gather([folder], progress=progress)
+            answers = gather([folder], progress=progress, team_key=team_key)
             result = answers, self._report(answers, comments)
         except CompanionError as error:
             result = str(error)
