@@ -224,3 +224,18 @@ async def test_team_screens_read_at_4_5_to_1(
         await wait_for_screen(pilot, PublishDialog)
         await check("Team, publish dialog", "Nothing chosen yet")
     check.assert_readable(theme)
+
+
+async def test_take_a_copy_of_a_worksheet_a_member_handed_over(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    team_of_two(data_dir, tmp_path)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_team(pilot)
+        await pilot.press("t")  # Ben's worksheet is highlighted
+        repo = WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"])
+        await wait_for(lambda: repo.all() != [], "the copy", pilot)
+        [copy] = repo.all()
+        assert copy.title == "Late pickups" and "Parents wait in the rain" in copy.answers.values()
+        assert copy.team  # still asks as the team did

@@ -108,12 +108,14 @@ class TeamScreen(CompanionScreen):
         "What your team published to its shared folder, by member, newest first; members who "
         "left are marked so, and what they published stays. Read-only: Enter opens an item "
         "with its diagram, x exports it as Markdown, p publishes some of your records, w "
-        "withdraws one of your own items, r reads the folder again."
+        "withdraws one of your own items, t copies a worksheet into your own (to go on with "
+        "one a member handed over), r reads the folder again."
     )
     BINDINGS: ClassVar = [
         Binding("p", "publish", "Publish", id="team.publish"),
         Binding("x", "export", "Export", id="team.export"),
         Binding("w", "withdraw", "Withdraw", id="team.withdraw"),
+        Binding("t", "take", "Take a copy", id="team.take", show=False),
         Binding("r", "reload", "Read again", id="team.reload"),
         Binding("escape", "app.go('home')", "Home", id="team.home"),
     ]
@@ -260,6 +262,31 @@ class TeamScreen(CompanionScreen):
                 publish_to_team(self, *items)
 
         self.app.push_screen(PublishDialog(self.services), chosen)
+
+    def action_take(self) -> None:
+        """Copy a published worksheet into this person's worksheets (a new id: their copy is
+        theirs to go on with; the published one stays as it is)."""
+        from dataclasses import replace
+
+        from csa_companion.domain.journal import new_uid
+        from csa_companion.domain.worksheet import Worksheet
+
+        found = self._highlighted()
+        if found is None:
+            return
+        _, item = found
+        if item.kind != "worksheet":
+            self.notify("Only a worksheet can be taken into your worksheets.", severity="warning")
+            return
+        try:
+            sheet = Worksheet.from_doc(item.document)
+        except (KeyError, TypeError, ValueError):
+            self.notify("This worksheet cannot be read here.", severity="error")
+            return
+        now = self.services.clock.now()
+        copy = replace(sheet, uid=new_uid(), updated=now)
+        if self.store_call(lambda: self.services.worksheets.save(copy)):
+            self.notify(f"Copied {escape(shown(item.title))} into your worksheets (Tools).")
 
     def action_withdraw(self) -> None:
         membership = self.membership()
