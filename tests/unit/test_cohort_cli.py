@@ -232,6 +232,11 @@ def test_an_encrypted_team_folder_asks_its_passphrase(
     code, out, err = run(capsys, "cohort", "report", str(team))
     assert (code, out) == (1, "")
     assert err == "csa-companion: wrong team passphrase; nothing was changed\n"
+    # a member's own data folder keeps the team's key: nothing is asked
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    member = str(tmp_path / "data" / "1")
+    code, out, err = run(capsys, "--data-dir", member, "cohort", "report", str(team))
+    assert code == 0 and "3 participants, 6 answers counted" in out
 
 
 def test_members_publish_their_surveys_and_the_report_reads_the_team_folder(

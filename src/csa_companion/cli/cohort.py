@@ -19,6 +19,7 @@ from csa_companion.errors import CompanionError, UsageError
 if TYPE_CHECKING:
     from csa_companion.domain.cohort import CohortReport
     from csa_companion.storage.crypto import Cipher
+    from csa_companion.transfer.team import Membership
 
 COMMANDS = ("cohort",)
 FORMATS = ("markdown", "csv", "json")
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace, shell: Shell) -> int:
             f"{chart} is in the data folder, where it could replace your data; write it "
             "somewhere else"
         )
-    answers = gather(args.paths, team_key=_team_key)
+    answers = gather(args.paths, team_key=lambda folder: _team_key(shell, folder))
     if not answers.ratings:
         found = [*answers.skipped, *answers.problems, *answers.notices][:1]
         why = f" ({found[0]})" if found else ""
@@ -102,13 +103,32 @@ def run(args: argparse.Namespace, shell: Shell) -> int:
     return 0
 
 
-def _team_key(folder: Path) -> Cipher | None:
-    """An encrypted team folder's key, from its passphrase (asked, or the first line of
-    stdin); a wrong one stops the command (TeamError)."""
+def _team_key(shell: Shell, folder: Path) -> Cipher | None:
+    """An encrypted team folder's key: the one this data folder keeps, if it is a member of
+    that team; else from the team's passphrase (asked, or the first line of stdin). A wrong
+    one stops the command (TeamError)."""
     from csa_companion.cli.crypto import ask
     from csa_companion.transfer.team import unlock_team
 
+    own = _own_team(shell)
+    if own is not None and own.folder.expanduser().resolve() == folder.resolve():
+        return own.cipher()
     return unlock_team(folder, ask(f"Team passphrase for {folder}: ", env=False))
+
+
+def _own_team(shell: Shell) -> Membership | None:
+    """This data folder's team, when finding it costs no passphrase (a plain data folder)."""
+    from csa_companion.storage.encryption import KEY_FILE
+    from csa_companion.transfer.team import LOCAL, TeamCache
+
+    root = shell.paths.root
+    if not root.is_dir() or (root / KEY_FILE).exists():
+        return None
+    try:
+        with shell.stores() as stores:
+            return TeamCache(stores[LOCAL]).membership()
+    except (CompanionError, OSError):
+        return None
 
 
 def _summary(report: CohortReport, form: str, *, to_stdout: bool) -> None:
