@@ -234,8 +234,8 @@ def test_an_encrypted_team_folder_asks_its_passphrase(
     assert err == "csa-companion: wrong team passphrase; nothing was changed\n"
     # a member's own data folder keeps the team's key: nothing is asked
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    member = str(tmp_path / "data" / "1")
-    code, out, err = run(capsys, "--data-dir", member, "cohort", "report", str(team))
+    own = str(tmp_path / "data" / "1")
+    code, out, err = run(capsys, "--data-dir", own, "cohort", "report", str(team))
     assert code == 0 and "3 participants, 6 answers counted" in out
 
 
