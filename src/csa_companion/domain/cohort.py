@@ -27,20 +27,19 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from csa_companion.domain.survey import LOW, POST, PRE, SUBMITTED, TOOL_PREFIX, unsafe_cell
+from csa_companion.domain.survey import HIGH, LOW, POST, PRE, SUBMITTED, TOOL_PREFIX, unsafe_cell
 from csa_companion.domain.wording import plural, shown
 
 if TYPE_CHECKING:
     from csa_companion.content.model import Library
 
 MIN_N = 3
-EXPORT_FORMAT = "csa-companion-export"  # storage.transfer.FORMAT (domain does not import storage)
+EXPORT_FORMAT = "csa-companion-export"  # transfer.records.FORMAT (domain imports no transfer)
 EXPORT_VERSION = 1
 SEALED_FORMAT = "csa-companion-encrypted"
 STORE_FORMAT = "csa-companion"  # a store file's header line (storage.fileformat)
 PARTICIPANT_SETTING = "participant_code"  # domain.survey.PARTICIPANT
 REQUIRED = ("participant", "session", "when", "item", "rating")
-OPTIONAL = ("comment", "date")
 MAX_CODE = 100  # characters in a participant code or a statement id
 MAX_SESSION = 99
 MAX_STATEMENTS = 500  # different statement ids (a survey has about 15; a hostile file, millions)
@@ -48,7 +47,7 @@ MAX_COMMENT = 2_000  # characters of a comment kept (the rest is cut, with an el
 PROBLEMS_KEPT = 1_000  # malformed rows named in memory; the rest are only counted
 PROBLEMS_SHOWN = 50  # ... and in a report
 WHEN = {"pre": PRE, "post": POST, "before": PRE, "after": POST}
-RATINGS = {str(n): n for n in range(LOW, 6)}
+RATINGS = {str(n): n for n in range(LOW, HIGH + 1)}
 SESSIONS = {str(n): n for n in range(MAX_SESSION + 1)}
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ALL = "all"
@@ -398,7 +397,7 @@ def _table(stores: dict[str, Any], name: str) -> list[Any]:
 
 
 def _digest(value: Any) -> str:
-    """The export's checksum: SHA-256 of its stores with sorted keys (storage.transfer.digest)."""
+    """The export's checksum: SHA-256 of its stores with sorted keys (transfer.records.digest)."""
     try:
         return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).hexdigest()
     except (TypeError, orjson.JSONEncodeError):
