@@ -177,8 +177,12 @@ def team_list_json(member: Member) -> dict[str, Any]:
     return found
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_three_members_under_a_random_sync_engine(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize(
+    ("seed", "encrypted"), [(1, False), (2, False), (6, True)], ids=["1", "2", "6-encrypted"]
+)
+def test_three_members_under_a_random_sync_engine(
+    tmp_path: Path, seed: int, encrypted: bool
+) -> None:
     rng = random.Random(seed)
     copies = [tmp_path / f"copy{n}" / "team" for n in range(3)]
     for path in copies:
@@ -190,7 +194,14 @@ def test_three_members_under_a_random_sync_engine(tmp_path: Path, seed: int) -> 
         cache = cache_at(tmp_path / f"data{n}")
         if n:
             engine.settle()
-        membership = join(cache, copies[n], START + SKEWS[n], name=name)
+        membership = join(
+            cache,
+            copies[n],
+            START + SKEWS[n],
+            name=name,
+            encrypt=encrypted and not n,
+            passphrase=lambda new: "our team passphrase",
+        )
         engine.owners[membership.member] = n
         members.append(Member(name, n, tmp_path / f"data{n}", cache, membership, SKEWS[n]))
     engine.settle()
@@ -203,7 +214,12 @@ def test_three_members_under_a_random_sync_engine(tmp_path: Path, seed: int) -> 
                 continue
             member = rng.choice(members)
             if rng.random() < 0.3:  # a member reads while the copies are not in step
-                seen = read_team(member.membership.folder, cache=member.cache, now=START).to_json()
+                seen = read_team(
+                    member.membership.folder,
+                    cipher=member.membership.cipher(),
+                    cache=member.cache,
+                    now=START,
+                ).to_json()
                 notices += len(seen["notices"])
                 mine = next(m for m in seen["members"] if m["id"] == member.membership.member)
                 assert {i["id"]: i["title"] for i in mine["items"]} == member.expected
@@ -238,6 +254,9 @@ def test_three_members_under_a_random_sync_engine(tmp_path: Path, seed: int) -> 
             shown = by_id[member.membership.member]
             assert {i["id"]: i["title"] for i in shown["items"]} == member.expected
             assert set(shown["withdrawn"]) == member.gone
+    if encrypted:  # every copy, conflict copies included, is ciphertext
+        for copy in copies:
+            assert all(b"Ana" not in p.read_bytes() for p in copy.iterdir() if p.is_file())
     # The engine did make conflict copies, and readers did meet half-synced files.
     assert engine.conflicts > 0 and notices > 0, (engine.conflicts, notices)
     for member in members:
