@@ -116,9 +116,17 @@ class Membership:
     key_id: str | None = None
 
     def cipher(self) -> Cipher | None:
+        """An encrypted team's cipher (None for a plain team); TeamError if the key kept in
+        the data folder is not a key."""
         if self.key is None or self.key_id is None:
             return None
-        return Cipher(base64.b64decode(self.key), self.key_id)
+        try:
+            return Cipher(base64.b64decode(self.key, validate=True), self.key_id)
+        except (TypeError, ValueError):  # binascii.Error is a ValueError
+            raise TeamError(
+                "the team key kept in this data folder (team.json) is damaged; the team "
+                "folder cannot be read or written from here"
+            ) from None
 
     def to_doc(self) -> dict[str, Any]:
         return {
