@@ -482,3 +482,18 @@ def test_publishing_touches_no_one_elses_temp_file_and_writes_team_readable_file
     assert theirs.exists() and not mine.exists()
     # A network share: teammates read each other's files under their own accounts.
     assert (folder / member_file(ana.member)).stat().st_mode & 0o044 == 0o044
+
+
+def test_a_damaged_team_key_is_one_clear_line(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ana = tmp_path / "ana"
+    cache = cache_at(ana)
+    join(cache, folder, START, name="Ana", encrypt=True, passphrase=lambda new: "pw pw pw pw")
+    store = cache.store
+    with store.transaction():
+        store.table("membership").update({"team_key": "not base64 at all!"})
+    capsys.readouterr()
+    assert shell(ana, "team", "list") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "team key kept in this data folder" in err
