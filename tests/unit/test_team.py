@@ -497,3 +497,27 @@ def test_a_damaged_team_key_is_one_clear_line(
     assert shell(ana, "team", "list") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "team key kept in this data folder" in err
+
+
+def test_a_team_folder_name_that_is_not_utf8_is_refused_by_name(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "csa_companion",
+            "--data-dir",
+            str(tmp_path / "d"),
+            "team",
+            "join",
+            os.fsencode(tmp_path) + b"/te\xffam",
+            "--name",
+            "Ana",
+        ],
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == b"csa-companion: the team folder is not valid UTF-8 text; nothing was looked up\n"
+    )

@@ -202,7 +202,12 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths, extra_content: list[Pa
 # Arguments whose text is saved, as the user names them; every other text argument is used to
 # look something up (a tool, an id, a search).
 SAVED_TEXT = {"text": "the text", "title": "the title", "tag": "a tag", "code": "the code"}
-POSITIONAL = {"id": "the id", "month": "the month", "practice": "the practice"}
+POSITIONAL = {
+    "id": "the id",
+    "month": "the month",
+    "practice": "the practice",
+    "folder": "the team folder",
+}
 
 
 def _check_text(args: argparse.Namespace) -> list[str]:
