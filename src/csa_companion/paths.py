@@ -58,12 +58,30 @@ class DataPaths:
     def store_file(self, name: str) -> Path:
         return self.root / f"{name}.json"
 
+    @property
+    def exports(self) -> Path:
+        """Where the app writes exports: the one place in the data folder output may go."""
+        return self.root / "exports"
+
     def would_replace_data(self, out: Path) -> bool:
-        """True if writing `out` would replace the data folder or a file already in it (a
-        store file, its backup, the key): `export --out DATA/journal.json` did, and the
-        journal's newest entries were lost."""
+        """True if `out` is the data folder or anywhere inside it, its `exports` folder
+        aside, whether or not it exists yet: `export --out DATA/journal.json` replaced the
+        journal, `--out DATA/worksheets.json` made a store of an export at the next start, and
+        a Markdown folder in `DATA/backups` filled the snapshots' folder."""
         target, folder = out.expanduser().resolve(), self.root.expanduser().resolve()
-        return target == folder or (target.parent == folder and target.exists())
+        exports = self.exports.expanduser().resolve()
+        if target == exports or exports in target.parents:
+            return False
+        return target == folder or folder in target.parents
+
+    def check_out(self, out: Path | None, option: str = "--out") -> None:
+        """Refuse (UsageError) an output path in the data folder: every command that writes a
+        file or folder the user names calls this (the shell does it for any `--out`)."""
+        if out is not None and self.would_replace_data(out):
+            raise UsageError(
+                f"{option} {out} is in the data folder, where it could replace your data or be "
+                f"taken for it; write it somewhere else (such as {self.exports})"
+            )
 
     def problem(self) -> str | None:
         """Why the data dir cannot be a folder (it, or a folder above it, is a file), or None.

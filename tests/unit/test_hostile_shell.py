@@ -157,7 +157,7 @@ def command_line(command: Command, setting: Setting, tmp: Path) -> list[str | by
         "sheet": SHEET_UID,
         "out": out_file,
         "calendar": CALENDAR,
-        "export": folder / "export.json",
+        "export": folder / "exports" / "export.json",
         "snapshot": snapshots[0].name if snapshots else "none.json",
         "team": tmp / "team-folder",
     }
@@ -307,7 +307,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
             with store.transaction():
                 store.storage.write(store.storage.read())
     assert main(["--data-dir", d, "backup"]) == 0  # a snapshot of all of it
-    assert main(["--data-dir", d, "export", "--out", str(folder / "export.json")]) == 0
+    assert main(["--data-dir", d, "export", "--out", str(folder / "exports" / "export.json")]) == 0
     assert all(
         DataPaths(folder).store_file(n).with_suffix(".json.bak").exists() for n in STORE_NAMES
     )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from csa_companion.cli.common import Commands, Shell, positive_int, say, write_private
 from csa_companion.domain.wording import plural, shown
-from csa_companion.errors import CompanionError, UsageError
+from csa_companion.errors import CompanionError
 
 if TYPE_CHECKING:
     from csa_companion.domain.cohort import CohortReport
@@ -70,11 +70,7 @@ def run(args: argparse.Namespace, shell: Shell) -> int:
     chart: Path | None = args.chart
     if chart is None and args.out is not None and args.format == "markdown":
         chart = args.out.with_name(f"{args.out.stem}-growth.svg")
-    if chart is not None and shell.paths.would_replace_data(chart):
-        raise UsageError(
-            f"{chart} is in the data folder, where it could replace your data; write it "
-            "somewhere else"
-        )
+    shell.paths.check_out(chart, "--chart" if args.chart else "the chart")
     answers = gather(args.paths, team_key=lambda folder: _team_key(shell, folder))
     if not answers.ratings:
         found = [*answers.skipped, *answers.problems, *answers.notices][:1]

@@ -144,20 +144,11 @@ def _main(argv: Sequence[str] | None) -> int:
             _where(paths, problem)
         raise UsageError(f"{problem}; give --data-dir a folder (or set {DATA_DIR_ENV})")
     args.not_utf8 = _check_text(args)
-    _check_out(getattr(args, "out", None), paths)
+    paths.check_out(getattr(args, "out", None))
     code = _dispatch(args, paths, extra_content)
     if code == 0 and args.not_utf8:
         say(f"{' and '.join(args.not_utf8)} had bytes that are not UTF-8: each was saved as \ufffd")
     return code
-
-
-def _check_out(out: Path | None, paths: DataPaths) -> None:
-    """Refuse an --out that would replace the data folder or a file in it."""
-    if out is not None and paths.would_replace_data(out):
-        raise UsageError(
-            f"{out} is in the data folder, where it could replace your data; write it "
-            f"somewhere else (such as {paths.root / 'exports'})"
-        )
 
 
 def _discard_output() -> None:

@@ -52,7 +52,7 @@ def write_atomic(
     store keeps its backup generation there). `tmp` overrides the temp file's name;
     `locked_names` is passed to `sweep_temp_files`. Raises OSError, leaving no temp file."""
     folder = path.parent
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_dirs(folder)
     sweep_temp_files(folder, locked_names=locked_names)
     tmp = tmp or temp_path(path)
     try:
@@ -72,6 +72,21 @@ def write_atomic(
             tmp.unlink()
         raise
     fsync_dir(folder)
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create `folder` and every missing folder above it, each 0700 whatever the umask
+    (`mkdir(parents=True)` gives the parents it makes the default 0755). Folders that exist
+    are left as they are."""
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if candidate.is_dir():
+            break
+        missing.append(candidate)
+    for candidate in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # made meanwhile by another writer
+            candidate.mkdir(mode=0o700)
+        os.chmod(candidate, 0o700)  # the umask narrows mkdir's mode, never widens it
 
 
 def sweep_temp_files(folder: Path, *, locked_names: Collection[str] = ()) -> None:
