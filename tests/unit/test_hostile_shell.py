@@ -43,6 +43,7 @@ from tests.conftest import START
 ENTRY_POINT = Path(sys.executable).with_name("csa-companion")
 CLI = [str(ENTRY_POINT)] if ENTRY_POINT.exists() else [sys.executable, "-m", "csa_companion"]
 CALENDAR = Path(__file__).parent.parent / "data" / "program" / "cohort.toml"
+COHORT_ANSWERS = Path(__file__).parent.parent / "data" / "cohort" / "answers.csv"
 STORE_NAMES = (*Stores.NAMES, *cli_rhythm.NAMES, SHELF)
 SHEET_UID = "5eed5eed5eed"
 # Bytes that are not UTF-8: Latin-1, a CESU-8 surrogate pair, a cut-off sequence.
@@ -103,6 +104,9 @@ COMMANDS = [
     Command(("backup", "restore", "{snapshot}"), writes=True),
     # Writes only the bundle (outside the data folder): works read-only.
     Command(("share", "--worksheet", "{sheet}", "--name", "Me", "--out", "{out}")),
+    # Reads survey answers from outside the data folder, and only content from it.
+    Command(("cohort", "report", str(COHORT_ANSWERS)), store=False),
+    Command(("cohort", "report", str(COHORT_ANSWERS), "--out", "{out}"), store=False),
 ]
 # Turning encryption on changes what every other command needs (a passphrase), so these run
 # against the hostile settings in tests/unit/test_encryption.py, each on its own folder.
