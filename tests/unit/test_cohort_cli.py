@@ -274,3 +274,13 @@ def test_a_file_name_that_is_not_utf8_is_named_with_a_replacement_character(
     code, _, err = run(capsys, "cohort", "report", str(folder), "--out", str(out_file))
     assert code == 0 and "1 malformed row left out" in err  # it ended in a UnicodeEncodeError
     assert "caf\ufffd.csv line 2: rating '9' is not a whole number" in out_file.read_text()
+
+
+def test_the_markdown_links_a_chart_written_elsewhere_as_it_finds_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file, chart = tmp_path / "reports" / "r.md", tmp_path / "charts" / "growth.svg"
+    args = ("--out", str(out_file), "--chart", str(chart))
+    code, _, _ = run(capsys, "cohort", "report", str(cohort(tmp_path)), *args)
+    assert code == 0 and chart.exists()
+    assert "![Growth per statement](../charts/growth.svg)" in out_file.read_text()

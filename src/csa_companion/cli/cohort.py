@@ -8,6 +8,7 @@ survey's statements.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,7 +84,9 @@ def run(args: argparse.Namespace, shell: Shell) -> int:
         answers, texts, earlier=earlier, min_n=args.min_n, comments=args.comments
     )
     if args.format == "markdown":
-        link = chart.name if chart is not None and args.out is not None else None
+        link = None
+        if chart is not None and args.out is not None:  # as the Markdown file finds it
+            link = Path(os.path.relpath(chart.absolute(), args.out.absolute().parent)).as_posix()
         text = markdown(report, link)
     else:
         text = csv_text(report) if args.format == "csv" else json_text(report)
