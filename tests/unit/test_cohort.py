@@ -210,6 +210,14 @@ def test_encodings_spreadsheets_write_are_read() -> None:
     assert answers.ratings[("P1", 1, "pre", "A")][4] == "café"
 
 
+def test_semicolons_and_tabs_between_cells_as_some_spreadsheets_save_csv() -> None:
+    semicolons = HEADER.replace(",", ";") + 'P1;1;pre;A;2;"a; b";2027-01-19\n'
+    tabs = HEADER.replace(",", "\t") + "P2\t1\tpre\tA\t3\t\t2027-01-19\n"
+    answers = read(("de.csv", semicolons), ("tabs.tsv", tabs))
+    assert answers.rows == 2 and not answers.skipped
+    assert answers.ratings[("P1", 1, "pre", "A")][4] == "a; b"
+
+
 def test_columns_in_another_order_and_before_after_words() -> None:
     answers = read(
         ("a.csv", "Item,Rating,When,Session,Participant\nA,3,Before,1,P1\nA,4,after,1,P1\n")

@@ -101,8 +101,9 @@ class Answers:
 
     def read_csv(self, text: str, source: str) -> None:
         """Rows of CSV with a header naming at least participant, session, when, item and
-        rating (comment and date are optional), as `survey export` writes them."""
-        reader = csv.reader(io.StringIO(text, newline=""))
+        rating (comment and date are optional), as `survey export` writes them; also with
+        semicolons or tabs between cells (as spreadsheets save CSV in some countries)."""
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         try:
             header = next(reader, None)
         except csv.Error as error:
@@ -348,6 +349,17 @@ class Answers:
 def _trimmed(comment: str) -> str:
     comment = comment.strip()
     return comment if len(comment) <= MAX_COMMENT else comment[:MAX_COMMENT] + "…"
+
+
+def _delimiter(text: str) -> str:
+    """The character between cells: the one of comma, semicolon and tab that splits the first
+    line into the required columns (a comma when none does)."""
+    first = text[: text.find("\n")] if "\n" in text else text
+    for delimiter in (",", ";", "\t"):
+        names = {cell.strip().strip('"').lower() for cell in first.split(delimiter)}
+        if names.issuperset(REQUIRED):
+            return delimiter
+    return ","
 
 
 def _later(new: Value, old: Value) -> bool:
