@@ -407,3 +407,13 @@ def test_our_own_settings_are_inside_the_bounds() -> None:
     assert crypto.ARGON2_MEMORY_KIB <= crypto.ARGON2_MAX_MEMORY_KIB
     assert crypto.ARGON2_ITERATIONS <= crypto.ARGON2_MAX_ITERATIONS
     assert crypto.ARGON2_LANES <= crypto.ARGON2_MAX_LANES
+
+
+def test_journal_add_of_text_larger_than_the_limit_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    code, _, err = run(capsys, monkeypatch, data, "journal", "add", stdin="x" * (5 << 20))
+    assert code == 2 and err.count("\n") == 1
+    assert "it is 5.0 MB; a record may be at most 4 MB; nothing was added" in err
+    assert not (data / "journal.json").exists()

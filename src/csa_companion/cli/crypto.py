@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 PASSPHRASE_ENV = "CSA_COMPANION_PASSPHRASE"
 COMMANDS = ("encrypt", "decrypt", "passphrase")
 MIN_LENGTH = 8
+"""Characters a new passphrase needs, spaces and other invisible characters not counted: a
+passphrase of eight spaces was taken."""
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -94,12 +96,24 @@ def ask_new(what: str = "New passphrase", *, env: bool = True) -> str:
     again = ask(f"{what} again: ", env=env)
     if first != again:
         raise UsageError("the two passphrases differ; nothing was changed")
-    if len(first) < MIN_LENGTH:
+    if visible_length(first) < MIN_LENGTH:
         raise UsageError(
-            f"a passphrase needs at least {MIN_LENGTH} characters "
+            f"a passphrase needs at least {MIN_LENGTH} characters besides spaces "
             "(a few words are easy to remember); nothing was changed"
         )
     return first
+
+
+def visible_length(passphrase: str) -> int:
+    """How many characters of `passphrase` can be seen: spaces, tabs, control and format
+    characters (a zero-width space) are not counted."""
+    import unicodedata
+
+    return sum(
+        1
+        for char in passphrase
+        if not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf", "Zs")
+    )
 
 
 def unlock(paths: DataPaths) -> Cipher | None:

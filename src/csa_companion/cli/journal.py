@@ -76,6 +76,10 @@ def _journal_add(stores: Stores, args: argparse.Namespace) -> int:
             say(f"left out the tag {raw!r}: a tag needs a letter or a digit")
     tags = tuple(dict.fromkeys(t for t in (normalise_tag(raw) for raw in args.tag) if t))
     entry = JournalEntry.new(text.strip("\n"), SystemClock().now(), title=args.title, tags=tags)
+    from csa_companion.storage.documents import too_large
+
+    if why := too_large(entry.to_doc()):
+        raise UsageError(f"the entry cannot be added: {why}; nothing was added")
     repo = JournalRepo(stores["journal"])
     print_notices(stores)
     repo.add(entry)

@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from csa_companion import __version__
 from csa_companion.cli import (
@@ -40,8 +41,32 @@ from csa_companion.storage.store import Stores
 AREAS = (present, content, worksheet, journal, rhythm, data, team, cohort, crypto)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, saying what to do when text that begins with '-' was taken for an
+    option (`journal add "-5 minutes late"` went wrong without a word on how to write it).
+    Every subcommand's parser is one too (argparse makes them of the parent's class)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(message + _dash_hint(message))
+
+
+def _dash_hint(message: str) -> str:
+    extra = message.partition("unrecognized arguments: ")[2]
+    if any(word.startswith("-") for word in extra.split()):
+        return (
+            "; text that begins with '-' goes after '--', as in "
+            "`csa-companion journal add -- '-noted'`"
+        )
+    if "expected one argument" in message:
+        return (
+            "; a value that begins with '-' is joined to its option with '=', as in "
+            "`--title=-noted`"
+        )
+    return ""
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="csa-companion",
         description="An offline learning companion for the Compassionate Systems framework. "
         "With no command, opens the app.",
