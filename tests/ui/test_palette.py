@@ -27,12 +27,15 @@ def _titles(pilot: Pilot[None]) -> list[str]:
     return [o.hit.text or "" for o in results.options if isinstance(o, Command)]
 
 
-async def palette(pilot: Pilot[None], query: str = "") -> list[str]:
-    """Open the palette, type `query`, and return the titles it lists once they settle."""
+async def palette(pilot: Pilot[None], query: str = "", *, typed: bool = True) -> list[str]:
+    """Open the palette, type `query` (or paste it: one search instead of one a key), and
+    return the titles it lists once they settle."""
     await pilot.press("ctrl+p")
     await wait_for_screen(pilot, CommandPalette)
-    if query:
+    if query and typed:
         await pilot.press(*query)
+    elif query:
+        pilot.app.screen.query_one(Input).value = query
     seen: list[list[str]] = [[]]
 
     def settled() -> bool:
@@ -46,8 +49,8 @@ async def palette(pilot: Pilot[None], query: str = "") -> list[str]:
 
 
 async def run(pilot: Pilot[None], title: str) -> None:
-    """Search for `title` and run that command."""
-    titles = await palette(pilot, title)
+    """Search for `title` (pasted: typing is tested above) and run that command."""
+    titles = await palette(pilot, title, typed=False)
     palette_list = pilot.app.screen.query_one(CommandList)
     palette_list.highlighted = titles.index(title)
     await press_closing(pilot, "enter")
