@@ -5,9 +5,9 @@ reading it back takes ~1 ms.
 Only a library read from the bundled content alone is kept: when the user's content folder,
 or a --content folder, holds any Markdown file, everything is parsed as before (so nothing the
 user wrote is ever copied out of the data folder). The key is the name, size and modification
-time of every bundled file and of the content package's own modules, with the Python version:
-any change parses again. The file is the platform's cache folder (`$XDG_CACHE_HOME` or
-~/.cache on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows;
+time of every bundled file, a digest of the content package's own modules, and the app's and
+Python's versions: any change parses again. The file is in the platform's cache folder
+($XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows;
 $CSA_COMPANION_CACHE_DIR if set), private to the user. Anything wrong with it (missing,
 unreadable, damaged, another user's) only means parsing again; failing to write it is silent.
 """
@@ -78,10 +78,23 @@ def _key(dirs: Sequence[Path]) -> tuple[Any, ...] | None:
             if folder.is_dir() and next(folder.rglob("*.md"), None) is not None:
                 return None  # the user's own content: parsed every time, never copied
         files = sorted(bundled.rglob("*.md"))
-        code = sorted(Path(__file__).parent.glob("*.py"))
-        return (FORMAT, sys.version_info[:3], _stamps(files), _stamps(code))
+        return (FORMAT, sys.version_info[:3], _stamps(files), _code())
     except OSError:
         return None
+
+
+def _code() -> tuple[str, str, tuple[tuple[str, int, int], ...]]:
+    """What the kept objects were made by: the version, a digest of the content package's
+    modules (an upgrade may keep their sizes and times), and a frozen program's own file."""
+    import hashlib
+
+    from csa_companion import __version__
+
+    digest = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
+    frozen = _stamps([Path(sys.executable)]) if getattr(sys, "frozen", False) else ()
+    return (__version__, digest.hexdigest(), frozen)
 
 
 def _read(key: tuple[Any, ...]) -> Library | None:
