@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.widgets import Header, TextArea
+from textual.pilot import Pilot
+from textual.widgets import Header, Input, TextArea
 
 from csa_companion.app import CompanionApp
 from csa_companion.cli import main
@@ -18,6 +19,7 @@ from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.paths import DataPaths, bundled_content_dir
 from csa_companion.screens.commands import app_commands
+from csa_companion.screens.dialogs import Ask, Choice
 from csa_companion.screens.practice.practice import NoticeDialog, PracticeScreen
 from csa_companion.screens.practice.practice_setup import PracticeSetupScreen
 from csa_companion.screens.practice.practices import PracticesScreen
@@ -28,7 +30,7 @@ from csa_companion.storage.store import Stores
 from tests.conftest import START, AppFactory
 from tests.helpers import seed_journal
 from tests.screen import screen_text
-from tests.waiting import press_closing, wait_for, wait_for_screen
+from tests.waiting import wait_for, wait_for_screen
 
 SECRET_ENTRY = "Zanzibar confidential journal words"
 SECRET_SHEET = "Quetzal private worksheet answer"
@@ -102,7 +104,7 @@ async def test_group_worksheet_walked_listed_apart_and_exported(
     fill_store(data_dir)
     app = new_app(present=PresentTarget("tool", "iceberg"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_screen(pilot, WalkthroughScreen)
+        await start_group_walk(pilot, "Gate at pickup, staff meeting")
         screen = app.screen
         assert isinstance(screen, WalkthroughScreen)
         assert_private(screen_text(app))
@@ -115,11 +117,14 @@ async def test_group_worksheet_walked_listed_apart_and_exported(
             assert_private(screen_text(app))
             if n < len(screen.tool.steps) - 1:
                 await pilot.press("ctrl+n")
-        await press_closing(pilot, "ctrl+f")  # the group's walk ends the presentation
-        await wait_for(lambda: not app.is_running, "the app to end", pilot)
+        await pilot.press("ctrl+f")  # the group's walk ends the presentation, saying where
+        said = await end_group_walk(pilot)
+        assert said.startswith("“Gate at pickup, staff meeting” (The Iceberg, complete) is saved")
+        assert f"with your worksheets, in {data_dir / 'worksheets.json'}" in said
     sheets = WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"]).all()
     [group] = [w for w in sheets if w.group]
     assert group.status == "complete" and group.answer("event") == "The group says 0"
+    assert group.title == "Gate at pickup, staff meeting"
     assert main(["--data-dir", str(data_dir), "worksheet", "list"]) == 0
     listed = capsys.readouterr().out.splitlines()
     assert listed[-2] == "group worksheets:" and group.uid in listed[-1]
@@ -131,6 +136,33 @@ async def test_group_worksheet_walked_listed_apart_and_exported(
     )
     text = out.read_text()
     assert "group worksheet" in text and "The group says 1" in text
+
+
+async def start_group_walk(pilot: Pilot[None], title: str | None = None) -> None:
+    """`present tool` asks the group worksheet's title first: type `title`, or keep the
+    default (Enter)."""
+    app = pilot.app
+    await wait_for_screen(pilot, Ask)
+    assert "a title for the group worksheet" in screen_text(app)
+    field = app.screen.query_one(Input)
+    assert field.value.startswith("Group session, ")  # the default, filled in
+    if title is not None:
+        field.value = title
+    await pilot.press("enter")
+    await wait_for_screen(pilot, WalkthroughScreen)
+
+
+async def end_group_walk(pilot: Pilot[None]) -> str:
+    """After the walk: what the closing dialog says (where it was saved); Enter closes it and
+    the presentation ends."""
+    app = pilot.app
+    await wait_for_screen(pilot, Choice)
+    dialog = app.screen
+    assert isinstance(dialog, Choice)
+    said = dialog.question
+    await pilot.press("enter")
+    await wait_for(lambda: not app.is_running, "the presentation to end", pilot)
+    return said
 
 
 def test_present_unknown_id_is_one_line_and_exit_2(

@@ -24,6 +24,7 @@ from csa_companion.storage.repos import SettingsRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import AppFactory
 from tests.screen import screen_text, screen_words
+from tests.ui.test_present import end_group_walk, start_group_walk
 from tests.ui.test_unlock import PASS, encrypted_with_entry
 from tests.waiting import wait_for, wait_for_screen
 
@@ -52,7 +53,7 @@ async def test_present_tool_opens_without_the_passphrase_and_seals_the_group_wor
     unlocked_once(data_dir)
     app = new_app(present=PresentTarget("tool", "iceberg"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_screen(pilot, WalkthroughScreen)
+        await start_group_walk(pilot)
         assert not any(isinstance(s, UnlockScreen) for s in app.screen_stack)
         assert "passphrase" not in screen_words(app).lower()
         assert "Pickup" not in screen_text(app)
@@ -63,7 +64,9 @@ async def test_present_tool_opens_without_the_passphrase_and_seals_the_group_wor
         await pilot.press("ctrl+f")
         await wait_for_screen(pilot, Choice)  # the other steps are empty: finish anyway
         await pilot.click("#finish")
-        await wait_for(lambda: not app.is_running, "the presentation to end", pilot)
+        said = await end_group_walk(pilot)
+        assert "(The Iceberg, ended early) is saved as a group worksheet sealed for you" in said
+        assert "joins your worksheets, as a group worksheet, when you next unlock" in said
     assert pending(DataPaths(data_dir)), "the group worksheet waits in the inbox"
     assert b"Marimba" not in every_byte(data_dir)  # nothing in plaintext anywhere
     # The next unlock: the group worksheet joins the worksheets, and the inbox empties.

@@ -28,3 +28,10 @@ class GroupWorksheetRepo(WorksheetRepo):
     def delete(self, uid: str) -> None:
         if self.get(uid) is not None:
             super().delete(uid)
+
+    def where_saved(self) -> str:
+        """Where a saved group worksheet is, in words for the facilitator."""
+        return (
+            f"with your worksheets, in {self.store.path} (`csa-companion worksheet list` shows "
+            "it under group worksheets)"
+        )

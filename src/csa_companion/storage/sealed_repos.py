@@ -45,3 +45,11 @@ class SealedGroupWorksheetRepo(GroupWorksheetRepo):
         if self.get(uid) is not None:
             self.sink.remove("group-worksheet", uid)
             super().delete(uid)
+
+    def where_saved(self) -> str:
+        from csa_companion.storage.inbox import inbox_dir
+
+        return (
+            f"sealed for you in {inbox_dir(self.sink.paths)} (your data is encrypted): it "
+            "joins your worksheets, as a group worksheet, when you next unlock"
+        )

@@ -308,11 +308,10 @@ class WalkthroughScreen(CompanionScreen):
         )
 
     def _complete(self) -> None:
-        self.worksheet = self.worksheet.completed(self.services.clock.now())
+        self.worksheet = self.worksheet.finished(self.tool, self.services.clock.now())
         if self.save():
-            self.notify(
-                f"Finished {quoted(self.worksheet.title)}. It is saved with your worksheets."
-            )
+            how = "Finished" if self.worksheet.status == COMPLETE else "Ended early"
+            self.notify(f"{how}: {quoted(self.worksheet.title)}. It is saved with your worksheets.")
             if self.services.presenting:  # a group's walk ends the presentation
                 self.dismiss()
                 return

@@ -13,7 +13,7 @@ from csa_companion.content.model import Tool
 from csa_companion.domain.export import answers_markdown
 from csa_companion.domain.journal import Draft
 from csa_companion.domain.wording import quoted
-from csa_companion.domain.worksheet import COMPLETE, Worksheet
+from csa_companion.domain.worksheet import Worksheet, status_words
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.dialogs import confirm_delete
 from csa_companion.screens.tools.worksheets import export_worksheet
@@ -82,7 +82,7 @@ class WorksheetViewScreen(CompanionScreen):
 
     def show(self) -> None:
         w = self.worksheet
-        status = "complete" if w.status == COMPLETE else "draft"
+        status = status_words(w.status)
         self.query_one("#sheet-meta", Label).update(
             f"{escape(w.title)} · {escape(self.tool.title)} · {status} · "
             f"last changed {w.updated:%Y-%m-%d %H:%M}"

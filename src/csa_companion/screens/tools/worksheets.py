@@ -12,7 +12,7 @@ from pathlib import Path
 from textual.markup import escape
 
 from csa_companion.content.model import Tool
-from csa_companion.domain.worksheet import DRAFT, Worksheet
+from csa_companion.domain.worksheet import COMPLETE, DRAFT, Worksheet
 from csa_companion.screens.base import CompanionScreen
 
 
@@ -47,7 +47,8 @@ def store_worksheet(screen: CompanionScreen, worksheet: Worksheet) -> bool:
 
 
 def worksheet_label(worksheet: Worksheet, tool_title: str = "") -> str:
-    mark = "✎ draft" if worksheet.status == DRAFT else "✓ done "
+    # Ended early: finished before its closing step (or every required step) was answered.
+    mark = {DRAFT: "✎ draft", COMPLETE: "✓ done "}.get(worksheet.status, "◐ early")
     if worksheet.group:
         mark += "  group"
     elif worksheet.team:
