@@ -97,7 +97,9 @@ def run(args: argparse.Namespace, shell: Shell) -> int:
     else:
         write_private(args.out, text)
         beside = f" (chart: {chart})" if chart is not None else ""
-        print(f"cohort report written to {args.out}{beside}")
+        from csa_companion.transfer.actions import plain_note
+
+        print(f"cohort report written to {args.out}{beside}{plain_note(shell.paths)}")
     _summary(report, args.format, to_stdout=args.out is not None)
     return 0
 

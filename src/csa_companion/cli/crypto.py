@@ -169,6 +169,7 @@ def _encrypt(paths: DataPaths, lock_after: int | None) -> int:
             "encryption is on: keep your passphrase safe, it cannot be recovered "
             "(and keep key.json with your data)"
         )
+    _say_plain_left(paths)
     if lock_after is not None:
         from csa_companion.storage.repos import SettingsRepo
         from csa_companion.storage.store import Stores
@@ -176,6 +177,21 @@ def _encrypt(paths: DataPaths, lock_after: int | None) -> int:
         SettingsRepo(Stores(paths, cipher=cipher)["settings"]).set(LOCK_SETTING, lock_after)
         print(f"the app locks after {lock_after} idle minutes" if lock_after else "no idle lock")
     return code
+
+
+def _say_plain_left(paths: DataPaths) -> None:
+    """Name what `encrypt` leaves plain on purpose: exports and screenshots already made
+    (files made to read or hand on), which someone might take for encrypted now."""
+    folders = [name for name in ("exports", "screenshots") if (paths.root / name).is_dir()]
+    found = [p for name in folders for p in (paths.root / name).rglob("*") if p.is_file()]
+    if not found:
+        return
+    where = " and ".join(str(paths.root / name) for name in folders)
+    count = f"{len(found)} file{'s' if len(found) != 1 else ''}"
+    print(
+        f"{count} already in {where} stay plain text, as exports are made to read or hand "
+        "on: delete those that should not stay readable"
+    )
 
 
 def _decrypt(paths: DataPaths) -> int:

@@ -19,6 +19,7 @@ from csa_companion.domain.wording import plural
 if TYPE_CHECKING:
     from csa_companion.content.model import Library
     from csa_companion.domain.practice import LogEntry
+    from csa_companion.paths import DataPaths
     from csa_companion.storage.program_repos import Rhythm
     from csa_companion.storage.repos import JournalRepo, SettingsRepo, WorksheetRepo
     from csa_companion.storage.store import Stores
@@ -82,19 +83,22 @@ def dispatch(args: argparse.Namespace, stores: Stores, dirs: Sequence[Path]) -> 
         from csa_companion.storage.practice_log import PracticeLogRepo
 
         practices = PracticeLogRepo(stores).all()
-        return _reflection_export(rhythm, journal, sheets, practices, library, args)
+        text = _reflection_text(rhythm, journal, sheets, practices, library, args)
+        return _write(text, args.out, "reflection", stores.paths) if text is not None else 2
     settings = SettingsRepo(stores["settings"])
     if args.survey_command == "code":
         return _survey_code(settings, args.code)
-    return _survey_export(rhythm, settings, args.out)
+    return _write(_survey_text(rhythm, settings), args.out, "survey answers", stores.paths)
 
 
-def _write(text: str, out: Path | None, what: str) -> int:
+def _write(text: str, out: Path | None, what: str, paths: DataPaths) -> int:
     if out is None:
         print(text, end="")
         return 0
     write_private(out, text)
-    print(f"{what} written to {out}")
+    from csa_companion.transfer.actions import plain_note
+
+    print(f"{what} written to {out}{plain_note(paths)}")
     return 0
 
 
@@ -149,25 +153,25 @@ def _reflection_list(
     return 0
 
 
-def _reflection_export(
+def _reflection_text(
     rhythm: Rhythm,
     journal: JournalRepo,
     sheets: WorksheetRepo,
     practices: list[LogEntry],
     library: Library,
     args: argparse.Namespace,
-) -> int:
+) -> str | None:
+    """The month's reflection as Markdown; None (said on stderr) for a month that is none."""
     from csa_companion.domain.reflection import parse_month, reflection_markdown
 
     try:
         month = parse_month(args.month)
     except ValueError as error:
         print(f"csa-companion: {error}", file=sys.stderr)
-        return 2
+        return None
     summary = rhythm.glance(month, journal.all(), sheets.all(), practices)
     titles = {t.id: t.title for t in library.tools}
-    text = reflection_markdown(summary, rhythm.reflections.get(month), library.reflection, titles)
-    return _write(text, args.out, "reflection")
+    return reflection_markdown(summary, rhythm.reflections.get(month), library.reflection, titles)
 
 
 def _survey_code(settings: SettingsRepo, code: str | None) -> int:
@@ -185,7 +189,7 @@ def _survey_code(settings: SettingsRepo, code: str | None) -> int:
     return 0
 
 
-def _survey_export(rhythm: Rhythm, settings: SettingsRepo, out: Path | None) -> int:
+def _survey_text(rhythm: Rhythm, settings: SettingsRepo) -> str:
     from csa_companion.domain.survey import PARTICIPANT, survey_csv
 
     code = settings.get(PARTICIPANT) or ""
@@ -195,7 +199,7 @@ def _survey_export(rhythm: Rhythm, settings: SettingsRepo, out: Path | None) -> 
             "(`csa-companion survey code CODE` sets it)",
             file=sys.stderr,
         )
-    return _write(survey_csv(rhythm.surveys.all(), code), out, "survey answers")
+    return survey_csv(rhythm.surveys.all(), code)
 
 
 def on_this_day(journal: JournalRepo, sheets: WorksheetRepo, *, as_json: bool) -> int:

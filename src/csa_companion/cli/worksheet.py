@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, shell: Shell) -> int:
         print_notices(stores)
         if args.worksheet_command == "list":
             return _worksheet_list(sheets, load_library(shell.dirs), args)
-        return _worksheet_export(sheets, load_library(shell.dirs), args)
+        return _worksheet_export(sheets, load_library(shell.dirs), args, shell)
 
 
 def _worksheet_list(repo: WorksheetRepo, library: Library, args: argparse.Namespace) -> int:
@@ -88,7 +88,9 @@ def _worksheet_json(sheet: Worksheet, library: Library) -> dict[str, object]:
     return doc
 
 
-def _worksheet_export(repo: WorksheetRepo, library: Library, args: argparse.Namespace) -> int:
+def _worksheet_export(
+    repo: WorksheetRepo, library: Library, args: argparse.Namespace, shell: Shell
+) -> int:
     if not args.id.strip():  # '' starts every id: it would name them all
         raise UsageError("give a worksheet id; `worksheet list` shows them")
     matches = repo.find(args.id)
@@ -111,5 +113,7 @@ def _worksheet_export(repo: WorksheetRepo, library: Library, args: argparse.Name
         print(text, end="")
         return 0
     write_private(args.out, text)
-    print(f"exported to {args.out}")
+    from csa_companion.transfer.actions import plain_note
+
+    print(f"exported to {args.out}{plain_note(shell.paths)}")
     return 0

@@ -15,6 +15,7 @@ from csa_companion.content.model import Library
 from csa_companion.domain.sharing import SharedItem
 from csa_companion.domain.wording import plural
 from csa_companion.errors import CompanionError, UsageError
+from csa_companion.paths import DataPaths
 from csa_companion.storage.private_files import write_atomic
 from csa_companion.storage.safe_storage import StoreWriteError
 from csa_companion.storage.store import Stores
@@ -42,6 +43,19 @@ PLAIN_NOTE = (
     "the shell's `export --encrypt` gives it a passphrase"
 )
 SEALED_NOTE = "encrypted: it opens only with its passphrase"
+ENCRYPTED_FOLDER_NOTE = (
+    "plain text: your data folder is encrypted, this file is not; keep it where only you can "
+    "read it"
+)
+
+
+def plain_note(paths: DataPaths) -> str:
+    """What the message of a plain-text export (Markdown, a worksheet, a reflection, survey
+    answers, a report) adds when it was written from an encrypted data folder: " (...)", or
+    "" when encryption is off (then nothing in the folder is encrypted either)."""
+    from csa_companion.storage.encryption import is_encrypted
+
+    return f" ({ENCRYPTED_FOLDER_NOTE})" if is_encrypted(paths) else ""
 
 
 def export_json(
@@ -112,7 +126,7 @@ def export_markdown(
         written = write_folder(stores, library, out, progress)
     except OSError as error:
         raise CompanionError(f"cannot write {out}: {error.strerror or error}") from None
-    return f"wrote {plural(written, 'file')} to {out}"
+    return f"wrote {plural(written, 'file')} to {out}{plain_note(stores.paths)}"
 
 
 def import_file(

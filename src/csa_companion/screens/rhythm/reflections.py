@@ -208,7 +208,9 @@ class ReflectionScreen(CompanionScreen):
         except OSError as error:
             self.notify(f"Could not write {path}: {error.strerror}", severity="error")
             return
-        self.notify(f"Exported to {path}", timeout=10)
+        from csa_companion.transfer.actions import plain_note
+
+        self.notify(f"Exported to {path}{plain_note(self.services.stores.paths)}", timeout=10)
 
     @on(OptionList.OptionSelected, "#glance")
     async def _open_counted(self, event: OptionList.OptionSelected) -> None:

@@ -86,7 +86,9 @@ def export_worksheet(screen: CompanionScreen, tool: Tool, worksheet: Worksheet) 
         except OSError as error:
             screen.notify(f"Could not write {target}: {error.strerror or error}", severity="error")
             return
-        screen.notify(f"Exported to {target}")
+        from csa_companion.transfer.actions import plain_note
+
+        screen.notify(f"Exported to {target}{plain_note(screen.services.stores.paths)}")
 
     screen.app.push_screen(
         Ask(
