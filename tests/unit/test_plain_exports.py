@@ -89,7 +89,7 @@ async def test_the_apps_worksheet_export_from_an_encrypted_folder_says_so(
     from csa_companion.screens.dialogs import Ask
     from csa_companion.screens.tools.walkthrough import WalkthroughScreen
     from tests.ui.test_palette import run as run_command
-    from tests.ui.test_palette import start_worksheet
+    from tests.ui.test_tools import start_worksheet
     from tests.ui.test_unlock import PASS as APP_PASS
     from tests.ui.test_unlock import encrypted_with_entry
     from tests.waiting import press_closing, wait_for, wait_for_screen
