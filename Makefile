@@ -39,8 +39,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# -n auto: one worker per core (pytest-xdist); most of a UI test is waiting for the app, so two
-# workers on two cores about halve the time. worksteal keeps both busy to the end.
+# -n auto: one worker per core (pytest-xdist); most of a UI test is waiting for the app, which
+# the other worker's tests fill. worksteal keeps both busy to the end.
 pytest: bytecode
 	$(BIN)/pytest -q -n auto --dist worksteal
 
