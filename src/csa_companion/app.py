@@ -402,12 +402,18 @@ class CompanionApp(App[None]):
             self.open_above_home(routes.make(destination, self.services))
 
     def open(self, route: str, *args: Any, **kwargs: Any) -> None:
-        """Open the route `route` (screens/routes.py) on top of the current screen."""
-        screen = self.screen
-        if isinstance(screen, CompanionScreen):
-            screen.open(route, *args, **kwargs)
-        else:
-            self.push_screen(routes.make(route, self.services, *args, **kwargs))
+        """Open the route `route` (screens/routes.py) on top of the current screen: a screen is
+        pushed; a function is called with the top-most of our screens (a dialog or the palette
+        may be above it)."""
+        opener = routes.target(route)
+        if routes.is_screen(opener):
+            self.push_screen(opener(self.services, *args, **kwargs))
+            return
+        screen = next(
+            (s for s in reversed(self.screen_stack) if isinstance(s, CompanionScreen)), None
+        )
+        assert screen is not None, f"no screen to open {route!r} from"
+        opener(screen, *args, **kwargs)
 
     def open_above_home(self, screen: Screen[None]) -> AwaitMount:
         """Show `screen` right above Home, closing whatever was open."""
