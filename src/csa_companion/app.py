@@ -96,6 +96,7 @@ class CompanionApp(App[None]):
         """The shell command that checks the content this app loaded (named in notices)."""
         self._told_read_only = False
         self._quit_asked = False  # the next ctrl+q quits even with unsaved text
+        self._store_trouble = ""  # what the last poll of the stores could not do, as told
         for theme in (DARK, LIGHT, HIGH_CONTRAST):
             self.register_theme(theme)
         self.set_reactive(CompanionApp.ansi_theme_light, ANSI_LIGHT)
@@ -376,8 +377,11 @@ class CompanionApp(App[None]):
             # A presentation in another window, while this one is unlocked, saves to the inbox.
             changed = self._join_inbox(unlocking=False) or changed
         except StoreError as error:
-            self.notify(str(error), severity="error", timeout=15)
+            if str(error) != self._store_trouble:  # told once, not at every poll
+                self._store_trouble = str(error)
+                self.notify(str(error), severity="error", timeout=15)
             return
+        self._store_trouble = ""
         self.show_notices()
         if changed:
             for screen in self.screen_stack:
