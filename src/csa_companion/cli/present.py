@@ -85,4 +85,5 @@ def _serve(
         if problem is not None:
             raise UsageError(problem)
         present = [kind, *([item_id] if item_id else [])]
-    return serve(app_command(paths.root, extra_content, present), args.host, args.port)
+    command = app_command(paths.root, extra_content, present)
+    return serve(command, args.host, args.port, whole_app=args.app)
