@@ -11,11 +11,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.binding import Binding
 from textual.content import Content
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.widget import AwaitMount
 
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 IDLE_CHECK_SECONDS = 1.0
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 """What counts as someone using the app (the idle lock's clock starts again)."""
+HELD_CHECK_SECONDS = 0.3
+"""How soon a notification held while a dialog was open shows once it has closed."""
 SCREENSHOT_DELAY = 0.1  # seconds for the palette to close, so it is not in the picture
 
 
@@ -97,6 +99,8 @@ class CompanionApp(App[None]):
         self._told_read_only = False
         self._quit_asked = False  # the next ctrl+q quits even with unsaved text
         self._store_trouble = ""  # what the last poll of the stores could not do, as told
+        self._held: list[tuple[str, str, SeverityLevel, float | None, bool]] = []
+        """Notifications raised while a dialog was open (see `notify`)."""
         for theme in (DARK, LIGHT, HIGH_CONTRAST):
             self.register_theme(theme)
         self.set_reactive(CompanionApp.ansi_theme_light, ANSI_LIGHT)
@@ -150,10 +154,34 @@ class CompanionApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """A shared screen shows no notifications, except errors (a save that failed)."""
+        """A shared screen shows no notifications, except errors (a save that failed).
+
+        A notification never covers a dialog or a picker: raised while one is open, it waits
+        and shows once the dialog has closed (a dialog's own messages go into the dialog: see
+        dialogs.SaysInPlace)."""
         if self.present is not None and severity != "error":
             return
+        if self._open_dialog() is not None:
+            self._held.append((message, title, severity, timeout, markup))
+            return
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _open_dialog(self) -> ModalScreen[object] | None:
+        """The dialog or picker on top (the palette and help too), if one is open."""
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            return None
+        return screen if isinstance(screen, ModalScreen) else None
+
+    def _show_held(self) -> None:
+        """Notifications that waited for a dialog to close, once it has."""
+        if self._held and self._open_dialog() is None:
+            held, self._held = self._held, []
+            for message, title, severity, timeout, markup in held:
+                super().notify(
+                    message, title=title, severity=severity, timeout=timeout, markup=markup
+                )
 
     def on_ready(self) -> None:
         """The first frame is up: move everything made so far out of the collector's way
@@ -179,6 +207,7 @@ class CompanionApp(App[None]):
             )
 
     def on_mount(self) -> None:
+        self.set_interval(HELD_CHECK_SECONDS, self._show_held)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._handle_exit_signals(install=True)
         if self.locked:

@@ -9,6 +9,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Input
 
 from csa_companion.themes import THEMES
 from tests.conftest import AppFactory
@@ -121,3 +122,26 @@ async def test_every_form_starts_at_its_first_field_and_tabs_down_it(
         order = await tab_order(pilot, 5)
         assert [w.id for w in order][:3] == ["code", rated[0], order[2].id]
         assert order[3].id == rated[1]
+
+
+async def test_notifications_never_cover_a_dialog(new_app: AppFactory) -> None:
+    """A toast shown before a dialog opens is not drawn on it; one raised while it is open
+    waits until it closes; the dialog's own message goes into the dialog."""
+    app = new_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.notify("Earlier news about snapshots", timeout=60)
+        await wait_for(lambda: "Earlier news" in screen_text(app), "the toast", pilot)
+        await pilot.press("t", "n")  # Tools, then a new worksheet: its title is asked
+        await wait_for(lambda: "short title" in screen_text(app), "the title dialog", pilot)
+        assert "Earlier news" not in screen_text(app)
+        app.notify("Later news from a background snapshot", timeout=60)
+        await pilot.pause(0.5)
+        assert "Later news" not in screen_text(app)
+        app.screen.query_one(Input).value = ""
+        await pilot.press("enter")  # nothing typed: the dialog says so itself
+        await wait_for(lambda: "Please type something" in screen_text(app), "in the dialog", pilot)
+        dialog = app.screen.query_one("#dialog-message").region
+        assert "Please type something" in screen_text(app).splitlines()[dialog.y]
+        await pilot.press("escape")
+        await wait_for(lambda: "Later news" in screen_text(app), "the held toast", pilot)
+        assert "Earlier news" in screen_text(app)

@@ -6,9 +6,28 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+
+class SaysInPlace:
+    """For a dialog with a message line (a Label with id "dialog-message"): what it tells the
+    person (nothing chosen, nothing typed) goes there, not into a toast over the dialog."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        assert isinstance(self, ModalScreen)
+        text = message if markup else escape(message)
+        self.query_one("#dialog-message", Label).update(f"{title}: {text}" if title else text)
 
 
 class Choice(ModalScreen[str]):
@@ -59,7 +78,7 @@ def confirm_delete(what: str) -> Choice:
     )
 
 
-class Ask(ModalScreen[str | None]):
+class Ask(SaysInPlace, ModalScreen[str | None]):
     """Ask for one line of text; returns it stripped, or None when canceled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
@@ -83,6 +102,7 @@ class Ask(ModalScreen[str | None]):
         with Vertical():
             yield Label(escape(self.question))
             yield Input(self.value, id="ask-input")
+            yield Label("", id="dialog-message")  # what goes wrong, here, not in a toast
             yield Label(self.hint or "Enter to confirm, Escape to cancel.", id="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -20,7 +20,7 @@ from csa_companion.domain.sharing import SharedItem, entry_item, reflection_item
 from csa_companion.domain.wording import file_part, shown
 from csa_companion.errors import CompanionError
 from csa_companion.screens.base import CompanionScreen
-from csa_companion.screens.dialogs import Choice
+from csa_companion.screens.dialogs import Choice, SaysInPlace
 from csa_companion.services import Services
 from csa_companion.storage.private_files import write_private
 from csa_companion.storage.repos import SettingsRepo
@@ -187,7 +187,7 @@ class SharedItemScreen(CompanionScreen):
         self.shelf_screen.delete(self.item)
 
 
-class ShareDialog(ModalScreen[None]):
+class ShareDialog(SaysInPlace, ModalScreen[None]):
     """Choose what to share and under which name; the chosen records are listed before the
     bundle is written (to the exports folder)."""
 
@@ -238,6 +238,7 @@ class ShareDialog(ModalScreen[None]):
                 id="share-list",
             )
             yield Label("Nothing chosen yet.", id="share-chosen")
+            yield Label("", id="dialog-message")  # what goes wrong, here, not in a toast
             with Horizontal(classes="row"):
                 yield Label("Your name")
                 name = SettingsRepo(self.services.stores["settings"]).get(

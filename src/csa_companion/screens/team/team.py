@@ -24,7 +24,7 @@ from csa_companion.domain.team import TeamItem, from_shared, survey_item
 from csa_companion.domain.wording import file_part, plural, shown
 from csa_companion.errors import CompanionError
 from csa_companion.screens.base import CompanionScreen
-from csa_companion.screens.dialogs import Choice
+from csa_companion.screens.dialogs import Choice, SaysInPlace
 from csa_companion.services import Services
 from csa_companion.storage.private_files import write_private
 from csa_companion.storage.safe_storage import StoreError
@@ -355,7 +355,7 @@ class TeamItemScreen(CompanionScreen):
         export_team_item(self, self.owner, self.item)
 
 
-class PublishDialog(ModalScreen[list[TeamItem] | None]):
+class PublishDialog(SaysInPlace, ModalScreen[list[TeamItem] | None]):
     """Choose records to publish, item by item: worksheets, reflections, recent entries and
     submitted surveys (never the journal as a whole)."""
 
@@ -416,6 +416,7 @@ class PublishDialog(ModalScreen[list[TeamItem] | None]):
                 id="team-publish-list",
             )
             yield Label("Nothing chosen yet.", id="team-chosen")
+            yield Label("", id="dialog-message")  # what goes wrong, here, not in a toast
             with Horizontal(classes="buttons"):
                 yield Button("Publish…", id="team-publish-go", variant="primary")
                 yield Button("Cancel", id="team-publish-cancel")
