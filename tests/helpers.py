@@ -121,3 +121,12 @@ def read_only(folder: Path) -> Iterator[None]:
     finally:
         for path, mode in modes.items():
             os.chmod(path, mode)
+
+
+def die_with_test_run() -> None:
+    """For `preexec_fn`: the child is killed when the test run that started it dies (a runner
+    stopped by a time limit leaves no app behind, whose closed terminal it would poll)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

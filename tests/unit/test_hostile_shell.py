@@ -39,6 +39,7 @@ from csa_companion.storage.repos import WorksheetRepo
 from csa_companion.storage.store import Stores
 from csa_companion.transfer.records import SHELF
 from tests.conftest import START
+from tests.helpers import die_with_test_run
 
 ENTRY_POINT = Path(sys.executable).with_name("csa-companion")
 CLI = [str(ENTRY_POINT)] if ENTRY_POINT.exists() else [sys.executable, "-m", "csa_companion"]
@@ -212,6 +213,11 @@ def run(command: Command, setting: Setting, tmp: Path) -> Run:
     return Run(command, done.returncode, done.stdout or b"", done.stderr.decode("utf-8", "replace"))
 
 
+# What an app asks before its first screen, and the key that answers it: the person's role on a
+# first start (Escape decides later), a presented tool's group worksheet title (Enter keeps it).
+FIRST_QUESTIONS = ((b"Which role is closest", b"\x1b"), (b"a title for the group", b"\r"))
+
+
 def run_in_terminal(command: Command, setting: Setting, tmp: Path, shown: bytes) -> Run:
     """Run an app in a pseudo-terminal of 80x24 until it shows `shown`, then press ctrl+q (again
     every few seconds, in case the app was not yet reading keys) and read everything it writes
@@ -225,9 +231,11 @@ def run_in_terminal(command: Command, setting: Setting, tmp: Path, shown: bytes)
         stderr=child_fd,
         env={**environment(setting), "TERM": "xterm-256color"},
         start_new_session=True,
+        preexec_fn=die_with_test_run,
     )
     os.close(child_fd)
     output, asked_to_quit, last_ask = b"", False, 0.0
+    answered: set[bytes] = set()
     deadline = time.monotonic() + 90
     try:
         while time.monotonic() < deadline:
@@ -240,6 +248,10 @@ def run_in_terminal(command: Command, setting: Setting, tmp: Path, shown: bytes)
                 if not chunk:
                     break
                 output += chunk
+            for question, answer in FIRST_QUESTIONS:
+                if question in output and question not in answered:
+                    os.write(main_fd, answer)
+                    answered.add(question)
             if shown in output and time.monotonic() - last_ask > 3:
                 os.write(main_fd, b"\x11")  # ctrl+q
                 asked_to_quit, last_ask = True, time.monotonic()
