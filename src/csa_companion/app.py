@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import signal
-import sys
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,6 +13,7 @@ from textual import events
 from textual.app import App, ScreenStackError
 from textual.binding import Binding
 from textual.content import Content
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
@@ -23,6 +23,7 @@ from csa_companion.clock import Clock
 from csa_companion.content.model import Library
 from csa_companion.domain.role import ROLE_SETTING, role_label, saved_role
 from csa_companion.domain.wording import plural
+from csa_companion.platforms import install_exit_signals, plain_driver, wants_plain_glyphs
 from csa_companion.screens import routes
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.commands import CompanionCommands
@@ -344,16 +345,17 @@ class CompanionApp(App[None]):
 
     def _handle_exit_signals(self, *, install: bool) -> None:
         """SIGTERM (`kill`) and SIGHUP (the terminal was closed) would end the process at once,
-        losing what was typed since the last autosave: they save it first, then exit."""
-        if sys.platform == "win32":  # pragma: no cover - no such signals there
-            return
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(ValueError, RuntimeError):  # not in the main thread
-                if install:
-                    loop.add_signal_handler(signum, self.exit_on_signal, signum)
-                else:
-                    loop.remove_signal_handler(signum)
+        losing what was typed since the last autosave: they save it first, then exit. On
+        Windows, Ctrl+Break (SIGBREAK) does (platforms.install_exit_signals)."""
+        install_exit_signals(asyncio.get_running_loop(), self.exit_on_signal, install=install)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; in an older Windows console, one that draws
+        only the glyphs its fonts have (platforms.wants_plain_glyphs)."""
+        driver: type[Driver] = super().get_driver_class()
+        if wants_plain_glyphs(os.environ):
+            driver = plain_driver(driver)
+        return driver
 
     def exit_on_signal(self, signum: int) -> None:
         """Save every pending draft and worksheet now, then exit as a signalled process does."""

@@ -18,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
+# A first start asks for the person's role over Home; Escape decides later and shows Home.
+FIRST_START = b"Which role is closest"
 
 
 def version() -> str:
@@ -48,10 +50,12 @@ def run_in_terminal(
     env: Mapping[str, str],
     shown: bytes,
     timeout: float = 90,
+    keys: Sequence[bytes] = (),
 ) -> tuple[int, str]:
-    """Run `command` in an 80x24 pseudo-terminal until it shows `shown`, then press ctrl+q
-    (again every few seconds, in case it was not reading keys yet) and read until it exits.
-    Its exit status and everything it wrote; fails if `shown` never came."""
+    """Run `command` in an 80x24 pseudo-terminal until it shows `shown`, type `keys` (one
+    every 0.4 s), then press ctrl+q (again every few seconds, in case it was not reading keys
+    yet) and read until it exits. Its exit status and everything it wrote; fails if `shown`
+    never came."""
     main_fd, child_fd = pty.openpty()
     fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     process = subprocess.Popen(
@@ -63,7 +67,7 @@ def run_in_terminal(
         start_new_session=True,
     )
     os.close(child_fd)
-    output, asked, last_ask = b"", False, 0.0
+    output, asked, last_ask, to_type = b"", False, 0.0, [*keys, b""]
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
@@ -76,9 +80,10 @@ def run_in_terminal(
                 if not chunk:
                     break
                 output += chunk
-            if shown in output and time.monotonic() - last_ask > 3:
-                os.write(main_fd, b"\x11")  # ctrl+q
-                asked, last_ask = True, time.monotonic()
+            pause = 0.4 if to_type else (1 if keys else 3)
+            if shown in output and time.monotonic() - last_ask > pause:
+                os.write(main_fd, to_type.pop(0) if to_type else b"\x11")  # ctrl+q
+                asked, last_ask = not to_type, time.monotonic()
             if process.poll() is not None and not ready:
                 break
         code = process.wait(timeout=30)

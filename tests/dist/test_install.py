@@ -20,7 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.dist.terminal import bundle, offline, run, run_in_terminal, unpack, version
+from tests.dist.terminal import (
+    FIRST_START,
+    bundle,
+    offline,
+    run,
+    run_in_terminal,
+    unpack,
+    version,
+)
 
 
 def interpreter(minor: int) -> str | None:
@@ -90,9 +98,9 @@ def assert_installed_and_working(home: Path, minor: int) -> None:
     # Stored where the app keeps the user's data, apart from the program.
     assert (home / ".local/share/csa-companion/journal.json").is_file()
 
-    code, screen = run_in_terminal(offline(["csa-companion"]), env, b"Coming up")
+    code, screen = run_in_terminal(offline(["csa-companion"]), env, FIRST_START, keys=[b"\x1b"])
     assert code == 0, screen[-2000:]
-    assert "Traceback" not in screen
+    assert "Traceback" not in screen and "Coming up" in screen
     assert "Quiet before the bell" in screen  # Home lists the recent entry
 
 

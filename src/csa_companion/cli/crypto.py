@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import io
 import sys
 from typing import TYPE_CHECKING
 
 from csa_companion.errors import UsageError
 from csa_companion.paths import DataPaths
+from csa_companion.platforms import utf8_input
 from csa_companion.storage.crypto import Cipher, new_cipher, wrap
 from csa_companion.storage.encryption import (
     DEFAULT_LOCK_MINUTES,
@@ -78,9 +78,8 @@ def ask(prompt: str, *, env: bool = True) -> str:
             return getpass.getpass(prompt, stream=sys.stderr)
         except EOFError:
             raise UsageError("no passphrase was given; nothing was changed") from None
-    if isinstance(sys.stdin, io.TextIOWrapper) and sys.stdin.errors != "surrogateescape":
-        # as `journal add` reads the rest: bytes that are not UTF-8 must not stop the read
-        sys.stdin.reconfigure(errors="surrogateescape")
+    # as `journal add` reads the rest: UTF-8, and bytes that are not must not stop the read
+    utf8_input(sys.stdin)
     line = sys.stdin.readline() if sys.stdin is not None else ""
     if not line:
         raise UsageError(

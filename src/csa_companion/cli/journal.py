@@ -4,7 +4,6 @@ module imports only what it needs at the top) and `journal list`."""
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 
@@ -20,6 +19,7 @@ from csa_companion.cli.common import (
 from csa_companion.clock import SystemClock
 from csa_companion.domain.journal import JournalEntry, filter_entries, normalise_tag
 from csa_companion.errors import UsageError
+from csa_companion.platforms import utf8_input
 from csa_companion.storage.repos import JournalRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
 
@@ -63,8 +63,7 @@ def _journal_add(stores: Stores, args: argparse.Namespace) -> int:
     if text in (None, "-"):
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError("give the entry's text, or pipe it in")
-        if isinstance(sys.stdin, io.TextIOWrapper) and sys.stdin.errors != "surrogateescape":
-            sys.stdin.reconfigure(errors="surrogateescape")  # bad bytes are repaired below
+        utf8_input(sys.stdin)  # bad bytes are repaired below
         text = sys.stdin.read()
         if not_utf8(text):  # kept with U+FFFD, as for arguments (see _check_text)
             text = repaired(text)

@@ -35,6 +35,7 @@ from csa_companion.cli.common import Shell, not_utf8, repaired, say
 from csa_companion.cli.wiring import content_dirs, make_app
 from csa_companion.errors import CompanionError, UsageError
 from csa_companion.paths import DATA_DIR_ENV, DataPaths, default_data_dir
+from csa_companion.platforms import guard_output
 from csa_companion.storage.encryption import KEY_FILE
 from csa_companion.storage.store import Stores
 
@@ -193,11 +194,12 @@ class _ClosedOutput(io.TextIOBase):
 
 def _guard_stdio() -> None:
     """Shell commands: fail on a closed stdout; write file names that are not UTF-8 back as
-    the bytes they came from instead of failing on them."""
+    the bytes they came from, and characters the output's encoding lacks (a redirect on
+    Windows) as '?', instead of failing on them (platforms.guard_output)."""
     if sys.stdout is None:
         sys.stdout = _ClosedOutput()
-    elif isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(errors="surrogateescape")
+    else:
+        guard_output(sys.stdout)
 
 
 def _dispatch(args: argparse.Namespace, paths: DataPaths, extra_content: list[Path]) -> int:

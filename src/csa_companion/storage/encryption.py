@@ -17,6 +17,7 @@ from pathlib import Path
 
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths
+from csa_companion.platforms import binary
 from csa_companion.storage.crypto import Cipher, KeyRecord, SealError, is_sealed
 from csa_companion.storage.fileformat import header_id
 from csa_companion.storage.lock import FileLock, LockTimeout
@@ -202,7 +203,7 @@ def _wipe(path: Path) -> None:
     may be a hard link to it), fsync, and unlink it."""
     with contextlib.suppress(OSError):
         if os.stat(path).st_nlink == 1:
-            fd = os.open(path, os.O_WRONLY)
+            fd = os.open(path, binary(os.O_WRONLY))
             try:
                 size = os.fstat(fd).st_size
                 zeros = bytes(min(size, 1 << 20))

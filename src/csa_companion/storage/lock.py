@@ -11,40 +11,65 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-    import msvcrt
+from csa_companion.platforms import binary
 
-    def _try_lock(fd: int) -> bool:
+Locker = tuple[Callable[[int], bool], Callable[[int], None]]
+
+
+def windows_locker(msvcrt: Any) -> Locker:
+    """Try-lock and unlock with msvcrt.locking: the file's first byte, from offset 0 (locking
+    counts from the current position). A byte past the end of a file can be locked, so the
+    empty lock file serves. Taken as an argument so that tests run it here with a stand-in."""
+
+    def try_lock(fd: int) -> bool:
         try:
             os.lseek(fd, 0, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
+        except OSError:  # EACCES or EDEADLOCK: another handle holds it
             return False
         return True
 
-    def _unlock(fd: int) -> None:
+    def unlock(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
-else:
-    import fcntl
+    return try_lock, unlock
 
-    def _try_lock(fd: int) -> bool:
+
+def posix_locker(fcntl: Any) -> Locker:
+    """Try-lock and unlock with flock (macOS and Linux)."""
+
+    def try_lock(fd: int) -> bool:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
         return True
 
-    def _unlock(fd: int) -> None:
+    def unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+    return try_lock, unlock
+
+
+if sys.platform == "win32":  # pragma: no cover - tests run windows_locker with a stand-in
+    import msvcrt
+
+    _try_lock, _unlock = windows_locker(msvcrt)
+else:
+    import fcntl
+
+    _try_lock, _unlock = posix_locker(fcntl)
 
 
 def open_private(path: str | os.PathLike[str], flags: int) -> int:
     """Open a file, creating it readable and writable by its owner only (0600) whatever the
-    umask: os.open's mode is filtered through the umask, so it is set again when it differs."""
-    fd = os.open(path, flags | os.O_CREAT, 0o600)
+    umask: os.open's mode is filtered through the umask, so it is set again when it differs.
+    Always in binary mode (platforms.binary: Windows would write \n as \r\n)."""
+    fd = os.open(path, binary(flags) | os.O_CREAT, 0o600)
     if os.name != "nt" and os.fstat(fd).st_mode & 0o777 != 0o600:
         os.fchmod(fd, 0o600)
     return fd

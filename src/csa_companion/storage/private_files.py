@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Collection
 from pathlib import Path
 
+from csa_companion.platforms import replace
 from csa_companion.storage.lock import open_private, pid_alive
 
 # A temp file this old is left over whatever its name says: no write takes minutes (the file's
@@ -66,7 +67,7 @@ def write_atomic(
             os.close(fd)
         if before_replace is not None:
             before_replace()
-        os.replace(tmp, path)
+        replace(tmp, path)
     except BaseException:  # a full disk, or an interrupt: never leave half a file behind
         with contextlib.suppress(OSError):
             tmp.unlink()

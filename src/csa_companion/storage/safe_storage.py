@@ -32,6 +32,7 @@ import orjson
 from tinydb.storages import Storage
 
 from csa_companion.errors import CompanionError
+from csa_companion.platforms import replace
 from csa_companion.storage.crypto import Cipher, SealError, is_sealed
 from csa_companion.storage.documents import QUARANTINE, describe, quarantine
 from csa_companion.storage.fileformat import (
@@ -469,7 +470,7 @@ class SafeJSONStorage(Storage):
         """Rename a damaged file to `<name>.damaged-<time>` (private, never deleted)."""
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         aside = self._free_name(f"{damaged.name}.damaged-{stamp}")
-        os.replace(damaged, aside)
+        replace(damaged, aside)
         with contextlib.suppress(OSError):
             os.chmod(aside, 0o600)
         return aside
@@ -549,7 +550,7 @@ class SafeJSONStorage(Storage):
         # The backup shares the current file's inode: a file the user copied in (0644) would
         # keep its backup readable by others, so both are made private.
         os.chmod(staged, 0o600)
-        os.replace(staged, self.backup_path)
+        replace(staged, self.backup_path)
 
     def _unseal(self, raw: bytes) -> bytes:
         """The plaintext of a file's bytes (as they are when not encrypted). An encrypted file

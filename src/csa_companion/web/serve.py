@@ -16,12 +16,9 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
-import os
 import secrets
-import shlex
 import signal
 import socket
-import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -32,6 +29,8 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 from textual_serve.server import Server
+
+from csa_companion.platforms import WINDOWS, own_command, shell_command
 
 TEMPLATES = Path(__file__).parent / "serve_templates"
 DEFAULT_PORT = 8642
@@ -97,15 +96,22 @@ def _host_port(authority: str) -> tuple[str, int | None]:
         return "", None
 
 
-def app_command(data_dir: Path, content: Sequence[Path], present: Sequence[str] | None) -> str:
-    """The shell command textual-serve runs for each browser session."""
-    words = [sys.executable, "-m", "csa_companion", "--data-dir", str(data_dir)]
+def app_command(
+    data_dir: Path,
+    content: Sequence[Path],
+    present: Sequence[str] | None,
+    *,
+    windows: bool = WINDOWS,
+    frozen: bool | None = None,
+) -> str:
+    """The shell command textual-serve runs for each browser session (through the shell:
+    cmd.exe on Windows, see platforms.shell_command); the single-file program runs itself."""
+    words = [*own_command(frozen=frozen), "--data-dir", str(data_dir)]
     for folder in content:
         words += ["--content", str(folder)]
     if present is not None:
         words += ["present", *present]
-    # textual-serve runs it through the shell: cmd.exe on Windows quotes differently.
-    return subprocess.list2cmdline(words) if os.name == "nt" else shlex.join(words)
+    return shell_command(words, windows=windows)
 
 
 class CompanionServer(Server):
