@@ -361,7 +361,7 @@ async def test_program_dates_are_checked_in_place(new_app: AppFactory, data_dir:
         assert "Learning session 1" in screen_text(app)
         # In words, on a line of their own: "·" stood for "not started" and separated the
         # parts too ("surveys: before ·, after ·").
-        rows = [row.strip(" ▊▎") for row in screen_text(app).splitlines()]
+        rows = [row.strip(" ▊▎┃") for row in screen_text(app).splitlines()]
         assert rows.count("surveys before: not started, after: not started") == 4
         assert "Quick fixes and lasting ones" in rows
         await pilot.press("down", "enter")  # session 1
@@ -526,6 +526,6 @@ async def test_program_says_how_far_each_session_survey_is(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
         await wait_for_screen(pilot, ProgramScreen)
-        rows = [row.strip(" ▊▎") for row in screen_text(app).splitlines()]
+        rows = [row.strip(" ▊▎┃") for row in screen_text(app).splitlines()]
         assert rows.count("surveys before: done, after: done") == 2
         assert "surveys before: draft, after: not started" in rows
