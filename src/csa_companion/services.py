@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from csa_companion.clock import Clock
@@ -21,14 +22,29 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PresentTarget:
-    """What to present: a practice (or the list of them, with no id) or a tool."""
+    """What to present: a practice (or the list of them, with no id), a tool, or a session
+    (its presenter view, or with `audience` the view that follows it)."""
 
     kind: str
     item_id: str | None = None
+    audience: bool = False
+    auto: bool = False
+    """A session that moves on by itself when a block's time is up."""
+    start: str | None = None
+    """A session's start time, HH:MM (else the program calendar's)."""
+    data_dir: Path | None = None
+    """The data folder (where a session's run state is kept); make_app fills it in."""
 
 
 def check_target(library: Library, target: PresentTarget) -> str | None:
     """A message when the target is not in the content, else None."""
+    if target.kind == "session":
+        from csa_companion.domain.session import find_plan
+
+        if target.item_id is not None and find_plan(library, target.item_id) is not None:
+            return None
+        known = ", ".join(["orientation", "1-4", *(p.id for p in library.sessions)])
+        return f"no session plan {target.item_id!r} (known: {known})"
     if target.item_id is None:
         return None if target.kind == "practice" else "name the tool to present"
     item = library.get(target.item_id)

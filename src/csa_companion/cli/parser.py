@@ -28,6 +28,7 @@ from csa_companion.cli import (
     journal,
     present,
     rhythm,
+    session,
     team,
     worksheet,
 )
@@ -39,7 +40,7 @@ from csa_companion.platforms import guard_output
 from csa_companion.storage.encryption import KEY_FILE
 from csa_companion.storage.store import Stores
 
-AREAS = (present, content, worksheet, journal, rhythm, data, team, cohort, crypto)
+AREAS = (present, session, content, worksheet, journal, rhythm, data, team, cohort, crypto)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -27,6 +27,19 @@ def add_parsers(commands: Commands[argparse.ArgumentParser]) -> None:
         "tool", help="walk a group through a tool; saved as a group worksheet"
     )
     present_tool.add_argument("id", help="the tool, e.g. iceberg")
+    present_session = present_cmds.add_parser(
+        "session", help="run a learning session: the presenter view, or --audience"
+    )
+    present_session.add_argument("id", help="orientation, 1 to 4, or a plan id")
+    present_session.add_argument(
+        "--audience", action="store_true", help="the group's view, following the presenter's run"
+    )
+    present_session.add_argument(
+        "--auto", action="store_true", help="each block starts when the one before ends"
+    )
+    present_session.add_argument(
+        "--start", type=_start, metavar="HH:MM", help="the start time (else the calendar's)"
+    )
 
     serve = commands.add_parser(
         "serve", help="the presentation in a web browser (to share a tab in a video call)"
@@ -38,6 +51,9 @@ def add_parsers(commands: Commands[argparse.ArgumentParser]) -> None:
     what = serve.add_mutually_exclusive_group()
     what.add_argument("--practice", metavar="ID", help="present this practice")
     what.add_argument("--tool", metavar="ID", help="walk a group through this tool")
+    what.add_argument(
+        "--session", metavar="ID", help="the audience view of a session (orientation, 1 to 4)"
+    )
     what.add_argument("--app", action="store_true", help="the whole app, personal data included")
 
 
@@ -54,11 +70,25 @@ def _port(text: str) -> int:
     return value
 
 
+def _start(text: str) -> str:
+    from csa_companion.domain.program import CalendarError, parse_time
+
+    try:
+        parse_time(text)
+    except CalendarError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
 def _present(args: argparse.Namespace, paths: DataPaths, dirs: Sequence[Path]) -> int:
     from csa_companion.content.loader import load_library
     from csa_companion.services import PresentTarget, check_target
 
     target = PresentTarget(args.present_command, args.id)
+    if args.present_command == "session":
+        target = PresentTarget(
+            "session", args.id, audience=args.audience, auto=args.auto, start=args.start
+        )
     problem = check_target(load_library(dirs), target)
     if problem is not None:
         raise UsageError(problem)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,8 @@ def make_app(
     gc.disable()
     paths = DataPaths(data_dir)
     clock = clock or SystemClock()
+    if present is not None and present.data_dir is None:
+        present = replace(present, data_dir=paths.root)
     sink = None
     try:
         key_record = read_key(paths)

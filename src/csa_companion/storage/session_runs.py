@@ -66,15 +66,18 @@ def stamp(path: Path) -> tuple[int, int] | None:
 
 
 def read_calendar(paths: DataPaths) -> Program | None:
-    """The program calendar when it can be read without the passphrase (a plain data folder
-    that has one), else None: presenting never asks for the passphrase."""
+    """The program calendar when it can be read without the passphrase (the template when none
+    was set), else None (an encrypted folder): presenting never asks for the passphrase."""
     from datetime import date
 
+    from csa_companion.domain.program import template
     from csa_companion.storage.encryption import read_key
 
     try:
-        if read_key(paths) is not None or not paths.store_file("program").exists():
+        if read_key(paths) is not None:
             return None
+        if not paths.store_file("program").exists():
+            return template(date.today())
         from csa_companion.storage.program_repos import Rhythm
         from csa_companion.storage.store import Stores
 

@@ -40,6 +40,11 @@ class PresentRoot(Screen[None]):
 
     def open_target(self) -> None:
         services, target = self.services, self.target
+        if target.kind == "session":
+            from csa_companion.screens.present.session import session_screen
+
+            self.app.push_screen(session_screen(services, target))
+            return
         item = services.library.get(target.item_id) if target.item_id else None
         if isinstance(item, Practice):
             self.app.push_screen(routes.make("practice-setup", services, item, presenting=True))

@@ -1,0 +1,228 @@
+"""The facilitator's session on screen: the presenter view, the audience view that follows it
+(in this process and in another one), large type that grows with the window, crash resume, the
+record, and nothing personal anywhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from csa_companion.app import CompanionApp
+from csa_companion.clock import FakeClock, SystemClock
+from csa_companion.content.loader import load_library
+from csa_companion.content.model import SessionPlan
+from csa_companion.domain.session import SessionRun, resolve
+from csa_companion.paths import DataPaths, bundled_content_dir
+from csa_companion.screens.dialogs import Choice
+from csa_companion.screens.present.session import AudienceScreen, PresenterScreen
+from csa_companion.services import PresentTarget
+from csa_companion.storage.session_runs import read_run, run_path, save_run
+from csa_companion.widgets.big_text import BigText
+from tests.conftest import AppFactory
+from tests.screen import screen_text
+from tests.ui.test_present import assert_private, fill_store
+from tests.waiting import wait_for, wait_for_screen
+
+ROOT = Path(__file__).resolve().parents[2]
+LIBRARY = load_library([bundled_content_dir()])
+SIZES = [(80, 24), (160, 48)]
+
+
+def presenter(new_app: AppFactory, plan: str = "session-1", **extra: object) -> CompanionApp:
+    target = PresentTarget("session", plan, **extra)  # type: ignore[arg-type]
+    return new_app(present=target)
+
+
+def audience(new_app: AppFactory, plan: str = "session-1") -> CompanionApp:
+    return new_app(present=PresentTarget("session", plan, audience=True))
+
+
+def big_question(app: CompanionApp) -> str:
+    """The question or prompt in large type (drawn as block letters when it fits)."""
+    return app.screen.query_one("#shows-big", BigText).text
+
+
+def state(data_dir: Path, plan: str = "session-1") -> dict[str, object]:
+    doc = read_run(run_path(DataPaths(data_dir), plan))
+    assert doc is not None
+    return doc
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_presenter_runs_the_session_and_saves_each_change(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock, size: tuple[int, int]
+) -> None:
+    fill_store(data_dir)
+    app = presenter(new_app)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_screen(pilot, PresenterScreen)
+        text = screen_text(app)
+        assert "Settling practice" in text and "Block 1 of 11" in text and "on time" in text
+        assert "Check-in" in text  # the plan, and the next block
+        assert "Settling: arriving together" in text  # the practice runs in its block
+        assert_private(text)
+        assert state(data_dir)["index"] == 0
+        clock.advance(7 * 60)
+        await pilot.press("n")  # three minutes early
+        await wait_for(lambda: "3 min ahead" in screen_text(app), "ahead", pilot)
+        assert state(data_dir)["index"] == 1
+        assert big_question(app).startswith("What are you bringing with you")
+        await pilot.press("plus", "plus")
+        await wait_for(lambda: "1 min ahead" in screen_text(app), "two minutes added", pilot)
+        assert state(data_dir)["added"] == {"1": 120.0}
+        await pilot.press("space")
+        await wait_for(lambda: "PAUSED" in screen_text(app), "paused", pilot)
+        assert state(data_dir)["running"] is False
+        await pilot.press("space", "h")
+        assert app.screen.has_class("-notes-hidden")
+        await pilot.press("q")
+        await wait_for(lambda: app.screen.has_class("-alone"), "the question alone", pilot)
+        assert state(data_dir)["alone"] is True
+        await pilot.press("q", "g")
+        await wait_for(lambda: "Go to which block?" in screen_text(app), "the block list", pilot)
+        await pilot.press("end", "enter")
+        await wait_for(lambda: "Block 11 of 11" in screen_text(app), "the last block", pilot)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, Choice)
+        await pilot.press("enter")
+        await wait_for(lambda: "has ended" in screen_text(app), "the end", pilot)
+        records = list((data_dir / "exports" / "sessions").glob("*-session-1.md"))
+        assert len(records) == 1 and isinstance(app.screen, Choice)
+        assert str(records[0]) in app.screen.question  # the screen says where
+        record = records[0].read_text()
+        assert "| Settling practice | 10 | 09:30 | 09:37 | 7 |" in record
+        assert "Not reached:" in record and "Zanzibar" not in record
+        assert state(data_dir)["ended"] is True
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_audience_sees_the_block_and_time_large_and_never_the_notes(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock, size: tuple[int, int]
+) -> None:
+    fill_store(data_dir)
+    plan = LIBRARY.get("session-1")
+    assert isinstance(plan, SessionPlan)
+    schedule = resolve(plan, ["iceberg"], {t.id: t.title for t in LIBRARY.tools})
+    run = SessionRun(schedule, clock.monotonic(), started=clock.now())
+    run.goto(clock.monotonic(), 1)
+    path = run_path(DataPaths(data_dir), "session-1")
+    save_run(path, run.to_doc(clock.monotonic(), clock.now().timestamp()))
+    app = audience(new_app)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_screen(pilot, AudienceScreen)
+        await wait_for(lambda: "Check-in" in screen_text(app), "the block", pilot)
+        text = screen_text(app)
+        assert "Show the question" not in text and "Keeping it safe" not in text  # no notes
+        assert "Settling practice" not in text  # no plan
+        assert_private(text)
+        digits = app.screen.query_one("#stage-left", BigText)
+        assert digits.is_big
+        if size == (160, 48):
+            # The digits fill about a third of the height.
+            assert 14 <= len(digits.render().plain.strip("\n").splitlines()) <= 16
+        run.next(clock.monotonic())
+        save_run(path, run.to_doc(clock.monotonic(), clock.now().timestamp()))
+        await wait_for(lambda: "Journaling" in screen_text(app), "the next block", pilot)
+        run.pause(clock.monotonic())
+        save_run(path, run.to_doc(clock.monotonic(), clock.now().timestamp()))
+        await wait_for(lambda: "Paused" in screen_text(app), "paused", pilot)
+
+
+AUDIENCE_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, os, sys, time
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"
+    from pathlib import Path
+    from csa_companion.cli import make_app
+    from csa_companion.paths import bundled_content_dir
+    from csa_companion.services import PresentTarget
+
+    async def main():
+        app = make_app(
+            data_dir=Path(sys.argv[1]), content_dirs=[bundled_content_dir()],
+            present=PresentTarget("session", "session-1", audience=True),
+        )
+        async with app.run_test(size=(80, 24)) as pilot:
+            seen = None
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                screen = app.screen
+                if type(screen).__name__ == "AudienceScreen" and screen.run is not None:
+                    title = screen.run.moment(time.monotonic()).block.title
+                    if title != seen:
+                        seen = title
+                        print(f"{time.monotonic():.4f} {title}", flush=True)
+                        if title == "Journaling":
+                            return
+                await pilot.pause(0.02)
+
+    asyncio.run(main())
+    """
+)
+
+
+async def test_an_audience_in_another_process_follows_the_presenter_within_a_second(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    # The real clocks: the two processes share them.
+    app = new_app(present=PresentTarget("session", "session-1"), clock=SystemClock())
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, PresenterScreen)
+        child = subprocess.Popen(
+            [sys.executable, "-c", AUDIENCE_SCRIPT, str(data_dir)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        try:
+            assert child.stdout is not None
+            first = child.stdout.readline()
+            assert first.split(" ", 1)[1].strip() == "Settling practice", first
+            lags = []
+            for expected in ("Check-in", "Journaling"):
+                pressed = time.monotonic()
+                await pilot.press("n")
+                line = child.stdout.readline()
+                seen_at, title = line.split(" ", 1)
+                assert title.strip() == expected
+                lags.append(float(seen_at) - pressed)
+            assert max(lags) < 1.0, lags
+        finally:
+            child.kill()
+            child.wait()
+
+
+async def test_starting_again_offers_to_resume_a_run_that_was_not_ended(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    app = presenter(new_app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, PresenterScreen)
+        clock.advance(600)
+        await pilot.press("n", "n")
+        await wait_for(lambda: "Block 3 of 11" in screen_text(app), "block 3", pilot)
+    # The terminal closed (a crash); a minute later the presenter starts again.
+    clock.advance(60)
+    app = presenter(new_app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, Choice)
+        assert isinstance(app.screen, Choice)
+        assert "was not ended: block 3 of 11, Journaling, 9:00 left" in app.screen.question
+        await pilot.press("enter")
+        await wait_for(lambda: "Block 3 of 11" in screen_text(app), "resumed at block 3", pilot)
+        # A minute of its ten went by while away.
+        assert app.screen.query_one("#stage-left", BigText).text == "9:00"
+    app = presenter(new_app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, Choice)
+        await pilot.click("#new")  # start again
+        await wait_for(lambda: "Block 1 of 11" in screen_text(app), "a fresh run", pilot)
+        assert json.loads(json.dumps(state(data_dir)))["index"] == 0
