@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Digits, Input, OptionList, ProgressBar, Select
+from textual.widgets import Input, OptionList, ProgressBar, Select
 
 from csa_companion.clock import FakeClock
 from csa_companion.paths import DataPaths
@@ -18,6 +18,7 @@ from csa_companion.screens.practice.practice_setup import PracticeSetupScreen
 from csa_companion.screens.practice.practices import PracticesScreen
 from csa_companion.storage.practice_log import PracticeLogRepo
 from csa_companion.storage.store import Stores
+from csa_companion.widgets.big_text import BigText
 from csa_companion.widgets.pacer import SHAPE, BreathPacer
 from tests.conftest import AppFactory
 from tests.helpers import journal_at
@@ -49,7 +50,7 @@ async def start(pilot: Pilot[None]) -> PracticeScreen:
 
 
 def digits(screen: PracticeScreen) -> str:
-    return str(screen.query_one("#practice-left", Digits).value)
+    return screen.query_one("#practice-left", BigText).text
 
 
 async def advance(pilot: Pilot[None], clock: FakeClock, seconds: float, shows: str) -> None:

@@ -226,3 +226,18 @@ async def test_starting_again_offers_to_resume_a_run_that_was_not_ended(
         await pilot.click("#new")  # start again
         await wait_for(lambda: "Block 1 of 11" in screen_text(app), "a fresh run", pilot)
         assert json.loads(json.dumps(state(data_dir)))["index"] == 0
+
+
+@pytest.mark.parametrize(("size", "rows"), [((80, 24), (4, 8)), ((160, 48), (12, 16))])
+async def test_present_practice_digits_grow_with_the_window(
+    new_app: AppFactory, size: tuple[int, int], rows: tuple[int, int]
+) -> None:
+    app = new_app(present=PresentTarget("practice", "settling-arrive"))
+    async with app.run_test(size=size) as pilot:
+        await wait_for(lambda: type(app.screen).__name__ == "PracticeSetupScreen", "setup", pilot)
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: type(app.screen).__name__ == "PracticeScreen", "running", pilot)
+        await pilot.pause()
+        digits = app.screen.query_one("#practice-left", BigText)
+        drawn = digits.render().plain.strip("\n").splitlines()
+        assert digits.is_big and rows[0] <= len(drawn) <= rows[1], len(drawn)

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.widgets import Digits, Header, Input, Label, ProgressBar, Static
+from textual.widgets import Header, Input, Label, ProgressBar, Static
 
 from csa_companion.content.model import Practice
 from csa_companion.domain.journal import JournalEntry
@@ -29,6 +29,7 @@ from csa_companion.domain.practice import (
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.dialogs import Choice
 from csa_companion.services import Services
+from csa_companion.widgets.big_text import BigText
 from csa_companion.widgets.footer import Footer
 from csa_companion.widgets.pacer import BreathPacer
 
@@ -69,7 +70,7 @@ class PracticeScreen(CompanionScreen):
     #practice-question {
         width: 100%; text-align: center; text-style: bold; color: $accent; padding: 0 2;
     }
-    #practice-left { width: 100%; text-align: center; margin: 1 0 0 0; }
+    #practice-left { width: 100%; height: 33%; min-height: 4; margin: 1 0 0 0; }
     #practice-cue {
         width: 100%; max-width: 70; height: auto; padding: 1 2; text-align: center;
         text-style: bold;
@@ -128,7 +129,7 @@ class PracticeScreen(CompanionScreen):
                 yield Label("", id="practice-status")
                 if self.question:
                     yield Label(escape(self.question), id="practice-question")
-                yield Digits("", id="practice-left")
+                yield BigText("", wrap=False, id="practice-left")
                 yield Static("", id="practice-cue")
                 pacer = BreathPacer()
                 pacer.reduced = reduced_motion(self.services)
@@ -182,7 +183,7 @@ class PracticeScreen(CompanionScreen):
             self.query_one("#practice-status", Label).update(escape(status))
         left = format_seconds(moment.left)
         if self._changed("left", left):
-            self.query_one("#practice-left", Digits).update(left)
+            self.query_one("#practice-left", BigText).text = left
         if self._changed("phase", (moment.stage, moment.index)):
             self.query_one("#practice-cue", Static).update(escape(cue))
             self.draw_phases(moment)
