@@ -226,3 +226,24 @@ def test_a_launcher_from_elsewhere_is_left_alone(laptop: dict[str, Path]) -> Non
     done = install(laptop, python_for(sys.version_info[1]), "--uninstall")
     assert done.returncode == 0 and theirs.is_symlink()
     assert re.search(r"left .* alone", done.stdout)
+
+
+def test_a_python_without_ensurepip_will_do(laptop: dict[str, Path], tmp_path: Path) -> None:
+    """Debian's and Ubuntu's Python without python3-venv has no ensurepip, so `python -m venv`
+    fails there; the installer makes its environment --without-pip and runs pip from the
+    bundle's wheel, so such a Python is enough."""
+    blocked = tmp_path / "no-ensurepip" / "ensurepip"
+    blocked.mkdir(parents=True)
+    (blocked / "__init__.py").write_text("raise ImportError('ensurepip is not installed')\n")
+    python = tmp_path / "python3"
+    python.write_text(
+        f'#!/bin/sh\nPYTHONPATH="{blocked.parent}" exec "{python_for(sys.version_info[1])}" "$@"\n'
+    )
+    python.chmod(0o755)
+    check = run([python, "-m", "ensurepip", "--version"], {"PATH": "/usr/bin:/bin"})
+    assert "ensurepip is not installed" in check.stderr  # the stand-in works
+    done = install(laptop, str(python))
+    assert done.returncode == 0, done.stdout + done.stderr
+    home = laptop["home"]
+    done = run(offline(["csa-companion", "--version"]), environment(home, users_path(home)))
+    assert done.stdout == f"csa-companion {version()}\n", done
