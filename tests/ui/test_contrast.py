@@ -337,7 +337,7 @@ async def test_empty_screens_read_at_4_5_to_1(new_app: AppFactory, theme: str) -
     async with app.run_test(size=SIZE) as pilot:
         app.theme = theme
         check = Measure(pilot)
-        await check("Home, first start", "Nothing unfinished", "No entries yet")
+        await check("Home, first start", "Start here", "real situations from your site")
         for destination, empty in [
             ("tools", "No worksheets yet"),
             ("journal", "No entries yet"),

@@ -25,7 +25,7 @@ async def test_app_starts_on_home(new_app: AppFactory) -> None:
         for _, key, name, about in DESTINATIONS:
             assert f"{key}  {name}" in text
             assert about in text  # on one line: nothing wraps at 80 columns
-        assert "No entries yet." in text
+        assert "Start here" in text  # a new folder: where to begin, in place of the entries
 
 
 async def test_written_entry_is_there_in_a_new_app(new_app: AppFactory, data_dir: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,8 +29,27 @@ DESTINATIONS = [
     ("reflections", "r", "Reflections", "Monthly, with your month"),
     ("program", "g", "Program", "Dates, surveys, coaching"),
     ("team", "m", "Team", "What your team published"),
+    ("data", "a", "Data", "Back up, export, share"),
 ]
 DRAFT_PREFIX = "draft:"
+START_SETTING = "start_here_done"
+"""Set once "Start here" was used or dismissed: it is not shown again."""
+START_HERE = [
+    # (id, text): what the companion is for, then three first steps and a way to hide it.
+    (
+        "",
+        "For taking real situations from your site through the framework's tools, and for a"
+        " private journal.",
+    ),
+    ("start-iceberg", "▸ Take one situation through the Iceberg"),
+    ("start-entry", "▸ Write a journal entry"),
+    (
+        "start-calendar",
+        "▸ Import your program's calendar: `csa-companion program import FILE` in a "
+        "terminal, or set its dates in Program",
+    ),
+    ("start-dismiss", "✕ Hide this"),
+]
 
 
 class HomeScreen(CompanionScreen):
@@ -51,6 +70,7 @@ class HomeScreen(CompanionScreen):
         ),
         Binding("g", "app.go('program')", "Go to Program", id="home.program", show=False),
         Binding("m", "app.go('team')", "Go to Team", id="home.team", show=False),
+        Binding("a", "app.go('data')", "Go to Data", id="home.data", show=False),
         Binding("b", "look_back", "Look back", id="home.look_back"),
         Binding("n", "new_entry", "New entry", id="home.new"),
         Binding("d", "resume", "Resume draft", id="home.resume"),
@@ -67,9 +87,12 @@ class HomeScreen(CompanionScreen):
             with Vertical(id="home-side"):
                 yield Label("Coming up", classes="box-title")
                 yield OptionList(id="home-rhythm")
-                yield Label("Waiting for you", classes="box-title")
+                yield Label("Waiting for you", classes="box-title", id="home-waiting-title")
                 yield OptionList(id="home-waiting")
-                yield Label("Recent journal entries", classes="box-title")
+                # A new data folder: where to begin, in place of the (empty) recent entries.
+                yield Label("Start here", classes="box-title", id="home-start-title")
+                yield OptionList(id="home-start")
+                yield Label("Recent journal entries", classes="box-title", id="home-recent-title")
                 yield OptionList(id="home-recent")
         yield Footer()
 
@@ -83,6 +106,7 @@ class HomeScreen(CompanionScreen):
     def on_mount(self) -> None:
         self.sub_title = "Home"
         self.query_one("#home-menu", OptionList).focus()
+        self._show_start(new=False)  # until reload has looked (a new folder shows it)
 
     def on_screen_resume(self) -> None:
         """Also runs when Home first appears."""
@@ -120,6 +144,43 @@ class HomeScreen(CompanionScreen):
             recent.add_option(Option("No entries yet.", disabled=True))
         else:
             recent.highlighted = 0
+        self._show_start(new=not entries and not self.services.worksheets.all())
+
+    def _show_start(self, *, new: bool) -> None:
+        """ "Start here" shows on a new data folder until it is used or hidden."""
+        shown = new and self.services.settings.get(START_SETTING) is not True
+        start = self.query_one("#home-start", OptionList)
+        if shown and not start.option_count:
+            start.add_options(
+                Option(escape(text), id=key or None, disabled=not key) for key, text in START_HERE
+            )
+            start.highlighted = 1
+        for widget in (start, self.query_one("#home-start-title")):
+            widget.display = shown
+        for widget in (self.query_one("#home-recent"), self.query_one("#home-recent-title")):
+            widget.display = not shown
+        # Nothing waits in a new folder: its card gives its rows to "Start here" (80x24).
+        waiting = self.query_one("#home-waiting", OptionList)
+        empty = waiting.option_count == 1 and waiting.get_option_at_index(0).disabled
+        for widget in (waiting, self.query_one("#home-waiting-title")):
+            widget.display = not (shown and empty)
+
+    @on(OptionList.OptionSelected, "#home-start")
+    async def _start_here(self, event: OptionList.OptionSelected) -> None:
+        """A first step from "Start here": once one is taken (or it is hidden), it is gone."""
+        choice = event.option.id
+        self.store_call(lambda: self.services.settings.set(START_SETTING, True))
+        self._show_start(new=False)
+        if choice == "start-iceberg":  # the Iceberg in Tools, its title asked at once
+            tools: Any = self.make_screen("tools", "iceberg")  # a ToolsScreen
+            await self.app.push_screen(tools)
+            tools.action_new()
+        elif choice == "start-entry":
+            self.open("editor")
+        elif choice == "start-calendar":
+            await self.app.run_action("go('program')")
+        else:
+            self.query_one("#home-menu", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#home-menu")
     async def _go(self, event: OptionList.OptionSelected) -> None:
