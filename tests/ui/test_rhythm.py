@@ -237,7 +237,8 @@ async def test_a_coaching_session_is_added_to_and_escape_asks_before_dropping_it
         coaching = app.screen
         await pilot.press("enter")  # the session
         await wait_for(lambda: app.screen is not coaching, "the session dialog", pilot)
-        await pilot.press(*" Really?", "tab", *"We talked a long time.")
+        # The dialog starts at its first field, the date; Tab goes on to the question.
+        await pilot.press("tab", *" Really?", "tab", *"We talked a long time.")
         await pilot.press("escape")
         await wait_for(lambda: "Discard" in screen_text(app), "a question first", pilot)
         await press_closing(pilot, "escape")  # keep writing
