@@ -458,3 +458,51 @@ def test_the_app_in_plain_glyphs_draws_only_what_the_old_fonts_have(tmp_path: Pa
         assert seen in text, seen
     plain = {ch for ch in text if ch.isprintable()}
     assert plain - WGL4 == set()
+
+
+# -- file names Windows accepts --------------------------------------------------------------
+
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))}
+WINDOWS_RESERVED |= {f"LPT{i}" for i in range(1, 10)}
+
+
+def windows_problem(name: str) -> str | None:
+    """Why Windows would refuse (or misread) a file name, or None."""
+    if re.search(r'[<>:"|?*\\\x00-\x1f]', name):
+        return "a character Windows forbids (a colon would even write an alternate stream)"
+    if name.endswith((".", " ")):
+        return "a trailing dot or space, which Windows drops"
+    if name.split(".")[0].upper() in WINDOWS_RESERVED:
+        return "a device name"
+    return None
+
+
+def test_every_file_the_commands_write_has_a_name_windows_takes(tmp_path: Path) -> None:
+    """Titles, tags and names typed by the user (colons, question marks, slashes) never reach a
+    file name as they are: after the commands that write files, every name in the data folder
+    and the exports is one Windows accepts."""
+    data, out = tmp_path / "data", tmp_path / "out"
+
+    def run(*args: str, stdin: str = "") -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "csa_companion", "--data-dir", str(data), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    added = run(
+        "journal", "add", 'Q3: "what now?" <draft> | CON', "--title", "AUX: a/b\\c?", "--tag", "x:y"
+    )
+    entry = added.split()[1].rstrip(":")
+    run("backup")
+    run("export", "--out", str(out / "all.json"))
+    run("export", "--format", "markdown", "--out", str(out / "md"))
+    run("share", "--entry", entry, "--name", 'Ana: "Bo"? <lead>', "--out", str(out / "share.json"))
+    names = [p.name for root in (data, out) for p in root.rglob("*")]
+    assert len(names) > 10
+    assert {n: windows_problem(n) for n in names if windows_problem(n)} == {}
