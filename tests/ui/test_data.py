@@ -76,6 +76,8 @@ async def test_export_and_snapshot_from_the_data_screen(
         await finished(pilot, screen)
         assert len(backup.snapshots(Stores(DataPaths(data_dir)))) == 1
         assert "1 snapshot kept of 10" in screen_words(app)
+        # why it was taken and what it holds
+        assert "by hand · 7 entries, 4 worksheets, 1 reflection" in screen_words(app)
         await pilot.press("m")
         message = await finished(pilot, screen)
         assert message.startswith("wrote ") and (data_dir / "exports").is_dir()
@@ -169,6 +171,9 @@ async def test_restore_from_the_data_screen(new_app: AppFactory, data_dir: Path)
         screen = await open_data(pilot)
         await pilot.press("r")
         await wait_for_screen(pilot, Pick)
+        words = screen_words(app)  # each snapshot: why it was taken, what it holds
+        assert f"{snap.name.removesuffix('.json')}" in words
+        assert "by hand · 7 entries, 4 worksheets, 1 reflection" in words
         await press_closing(pilot, "enter")
         await wait_for_screen(pilot, Choice)
         dialog = app.screen

@@ -120,7 +120,10 @@ class DataScreen(CompanionScreen):
         last = "none yet"
         if snaps:
             newest = snaps[-1]
-            last = f"{newest.name.removesuffix('.json')} ({human_size(newest.size)})"
+            last = (
+                f"{newest.name.removesuffix('.json')} ({human_size(newest.size)}): "
+                f"{backup.describe(stores, newest)}"
+            )
         kept = f"{plural(len(snaps), 'snapshot')} kept of {backup.keep_count(stores)}"
         rows = [
             ("Data folder", str(root)),
@@ -197,7 +200,16 @@ class DataScreen(CompanionScreen):
         if not snaps:
             self.notify("There is no snapshot yet: b takes one.", severity="warning")
             return
-        options = [(s.name, f"{s.name.removesuffix('.json')}  {human_size(s.size)}") for s in snaps]
+        # Why each was taken and what it holds, so the right one is chosen.
+        stores = self.services.stores
+        options = [
+            (
+                s.name,
+                f"{s.name.removesuffix('.json')}  {human_size(s.size)}\n"
+                f"  {backup.describe(stores, s)}",
+            )
+            for s in snaps
+        ]
         self.app.push_screen(
             Pick("Restore which snapshot?", list(reversed(options))), self._confirm_restore
         )
