@@ -406,7 +406,9 @@ def test_every_glyph_the_app_draws_has_a_plain_one() -> None:
             if ch not in WGL4 and ch not in PLAIN_GLYPHS and ch.isprintable() and not ch.isalpha():
                 missing.add((ch, path.name))
     allowed = {"\u0301"}  # a combining accent in journal search's own test of accents
-    assert {ch for ch, _ in missing} - allowed == set(), sorted(missing)
+    assert {ch for ch, _ in missing} - allowed == set(), (
+        f"{sorted(missing)}: give each a plain glyph of the same width in platforms.PLAIN_GLYPHS"
+    )
 
 
 @pytest.mark.parametrize(
