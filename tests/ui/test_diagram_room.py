@@ -75,3 +75,34 @@ async def test_at_80x24_the_compact_diagram_fits_its_width(
         await wait_for(lambda: view.size.height == len(compact), "the compact diagram", pilot)
         shown = pane_text(screen_text(app), view.content_region.x)
         assert compact[0].rstrip() in shown and "┐" in compact[0]  # the top box, whole
+
+
+async def test_at_80x24_one_key_shows_the_diagram_full_screen_with_every_answer_whole(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    _, sheet = iceberg_sheet(data_dir)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tool(pilot, "iceberg")
+        app.screen.query_one("#worksheets", OptionList).focus()
+        await pilot.press("enter")
+        await wait_for_screen(pilot, WorksheetViewScreen)
+        side = app.screen.query_one(DiagramView)
+        await wait_for(lambda: "…" in str(side.render()), "the side's cut answers", pilot)
+        await pilot.press("g")
+        await wait_for(lambda: "· diagram" in screen_text(app), "the diagram screen", pilot)
+        full = app.screen.query_one(DiagramView)
+        await wait_for(lambda: full.size.height > 0, "the diagram drawn", pilot)
+        drawn = str(full.render())
+        assert "…" not in drawn  # every box's whole text, wrapped
+        assert full.size.height > 24 - 2  # taller than the screen: it scrolls
+        last = sheet.answer("mental-models").split()[-1]  # the deepest level's last word
+        seen = ""
+        for _ in range(40):  # scroll to the end: the last answer's last word is there
+            seen += screen_text(app)
+            if last in seen:
+                break
+            await pilot.press("pagedown")
+        assert last in seen
+        await pilot.press("escape")
+        await wait_for_screen(pilot, WorksheetViewScreen)

@@ -34,21 +34,26 @@ def render_diagram(
     width: int,
     current_step: str | None = None,
     height: int | None = None,
+    *,
+    whole: bool = False,
 ) -> Text:
     """Draw the diagram `tool.diagram` names from `worksheet`, no line wider than `width` cells.
 
     The element of `current_step` is highlighted; pass None (as the export does) for none. A tool
     without a known diagram gets its steps listed with their answers. Each answer gets
     ANSWER_LINES lines (more or fewer by element); given a `height`, answers get as many more
-    lines as still fit in it, up to their whole text.
+    lines as still fit in it, up to their whole text. With `whole`, every answer is whole
+    (up to MAX_ANSWER_LINES lines), however long the drawing grows (a full screen scrolls).
     """
     if width < 1:
         return Text()
     draw = _RENDERERS.get(tool.diagram or "", _steps_list)
     layout = max(width, MIN_LAYOUT_WIDTH)
     sheet = _Sheet(tool, worksheet, current_step)
+    if whole:
+        sheet = replace(sheet, lines=MAX_ANSWER_LINES)
     lines = draw(sheet, layout)
-    if height is not None and len(lines) < height:
+    if height is not None and not whole and len(lines) < height:
         lines = _roomiest(draw, sheet, layout, height, lines)
     result = Text("\n", no_wrap=True, overflow="crop")
     return result.join(_cropped(line, width) for line in lines)

@@ -49,6 +49,7 @@ ROUTES: dict[str, str] = {
     "worksheet": _S + "tools.worksheets:open_worksheet",
     "worksheet-export": _S + "tools.worksheets:export_worksheet",
     "worksheet-view": _S + "tools.worksheet_view:WorksheetViewScreen",
+    "diagram": _S + "tools.diagram:DiagramScreen",
     "walkthrough": _S + "tools.walkthrough:WalkthroughScreen",
     "observer": _S + "tools.observer:ObserverScreen",
     "reflection": _S + "rhythm.reflections:ReflectionScreen",

@@ -25,12 +25,15 @@ class DiagramView(Static):
         worksheet: Worksheet,
         current_step: str | None = None,
         *,
+        whole: bool = False,
         id: str | None = None,
     ) -> None:
+        """`whole`: every answer whole, however tall the drawing (in a pane that scrolls)."""
         super().__init__(id=id)
         self.tool = tool
         self.worksheet = worksheet
         self.current_step = current_step
+        self.whole = whole
         self._room: tuple[int, int | None] | None = None
 
     def show(self, worksheet: Worksheet, current_step: str | None = None) -> None:
@@ -61,4 +64,8 @@ class DiagramView(Static):
 
     def _draw(self) -> None:
         self._room = width, height = self._measure()
-        self.update(render_diagram(self.tool, self.worksheet, width, self.current_step, height))
+        self.update(
+            render_diagram(
+                self.tool, self.worksheet, width, self.current_step, height, whole=self.whole
+            )
+        )

@@ -37,12 +37,14 @@ class WorksheetViewScreen(CompanionScreen):
     """
 
     HELP_TEXT = (
-        "A saved worksheet with its diagram. Press e to keep working on it, c to run the tool "
+        "A saved worksheet with its diagram (g shows it full screen, every answer whole). "
+        "Press e to keep working on it, c to run the tool "
         "again on the same situation, r to write a journal entry about it, x to export it as "
         "Markdown, d to delete it."
     )
     BINDINGS = [
         # At 80 columns the footer holds about 68 cells of keys; help lists the hidden ones.
+        Binding("g", "diagram", "Diagram", id="sheet.diagram"),
         Binding("e", "edit", "Edit", id="sheet.edit"),
         Binding("c", "duplicate", "Run again", id="sheet.duplicate", show=False),
         Binding("r", "reflect", "Reflect", id="sheet.reflect"),
@@ -102,6 +104,9 @@ class WorksheetViewScreen(CompanionScreen):
         entry = self.services.journal.get(event.href.removeprefix(ENTRY_LINK))
         if entry is not None:
             self.open("entry", entry)
+
+    def action_diagram(self) -> None:
+        self.open("diagram", self.tool, self.worksheet)
 
     def action_edit(self) -> None:
         self.open("walkthrough", self.tool, self.worksheet)
