@@ -122,6 +122,9 @@ async def test_every_form_starts_at_its_first_field_and_tabs_down_it(
         order = await tab_order(pilot, 5)
         assert [w.id for w in order][:3] == ["code", rated[0], order[2].id]
         assert order[3].id == rated[1]
+        app.action_go("home")
+        await open_with(pilot, ["a", "s"], "Your name")  # sharing, from Data on Home's menu
+        await walk_form(pilot, ["share-list", "share-name", "share-write", "share-cancel"])
 
 
 async def test_notifications_never_cover_a_dialog(new_app: AppFactory) -> None:
