@@ -508,3 +508,23 @@ def test_every_file_the_commands_write_has_a_name_windows_takes(tmp_path: Path) 
     names = [p.name for root in (data, out) for p in root.rglob("*")]
     assert len(names) > 10
     assert {n: windows_problem(n) for n in names if windows_problem(n)} == {}
+
+
+def test_every_file_opened_for_writing_asks_for_binary_mode() -> None:
+    """Each os.open that writes passes its flags through platforms.binary (os.open is the one
+    way to a file that Python leaves in Windows' text mode); only a folder (for fsync) and the
+    null device are opened without it."""
+    import ast
+
+    unguarded = []
+    for path in (ROOT / "src" / "csa_companion").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and ast.unparse(node.func) == "os.open"):
+                continue
+            flags = ast.unparse(node.args[1])
+            if "binary(" in flags or (flags == "os.O_RDONLY" and "folder" in ast.unparse(node)):
+                continue
+            if ast.unparse(node.args[0]) == "os.devnull":
+                continue
+            unguarded.append(f"{path.name}: {ast.unparse(node)}")
+    assert unguarded == []

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from csa_companion.paths import APP_NAME, bundled_content_dir
+from csa_companion.platforms import binary, replace
 
 if TYPE_CHECKING:
     from csa_companion.content.model import Library
@@ -122,10 +123,10 @@ def _write(key: tuple[Any, ...], library: Library) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         data = pickle.dumps((key, library), protocol=pickle.HIGHEST_PROTOCOL)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(temp, binary(os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 0o600)
         with os.fdopen(fd, "wb") as file:
             file.write(data)
-        os.replace(temp, folder / CACHE_FILE)
+        replace(temp, folder / CACHE_FILE)
     except Exception:  # a read-only home, a full disk: the next start parses again
         with contextlib.suppress(OSError):
             temp.unlink()

@@ -65,6 +65,7 @@ from typing import Any
 import orjson
 from tinydb import Query
 
+from csa_companion import platforms
 from csa_companion.domain.team import (
     MEMBER_ID,
     SURVEY,
@@ -542,7 +543,7 @@ def _write_shared(path: Path, payload: bytes) -> None:
     _sweep_own(folder, path.name)
     tmp = temp_path(path)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        fd = os.open(tmp, platforms.binary(os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 0o644)
         try:
             view = memoryview(payload)
             while view:
@@ -550,7 +551,7 @@ def _write_shared(path: Path, payload: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
+        platforms.replace(tmp, path)
     except BaseException:  # a full disk, or an interrupt: never leave half a file behind
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -578,7 +579,7 @@ def _create_once(path: Path, payload: bytes) -> None:
         pass  # someone else's team file came first: theirs stays
     except OSError:  # no hard links (a FAT stick, some network shares)
         if not path.exists():
-            os.replace(tmp, path)
+            platforms.replace(tmp, path)
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
