@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from csa_companion.content.loader import load_library
 from csa_companion.content.model import Tool
@@ -239,3 +240,46 @@ async def test_take_a_copy_of_a_worksheet_a_member_handed_over(
         [copy] = repo.all()
         assert copy.title == "Late pickups" and "Parents wait in the rain" in copy.answers.values()
         assert copy.team  # still asks as the team did
+
+
+def plain(shown: object) -> str:
+    """The text a prompt or a Static shows, as the user reads it (markup applied)."""
+    return shown.plain if isinstance(shown, Content) else Content.from_markup(str(shown)).plain
+
+
+def write_member(folder: Path, state: MemberState) -> None:
+    """A member file as another (older, or hostile) program may have written it."""
+    (folder / member_file(state.member)).write_bytes(state.to_bytes())
+
+
+async def test_names_and_titles_from_the_folder_show_as_written_on_one_line(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    """A teammate's file is not ours: a name with brackets, an escape sequence, a line end or
+    a right-to-left override, a title with a backslash and a bracket, show as plain text (no
+    markup of ours leaks out, none of theirs applies), each member on one line."""
+    folder, _ = team_of_two(data_dir, tmp_path)
+    eve = MemberState(
+        "0123456789ab",
+        "Eve\x1b[31mRED\u202eevil",
+        "site\ncoordinator",
+        START.isoformat(),
+        1,
+        START.isoformat(),
+        items={
+            "entry:e1": from_shared("entry", "e1", "a \\[ b [2J [red]c[/red]", "x", {}),
+        },
+    )
+    write_member(folder, eve)
+    (folder / "member-0123456789ab\x1b[2J.json").write_bytes(b"x")  # a damaged copy
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot)
+        options = screen.query_one("#team-list", OptionList)
+        count = options.option_count
+        prompts = [plain(options.get_option_at_index(n).prompt) for n in range(count)]
+        status = plain(screen.query_one("#team-status", Static).visual)
+    header = next(p for p in prompts if p.startswith("Eve"))
+    assert header == "Eve\ufffd[31mRED\ufffdevil · site coordinator"
+    assert any(p.endswith("a \\[ b [2J [red]c[/red]") for p in prompts)
+    assert "[/b]" not in status and "member-0123456789ab\ufffd[2J.json was skipped" in status

@@ -521,3 +521,25 @@ def test_a_team_folder_name_that_is_not_utf8_is_refused_by_name(tmp_path: Path) 
         done.stderr
         == b"csa-companion: the team folder is not valid UTF-8 text; nothing was looked up\n"
     )
+
+
+def test_names_from_a_teammate_never_drive_the_terminal_or_break_a_line(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name, role or title with an escape sequence, a line end or a right-to-left override,
+    and a file name with an escape sequence: `team list` prints each on one line, with
+    U+FFFD in place of what would drive the terminal; join keeps a name and role one line."""
+    ana, eve = tmp_path / "ana", tmp_path / "eve"
+    assert shell(ana, "team", "join", str(folder), "--name", "Ana") == 0
+    name, role = "Eve\x1b[2J\u202eevil", "site\ncoordinator"
+    assert shell(eve, "team", "join", str(folder), "--name", name, "--role", role) == 0
+    assert "\x1b" not in capsys.readouterr().out
+    kept = cache_at(eve).membership()
+    assert kept is not None
+    assert (kept.name, kept.role) == ("Eve\ufffd[2J\ufffdevil", "site coordinator")
+    (folder / "member-0123456789ab\x1b[2J.json").write_bytes(b"half")
+    assert shell(ana, "team", "list") == 0
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out + err and "\u202e" not in out + err
+    assert "Eve\ufffd[2J\ufffdevil · site coordinator · id" in out
+    assert "member-0123456789ab\ufffd[2J.json was skipped" in err

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from csa_companion.domain.wording import plural, quoted, sentence
+from csa_companion.domain.wording import one_line, plural, quoted, sentence
 
 
 def test_plural() -> None:
@@ -21,3 +21,9 @@ def test_sentence_ends_with_one_stop() -> None:
     assert sentence("Leverage: what will I try?") == "Leverage: what will I try?"
     assert sentence("Saved") == "Saved."
     assert sentence("Done.") == "Done."
+
+
+def test_one_line_keeps_a_name_on_one_line_and_out_of_the_terminals_control() -> None:
+    assert one_line("  Ana\n  Ruiz\t") == "Ana Ruiz"
+    assert one_line("Eve\x1b[2J") == "Eve\ufffd[2J"
+    assert one_line("a\u202eb\u2067c") == "a\ufffdb\ufffdc"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from csa_companion.cli.common import Commands, Shell, say
 from csa_companion.clock import SystemClock
+from csa_companion.domain.wording import one_line
 from csa_companion.errors import UsageError
 from csa_companion.paths import expanded
 from csa_companion.storage.store import Stores
@@ -111,7 +112,6 @@ def _join(cache: TeamCache, args: argparse.Namespace) -> int:
 
 
 def _list(cache: TeamCache, membership: Membership, *, as_json: bool) -> int:
-    from csa_companion.domain.wording import shown
     from csa_companion.transfer.team import read_team
 
     view = read_team(
@@ -122,14 +122,14 @@ def _list(cache: TeamCache, membership: Membership, *, as_json: bool) -> int:
         you=membership.member,
     )
     for notice in view.notices:
-        say(notice)
+        say(one_line(notice))  # file names come from the folder: no escape sequences
     if as_json:
         print(json.dumps(view.to_json(), ensure_ascii=False, indent=2))
         return 0
     print(f"team folder: {view.folder}")
     for member in view.members:
         state = member.state
-        parts = [shown(state.name), *([shown(state.role)] if state.role else [])]
+        parts = [one_line(state.name), *([one_line(state.role)] if state.role else [])]
         if state.left:
             parts.append(f"left {state.left[:10]}")
         parts.append(f"id {state.member}")
@@ -142,7 +142,7 @@ def _list(cache: TeamCache, membership: Membership, *, as_json: bool) -> int:
             print("  (nothing published)")
         for item in live:
             handed = " (handed over)" if item.handed_over else ""
-            print(f"  {item.at[:10]}  {shown(item.title)}{handed}  [{item.id}]")
+            print(f"  {item.at[:10]}  {one_line(item.title)}{handed}  [{item.id}]")
     return 0
 
 
@@ -158,7 +158,7 @@ def _publish(
     items = chosen(stores, shell, args.worksheet, args.reflection, args.entry, args.surveys)
     print(f"publishing to the team at {membership.folder} as {membership.name}:")
     for item in items:
-        print(f"  {item.title}")
+        print(f"  {one_line(item.title)}")
     done = publish(cache, membership, SystemClock().now(), add=items)
     _report_folded(done.folded)
     print(f"published {_count(len(done.added))}")
@@ -214,7 +214,7 @@ def _withdraw(cache: TeamCache, membership: Membership, wanted: str) -> int:
     item = own_item(cache, membership, wanted)
     done = publish(cache, membership, SystemClock().now(), withdraw=[item.id])
     _report_folded(done.folded)
-    print(f"withdrew {item.title} [{item.id}]: it is gone from the team folder")
+    print(f"withdrew {one_line(item.title)} [{item.id}]: it is gone from the team folder")
     return 0
 
 
@@ -237,7 +237,7 @@ def _leave(
                 i = worksheet_item(sheet, tool if isinstance(tool, Tool) else None)
                 handed.append(from_shared(i.kind, i.ident, i.title, i.text, i.document))
         for item in handed:
-            print(f"handing over {item.title}")
+            print(f"handing over {one_line(item.title)}")
     leave(cache, membership, SystemClock().now(), handed)
     print(f"left the team at {membership.folder}; what you published stays for the team")
     return 0

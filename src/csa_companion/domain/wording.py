@@ -21,6 +21,18 @@ def shown(text: str) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
+# Characters that reorder the text around them in a terminal that lays out right-to-left
+# scripts (embeddings, overrides, isolates): in a name from someone else's file they could
+# make the rest of the line read backwards.
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """A name or a title fit to print on one line: as `shown`, with right-to-left controls as
+    U+FFFD too, and every run of spaces, tabs and line ends made one space."""
+    return " ".join(_BIDI_CONTROL.sub("\ufffd", shown(text)).split())
+
+
 def quoted(text: str) -> str:
     """`text` in curly double quotes; double quotes inside it become single ones, so a title
     that quotes another title reads “Reflecting on ‘Late pickups’”, not nested ““…””."""

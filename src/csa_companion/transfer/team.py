@@ -79,6 +79,7 @@ from csa_companion.domain.team import (
     merge_all,
     parse_name,
 )
+from csa_companion.domain.wording import one_line
 from csa_companion.errors import CompanionError, UsageError
 from csa_companion.storage.crypto import Cipher, KeyRecord, SealError, WrongPassphrase, is_sealed
 from csa_companion.storage.private_files import STALE_TEMP_SECONDS, fsync_dir, temp_path
@@ -803,8 +804,10 @@ def join(
     assert name is not None
     key = base64.b64encode(cipher._key).decode() if cipher else None
     key_id = cipher.key_id if cipher else None
+    # A name and a role are shown on one line on every teammate's screen: no line ends, no
+    # escape sequences, no right-to-left overrides.
     membership = Membership(
-        folder, team_id, member, name.strip(), role.strip(), joined, key, key_id
+        folder, team_id, member, one_line(name), one_line(role), joined, key, key_id
     )
     publish(cache, membership, now)
     cache.join(membership)

@@ -218,9 +218,11 @@ class CohortScreen(CompanionScreen):
             write_private(chart, svg(self.report))
             write_private(out, markdown(self.report, chart.name))
         except OSError as error:
-            self.notify(f"Could not write {out}: {error.strerror or error}", severity="error")
+            self.notify(
+                f"Could not write {out}: {error.strerror or error}", severity="error", markup=False
+            )
             return
-        self.notify(f"Exported to {out} (chart: {chart.name})", timeout=10)
+        self.notify(f"Exported to {out} (chart: {chart.name})", timeout=10, markup=False)
 
 
 def report_text(report: CohortReport) -> Text:

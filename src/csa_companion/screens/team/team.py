@@ -12,7 +12,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
+from textual.content import Content
+from textual.markup import escape as markup_escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Header, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
@@ -21,7 +22,7 @@ from csa_companion.content.model import Tool
 from csa_companion.domain.sharing import SharedItem, entry_item, reflection_item, worksheet_item
 from csa_companion.domain.survey import PARTICIPANT, SUBMITTED
 from csa_companion.domain.team import TeamItem, from_shared, survey_item
-from csa_companion.domain.wording import file_part, plural, shown
+from csa_companion.domain.wording import file_part, one_line, plural, shown
 from csa_companion.errors import CompanionError
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.dialogs import Choice, SaysInPlace
@@ -64,9 +65,11 @@ def export_team_item(screen: CompanionScreen, owner: str, item: TeamItem) -> Non
     try:
         write_private(folder / name, item.text)
     except OSError as error:
-        screen.notify(f"Could not write {folder / name}: {error.strerror}", severity="error")
+        screen.notify(
+            f"Could not write {folder / name}: {error.strerror}", severity="error", markup=False
+        )
         return
-    screen.notify(f"Exported to {folder / name}", timeout=10)
+    screen.notify(f"Exported to {folder / name}", timeout=10, markup=False)
 
 
 def publish_to_team(screen: CompanionScreen, *items: SharedItem | TeamItem) -> None:
@@ -78,7 +81,7 @@ def publish_to_team(screen: CompanionScreen, *items: SharedItem | TeamItem) -> N
         screen.notify(NOT_A_MEMBER, title="No team", severity="warning", timeout=15)
         return
     chosen = [i if isinstance(i, TeamItem) else as_team_item(i) for i in items]
-    listed = "\n".join(f"• {shown(i.title)}" for i in chosen)
+    listed = "\n".join(f"• {one_line(i.title)}" for i in chosen)
 
     def answered(choice: str | None) -> None:
         if choice != "publish":
@@ -86,14 +89,16 @@ def publish_to_team(screen: CompanionScreen, *items: SharedItem | TeamItem) -> N
         try:
             done = publish(cache, membership, screen.services.clock.now(), add=chosen)
         except (CompanionError, StoreError) as error:
-            screen.notify(str(error), title="Not published", severity="error", timeout=15)
+            screen.notify(
+                str(error), title="Not published", severity="error", timeout=15, markup=False
+            )
             return
         screen.app.notify(f"Published {plural(len(done.added), 'item')} to the team.", title="Team")
         screen.reload()
 
     screen.app.push_screen(
         Choice(
-            f"Publish to the team as {shown(membership.name)}? Everyone in the team will "
+            f"Publish to the team as {one_line(membership.name)}? Everyone in the team will "
             f"see:\n{listed}\nIt goes to {membership.folder}",
             [("publish", "Publish"), ("cancel", "Back")],
         ),
@@ -155,11 +160,11 @@ class TeamScreen(CompanionScreen):
         if membership is None:
             self.view = None
             self.query_one("#team-list", OptionList).clear_options()
-            self.query_one("#team-status", Static).update(escape(NOT_A_MEMBER))
+            self.query_one("#team-status", Static).update(NOT_A_MEMBER)
             return
         if self.view is None:
             self.query_one("#team-status", Static).update(
-                f"Reading {escape(str(membership.folder))} …"
+                Content(f"Reading {shown(str(membership.folder))} …")
             )
         self._read(membership.folder, self._generation)
 
@@ -186,21 +191,23 @@ class TeamScreen(CompanionScreen):
             taken=taken,
         )
         self.view = view
-        lines = [f"Folder: {escape(str(view.folder))}"]
-        lines += [f"[b]{escape(shown(notice))}[/b]" for notice in view.notices]
-        status.update("\n".join(lines))
+        # What comes from the folder is someone else's text: shown as Content, never parsed
+        # as markup (Textual's escape lets "[$x]" and "[31m" through as tags).
+        lines = [Content(f"Folder: {shown(str(view.folder))}")]
+        lines += [Content.styled(one_line(notice), "bold") for notice in view.notices]
+        status.update(Content("\n").join(lines))
         for member in view.members:
             state = member.state
-            parts = [f"[b]{escape(shown(state.name))}[/b]"]
+            parts: list[Content | str] = [Content.styled(one_line(state.name), "bold")]
             if state.role:
-                parts.append(escape(shown(state.role)))
+                parts.append(one_line(state.role))
             if state.left:
                 parts.append(f"left {state.left[:10]}")
             if state.member == membership.member:
                 parts.append("you")
             if not member.in_folder and member.seen:
                 parts.append(f"last seen {member.seen[:16].replace('T', ' ')}")
-            options.add_option(Option(" · ".join(parts), disabled=True))
+            options.add_option(Option(Content(" · ").join(parts), disabled=True))
             live = state.live()
             if not live:
                 options.add_option(Option("   nothing published yet", disabled=True))
@@ -208,7 +215,7 @@ class TeamScreen(CompanionScreen):
                 handed = " (handed over)" if item.handed_over else ""
                 options.add_option(
                     Option(
-                        f"   {item.at[:10]}  {escape(shown(item.title))}{handed}",
+                        Content(f"   {item.at[:10]}  {one_line(item.title)}{handed}"),
                         id=f"{state.member}\n{item.id}",
                     )
                 )
@@ -286,7 +293,9 @@ class TeamScreen(CompanionScreen):
         now = self.services.clock.now()
         copy = replace(sheet, uid=new_uid(), updated=now)
         if self.store_call(lambda: self.services.worksheets.save(copy)):
-            self.notify(f"Copied {escape(shown(item.title))} into your worksheets (Tools).")
+            self.notify(
+                f"Copied {one_line(item.title)} into your worksheets (Tools).", markup=False
+            )
 
     def action_withdraw(self) -> None:
         membership = self.membership()
@@ -304,14 +313,16 @@ class TeamScreen(CompanionScreen):
             try:
                 publish(self.cache, membership, self.services.clock.now(), withdraw=[item.id])
             except (CompanionError, StoreError) as error:
-                self.notify(str(error), title="Not withdrawn", severity="error", timeout=15)
+                self.notify(
+                    str(error), title="Not withdrawn", severity="error", timeout=15, markup=False
+                )
                 return
-            self.notify(f"Withdrew {escape(shown(item.title))} from the team.")
+            self.notify(f"Withdrew {one_line(item.title)} from the team.", markup=False)
             self.reload()
 
         self.app.push_screen(
             Choice(
-                f"Withdraw {shown(item.title)}? It goes from the team folder; "
+                f"Withdraw {one_line(item.title)}? It goes from the team folder; "
                 "copies others exported stay theirs.",
                 [("withdraw", "Withdraw"), ("cancel", "Back")],
             ),
@@ -339,7 +350,7 @@ class TeamItemScreen(CompanionScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(
-            f"Published by {escape(shown(self.owner))} on {self.item.at[:10]} · read-only",
+            Content(f"Published by {one_line(self.owner)} on {self.item.at[:10]} · read-only"),
             classes="box-title",
             id="team-item-meta",
         )
@@ -410,7 +421,7 @@ class PublishDialog(SaysInPlace, ModalScreen[list[TeamItem] | None]):
             yield Label("Publish to the team: space chooses (☑); only what you choose goes")
             yield CheckList(
                 [
-                    (key, escape(shown(self.labels.get(key, item.title))))
+                    (key, markup_escape(shown(self.labels.get(key, item.title))))
                     for key, item in self.items.items()
                 ],
                 id="team-publish-list",
