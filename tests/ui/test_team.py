@@ -283,3 +283,19 @@ async def test_names_and_titles_from_the_folder_show_as_written_on_one_line(
     assert header == "Eve\ufffd[31mRED\ufffdevil · site coordinator"
     assert any(p.endswith("a \\[ b [2J [red]c[/red]") for p in prompts)
     assert "[/b]" not in status and "member-0123456789ab\ufffd[2J.json was skipped" in status
+
+
+async def test_many_damaged_files_leave_the_members_in_view_at_80x24(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    """A folder full of half-synced copies: the notices take a few lines, say how many more
+    there are, and the members and their items stay on the screen."""
+    folder, _ = team_of_two(data_dir, tmp_path)
+    for n in range(8):
+        (folder / f"member-{n:012x}.json").write_bytes(b'{"half')
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_team(pilot)
+        words = screen_words(app)
+    assert "and 6 more" in words and "team list" in words
+    assert "Ben · site coordinator" in words and "Late pickups" in words

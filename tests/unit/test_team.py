@@ -130,6 +130,17 @@ def test_half_synced_file_shows_the_last_good_copy_with_a_notice(
     view = read_team(folder, cache=ben_cache, now=START)
     assert titles(view.members) == {"Ana": ["First"]}
     assert any("skipped" in n and member_file(ana.member) in n for n in view.notices)
+    assert any("its last good copy is shown" in n for n in view.notices)
+
+
+def test_a_damaged_file_of_a_member_never_read_whole_says_nothing_is_shown(folder: Path) -> None:
+    """No good copy of that member anywhere: the notice does not promise one."""
+    (folder / member_file("0123456789ab")).write_bytes(b'{"half')
+    view = read_team(folder)
+    assert view.members == []
+    [notice] = view.notices
+    assert notice.startswith(f"{member_file('0123456789ab')} was skipped: it is cut off")
+    assert notice.endswith("; nothing of this member can be shown until a whole copy arrives")
 
 
 def test_clock_minutes_behind_does_not_reorder_a_members_versions(

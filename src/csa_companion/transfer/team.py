@@ -376,7 +376,7 @@ def _good_copies(
                 raise BadCopy(raw)
             good.append((name, _decode(raw, member, cipher)))
         except BadCopy as why:
-            notices.append(f"{name} was skipped: {why}; its last good copy is shown")
+            notices.append(f"{name} was skipped: {why}")
     return good
 
 
@@ -400,10 +400,17 @@ def read_team(
     fresh: dict[str, Copy] = {}
     stamp = now.isoformat() if now is not None else None
     for member, files in taken.files.items():
-        good = _good_copies(files, member, cipher, notices)
+        skipped: list[str] = []
+        good = _good_copies(files, member, cipher, skipped)
         old = kept.get(member)
         states = [s for _, s in good] + ([old.state] if old else [])
         state = merge_all(states)
+        instead = (
+            "its last good copy is shown"
+            if state is not None
+            else "nothing of this member can be shown until a whole copy arrives"
+        )
+        notices += [f"{why}; {instead}" for why in skipped]
         if state is None:
             continue
         if good:

@@ -43,6 +43,7 @@ from csa_companion.widgets.checklist import CheckList
 from csa_companion.widgets.footer import Footer
 
 RECENT_ENTRIES = 40  # the newest entries offered in the publish dialog
+SHOWN_NOTICES = 3  # lines of notices above the members (more are counted, not shown)
 NOT_A_MEMBER = (
     "This data folder is in no team yet. A team shares through a folder its sync engine "
     "(OneDrive, Google Drive, Dropbox, Syncthing, a network share) keeps in step. Join from "
@@ -194,7 +195,14 @@ class TeamScreen(CompanionScreen):
         # What comes from the folder is someone else's text: shown as Content, never parsed
         # as markup (Textual's escape lets "[$x]" and "[31m" through as tags).
         lines = [Content(f"Folder: {shown(str(view.folder))}")]
-        lines += [Content.styled(one_line(notice), "bold") for notice in view.notices]
+        notices = view.notices
+        if len(notices) > SHOWN_NOTICES:  # a folder full of half-synced files: the team stays
+            more = len(notices) - SHOWN_NOTICES + 1  # in view, the shell names them all
+            notices = [
+                *notices[: SHOWN_NOTICES - 1],
+                f"… and {more} more notices (`csa-companion team list` prints them all)",
+            ]
+        lines += [Content.styled(one_line(notice), "bold") for notice in notices]
         status.update(Content("\n").join(lines))
         for member in view.members:
             state = member.state
