@@ -78,6 +78,7 @@ class CompanionScreen(Screen[None]):
 # their own.
 AUTOSAVE_SECONDS = 0.2
 AUTOSAVE_MAX_SECONDS = 1.0
+MIN_TIMER_SECONDS = 0.001
 
 
 def autosave(owner: MessagePump, save: Callable[[], object]) -> Debounce:
@@ -119,7 +120,9 @@ class Debounce:
             return  # held at max_wait: restarting the timer would put the call off again
         self._stop_timer()
         self._due = due
-        self._timer = self._owner.set_timer(max(0.0, due - now), self._fire)
+        # Never 0: Textual's timer divides by its delay when it starts late (ZeroDivisionError
+        # when the screen closes).
+        self._timer = self._owner.set_timer(max(MIN_TIMER_SECONDS, due - now), self._fire)
 
     def _fire(self) -> None:
         self._timer = None
