@@ -4,12 +4,12 @@ and the editor ended in a ZeroDivisionError traceback as it closed)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from csa_companion.screens import base
 from csa_companion.screens.base import Debounce
 
 
@@ -31,7 +31,7 @@ def test_a_call_held_past_its_longest_wait_gets_a_timer_that_can_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     now = [100.0]
-    monkeypatch.setattr(base.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
     owner = Owner()
     debounce = Debounce(owner, 0.2, lambda: None, max_wait=1.0)  # type: ignore[arg-type]
     debounce()
