@@ -117,7 +117,10 @@ async def test_publish_from_the_team_screen_lists_first_then_withdraw(
         await wait_for_screen(pilot, PublishDialog)
         chooser = app.screen.query_one(CheckList)
         labels = [str(chooser.get_option_at_index(i).prompt) for i in range(chooser.option_count)]
-        assert any("Survey answers: session 1, before" in label for label in labels)
+        survey = next(label for label in labels if "Survey answers: session 1, before" in label)
+        # Teammates see it under the member's name (the Team screen shows who published it):
+        # the code keeps it anonymous in the cohort report only, and the label says so.
+        assert "your team sees it under your name; the cohort report, under P-3" in survey
         chooser.highlighted = next(
             n for n, label in enumerate(labels) if label.startswith("☐ Worksheet: Cafeteria")
         )

@@ -385,7 +385,9 @@ def test_publish_surveys_goes_under_the_participant_code(
     shell(ana, "survey", "code", "P-17")
     response = SurveyResponse(1, "pre", START, {"aware": Answer(4, "")}, status="submitted")
     SurveyRepo(Stores(DataPaths(ana))["surveys"]).save(response)
+    capsys.readouterr()
     assert shell(ana, "team", "publish", "--surveys") == 0
+    assert "your team sees them under your name" in capsys.readouterr().out
     rows = survey_rows(read_team(folder))
     assert [(r["participant"], r["item"], r["rating"]) for r in rows] == [("P-17", "aware", "4")]
     raw = b"".join(p.read_bytes() for p in folder.glob("member-*.json"))

@@ -159,6 +159,11 @@ def _publish(
     print(f"publishing to the team at {membership.folder} as {membership.name}:")
     for item in items:
         print(f"  {one_line(item.title)}")
+    if args.surveys:
+        print(
+            "  (your team sees them under your name; the cohort report, under your "
+            "participant code only)"
+        )
     done = publish(cache, membership, SystemClock().now(), add=items)
     _report_folded(done.folded)
     print(f"published {_count(len(done.added))}")

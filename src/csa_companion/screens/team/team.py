@@ -421,7 +421,10 @@ class PublishDialog(SaysInPlace, ModalScreen[list[TeamItem] | None]):
             for response in services.rhythm.surveys.all():
                 if response.status == SUBMITTED:
                     found[f"s:{response.key}"] = item = survey_item(response, code)
-                    self.labels[f"s:{response.key}"] = f"{item.title}\nunder your code {code}"
+                    self.labels[f"s:{response.key}"] = (
+                        f"{item.title}\nyour team sees it under your name; the cohort report, "
+                        f"under {code}"
+                    )
         return found
 
     def compose(self) -> ComposeResult:
