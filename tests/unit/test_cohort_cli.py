@@ -284,3 +284,20 @@ def test_the_markdown_links_a_chart_written_elsewhere_as_it_finds_it(
     code, _, _ = run(capsys, "cohort", "report", str(cohort(tmp_path)), *args)
     assert code == 0 and chart.exists()
     assert "![Growth per statement](../charts/growth.svg)" in out_file.read_text()
+
+
+def test_a_chart_named_as_another_kind_of_picture_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The chart is SVG: written into "growth.png" it would be a picture no program opens."""
+    png = tmp_path / "growth.png"
+    code, out, err = run(capsys, "cohort", "report", str(cohort(tmp_path)), "--chart", str(png))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"csa-companion: --chart {png}: the chart is an SVG image; give a file name ending "
+        "in .svg (nothing was written)\n"
+    )
+    assert not png.exists()
+    upper = tmp_path / "GROWTH.SVG"
+    code, _, _ = run(capsys, "cohort", "report", str(cohort(tmp_path)), "--chart", str(upper))
+    assert code == 0 and upper.read_text().startswith("<?xml")

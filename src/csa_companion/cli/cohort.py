@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from csa_companion.cli.common import Commands, Shell, positive_int, say, write_private
 from csa_companion.domain.wording import plural, shown
-from csa_companion.errors import CompanionError
+from csa_companion.errors import CompanionError, UsageError
 
 if TYPE_CHECKING:
     from csa_companion.domain.cohort import CohortReport
@@ -59,7 +59,9 @@ def add_parsers(commands: Commands[argparse.ArgumentParser]) -> None:
         help="show a cell's numbers only with N or more participants (default 3)",
     )
     report.add_argument("--comments", action="store_true", help="include comments (no codes)")
-    report.add_argument("--chart", type=Path, metavar="FILE", help="write the SVG chart here")
+    report.add_argument(
+        "--chart", type=Path, metavar="FILE", help="write the SVG chart here (FILE.svg)"
+    )
 
 
 def run(args: argparse.Namespace, shell: Shell) -> int:
@@ -72,6 +74,11 @@ def run(args: argparse.Namespace, shell: Shell) -> int:
     if chart is None and args.out is not None and args.format == "markdown":
         chart = args.out.with_name(f"{args.out.stem}-growth.svg")
     shell.paths.check_out(chart, "--chart" if args.chart else "the chart")
+    if chart is not None and chart.suffix.lower() != ".svg":
+        raise UsageError(
+            f"--chart {chart}: the chart is an SVG image; give a file name ending in .svg "
+            "(nothing was written)"
+        )
     answers = gather(args.paths, team_key=lambda folder: _team_key(shell, folder))
     if not answers.ratings:
         found = [*answers.skipped, *answers.problems, *answers.notices][:1]
