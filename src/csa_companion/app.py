@@ -33,7 +33,7 @@ from csa_companion.storage.crypto import Cipher, KeyRecord
 from csa_companion.storage.encryption import DEFAULT_LOCK_MINUTES, LOCK_SETTING
 from csa_companion.storage.safe_storage import StoreError
 from csa_companion.storage.store import Stores
-from csa_companion.themes import ANSI_LIGHT, DARK, HIGH_CONTRAST, LIGHT, THEMES, saved_theme
+from csa_companion.widgets.themes import ANSI_LIGHT, DARK, HIGH_CONTRAST, LIGHT, THEMES, saved_theme
 
 if TYPE_CHECKING:
     from csa_companion.storage.inbox import PresentationSink

@@ -14,9 +14,9 @@ from csa_companion.domain.survey import POST, PRE
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.team import cohort as cohort_screen
 from csa_companion.screens.team.cohort import FOLDER_SETTING, CohortScreen
-from csa_companion.themes import THEMES
 from csa_companion.transfer import cohort as cohort_files
 from csa_companion.transfer.team import join, publish
+from csa_companion.widgets.themes import THEMES
 from tests.conftest import START, AppFactory
 from tests.screen import screen_text
 from tests.ui.test_contrast import Measure

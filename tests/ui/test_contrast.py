@@ -36,7 +36,7 @@ from csa_companion.screens.tools.observer import ObserverScreen
 from csa_companion.screens.tools.tools import ToolsScreen
 from csa_companion.screens.tools.walkthrough import WalkthroughScreen
 from csa_companion.screens.tools.worksheet_view import WorksheetViewScreen
-from csa_companion.themes import DARK, LIGHT, THEMES
+from csa_companion.widgets.themes import DARK, LIGHT, THEMES
 from tests.conftest import START, AppFactory
 from tests.contrast import AA, Run, text_runs
 from tests.helpers import seed_journal

@@ -300,7 +300,7 @@ def _shared_with(data_dir: Path, tmp_path: Path) -> None:
 async def test_data_screens_read_at_4_5_to_1(
     new_app: AppFactory, data_dir: Path, tmp_path: Path, theme: str
 ) -> None:
-    from csa_companion.themes import THEMES
+    from csa_companion.widgets.themes import THEMES
     from tests.ui.test_contrast import Measure
 
     assert theme in THEMES.values()

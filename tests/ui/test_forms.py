@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input
 
-from csa_companion.themes import THEMES
+from csa_companion.widgets.themes import THEMES
 from tests.conftest import AppFactory
 from tests.screen import screen_text
 from tests.waiting import wait_for

@@ -14,7 +14,7 @@ from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.journal.journal import JournalScreen
 from csa_companion.screens.tools.observer import ObserverScreen
 from csa_companion.screens.tools.walkthrough import WalkthroughScreen
-from csa_companion.themes import THEMES
+from csa_companion.widgets.themes import THEMES
 from tests.conftest import AppFactory
 from tests.helpers import seed_journal
 from tests.screen import screen_text

@@ -22,7 +22,7 @@ from csa_companion.screens.rhythm.growth import GrowthScreen
 from csa_companion.screens.rhythm.program import EventDialog, ProgramScreen
 from csa_companion.screens.rhythm.reflections import ReflectionScreen, ReflectionsScreen
 from csa_companion.screens.rhythm.survey import SurveyScreen
-from csa_companion.themes import THEMES as APP_THEMES
+from csa_companion.widgets.themes import THEMES as APP_THEMES
 from tests.conftest import AppFactory
 from tests.helpers import another_process
 from tests.rhythm_data import at, seed_month, seed_surveys

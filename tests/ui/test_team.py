@@ -21,9 +21,9 @@ from csa_companion.screens.dialogs import Choice
 from csa_companion.screens.team.team import PublishDialog, TeamItemScreen, TeamScreen
 from csa_companion.storage.repos import SettingsRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
-from csa_companion.themes import THEMES
 from csa_companion.transfer.team import LOCAL, Membership, TeamCache, join, publish
 from csa_companion.widgets.checklist import CheckList
+from csa_companion.widgets.themes import THEMES
 from tests.conftest import START, AppFactory
 from tests.helpers import seed_journal
 from tests.screen import screen_words

@@ -21,7 +21,7 @@ from csa_companion.domain.role import ROLE_SETTING, role_label, saved_role
 from csa_companion.screens import routes
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.rhythm import rhythm_nav
-from csa_companion.themes import THEMES
+from csa_companion.widgets.themes import THEMES
 
 if TYPE_CHECKING:
     from csa_companion.app import CompanionApp
