@@ -241,3 +241,24 @@ async def test_present_practice_digits_grow_with_the_window(
         digits = app.screen.query_one("#practice-left", BigText)
         drawn = digits.render().plain.strip("\n").splitlines()
         assert digits.is_big and rows[0] <= len(drawn) <= rows[1], len(drawn)
+
+
+async def test_a_session_on_an_encrypted_folder_never_asks_for_the_passphrase(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    from csa_companion.screens.data.unlock import UnlockScreen
+    from tests.ui.test_present_encrypted import every_byte, unlocked_once
+
+    unlocked_once(data_dir)
+    app = presenter(new_app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, PresenterScreen)
+        assert not any(isinstance(s, UnlockScreen) for s in app.screen_stack)
+        await pilot.press("n")
+        await wait_for(lambda: state(data_dir)["index"] == 1, "the run state saved", pilot)
+        viewer = audience(new_app)
+        async with viewer.run_test(size=(100, 30)) as watching:
+            await wait_for(lambda: "Check-in" in screen_text(viewer), "the audience", watching)
+            assert not any(isinstance(s, UnlockScreen) for s in viewer.screen_stack)
+    # The run state is plain (ids and times), and nothing the person wrote is.
+    assert b"Pickup" not in every_byte(data_dir)
