@@ -556,3 +556,16 @@ def test_names_from_a_teammate_never_drive_the_terminal_or_break_a_line(
     assert "\x1b" not in out + err and "\u202e" not in out + err
     assert "Eve\ufffd[2J\ufffdevil · site coordinator · id" in out
     assert "member-0123456789ab\ufffd[2J.json was skipped" in err
+
+
+def test_join_with_an_empty_folder_name_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`team join "" --name Ana` (an unset shell variable) would have made the current folder
+    the team's."""
+    monkeypatch.chdir(tmp_path)
+    assert shell(tmp_path / "ana", "team", "join", "", "--name", "Ana") == 2
+    assert capsys.readouterr().err == (
+        "csa-companion: give the team's folder: the folder your sync engine keeps in step\n"
+    )
+    assert not (tmp_path / "csa-team.json").exists()

@@ -92,6 +92,8 @@ def _passphrase(new: bool) -> str:
 def _join(cache: TeamCache, args: argparse.Namespace) -> int:
     from csa_companion.transfer.team import join
 
+    if not args.folder.strip():  # an unset shell variable: never the current folder
+        raise UsageError("give the team's folder: the folder your sync engine keeps in step")
     if args.as_id is None and not (args.name or "").strip():
         raise UsageError("give --name NAME: the name your team will see")
     membership = join(
