@@ -262,3 +262,26 @@ async def test_a_session_on_an_encrypted_folder_never_asks_for_the_passphrase(
             assert not any(isinstance(s, UnlockScreen) for s in viewer.screen_stack)
     # The run state is plain (ids and times), and nothing the person wrote is.
     assert b"Pickup" not in every_byte(data_dir)
+
+
+async def test_a_tick_before_the_views_widgets_are_mounted_draws_nothing_and_raises_nothing(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    """On a busy machine the first tick came before the stage's widgets were mounted and
+    ended the presenter with NoMatches (seen in bench/session_timing.py)."""
+    from csa_companion.storage.session_runs import run_path as path_of
+
+    app = presenter(new_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, PresenterScreen)
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen)
+        plan = LIBRARY.get("session-1")
+        assert isinstance(plan, SessionPlan)
+        path = path_of(DataPaths(data_dir), "session-1")
+        for view in (
+            PresenterScreen(screen.services, screen.schedule, path),
+            AudienceScreen(screen.services, screen.schedule, path),
+        ):
+            view.run = SessionRun(screen.schedule, clock.monotonic())
+            view.tick()  # not mounted: no stage yet

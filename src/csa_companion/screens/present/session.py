@@ -10,6 +10,7 @@ nothing else: no notes, no plan, no next block.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.markup import escape
 from textual.widgets import ContentSwitcher, Label, Markdown, Static
 
@@ -365,11 +367,16 @@ class PresenterScreen(SessionScreenBase):
             run = SessionRun(self.schedule, self.now(), started=self.clock.now(), auto=self.auto)
         self.run = run
         self.save()
-        self.tick()
+        self.call_after_refresh(self.tick)
 
     # -- drawing -----------------------------------------------------------------------------
 
     def tick(self) -> None:
+        # A widget not mounted yet (a busy machine): the next tick draws.
+        with contextlib.suppress(NoMatches):
+            self._tick()
+
+    def _tick(self) -> None:
         run = self.run
         if run is None:
             return
@@ -682,6 +689,11 @@ class AudienceScreen(SessionScreenBase):
         self.run = run
 
     def tick(self) -> None:
+        # A widget not mounted yet (a busy machine): the next tick draws.
+        with contextlib.suppress(NoMatches):
+            self._tick()
+
+    def _tick(self) -> None:
         self.load()
         run = self.run
         if run is None:
