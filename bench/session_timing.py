@@ -73,8 +73,6 @@ def _app(data_dir: Path, audience: bool = False, clock: object = None) -> object
 
 async def child_audience(data_dir: Path) -> None:
     """An audience view; prints '<monotonic> <block index>' each time its title changes."""
-    from textual.widgets import Label
-
     app = _app(data_dir, audience=True)
     async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
         seen = None
@@ -82,8 +80,10 @@ async def child_audience(data_dir: Path) -> None:
         while True:
             screen = app.screen  # type: ignore[attr-defined]
             if type(screen).__name__ == "AudienceScreen":
-                title = str(screen.query_one("#stage-title", Label).renderable)
-                if title != seen:
+                # What the title widget was last given (SessionStage draws only changes).
+                drawn = screen.stage._shown.get("title")
+                title = drawn[1] if isinstance(drawn, tuple) else None
+                if title is not None and title != seen:
                     seen = title
                     print(f"{time.monotonic():.6f} {title}", flush=True)
             await pilot.pause(0.005)
@@ -220,7 +220,7 @@ async def measure_drift(data_dir: Path, scale: float) -> tuple[float, list[float
     )
     late: list[float] = []
     async with app.run_test(size=(80, 24)):
-        await wait(lambda: type(app.screen).__name__ == "PresenterScreen")
+        await wait(lambda: getattr(app.screen, "run", None) is not None)
         screen = app.screen
         run = screen.run  # type: ignore[attr-defined]
         schedule = run.schedule
