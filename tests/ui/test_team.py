@@ -302,3 +302,22 @@ async def test_many_damaged_files_leave_the_members_in_view_at_80x24(
         words = screen_words(app)
     assert "and 6 more" in words and "team list" in words
     assert "Ben · site coordinator" in words and "Late pickups" in words
+
+
+async def test_the_publish_dialog_shows_a_title_with_brackets_as_written(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    """'[$500]' is a variable in Textual's markup: an escaped label lost it ("Budget
+    request"), and '\\[' lost its backslash."""
+    seed_journal(data_dir, ("Budget [$500] ask \\[draft]", "For the spring", ()))
+    team_of_two(data_dir, tmp_path)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_team(pilot)
+        await pilot.press("p")
+        await wait_for_screen(pilot, PublishDialog)
+        chooser = app.screen.query_one(CheckList)
+        labels = [plain(chooser.get_option_at_index(i).prompt) for i in range(chooser.option_count)]
+        assert labels[0].startswith("☐ Entry: Budget [$500] ask \\[draft]\n  written ")
+        await pilot.press("space")
+        assert plain(chooser.get_option_at_index(0).prompt) == f"☑ {labels[0][2:]}"

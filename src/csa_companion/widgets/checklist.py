@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -19,8 +20,9 @@ CHOSEN, NOT_CHOSEN = "☑", "☐"
 
 
 class CheckList(OptionList):
-    """Options given as (key, markup) pairs; `chosen` lists the chosen keys in list order.
-    A prompt of several lines keeps its later lines under the first one's text."""
+    """Options given as (key, text) pairs, the text shown as written (never read as markup:
+    a title may hold "[$500]"); `chosen` lists the chosen keys in list order. A prompt of
+    several lines keeps its later lines under the first one's text."""
 
     BINDINGS: ClassVar = [Binding("space", "choose", "Choose", id="checklist.choose")]
 
@@ -47,10 +49,10 @@ class CheckList(OptionList):
     def is_chosen(self, key: str) -> bool:
         return key in self._chosen
 
-    def _prompt(self, key: str) -> str:
+    def _prompt(self, key: str) -> Content:
         mark = CHOSEN if key in self._chosen else NOT_CHOSEN
         first, *rest = self._prompts[key].split("\n")
-        return "\n".join([f"{mark} {first}", *(f"  {line}" for line in rest)])
+        return Content("\n".join([f"{mark} {first}", *(f"  {line}" for line in rest)]))
 
     def toggle(self, key: str) -> None:
         self._chosen ^= {key}

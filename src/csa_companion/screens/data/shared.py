@@ -234,7 +234,7 @@ class ShareDialog(SaysInPlace, ModalScreen[None]):
         with Vertical():
             yield Label("Share: space chooses (☑); only what you choose goes in the bundle")
             yield CheckList(
-                [(key, escape(self._label(key, item))) for key, item in self.items.items()],
+                [(key, shown(self._label(key, item))) for key, item in self.items.items()],
                 id="share-list",
             )
             yield Label("Nothing chosen yet.", id="share-chosen")

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.markup import escape as markup_escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Header, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
@@ -432,7 +431,7 @@ class PublishDialog(SaysInPlace, ModalScreen[list[TeamItem] | None]):
             yield Label("Publish to the team: space chooses (☑); only what you choose goes")
             yield CheckList(
                 [
-                    (key, markup_escape(shown(self.labels.get(key, item.title))))
+                    (key, shown(self.labels.get(key, item.title)))
                     for key, item in self.items.items()
                 ],
                 id="team-publish-list",
