@@ -321,3 +321,29 @@ async def test_the_publish_dialog_shows_a_title_with_brackets_as_written(
         assert labels[0].startswith("☐ Entry: Budget [$500] ask \\[draft]\n  written ")
         await pilot.press("space")
         assert plain(chooser.get_option_at_index(0).prompt) == f"☑ {labels[0][2:]}"
+
+
+async def test_a_damaged_team_key_is_a_clear_message_on_the_team_and_cohort_screens(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    """The team key kept in the data folder no longer decodes: both screens say so in one
+    line and stay up (the app crashed with a traceback from either)."""
+    from csa_companion.screens.team.cohort import CohortScreen
+
+    folder = tmp_path / "csa-team"
+    folder.mkdir()
+    cache = cache_at(data_dir)
+    join(cache, folder, START, name="Ana", encrypt=True, passphrase=lambda new: "pw pw pw pw")
+    with cache.store.transaction():
+        cache.store.table("membership").update({"team_key": "not base64 at all!"})
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await run_command(pilot, "Go to Team")
+        await wait_for_screen(pilot, TeamScreen)
+        said = "team key kept in this data folder (team.json) is damaged"
+        await wait_for(lambda: said in screen_words(app), "the Team screen's message", pilot)
+        await run_command(pilot, "Go to Cohort report")
+        await wait_for_screen(pilot, CohortScreen)
+        await pilot.press("enter")  # the team's folder is filled in
+        await wait_for(lambda: said in screen_words(app), "the Cohort screen's message", pilot)
+        assert app.is_running

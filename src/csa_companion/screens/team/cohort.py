@@ -122,12 +122,14 @@ class CohortScreen(CompanionScreen):
         self.store_call(lambda: self.services.settings.set(FOLDER_SETTING, typed))
         self._generation += 1
         team = self._membership()
-        cipher = team.cipher() if team is not None else None
         own_team = team.folder.expanduser().resolve() if team is not None else None
 
         def team_key(found: Path) -> Cipher | None:
-            """Our own team's key (kept in this data folder); another team's is not known."""
-            return cipher if found.expanduser().resolve() == own_team else None
+            """Our own team's key (kept in this data folder); another team's is not known.
+            A damaged key kept here ends the read with its message (TeamError)."""
+            if team is None or found.expanduser().resolve() != own_team:
+                return None
+            return team.cipher()
 
         self._gather(folder, self._generation, self.comments, team_key)
 

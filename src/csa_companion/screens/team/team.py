@@ -182,9 +182,15 @@ class TeamScreen(CompanionScreen):
         status = self.query_one("#team-status", Static)
         highlighted = options.highlighted
         options.clear_options()
+        try:
+            cipher = membership.cipher()
+        except CompanionError as error:  # the team key kept here is damaged
+            self.view = None
+            status.update(Content(str(error)))
+            return
         view = read_team(
             membership.folder,
-            cipher=membership.cipher(),
+            cipher=cipher,
             cache=self.cache,
             now=self.services.clock.now(),
             you=membership.member,
