@@ -20,7 +20,7 @@ from csa_companion.content.loader import load_library
 from csa_companion.content.model import SessionPlan
 from csa_companion.domain.session import SessionRun, resolve
 from csa_companion.paths import DataPaths, bundled_content_dir
-from csa_companion.screens.dialogs import Choice
+from csa_companion.screens.dialogs import Choice, Pick
 from csa_companion.screens.present.session import AudienceScreen, PresenterScreen
 from csa_companion.services import PresentTarget
 from csa_companion.storage.session_runs import read_run, run_path, save_run
@@ -285,3 +285,26 @@ async def test_a_tick_before_the_views_widgets_are_mounted_draws_nothing_and_rai
         ):
             view.run = SessionRun(screen.schedule, clock.monotonic())
             view.tick()  # not mounted: no stage yet
+
+
+async def test_an_exercise_walks_its_tool_as_a_group_worksheet_titled_with_the_session(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    app = presenter(new_app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, PresenterScreen)
+        assert isinstance(app.screen, PresenterScreen)
+        presenter_screen: PresenterScreen = app.screen
+        await pilot.press("w")  # the settling practice has no tool: it says so
+        await pilot.pause()
+        assert app.screen is presenter_screen
+        presenter_screen.action_goto()
+        await wait_for_screen(pilot, Pick)
+        await pilot.press("down", "down", "down", "down", "down", "enter")
+        await wait_for(lambda: "The Iceberg: in teams" in screen_text(app), "the exercise", pilot)
+        await pilot.press("w")
+        await wait_for(lambda: app.screen is not presenter_screen, "the walkthrough", pilot)
+        sheet = app.screen.worksheet  # type: ignore[attr-defined]
+        assert sheet.group
+        assert sheet.title.startswith("Learning session 1, 24 Nov 2026: The Iceberg")
+        assert presenter_screen.made[0].tool == "iceberg"

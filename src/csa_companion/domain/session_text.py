@@ -175,6 +175,7 @@ class MadeWorksheet:
     title: str
     tool: str
     block: str
+    uid: str = ""
 
 
 def record(

@@ -562,7 +562,7 @@ class PresenterScreen(SessionScreenBase):
         now = self.clock.now()
         title = f"{self.schedule.title}, {now:%d %b %Y}: {tool.title}"
         sheet = Worksheet.new(tool, title, now, group=True)
-        self.made.append(MadeWorksheet(title, tool.id, block.title))
+        self.made.append(MadeWorksheet(title, tool.id, block.title, sheet.uid))
         self.app.push_screen(routes.make("walkthrough", self.services, tool, sheet))
 
     def action_end(self) -> None:
@@ -589,7 +589,9 @@ class PresenterScreen(SessionScreenBase):
         assert run is not None
         run.end(self.now())
         self.save()
-        text = record(run, self.now(), self.services.library, self.made)
+        # Only the worksheets kept: one left empty leaves nothing behind.
+        kept = [m for m in self.made if self.services.worksheets.get(m.uid) is not None]
+        text = record(run, self.now(), self.services.library, kept)
         started = run.started or self.clock.now()
         folder = records_folder_for(self.state_path)
         path = folder / f"{started:%Y-%m-%d-%H%M}-{self.schedule.plan_id}.md"
