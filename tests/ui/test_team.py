@@ -3,6 +3,7 @@ reflection), at 80x24: what the user sees, and what is in the team folder."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -347,3 +348,30 @@ async def test_a_damaged_team_key_is_a_clear_message_on_the_team_and_cohort_scre
         await pilot.press("enter")  # the team's folder is filled in
         await wait_for(lambda: said in screen_words(app), "the Cohort screen's message", pilot)
         assert app.is_running
+
+
+async def test_taking_a_copy_of_an_unreadable_worksheet_says_so_and_saves_nothing(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    """A teammate's file (an older or a hand-edited one) whose worksheet has answers that are
+    not step: text pairs: t says it cannot be taken (it crashed the app) and nothing is kept."""
+    folder, _ = team_of_two(data_dir, tmp_path)
+    ben = next(p for p in folder.glob("member-*.json") if "Ben" in p.read_text())
+    state = MemberState.from_bytes(ben.read_bytes())
+    [(ident, sheet)] = state.items.items()
+    document = sheet.document | {"answers": ["not", "a", "mapping"]}
+    items = {ident: replace(sheet, document=document, rev=sheet.rev + 1)}
+    write_member(folder, replace(state, seq=state.seq + 1, items=items))
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_team(pilot)
+        await pilot.press("t")
+        await wait_for(
+            lambda: (
+                "This worksheet cannot be taken" in " ".join(n.message for n in app._notifications)
+            ),
+            "the message",
+            pilot,
+        )
+        assert app.is_running
+    assert WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"]).all() == []

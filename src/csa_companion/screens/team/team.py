@@ -290,6 +290,7 @@ class TeamScreen(CompanionScreen):
 
         from csa_companion.domain.journal import new_uid
         from csa_companion.domain.worksheet import Worksheet
+        from csa_companion.storage.documents import problem
 
         found = self._highlighted()
         if found is None:
@@ -298,10 +299,19 @@ class TeamScreen(CompanionScreen):
         if item.kind != "worksheet":
             self.notify("Only a worksheet can be taken into your worksheets.", severity="warning")
             return
+        # Someone else's file: checked as the store checks its own worksheets before reading
+        why = problem("worksheets", "1", item.document)
         try:
-            sheet = Worksheet.from_doc(item.document)
-        except (KeyError, TypeError, ValueError):
-            self.notify("This worksheet cannot be read here.", severity="error")
+            sheet = None if why else Worksheet.from_doc(item.document)
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            why = str(error)
+            sheet = None
+        if sheet is None:
+            self.notify(
+                f"This worksheet cannot be taken into yours: {one_line(why or '')}.",
+                severity="error",
+                markup=False,
+            )
             return
         now = self.services.clock.now()
         copy = replace(sheet, uid=new_uid(), updated=now)
