@@ -156,7 +156,7 @@ def test_a_malformed_row_is_named_with_file_and_line_and_the_rest_counted() -> N
         + ",1,post,A,3,,2027-01-19\n"  # line 4
         + "P1,x,post,A,3,,2027-01-19\n"  # line 5
         + "P1,1,during,A,3,,2027-01-19\n"  # line 6
-        + "P1,1,post,A,3,,19/01/2027\n"  # line 7
+        + "P1,1,post,A,3,,next week\n"  # line 7
         + "P1,1,post\n"  # line 8
         + '"P1,1,post,A,3,,2027-01-19\n'  # line 9: an open quote swallows the rest
     )
@@ -167,7 +167,7 @@ def test_a_malformed_row_is_named_with_file_and_line_and_the_rest_counted() -> N
         "team/maria.csv line 4: has no participant code",
         "team/maria.csv line 5: session 'x' is not a session number (0 to 99)",
         "team/maria.csv line 6: 'during' is neither pre nor post",
-        "team/maria.csv line 7: date '19/01/2027' is not a date (YYYY-MM-DD)",
+        "team/maria.csv line 7: date 'next week' is not a date (YYYY-MM-DD)",
         "team/maria.csv line 8: has 3 cells where 7 are needed",
         "team/maria.csv line 9: has 1 cell where 7 are needed",
     ]
@@ -216,6 +216,24 @@ def test_semicolons_and_tabs_between_cells_as_some_spreadsheets_save_csv() -> No
     answers = read(("de.csv", semicolons), ("tabs.tsv", tabs))
     assert answers.rows == 2 and not answers.skipped
     assert answers.ratings[("P1", 1, "pre", "A")][4] == "a; b"
+
+
+def test_dates_as_a_spreadsheet_saves_them_are_read() -> None:
+    """A survey export opened in Excel and saved again has its dates as the spreadsheet shows
+    them (1/19/2027 in the US); each row was left out as malformed, so the whole file was."""
+    saved = (
+        HEADER
+        + "P1,1,pre,A,2,,1/19/2027\n"
+        + "P1,1,pre,A,5,,1/18/2027 9:30\n"  # an earlier date read later: not the latest
+        + "P1,1,post,A,4,,19/01/2027\n"  # the day first, where the day tells
+        + "P2,1,pre,A,3,,19.01.2027\n"
+        + "P2,1,post,A,3,,2/30/2027\n"  # no such day
+    )
+    answers = read(("excel.csv", saved))
+    assert answers.problems == ["excel.csv line 6: date '2/30/2027' is not a date (YYYY-MM-DD)"]
+    assert answers.ratings[("P1", 1, "pre", "A")][0] == 2
+    assert answers.ratings[("P1", 1, "post", "A")][0] == 4
+    assert ("P2", 1, "pre", "A") in answers.ratings
 
 
 def test_columns_in_another_order_and_before_after_words() -> None:

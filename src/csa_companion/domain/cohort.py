@@ -50,6 +50,12 @@ WHEN = {"pre": PRE, "post": POST, "before": PRE, "after": POST}
 RATINGS = {str(n): n for n in range(LOW, HIGH + 1)}
 SESSIONS = {str(n): n for n in range(MAX_SESSION + 1)}
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A date as a spreadsheet saves it after opening an export: 1/19/2027 (month first, as in the
+# US), 19/01/2027 (the day first, read so where the first number cannot be a month),
+# 19.01.2027; a time after it is ignored. The date only orders duplicates.
+_SAVED_DAY = re.compile(
+    r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm])?)?"
+)
 ALL = "all"
 
 Key = tuple[str, int, str, str]  # participant, session, pre/post, item
@@ -381,6 +387,12 @@ def _when(text: str) -> tuple[str, float | None] | None:
     try:
         if len(text) == 10 and _DAY.fullmatch(text):
             return date.fromisoformat(text).isoformat(), None
+        saved = _SAVED_DAY.fullmatch(text)
+        if saved:
+            first, mark, second, year = saved.groups()
+            day_first = mark == "." or int(first) > 12
+            month, day = (second, first) if day_first else (first, second)
+            return date(int(year), int(month), int(day)).isoformat(), None
         moment = datetime.fromisoformat(text)
         stamp = moment.timestamp() if moment.tzinfo is not None else None
         return moment.date().isoformat(), stamp
