@@ -321,6 +321,22 @@ def test_joining_before_the_team_file_has_arrived_waits_for_it(
     assert sorted(os.listdir(folder)) == [member_file(ana.member)]
 
 
+@pytest.mark.parametrize("damaged", [b"", b'{"format": "csa-companion-te', b"garbage"])
+def test_joining_while_the_team_file_is_half_synced_waits_for_it(
+    folder: Path, tmp_path: Path, damaged: bytes
+) -> None:
+    """The team's own file is there but cut off (the engine is still writing it) and no
+    member's file has come yet: join said it had joined, under a team id no one else has, and
+    would have taken an encrypted team for a plain one (its key record is in that file)."""
+    (folder / "csa-team.json").write_bytes(damaged)
+    ben = cache_at(tmp_path / "ben")
+    with pytest.raises(TeamError, match=r"cannot be read yet .* wait for the sync engine"):
+        join(ben, folder, START, name="Ben")
+    assert sorted(os.listdir(folder)) == ["csa-team.json"]
+    assert (folder / "csa-team.json").read_bytes() == damaged
+    assert ben.membership() is None
+
+
 # -- the shell commands ---------------------------------------------------------------------
 
 

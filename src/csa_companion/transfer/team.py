@@ -745,6 +745,12 @@ def join(
         from csa_companion.storage.crypto import new_cipher, wrap
 
         with contextlib.suppress(OSError):
+            there = sorted(n for n in os.listdir(folder) if is_team_file(n))
+            if there:  # the team's file, cut off: its id and key record are not known yet
+                raise TeamError(
+                    f"the team's own file in {folder} ({there[0]}) cannot be read yet (half "
+                    "synced?); wait for the sync engine to bring all of it, then join again"
+                )
             if _scan(folder):  # members' files, but the team's own file not here yet
                 raise TeamError(
                     f"{folder} holds members' files but not yet the team's own file "
