@@ -131,3 +131,22 @@ def test_a_markdown_export_makes_its_folders_private(
     assert code == 0
     folders = [tmp_path / "out", *(p for p in (tmp_path / "out").rglob("*") if p.is_dir())]
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o700 for f in folders), folders
+
+
+@pytest.mark.parametrize("name", ["journal", "worksheets", "reflections", "surveys"])
+def test_a_markdown_folder_above_a_data_folder_it_would_write_into_is_refused(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A data folder named as one of the Markdown export's own folders (`--data-dir ~/journal`)
+    and `--out` the folder above it: its files would land in the data folder."""
+    home = tmp_path / "home"
+    data = home / name
+    seed_everything(data)
+    before = file_bytes(data)
+    argv = ["--data-dir", str(data), "export", "--format", "markdown", "--out", str(home)]
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "into the data folder" in err and err.count("\n") == 1
+    assert file_bytes(data) == before
+    assert sorted(p.name for p in home.iterdir()) == [name]

@@ -21,6 +21,7 @@ from csa_companion.domain.reflection import month_name, reflection_markdown
 from csa_companion.domain.sharing import worksheet_item
 from csa_companion.domain.survey import PARTICIPANT, item_texts, survey_csv
 from csa_companion.domain.wording import file_part
+from csa_companion.errors import UsageError
 from csa_companion.storage.practice_log import PracticeLogRepo
 from csa_companion.storage.private_files import write_atomic
 from csa_companion.storage.program_repos import Rhythm
@@ -80,8 +81,16 @@ def markdown_files(stores: Stores, library: Library) -> dict[str, str]:
 def write_folder(
     stores: Stores, library: Library, out: Path, progress: Progress | None = None
 ) -> int:
-    """Write the folder (each file atomically, 0600); returns how many files were written."""
+    """Write the folder (each file atomically, 0600); returns how many files were written.
+    Nothing is written when a file would land in the data folder (a data folder named
+    `journal` and the folder above it as `out`)."""
     files = markdown_files(stores, library)
+    for relative in sorted(files):
+        if stores.paths.would_replace_data(out / relative):
+            raise UsageError(
+                f"{out} would put the Markdown file {relative} into the data folder "
+                f"{stores.paths.root}; write it somewhere else (such as {stores.paths.exports})"
+            )
     for done, (relative, text) in enumerate(sorted(files.items()), start=1):
         write_atomic(out / relative, text.encode("utf-8"))
         if progress:
