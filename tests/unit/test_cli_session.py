@@ -66,3 +66,15 @@ def test_session_export_writes_a_run_sheet(
     assert "Keeping it safe to speak" in sheet and "| 09:00 | 10 |" in sheet
     assert out_file.stat().st_mode & 0o777 == 0o600
     assert main(["session", "export", "2"]) == 0
+
+
+def test_serve_session_serves_the_audience_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve --session 1` served the practice list (the option was not passed on)."""
+    import csa_companion.web.serve as web
+
+    served: list[str] = []
+    monkeypatch.setattr(web, "serve", lambda command, *args, **kwargs: served.append(command) or 0)
+    assert main(["serve", "--session", "1"]) == 0
+    assert served[0].endswith("present session 1 --audience")
+    with pytest.raises(SystemExit):
+        main(["serve", "--session", "1", "--practice", "arrival"])

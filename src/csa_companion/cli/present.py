@@ -109,7 +109,12 @@ def _serve(
         from csa_companion.storage.inbox import PresentationSink
 
         PresentationSink.open(paths)  # before the first browser asks: NoOwnerKey if no unlock yet
-    if not args.app:
+    if args.session:
+        problem = check_target(load_library(dirs), PresentTarget("session", args.session))
+        if problem is not None:
+            raise UsageError(problem)
+        present = ["session", args.session, "--audience"]
+    elif not args.app:
         kind, item_id = ("tool", args.tool) if args.tool else ("practice", args.practice)
         problem = check_target(load_library(dirs), PresentTarget(kind, item_id))
         if problem is not None:
