@@ -73,7 +73,12 @@ def test_serve_session_serves_the_audience_view(monkeypatch: pytest.MonkeyPatch)
     import csa_companion.web.serve as web
 
     served: list[str] = []
-    monkeypatch.setattr(web, "serve", lambda command, *args, **kwargs: served.append(command) or 0)
+
+    def fake_serve(command: str, *args: object, **kwargs: object) -> int:
+        served.append(command)
+        return 0
+
+    monkeypatch.setattr(web, "serve", fake_serve)
     assert main(["serve", "--session", "1"]) == 0
     assert served[0].endswith("present session 1 --audience")
     with pytest.raises(SystemExit):
