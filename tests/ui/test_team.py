@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import OptionList, Static
+from textual.widgets import Label, OptionList, Static
 
 from csa_companion.content.loader import load_library
 from csa_companion.content.model import Tool
@@ -322,6 +322,10 @@ async def test_the_publish_dialog_shows_a_title_with_brackets_as_written(
         assert labels[0].startswith("☐ Entry: Budget [$500] ask \\[draft]\n  written ")
         await pilot.press("space")
         assert plain(chooser.get_option_at_index(0).prompt) == f"☑ {labels[0][2:]}"
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, Choice)
+        question = plain(app.screen.query_one("#question", Label).visual)
+        assert "• Entry: Budget [$500] ask \\[draft]\n" in question
 
 
 async def test_a_damaged_team_key_is_a_clear_message_on_the_team_and_cohort_screens(

@@ -1,11 +1,12 @@
-"""Small modal dialogs that return a typed answer."""
+"""Small modal dialogs that return a typed answer. Questions and labels are shown as written
+(Content, never parsed as markup: Textual's escape lets "[$500]" through as a variable)."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
@@ -26,8 +27,10 @@ class SaysInPlace:
         markup: bool = True,
     ) -> None:
         assert isinstance(self, ModalScreen)
-        text = message if markup else escape(message)
-        self.query_one("#dialog-message", Label).update(f"{title}: {text}" if title else text)
+        text = Content.from_markup(message) if markup else Content(message)
+        self.query_one("#dialog-message", Label).update(
+            Content(f"{title}: ") + text if title else text
+        )
 
 
 class Choice(ModalScreen[str]):
@@ -56,7 +59,7 @@ class Choice(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(escape(self.question), id="question")
+            yield Label(Content(self.question), id="question")
             with Horizontal():
                 for index, (option_id, label) in enumerate(self.options):
                     yield Button(
@@ -100,7 +103,7 @@ class Ask(SaysInPlace, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(escape(self.question))
+            yield Label(Content(self.question))
             yield Input(self.value, id="ask-input")
             yield Label("", id="dialog-message")  # what goes wrong, here, not in a toast
             yield Label(self.hint or "Enter to confirm, Escape to cancel.", id="hint")
@@ -136,9 +139,9 @@ class Pick(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(escape(self.question))
+            yield Label(Content(self.question))
             yield OptionList(
-                *(Option(escape(label), id=option_id) for option_id, label in self.options)
+                *(Option(Content(label), id=option_id) for option_id, label in self.options)
             )
 
     def on_mount(self) -> None:
@@ -183,7 +186,7 @@ class RoleDialog(ModalScreen[str | None]):
                 "yours where they can.",
                 id="role-question",
             )
-            options = [Option(escape(label), id=key) for key, label in ROLES.items()]
+            options = [Option(Content(label), id=key) for key, label in ROLES.items()]
             options.append(Option("None of these (the default examples)", id=NO_ROLE or "none"))
             yield OptionList(*options, id="roles")
             yield Label(
