@@ -213,3 +213,34 @@ async def test_a_member_reads_their_own_encrypted_team_without_a_passphrase(
         await pilot.press("enter")
         await wait_for(lambda: "3 participants" in screen_text(app), "the team's report", pilot)
         assert "Name 0" not in body(app)
+
+
+async def test_a_read_stops_when_its_screen_is_left(
+    new_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder typed by mistake ('~', a whole drive) is read file by file in a thread: leaving
+    the screen stops it at the next file (it read on to the end, on a machine others share)."""
+    release = threading.Event()
+    real_read_one = cohort_files.read_one
+    read: list[Path] = []
+
+    def read_one(file: Path, answers: object) -> None:
+        read.append(file)
+        if len(read) == 2:
+            assert release.wait(10)
+        real_read_one(file, answers)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cohort_files, "read_one", read_one)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.run_action("go('cohort')")
+        await wait_for_screen(pilot, CohortScreen)
+        app.screen.query_one("#cohort-path", Input).value = str(cohort(tmp_path, n=40))
+        await pilot.press("enter")
+        await wait_for(lambda: len(read) == 2, "the second file", pilot)
+        await app.run_action("go('home')")
+        await wait_for_screen(pilot, HomeScreen)
+        release.set()
+        await pilot.pause(0.5)
+        assert len(read) <= 3
+        assert app.return_code is None

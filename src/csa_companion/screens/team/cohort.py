@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Input, Label, Static
+from textual.worker import get_current_worker
 
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.widgets.footer import Footer
@@ -33,6 +34,10 @@ PROGRESS_EVERY = 200  # files: how often a long read says how far it is
 CHART_WIDTH = 76  # fits 80 columns with the scroll bar and padding
 FOLDER_SETTING = "cohort_folder"
 """The setting that remembers the folder last read (a path on this computer)."""
+
+
+class _Stopped(Exception):
+    """A read no longer wanted (its screen left, or a newer read started)."""
 
 
 class CohortScreen(CompanionScreen):
@@ -139,7 +144,13 @@ class CohortScreen(CompanionScreen):
         from csa_companion.errors import CompanionError
         from csa_companion.transfer.cohort import gather
 
+        worker = get_current_worker()
+
         def progress(done: int, name: str) -> None:
+            # Before each file: a read whose screen was left, or that a newer read overtook,
+            # stops here (a folder typed by mistake may hold a whole drive).
+            if worker.is_cancelled or generation != self._generation or not self.is_attached:
+                raise _Stopped
             if done and done % PROGRESS_EVERY == 0:
                 with contextlib.suppress(RuntimeError):  # the app closed in the meantime
                     self.app.call_from_thread(self._reading, generation, done)
@@ -148,6 +159,8 @@ class CohortScreen(CompanionScreen):
         try:
             answers = gather([folder], progress=progress, team_key=team_key)
             result = answers, self._report(answers, comments)
+        except _Stopped:
+            return
         except CompanionError as error:
             result = str(error)
         except OSError as error:  # the folder vanished between the check and the read
