@@ -379,3 +379,28 @@ async def test_taking_a_copy_of_an_unreadable_worksheet_says_so_and_saves_nothin
         )
         assert app.is_running
     assert WorksheetRepo(Stores(DataPaths(data_dir))["worksheets"]).all() == []
+
+
+async def test_a_link_in_a_teammates_item_is_shown_not_opened(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    """A published item's Markdown is someone else's: a click on its link (to a web page or a
+    file) opened it in the browser; it is named instead, for the person to open if they trust it."""
+    from textual.widgets import Markdown
+
+    team_of_two(data_dir, tmp_path)
+    app = new_app()
+    opened: list[str] = []
+    app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await open_team(pilot)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, TeamItemScreen)
+        markdown = app.screen.query_one("#team-item-markdown", Markdown)
+        markdown.post_message(Markdown.LinkClicked(markdown, "https://example.org/x"))
+        await wait_for(
+            lambda: any("https://example.org/x" in n.message for n in app._notifications),
+            "the link named",
+            pilot,
+        )
+        assert opened == []

@@ -378,8 +378,18 @@ class TeamItemScreen(CompanionScreen):
             id="team-item-meta",
         )
         with VerticalScroll(id="team-item-body"):
-            yield Markdown(shown(self.item.text), id="team-item-markdown")
+            # Someone else's text: its links are named, not opened (a click opened a web page
+            # or a file the teammate chose).
+            yield Markdown(shown(self.item.text), id="team-item-markdown", open_links=False)
         yield Footer()
+
+    @on(Markdown.LinkClicked, "#team-item-markdown")
+    def _link(self, event: Markdown.LinkClicked) -> None:
+        self.notify(
+            f"Links in a teammate's item are not opened from here: {one_line(event.href)}",
+            timeout=15,
+            markup=False,
+        )
 
     def on_mount(self) -> None:
         self.sub_title = "Team"
