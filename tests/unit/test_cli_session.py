@@ -83,3 +83,9 @@ def test_serve_session_serves_the_audience_view(monkeypatch: pytest.MonkeyPatch)
     assert served[0].endswith("present session 1 --audience")
     with pytest.raises(SystemExit):
         main(["serve", "--session", "1", "--practice", "arrival"])
+
+
+def test_content_list_counts_a_plan_s_blocks(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "content", "list", "--json")
+    plans = {d["id"]: d for d in json.loads(out) if d["kind"] == "session"}
+    assert code == 0 and plans["session-orientation"]["blocks"] == 10

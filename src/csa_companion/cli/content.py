@@ -64,7 +64,14 @@ def _content_check(dirs: Sequence[Path], *, explicit: bool) -> int:
 
 
 def _parts(item: Item) -> dict[str, int]:
-    from csa_companion.content.model import Practice, QuestionBank, ReflectionPrompts, Survey, Tool
+    from csa_companion.content.model import (
+        Practice,
+        QuestionBank,
+        ReflectionPrompts,
+        SessionPlan,
+        Survey,
+        Tool,
+    )
 
     if isinstance(item, Tool):
         return {"steps": len(item.steps)}
@@ -76,6 +83,8 @@ def _parts(item: Item) -> dict[str, int]:
         return {"prompts": len(item.questions)}
     if isinstance(item, Survey):
         return {"items": len(item.items)}
+    if isinstance(item, SessionPlan):
+        return {"blocks": len(item.blocks)}
     return {}
 
 
