@@ -308,3 +308,30 @@ async def test_an_exercise_walks_its_tool_as_a_group_worksheet_titled_with_the_s
         assert sheet.group
         assert sheet.title.startswith("Learning session 1, 24 Nov 2026: The Iceberg")
         assert presenter_screen.made[0].tool == "iceberg"
+
+
+async def test_a_talking_piece_round_and_automatic_mode_from_the_keys(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    app = presenter(new_app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, PresenterScreen)
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen)
+        screen.action_goto()
+        await wait_for_screen(pilot, Pick)
+        await pilot.press("end", "up", "enter")  # the whole-group reflection
+        await wait_for(lambda: "Block 10 of 11" in screen_text(app), "the circle", pilot)
+        await pilot.press("t")
+        await wait_for(lambda: "talking-piece round" in screen_text(app), "the round's size", pilot)
+        await pilot.press("enter")  # 10 x 2, from the plan
+        await wait_for(lambda: "speaker 1 of 10" in screen_text(app), "the first turn", pilot)
+        clock.advance(130)
+        await wait_for(lambda: "speaker 2 of 10" in screen_text(app), "the second turn", pilot)
+        await pilot.press("s")
+        await wait_for(lambda: "speaker 3 of 10" in screen_text(app), "passed on", pilot)
+        await pilot.press("a")
+        await wait_for(lambda: "automatic" in screen_text(app), "automatic mode", pilot)
+        assert state(data_dir)["auto"] is True
+        clock.advance(25 * 60)  # the circle's time runs out: the closing starts by itself
+        await wait_for(lambda: "Block 11 of 11" in screen_text(app), "moved on", pilot)
