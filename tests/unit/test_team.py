@@ -585,3 +585,20 @@ def test_join_with_an_empty_folder_name_is_refused(
         "csa-companion: give the team's folder: the folder your sync engine keeps in step\n"
     )
     assert not (tmp_path / "csa-team.json").exists()
+
+
+def test_a_team_folder_holding_the_data_folder_or_inside_it_is_refused(tmp_path: Path) -> None:
+    """The data folder inside the synced team folder would carry the journal to every
+    teammate; a team folder inside the data folder mixes the team's files with the store's."""
+    team = tmp_path / "Dropbox" / "csa-team"
+    team.mkdir(parents=True)
+    for data in (team / "my-data", team):
+        with pytest.raises(TeamError, match="your journal and everything else in it would go"):
+            join(cache_at(data), team, START, name="Ana")
+        assert not any(p.name.startswith(("member-", "csa-team")) for p in team.iterdir())
+    data = tmp_path / "data"
+    inside = data / "team"
+    inside.mkdir(parents=True)
+    with pytest.raises(TeamError, match="is inside your data folder"):
+        join(cache_at(data), inside, START, name="Ana")
+    assert list(inside.iterdir()) == []

@@ -723,6 +723,7 @@ def join(
             "keeps in step, then join again"
         )
     folder = folder.resolve()
+    _apart(cache, folder)
     docs = _team_docs(folder)
     cipher: Cipher | None = None
     if docs:
@@ -825,6 +826,23 @@ def join(
     publish(cache, membership, now)
     cache.join(membership)
     return membership
+
+
+def _apart(cache: TeamCache, folder: Path) -> None:
+    """Refuse a team folder that holds the data folder (the sync engine would carry the
+    journal to every teammate) or lies inside it."""
+    data = cache.store.path.parent.resolve()
+    if data == folder or data.is_relative_to(folder):
+        raise TeamError(
+            f"your data folder {data} is inside the team folder {folder}: your journal and "
+            "everything else in it would go to every teammate; keep your data folder out of "
+            "the synced folder (or join a folder of its own inside it); nothing was changed"
+        )
+    if folder.is_relative_to(data):
+        raise TeamError(
+            f"the team folder {folder} is inside your data folder {data}; make it in the "
+            "folder your team's sync engine keeps in step; nothing was changed"
+        )
 
 
 def _writable(cache: TeamCache) -> None:
