@@ -25,6 +25,7 @@ from csa_companion.screens.present.session import AudienceScreen, PresenterScree
 from csa_companion.services import PresentTarget
 from csa_companion.storage.session_runs import read_run, run_path, save_run
 from csa_companion.widgets.big_text import BigText
+from csa_companion.widgets.themes import THEMES
 from tests.conftest import AppFactory
 from tests.screen import screen_text
 from tests.ui.test_present import assert_private, fill_store
@@ -335,3 +336,30 @@ async def test_a_talking_piece_round_and_automatic_mode_from_the_keys(
         assert state(data_dir)["auto"] is True
         clock.advance(25 * 60)  # the circle's time runs out: the closing starts by itself
         await wait_for(lambda: "Block 11 of 11" in screen_text(app), "moved on", pilot)
+
+
+@pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES.keys())
+async def test_both_views_read_at_4_5_to_1_in_every_theme(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock, theme: str
+) -> None:
+    from tests.ui.test_contrast import SIZE, Measure
+
+    app = presenter(new_app)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = theme
+        check = Measure(pilot)
+        await check("Presenter", "Block 1 of 11", "Say:")
+        clock.advance(8 * 60 + 5)
+        await pilot.press("n", "space")
+        await check("Presenter, paused", "PAUSED", "Next:")
+        clock.advance(1)
+        await pilot.press("space")
+        clock.advance(21 * 60)
+        await check("Presenter, 20% left", "20% of the block left")
+        check.assert_readable(theme)
+    viewer = audience(new_app)
+    async with viewer.run_test(size=SIZE) as pilot:
+        viewer.theme = theme
+        check = Measure(pilot)
+        await check("Audience", "Check-in", "20% of the block left")
+        check.assert_readable(theme)
