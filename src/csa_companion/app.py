@@ -33,6 +33,7 @@ from csa_companion.storage.crypto import Cipher, KeyRecord
 from csa_companion.storage.encryption import DEFAULT_LOCK_MINUTES, LOCK_SETTING
 from csa_companion.storage.safe_storage import StoreError
 from csa_companion.storage.store import Stores
+from csa_companion.widgets.markup import valid_markup
 from csa_companion.widgets.themes import ANSI_LIGHT, DARK, HIGH_CONTRAST, LIGHT, THEMES, saved_theme
 
 if TYPE_CHECKING:
@@ -162,6 +163,8 @@ class CompanionApp(App[None]):
         dialogs.SaysInPlace)."""
         if self.present is not None and severity != "error":
             return
+        if markup and not valid_markup(message):
+            markup = False  # text with brackets of its own: shown as it is, never a traceback
         if self._open_dialog() is not None:
             self._held.append((message, title, severity, timeout, markup))
             return
@@ -236,7 +239,9 @@ class CompanionApp(App[None]):
             try:
                 self.services.settings.set(ROLE_SETTING, role)
             except StoreError as error:
-                self.notify(f"Your role could not be saved: {error}", severity="error")
+                self.notify(
+                    f"Your role could not be saved: {error}", severity="error", markup=False
+                )
                 return
             refresh = getattr(self.screen, "show_hint", None)
             if callable(refresh):
@@ -508,9 +513,11 @@ class CompanionApp(App[None]):
         try:
             write_private(path, self.export_screenshot())
         except OSError as error:
-            self.notify(f"Could not save the screenshot to {path}: {error.strerror or error}")
+            self.notify(
+                f"Could not save the screenshot to {path}: {error.strerror or error}", markup=False
+            )
             return
-        self.notify(f"Screenshot saved to {path}", title="Screenshot", timeout=15)
+        self.notify(f"Screenshot saved to {path}", title="Screenshot", timeout=15, markup=False)
 
     # -- themes -----------------------------------------------------------------------------
 

@@ -406,3 +406,31 @@ async def test_control_characters_in_a_full_export_never_reach_the_shelf_screen(
         assert isinstance(screen, SharedItemScreen)
         assert "\x1b" not in screen.item.sharer + screen.item.item.title + screen.item.item.text
         assert "x\ufffd[2Jy" in screen_words(app) and "Shared by Eve\ufffd[5m" in screen_words(app)
+
+
+async def test_a_shared_record_exported_from_an_encrypted_folder_says_it_is_plain(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from csa_companion.cli import main
+    from csa_companion.screens.data.unlock import UnlockScreen
+    from tests.ui.test_unlock import PASS
+
+    _shared_with(data_dir, tmp_path)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(f"{PASS}\n{PASS}\n".encode())))
+    assert main(["--data-dir", str(data_dir), "encrypt"]) == 0
+    app = new_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for_screen(pilot, UnlockScreen)
+        await pilot.press(*PASS, "enter")
+        await pilot.pause()
+        await run_command(pilot, "Go to Shared with me")
+        await wait_for_screen(pilot, SharedScreen)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SharedItemScreen)
+        await pilot.press("x")
+        await wait_for(lambda: "Exported to" in screen_words(app), "the export's message", pilot)
+        await wait_for(lambda: "is encrypted, this" in screen_words(app), "its plain note", pilot)
+        [exported] = (data_dir / "exports").glob("shared-Sam-*.md")
+        assert exported.read_text().strip()

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from csa_companion.widgets.markup import shown
+
 
 class SaysInPlace:
     """For a dialog with a message line (a Label with id "dialog-message"): what it tells the
@@ -27,7 +29,7 @@ class SaysInPlace:
         markup: bool = True,
     ) -> None:
         assert isinstance(self, ModalScreen)
-        text = Content.from_markup(message) if markup else Content(message)
+        text = shown(message, markup)  # markup only where it is meant and valid
         self.query_one("#dialog-message", Label).update(
             Content(f"{title}: ") + text if title else text
         )

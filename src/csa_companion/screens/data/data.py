@@ -17,6 +17,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
@@ -162,7 +163,7 @@ class DataScreen(CompanionScreen):
             try:
                 file = expanded(path)
             except UsageError as error:
-                self.notify(f"Nothing was imported: {error}", severity="error")
+                self.notify(f"Nothing was imported: {error}", severity="error", markup=False)
                 return
             self._import(file)
 
@@ -296,12 +297,13 @@ class DataScreen(CompanionScreen):
         self.last_message = message
         self.query_one("#data-progress", ProgressBar).add_class("-hidden")
         text = message[:1].upper() + message[1:]
-        self.query_one("#data-status", Label).update(escape(text))
+        self.query_one("#data-status", Label).update(Content(text))  # brackets as typed
         self.notify(
-            escape(text),
+            text,
             title="Not done" if failed else "Done",
             severity="error" if failed else "information",
             timeout=15,
+            markup=False,
         )
         poll = getattr(self.app, "poll_store", None)
         if callable(poll):

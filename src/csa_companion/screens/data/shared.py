@@ -40,9 +40,12 @@ def export_item(screen: CompanionScreen, item: ShelfItem) -> None:
     try:
         write_private(folder / name, item.item.text)
     except OSError as error:
-        screen.notify(f"Could not write {folder / name}: {error.strerror}", severity="error")
+        screen.notify(
+            f"Could not write {folder / name}: {error.strerror}", severity="error", markup=False
+        )
         return
-    screen.notify(f"Exported to {folder / name}", timeout=10)
+    note = data_actions.plain_note(screen.services.stores.paths)
+    screen.notify(f"Exported to {folder / name}{note}", timeout=10, markup=False)
 
 
 class SharedScreen(CompanionScreen):

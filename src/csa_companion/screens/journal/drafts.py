@@ -26,7 +26,7 @@ def discard(screen: CompanionScreen, item: Draft | Worksheet) -> bool:
         done = screen.store_call(lambda: services.worksheets.delete(item.uid))
     if done:
         services.discarded.append(item)
-        screen.notify(f"Discarded {describe(item)}. Press ctrl+z on Home to undo.")
+        screen.notify(f"Discarded {describe(item)}. Press ctrl+z on Home to undo.", markup=False)
     return done
 
 
@@ -43,5 +43,5 @@ def undo_discard(screen: CompanionScreen) -> bool:
         done = screen.store_call(lambda: services.worksheets.save(item))
     if done:
         services.discarded.pop()
-        screen.notify(f"Restored {describe(item)}.")
+        screen.notify(f"Restored {describe(item)}.", markup=False)
     return done

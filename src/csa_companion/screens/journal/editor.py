@@ -185,7 +185,7 @@ class EntryEditorScreen(CompanionScreen):
             self._set_status("Not saved: see the message. Your text is still here.")
             return
         self.store_call(lambda: self.services.drafts.clear(self.initial.key))
-        self.notify(f"Saved {quoted(entry.display_title)}.")
+        self.notify(f"Saved {quoted(entry.display_title)}.", markup=False)
         for left_out in unusable_tags(draft.tags):  # never drop typed words without a word
             self.notify(
                 f"Left out the tag {quoted(left_out)}: a tag needs a letter or a digit.",

@@ -196,7 +196,7 @@ class JournalScreen(CompanionScreen):
             deleted.pop()
             self.reload()
             self.query_one(EntryList).show(self.query_one(EntryList).entries, keep_uid=entry.uid)
-            self.notify(f"Restored {quoted(entry.display_title)}.")
+            self.notify(f"Restored {quoted(entry.display_title)}.", markup=False)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

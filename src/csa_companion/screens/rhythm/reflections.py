@@ -206,11 +206,13 @@ class ReflectionScreen(CompanionScreen):
         try:
             write_private(path, text)  # 0600: it holds private text
         except OSError as error:
-            self.notify(f"Could not write {path}: {error.strerror}", severity="error")
+            self.notify(f"Could not write {path}: {error.strerror}", severity="error", markup=False)
             return
         from csa_companion.transfer.actions import plain_note
 
-        self.notify(f"Exported to {path}{plain_note(self.services.stores.paths)}", timeout=10)
+        self.notify(
+            f"Exported to {path}{plain_note(self.services.stores.paths)}", timeout=10, markup=False
+        )
 
     @on(OptionList.OptionSelected, "#glance")
     async def _open_counted(self, event: OptionList.OptionSelected) -> None:

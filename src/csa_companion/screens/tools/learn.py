@@ -80,7 +80,7 @@ class LearnScreen(CompanionScreen):
         """Show a page; False (and a notice) if there is none with that id."""
         page = self.services.library.get(page_id)
         if page is None:
-            self.notify(f"There is no page called “{page_id}”.", severity="warning")
+            self.notify(f"There is no page called “{page_id}”.", severity="warning", markup=False)
             return False
         self.page_id = page_id
         self.query_one("#learn-markdown", Markdown).update(_page_markdown(page))
@@ -145,7 +145,7 @@ class LearnScreen(CompanionScreen):
             if self.show_page(target) and left is not None and left != target:
                 self.history.append(left)
         else:
-            self.notify(f"This link points outside the companion: {href}")
+            self.notify(f"This link points outside the companion: {href}", markup=False)
 
     def action_links(self) -> None:
         self.query_one("#learn-links", OptionList).focus()

@@ -192,7 +192,10 @@ class ObserverScreen(CompanionScreen):
                 if ended.status == COMPLETE
                 else f", ended early: fewer than {MIN_OBSERVATIONS} acts say too little"
             )
-            self.notify(f"Ended {quoted(ended.title)}{early}. It is saved with your worksheets.")
+            self.notify(
+                f"Ended {quoted(ended.title)}{early}. It is saved with your worksheets.",
+                markup=False,
+            )
             self.app.switch_screen(self.make_screen("worksheet-view", self.tool, ended))
 
     def action_done(self) -> None:

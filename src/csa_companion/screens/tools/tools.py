@@ -148,7 +148,7 @@ class ToolsScreen(CompanionScreen):
         elif item is not None:
             self.open("learn", item.id)
         else:
-            self.notify(f"This link points outside the companion: {event.href}")
+            self.notify(f"This link points outside the companion: {event.href}", markup=False)
 
     def _start(self, title_prompt: str, default: str, observe: bool, team: bool = False) -> None:
         tool = self.tool
@@ -201,7 +201,7 @@ class ToolsScreen(CompanionScreen):
         if self.store_call(lambda: self.services.worksheets.save(sheet)):
             deleted.pop()
             self.reload()
-            self.notify(f"Restored {quoted(sheet.title)}.")
+            self.notify(f"Restored {quoted(sheet.title)}.", markup=False)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -311,7 +311,10 @@ class WalkthroughScreen(CompanionScreen):
         self.worksheet = self.worksheet.finished(self.tool, self.services.clock.now())
         if self.save():
             how = "Finished" if self.worksheet.status == COMPLETE else "Ended early"
-            self.notify(f"{how}: {quoted(self.worksheet.title)}. It is saved with your worksheets.")
+            self.notify(
+                f"{how}: {quoted(self.worksheet.title)}. It is saved with your worksheets.",
+                markup=False,
+            )
             if self.services.presenting:  # a group's walk ends the presentation
                 self.dismiss()
                 return
@@ -335,7 +338,9 @@ class WalkthroughScreen(CompanionScreen):
             self.notify("Saved. Resume this worksheet from Home or Tools.", timeout=3)
         elif saved and self.worksheet.answers != self.opened.answers:
             # a finished worksheet left unchanged needs no word: nothing waits to be resumed
-            self.notify(f"Saved your changes to {quoted(self.worksheet.title)}.", timeout=3)
+            self.notify(
+                f"Saved your changes to {quoted(self.worksheet.title)}.", timeout=3, markup=False
+            )
         self.dismiss()
 
     def on_unmount(self) -> None:

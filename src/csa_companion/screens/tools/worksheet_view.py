@@ -114,7 +114,9 @@ class WorksheetViewScreen(CompanionScreen):
     def action_duplicate(self) -> None:
         copy = self.worksheet.duplicate(self.services.clock.now())
         if self.store_call(lambda: self.services.worksheets.save(copy)):
-            self.notify(f"Started {quoted(copy.title)} with the same answers to revise.")
+            self.notify(
+                f"Started {quoted(copy.title)} with the same answers to revise.", markup=False
+            )
             self.app.switch_screen(self.make_screen("walkthrough", self.tool, copy))
 
     def action_reflect(self) -> None:
@@ -144,7 +146,9 @@ class WorksheetViewScreen(CompanionScreen):
                 lambda: self.services.worksheets.delete(sheet.uid)
             ):
                 self.services.deleted_worksheets.append(sheet)
-                self.notify(f"Deleted {quoted(sheet.title)}. Press ctrl+z in Tools to undo.")
+                self.notify(
+                    f"Deleted {quoted(sheet.title)}. Press ctrl+z in Tools to undo.", markup=False
+                )
                 self.dismiss()
 
         self.app.push_screen(confirm_delete(f"the worksheet {quoted(sheet.title)}"), answer)

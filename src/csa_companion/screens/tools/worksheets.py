@@ -72,7 +72,7 @@ def export_worksheet(screen: CompanionScreen, tool: Tool, worksheet: Worksheet) 
         try:
             target = expanded(path)
         except UsageError as error:
-            screen.notify(f"Could not write it: {error}", severity="error")
+            screen.notify(f"Could not write it: {error}", severity="error", markup=False)
             return
         if screen.services.stores.paths.would_replace_data(target):
             screen.notify(
@@ -84,11 +84,17 @@ def export_worksheet(screen: CompanionScreen, tool: Tool, worksheet: Worksheet) 
         try:
             write_private(target, worksheet_markdown(tool, worksheet))
         except OSError as error:
-            screen.notify(f"Could not write {target}: {error.strerror or error}", severity="error")
+            screen.notify(
+                f"Could not write {target}: {error.strerror or error}",
+                severity="error",
+                markup=False,
+            )
             return
         from csa_companion.transfer.actions import plain_note
 
-        screen.notify(f"Exported to {target}{plain_note(screen.services.stores.paths)}")
+        screen.notify(
+            f"Exported to {target}{plain_note(screen.services.stores.paths)}", markup=False
+        )
 
     screen.app.push_screen(
         Ask(

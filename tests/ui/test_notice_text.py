@@ -1,0 +1,53 @@
+"""What a person typed (a title, a path) shows in a notification as typed: square brackets are
+text, never markup ('[/b]' ended the app with a MarkupError; '[$500]' and '[red]' vanished)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import AppFactory
+from tests.helpers import journal_at
+from tests.screen import screen_words
+from tests.ui.test_data import open_data
+from tests.ui.test_forms import open_with
+from tests.waiting import wait_for
+
+TITLE = "[/b] budget [$500] [red]late[/red]"
+
+
+async def test_a_title_with_brackets_is_saved_and_said_as_typed(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_with(pilot, ["n"], "Tags")  # the journal editor, at its title
+        await pilot.press(*TITLE, "tab", *"the body")
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: "Saved" in screen_words(app), "the saved notice", pilot)
+        assert f"Saved “{TITLE}”." in screen_words(app)
+    [entry] = journal_at(data_dir).all()
+    assert entry.title == TITLE
+
+
+async def test_an_import_path_with_brackets_is_said_as_typed(
+    new_app: AppFactory, tmp_path: Path
+) -> None:
+    missing = tmp_path / "[/b] [$500]" / "export.json"
+    app = new_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_data(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*str(missing), "enter")
+        await wait_for(lambda: "imported" in screen_words(app), "the import's message", pilot)
+        assert "[$500]/export.json" in screen_words(app)  # the end of the path, as typed
+
+
+async def test_a_notification_that_is_not_valid_markup_shows_as_written(
+    new_app: AppFactory,
+) -> None:
+    """The net under every call: text that cannot be markup is shown as it is."""
+    app = new_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.notify("Moved aside: notes[/b].json")
+        await wait_for(lambda: "notes[/b].json" in screen_words(app), "the notice", pilot)
