@@ -699,9 +699,9 @@ class AudienceScreen(SessionScreenBase):
         self.load()
         run = self.run
         if run is None:
-            self.stage.query_one("#stage-title", Label).update(
-                escape(f"{self.plan_title}: waiting for the facilitator to start")
-            )
+            waiting = f"{self.plan_title}: waiting for the facilitator to start"
+            if self.stage._changed("title", waiting):  # redrawn only when it changes
+                self.stage.query_one("#stage-title", Label).update(escape(waiting))
             return
         moment = run.moment(self.now())
         self.ring_cues(run, moment)
