@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -602,3 +603,20 @@ def test_a_team_folder_holding_the_data_folder_or_inside_it_is_refused(tmp_path:
     with pytest.raises(TeamError, match="is inside your data folder"):
         join(cache_at(data), inside, START, name="Ana")
     assert list(inside.iterdir()) == []
+
+
+def test_a_copy_whose_counter_is_at_its_limit_is_skipped(folder: Path, tmp_path: Path) -> None:
+    """A conflict copy of one's own file with a counter of 2**64 - 1 (hand-made: no app
+    counts that far) made the next publish fail with a traceback (the next counter cannot
+    be written as JSON); it is skipped like any damaged copy."""
+    cache = cache_at(tmp_path / "ana")
+    ana = join(cache, folder, START, name="Ana")
+    own = MemberState.from_bytes((folder / member_file(ana.member)).read_bytes())
+    for seq, rev in ((2**64 - 1, 1), (1, 2**64 - 1)):
+        items = {"entry:x": TeamItem("entry:x", "entry", rev, START.isoformat(), "X")}
+        odd = replace(own, seq=seq, items=items)
+        (folder / f"member-{ana.member} (1).json").write_bytes(odd.to_bytes())
+        view = read_team(folder)
+        assert any("member counter" in n or "version" in n for n in view.notices), view.notices
+        publish(cache, ana, START, add=[item("a1", "First")])
+        assert titles(read_team(folder).members) == {"Ana": ["First"]}

@@ -29,6 +29,9 @@ WORKSHEET, REFLECTION, ENTRY, SURVEY = "worksheet", "reflection", "entry", "surv
 KINDS = (WORKSHEET, REFLECTION, ENTRY, SURVEY)
 
 MEMBER_ID = re.compile(r"[0-9a-f]{12}")
+# A publish counter no app reaches (a publish a second for 285 million years); a copy above it
+# was made by hand, and one more than 2**64 - 1 could not be written as JSON.
+MAX_COUNTER = 2**53
 # A member's file, or a sync engine's conflict copy of it: whatever an engine adds between the
 # id and ".json" (Dropbox " (Ana's conflicted copy 2027-01-05)", Syncthing
 # ".sync-conflict-20270105-101500-ABCDEFG", OneDrive "-LAPTOP", Google Drive " (1)") marks a
@@ -114,7 +117,7 @@ class TeamItem:
         ident, kind, rev, at, title = (raw.get(k) for k in ("id", "kind", "rev", "at", "title"))
         if not isinstance(ident, str) or not ident or kind not in KINDS:
             raise BadCopy("an item has no id or an unknown kind")
-        if type(rev) is not int or rev < 1 or not isinstance(at, str):
+        if type(rev) is not int or not 1 <= rev < MAX_COUNTER or not isinstance(at, str):
             raise BadCopy(f"item {ident} has no valid version")
         if not isinstance(title, str):
             raise BadCopy(f"item {ident} has no title")
@@ -202,7 +205,11 @@ class MemberState:
         if not isinstance(items, list) or data.get("count") != len(items):
             raise BadCopy("its items are incomplete")
         seq, left = data.get("seq"), data.get("left")
-        if type(seq) is not int or seq < 0 or not (left is None or isinstance(left, str)):
+        if (
+            type(seq) is not int
+            or not 0 <= seq < MAX_COUNTER
+            or not (left is None or isinstance(left, str))
+        ):
             raise BadCopy("its version counter is not valid")
         texts = [data.get(k) for k in ("name", "role", "joined", "written")]
         if not all(isinstance(t, str) for t in texts):
