@@ -620,3 +620,34 @@ def test_a_copy_whose_counter_is_at_its_limit_is_skipped(folder: Path, tmp_path:
         assert any("member counter" in n or "version" in n for n in view.notices), view.notices
         publish(cache, ana, START, add=[item("a1", "First")])
         assert titles(read_team(folder).members) == {"Ana": ["First"]}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("at", "\x1b[2J2027-01-05"),
+        ("id", "entry:x\x1b[2J"),
+        ("id", "worksheet:x"),
+        ("left", "soon"),
+    ],
+)
+def test_a_copy_with_dates_or_ids_the_app_never_writes_is_skipped(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str, value: str
+) -> None:
+    """An item's time or id, and a member's dates, are printed as they are (cut to the date,
+    typed back to withdraw): a file holding an escape sequence there, an id of another kind
+    or a date that is none, is not one the app wrote, and is skipped with a notice."""
+    ana = tmp_path / "ana"
+    assert shell(ana, "team", "join", str(folder), "--name", "Ana") == 0
+    eve = MemberState("0123456789ab", "Eve", "", START.isoformat(), 1, START.isoformat())
+    good = TeamItem("entry:x", "entry", 1, START.isoformat(), "X")
+    if field == "left":
+        eve = replace(eve, left=value)
+    else:
+        good = replace(good, **{field: value})
+    (folder / member_file(eve.member)).write_bytes(replace(eve, items={good.id: good}).to_bytes())
+    capsys.readouterr()
+    assert shell(ana, "team", "list") == 0
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out + err and "Eve" not in out
+    assert f"{member_file(eve.member)} was skipped" in err

@@ -71,6 +71,22 @@ def digest(value: Any) -> str:
     return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
+# A record's id after its kind: what the app's stores use (hex ids, "2027-01", "1-pre"), never
+# spaces or control characters (an id is printed as it is, and typed back to withdraw).
+_RECORD_ID = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]{1,200}")
+
+
+def _is_time(text: object) -> bool:
+    """An ISO date and time as the app writes them (shown cut to the date)."""
+    if not isinstance(text, str) or len(text) > 64:
+        return False
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _when(text: str) -> float:
     try:
         return datetime.fromisoformat(text).timestamp()
@@ -115,9 +131,12 @@ class TeamItem:
         if not isinstance(raw, dict):
             raise BadCopy("an item is not an object")
         ident, kind, rev, at, title = (raw.get(k) for k in ("id", "kind", "rev", "at", "title"))
-        if not isinstance(ident, str) or not ident or kind not in KINDS:
+        if not isinstance(ident, str) or kind not in KINDS:
             raise BadCopy("an item has no id or an unknown kind")
-        if type(rev) is not int or not 1 <= rev < MAX_COUNTER or not isinstance(at, str):
+        prefix, _, record = ident.partition(":")
+        if prefix != kind or not _RECORD_ID.fullmatch(record):
+            raise BadCopy("an item's id is not one the app writes")
+        if type(rev) is not int or not 1 <= rev < MAX_COUNTER or not _is_time(at):
             raise BadCopy(f"item {ident} has no valid version")
         if not isinstance(title, str):
             raise BadCopy(f"item {ident} has no title")
@@ -214,6 +233,8 @@ class MemberState:
         texts = [data.get(k) for k in ("name", "role", "joined", "written")]
         if not all(isinstance(t, str) for t in texts):
             raise BadCopy("its name, role or dates are missing")
+        if not all(_is_time(t) for t in (texts[2], texts[3], *([left] if left else []))):
+            raise BadCopy("its dates are not dates")
         parsed = [TeamItem.from_doc(raw) for raw in items]
         name, role, joined, written = (str(t) for t in texts)
         return cls(member, name, role, joined, seq, written, left, {i.id: i for i in parsed})
