@@ -105,7 +105,7 @@ async def kill_mid_write(script: str, data_dir: Path, folder: Path, timeout: flo
 def read_only(folder: Path) -> Iterator[None]:
     """Make `folder` and the files in it unwritable, as a read-only mount would. Root is not
     stopped by permissions, so for root they are made immutable (chattr +i) instead."""
-    paths = [folder, *folder.iterdir()]
+    paths = [folder, *folder.rglob("*")]  # the journal's months are in a folder of their own
     if os.geteuid() == 0:
         subprocess.run(["chattr", "+i", *map(str, paths)], check=True)
         try:
@@ -130,3 +130,17 @@ def die_with_test_run() -> None:
 
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def journal_file(data_dir: Path, when: datetime = START) -> Path:
+    """The journal's file for the month of `when` (the journal is kept one file per month:
+    storage/journal_store.py)."""
+    return data_dir / "journal" / f"{when:%Y-%m}.json"
+
+
+def store_file(data_dir: Path, name: str) -> Path:
+    """A store's file; for the journal, its oldest month's."""
+    if name == "journal":
+        months = sorted((data_dir / "journal").glob("*.json"))
+        return months[0] if months else journal_file(data_dir)
+    return data_dir / f"{name}.json"

@@ -14,7 +14,7 @@ from csa_companion.storage.fileformat import decode, encode
 from csa_companion.storage.repos import DraftRepo
 from csa_companion.storage.store import Store
 from tests.conftest import AppFactory
-from tests.helpers import another_process, read_only, seed_journal
+from tests.helpers import another_process, journal_file, read_only, seed_journal
 from tests.screen import screen_text
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
@@ -97,7 +97,7 @@ async def test_corrupted_journal_opens_with_recovered_data(
     new_app: AppFactory, data_dir: Path
 ) -> None:
     seed_journal(data_dir, ("Safe entry", "in the backup", ()), ("Newest", "lost half", ()))
-    journal = data_dir / "journal.json"
+    journal = journal_file(data_dir)  # the month's file
     journal.write_bytes(journal.read_bytes()[:-40])  # a write cut short
     app = new_app()
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
@@ -106,7 +106,7 @@ async def test_corrupted_journal_opens_with_recovered_data(
         await pilot.press("j")
         await wait_for_screen(pilot, JournalScreen)
         assert "Safe entry" in screen_text(app)
-    aside = list(data_dir.glob("journal.json.damaged-*"))
+    aside = list(journal.parent.glob(f"{journal.name}.damaged-*"))
     assert len(aside) == 1 and aside[0].stat().st_size > 0
 
 
@@ -129,7 +129,7 @@ async def test_an_unreadable_entry_is_named_and_the_others_are_listed(
     new_app: AppFactory, data_dir: Path
 ) -> None:
     seed_journal(data_dir, ("Readable entry", "kept", ()))
-    journal = data_dir / "journal.json"
+    journal = journal_file(data_dir)  # the month's file
     _, tables = decode(journal.read_bytes())
     tables["journal"]["2"] = {"uid": "odd", "body": "lost?", "created": "last Tuesday"}
     journal.write_bytes(encode(tables, schema=1))

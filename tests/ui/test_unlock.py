@@ -19,6 +19,7 @@ from csa_companion.storage.encryption import LOCK_SETTING, write_key
 from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import START, AppFactory
+from tests.helpers import journal_file
 from tests.screen import screen_words
 from tests.waiting import wait_for, wait_for_screen
 
@@ -35,7 +36,7 @@ def encrypted_with_entry(data_dir: Path, minutes: int | None = None) -> bytes:
     JournalRepo(stores["journal"]).add(JournalEntry.new("Pickup went well", START, title="Pickup"))
     if minutes is not None:
         SettingsRepo(stores["settings"]).set(LOCK_SETTING, minutes)
-    return (data_dir / "journal.json").read_bytes()
+    return journal_file(data_dir).read_bytes()
 
 
 async def test_the_app_asks_for_the_passphrase_and_a_wrong_one_changes_nothing(
@@ -54,7 +55,7 @@ async def test_the_app_asks_for_the_passphrase_and_a_wrong_one_changes_nothing(
         await wait_for(lambda: "Wrong passphrase" in screen_words(app), "the wrong-passphrase note")
         assert "Wrong passphrase; nothing was changed. Try again." in screen_words(app)
         assert app.screen.query_one(Input).value == ""
-        assert (data_dir / "journal.json").read_bytes() == before
+        assert journal_file(data_dir).read_bytes() == before
         await pilot.press(*PASS, "enter")
         await wait_for_screen(pilot, HomeScreen)
         await wait_for(lambda: "Pickup" in screen_words(app), "the entry on Home")

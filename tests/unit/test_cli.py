@@ -102,7 +102,7 @@ def test_where_lists_every_file(capsys: pytest.CaptureFixture[str], data_dir: Pa
     with_paths = [line for line in lines if str(data_dir) in line]
     [column] = {line.index(str(data_dir)) for line in with_paths}
     assert all(line[column - 1] == " " for line in with_paths)
-    assert str(data_dir / "journal.json.bak") in out
+    assert f"{data_dir / 'journal'}/YYYY-MM.json (.bak)" in out  # one file per month
     assert str(data_dir / "content") in out
     assert f"{data_dir / 'key.json'}  (encryption off)" in out
 
@@ -187,11 +187,13 @@ def test_an_out_file_in_the_data_folder_is_refused(
     d = str(data_dir)
     run(capsys, "--data-dir", d, "journal", "add", "first")
     run(capsys, "--data-dir", d, "journal", "add", "newest")
-    before = (data_dir / "journal.json").read_bytes()
+    months = sorted((data_dir / "journal").glob("*.json*"))
+    before = [p.read_bytes() for p in months]
     code, out, err = run(capsys, "--data-dir", d, *(a.replace("{d}", d) for a in argv))
     assert (code, out) == (2, "")
     assert "is in the data folder, where it could replace your data" in err
-    assert (data_dir / "journal.json").read_bytes() == before
+    assert not (data_dir / "journal.json").exists()  # the older layout's name is refused too
+    assert [p.read_bytes() for p in months] == before
     assert [e.body for e in journal_at(data_dir).all()] == ["newest", "first"]
 
 
@@ -312,7 +314,8 @@ def test_arguments_that_are_not_utf8_are_saved_with_replacement_characters(
     assert entry.body.encode("utf-8")  # no surrogate reached the store
     good = bad.encode("utf-8", "surrogatepass").decode("utf-8", "ignore")
     assert entry.body.replace("\ufffd", "") == good.replace("\ud800", "")
-    orjson.loads((data_dir / "journal.json").read_bytes().splitlines()[-1])
+    [month] = (data_dir / "journal").glob("*.json")
+    orjson.loads(month.read_bytes().splitlines()[-1])
 
 
 def test_a_tag_with_no_letter_or_digit_is_named_not_dropped_silently(

@@ -35,6 +35,7 @@ from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.safe_storage import StoreEncryptedError
 from csa_companion.storage.store import Stores
 from tests.conftest import START
+from tests.helpers import journal_file
 from tests.unit.test_hostile_shell import (
     ENCRYPTION_COMMANDS,
     Command,
@@ -121,8 +122,9 @@ def test_an_encrypted_store_writes_no_plaintext_and_reopens(tmp_path: Path) -> N
     repo = journal(tmp_path, cipher)
     for n in range(3):
         repo.add(JournalEntry.new(f"{SECRET} {n}", START))
-    assert is_sealed((tmp_path / "journal.json").read_bytes())
-    assert is_sealed((tmp_path / "journal.json.bak").read_bytes())
+    month = journal_file(tmp_path)
+    assert is_sealed(month.read_bytes())
+    assert is_sealed(month.with_name(month.name + ".bak").read_bytes())
     assert SECRET.encode() not in everything_in(tmp_path)
     assert len(journal(tmp_path, cipher).all()) == 3
     # The preview (Home's newest entries) is inside the ciphertext and still works.
@@ -153,15 +155,15 @@ def test_a_damaged_encrypted_file_is_set_aside_and_its_backup_restored(tmp_path:
     repo = journal(tmp_path, cipher)
     repo.add(JournalEntry.new("first", START))
     repo.add(JournalEntry.new("second", START))
-    main_file = tmp_path / "journal.json"
+    main_file = journal_file(tmp_path)  # the month's file
     raw = main_file.read_bytes()
     main_file.write_bytes(raw[: len(raw) - 10])  # cut off
 
     store = Stores(DataPaths(tmp_path), cipher=cipher)["journal"]
     assert [e.body for e in JournalRepo(store).all()] == ["first"]
     [notice] = store.take_notices()
-    assert "does not decrypt" in notice and "restored from journal.json.bak" in notice
-    [aside] = tmp_path.glob("journal.json.damaged-*")
+    assert "does not decrypt" in notice and f"restored from {main_file.name}.bak" in notice
+    [aside] = main_file.parent.glob(f"{main_file.name}.damaged-*")
     assert is_sealed(aside.read_bytes())
     assert is_sealed(main_file.read_bytes())
 
@@ -172,7 +174,10 @@ def test_an_older_file_is_migrated_and_its_original_kept_encrypted(tmp_path: Pat
     repo = journal(tmp_path, cipher)
     assert repo.all()
     [kept] = tmp_path.glob("journal.json.pre-migration-v0")
-    assert is_sealed(kept.read_bytes()) and is_sealed((tmp_path / "journal.json").read_bytes())
+    assert is_sealed(kept.read_bytes()) and is_sealed(
+        (tmp_path / "journal.json.pre-split").read_bytes()
+    )
+    assert all(is_sealed(month.read_bytes()) for month in (tmp_path / "journal").glob("*.json"))
     assert cipher.open(kept.read_bytes()) == (DATA / "journal-schema0.json").read_bytes()
 
 
@@ -181,8 +186,8 @@ def test_an_encrypted_file_without_the_key_is_refused_and_left_alone(tmp_path: P
     journal(tmp_path, cipher).add(JournalEntry.new(SECRET, START))
     key_path(DataPaths(tmp_path)).unlink()
     before = everything_in(tmp_path)
-    with pytest.raises(StoreEncryptedError, match=r"journal.json is encrypted.*key.json"):
-        journal(tmp_path, None)
+    with pytest.raises(StoreEncryptedError, match=rf"{START:%Y-%m}.json is encrypted.*key.json"):
+        journal(tmp_path, None).all()
     assert everything_in(tmp_path) == before
     assert not list(tmp_path.glob("*damaged*"))
 
@@ -197,7 +202,8 @@ def plain_folder_with_everything(folder: Path) -> None:
     for n in range(3):
         repo.add(JournalEntry.new(f"{SECRET} {n}", START))
     tables = {"journal": {"1": {"body": SECRET}}}
-    (folder / "journal.json.damaged-20261101-101010").write_bytes(b"half " + SECRET.encode())
+    month = journal_file(folder)
+    month.with_name(f"{month.name}.damaged-20261101-101010").write_bytes(b"half " + SECRET.encode())
     (folder / "journal.json.pre-migration-v0").write_bytes(encode(tables, 0))
     (folder / "backups").mkdir()
     (folder / "backups" / "2026-11-24.json").write_bytes(encode(tables, 1))
@@ -209,15 +215,17 @@ def test_encrypting_a_folder_leaves_no_plaintext_and_decrypting_restores_it(
     plain_folder_with_everything(tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.rglob("*.json*") if p.is_file()}
     # `.bak` sharing the main file's contents (a hard link) is encrypted, not zeroed.
-    os.unlink(tmp_path / "journal.json.bak")
-    os.link(tmp_path / "journal.json", tmp_path / "journal.json.bak")
-    before["journal.json.bak"] = before["journal.json"]
+    month = journal_file(tmp_path)
+    backup = month.with_name(month.name + ".bak")
+    os.unlink(backup)
+    os.link(month, backup)
+    before[backup.name] = before[month.name]
     cipher = encrypted_folder(tmp_path)
 
     done = encrypt_folder(DataPaths(tmp_path), cipher)
     assert done.failed == [] and len(done.changed) == 5
     assert SECRET.encode() not in everything_in(tmp_path)
-    assert not list(tmp_path.glob(".*.tmp"))
+    assert not list(tmp_path.rglob(".*.tmp"))
     assert encrypt_folder(DataPaths(tmp_path), cipher).changed == []  # nothing left to do
     assert len(journal(tmp_path, cipher).all()) == 3
 
@@ -269,16 +277,17 @@ def test_encrypt_add_list_change_passphrase_and_decrypt(
     monkeypatch.delenv("CSA_COMPANION_PASSPHRASE")
     assert SECRET.encode() not in everything_in(data_dir)
 
-    stores_before = {p: p.read_bytes() for p in data_dir.glob("journal.json*")}
+    stores_before = {p: p.read_bytes() for p in data_dir.glob("journal/*.json*")}
     code, out, _ = run("passphrase", stdin=f"{PASS}\nnew words here\nnew words here\n")
     assert code == 0 and "passphrase changed" in out
-    assert {p: p.read_bytes() for p in data_dir.glob("journal.json*")} == stores_before
+    assert {p: p.read_bytes() for p in data_dir.glob("journal/*.json*")} == stores_before
     code, _, err = run("journal", "list", stdin=f"{PASS}\n")
     assert code == 1 and err == "csa-companion: wrong passphrase; nothing was changed\n"
     code, out, _ = run("decrypt", stdin="new words here\n")
     assert code == 0 and "encryption is off" in out
     assert not key_path(DataPaths(data_dir)).exists()
-    assert f"{SECRET} piped".encode() in (data_dir / "journal.json").read_bytes()
+    months = b"".join(p.read_bytes() for p in data_dir.glob("journal/*.json"))
+    assert f"{SECRET} piped".encode() in months
     assert f"{SECRET} piped" in run("journal", "list")[1]
 
 
@@ -386,7 +395,7 @@ def test_an_export_and_a_bundle_with_their_own_passphrase(
         assert code == 1 and err == "csa-companion: wrong passphrase; nothing was changed\n"
         code, _, err = cli(capsys, monkeypatch, theirs, "import", str(file), stdin="")
         assert code == 2 and "a passphrase is needed" in err
-    assert not (theirs / "journal.json").exists()
+    assert not list(theirs.glob("journal/*.json"))
     code, out, err = cli(capsys, monkeypatch, theirs, "import", str(export), stdin=file_pass)
     assert code == 0, err
     assert uid in cli(capsys, monkeypatch, theirs, "journal", "list")[1]
@@ -414,7 +423,7 @@ def test_encrypt_again_sets_the_idle_lock_and_finishes_what_is_left(
 
     cli(capsys, monkeypatch, data_dir, "journal", "add", SECRET)
     cli(capsys, monkeypatch, data_dir, "encrypt", stdin=f"{PASS}\n{PASS}\n")
-    (data_dir / "journal.json.damaged-1").write_bytes(SECRET.encode())  # as if left plain
+    (data_dir / "journal" / "2026-12.json.damaged-1").write_bytes(SECRET.encode())  # left plain
     code, out, _ = cli(capsys, monkeypatch, data_dir, "encrypt", "--lock-after", "3", stdin=PASS)
     assert code == 0 and "already on" in out and "encrypted 1 file" in out
     assert "locks after 3 idle minutes" in out

@@ -19,10 +19,12 @@ from csa_companion.paths import DataPaths
 from csa_companion.storage.crypto import new_cipher
 from csa_companion.storage.encryption import encrypt_folder
 from csa_companion.storage.fileformat import decode, encode
+from csa_companion.storage.journal_store import JournalStore
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Store, Stores
 from csa_companion.transfer.records import STORE_NAMES, contents
 from tests.conftest import START
+from tests.helpers import journal_file, store_file
 from tests.transfer_data import sam_shares, seed_everything
 
 
@@ -50,9 +52,10 @@ def folder(seeded: Path, tmp_path: Path) -> Path:
 
 
 def save_unchanged(store: Store) -> None:
-    """A save (one rotation) that changes no record."""
-    with store.transaction():
-        store.storage.write(store.storage.read())
+    """A save (one rotation) that changes no record: of each file, for the journal's months."""
+    for one in store.months() if isinstance(store, JournalStore) else [store]:
+        with one.transaction():
+            one.storage.write(one.storage.read())
 
 
 def held(folder: Path, name: str) -> dict[str, list[Any]]:
@@ -64,8 +67,13 @@ def held(folder: Path, name: str) -> dict[str, list[Any]]:
 
 
 def in_backup(folder: Path, name: str) -> int:
-    _, tables = decode((folder / f"{name}.json.bak").read_bytes())
-    return sum(len(docs) for table, docs in tables.items() if table != "_quarantine")
+    """Records in the store's backup (the journal's: every month's backup)."""
+    files = sorted((folder / "journal").glob("*.json")) if name == "journal" else []
+    total = 0
+    for file in files or [folder / f"{name}.json"]:
+        _, tables = decode(file.with_name(file.name + ".bak").read_bytes())
+        total += sum(len(docs) for table, docs in tables.items() if table != "_quarantine")
+    return total
 
 
 def table_of(name: str) -> str:
@@ -101,17 +109,17 @@ def test_foreign_json_in_place_of_any_store_file_restores_the_backup(
 ) -> None:
     before = held(folder, name)
     assert before, f"the seeded {name}.json holds records"
-    path = folder / f"{name}.json"
+    path = store_file(folder, name)  # the journal: one of its months
     foreign = shape(name)
     path.write_bytes(foreign)
 
     stores = Stores(DataPaths(folder))
     assert contents(stores, [name])[name] == before
     [notice] = stores.take_notices()
-    assert "was damaged" in notice and f"restored from {name}.json.bak" in notice, notice
-    [aside] = folder.glob(f"{name}.json.damaged-*")
+    assert "was damaged" in notice and f"restored from {path.name}.bak" in notice, notice
+    [aside] = path.parent.glob(f"{path.name}.damaged-*")
     assert aside.read_bytes() == foreign and aside.name in notice
-    assert not list(folder.glob(f"{name}.json.pre-migration-*"))  # not taken for an old file
+    assert not list(path.parent.glob(f"{path.name}.pre-migration-*"))  # not an old file
 
     for _ in range(2):  # two saves later, the records are still in the file and its backup
         save_unchanged(Stores(DataPaths(folder))[name])
@@ -130,7 +138,7 @@ def add(folder: Path, body: str, minutes: int = 0) -> JournalEntry:
 
 
 def backup_bodies(folder: Path) -> set[str]:
-    _, tables = decode((folder / "journal.json.bak").read_bytes())
+    _, tables = decode(bak(journal_file(folder)).read_bytes())
     return {doc["body"] for doc in tables.get("journal", {}).values()}
 
 
@@ -155,7 +163,7 @@ def test_an_old_file_with_fewer_readable_records_never_rotates_the_backup_away(
     not, is converted (it is one); the backup keeps the three entries however many saves
     follow."""
     old = {"journal": {"1": GOOD_OLD, "2": "unreadable", "3": {"created": "never"}}}
-    (three / "journal.json").write_bytes(orjson.dumps(old))
+    journal_file(three).write_bytes(orjson.dumps(old))
     assert [e.body for e in journal(three).all()] == ["from a script"]
     add(three, "new", 10)
     save_unchanged(Stores(DataPaths(three))["journal"])
@@ -170,7 +178,7 @@ def test_a_copied_in_file_with_fewer_records_never_rotates_the_backup_away(
     backup: while it holds fewer records, saves leave the backup as it is."""
     elsewhere = tmp_path / "elsewhere"
     add(elsewhere, "from another folder")
-    shutil.copy(elsewhere / "journal.json", three / "journal.json")
+    shutil.copy(journal_file(elsewhere), journal_file(three))
     for n in range(2):
         add(three, f"new {n}", 10 + n)
     assert backup_bodies(three) == {"one", "two", "three"}
@@ -196,18 +204,19 @@ def test_removals_then_encryption_rotate_as_before(three: Path) -> None:
     cipher = new_cipher()
     paths = DataPaths(three)
     assert not encrypt_folder(paths, cipher).failed
-    repo = JournalRepo(Store(three / "journal.json", cipher=cipher))
+    repo = JournalRepo(Store(journal_file(three), cipher=cipher))  # the month's file alone
     repo.add(JournalEntry.new("after", START))
-    _, tables = decode(cipher.open((three / "journal.json.bak").read_bytes()))
+    _, tables = decode(cipher.open(bak(journal_file(three)).read_bytes()))
     assert {doc["body"] for doc in tables["journal"].values()} == {"one", "two"}
 
 
 def test_a_damaged_backup_is_moved_aside_not_rotated_over(three: Path) -> None:
-    (three / "journal.json").write_bytes(encode({"journal": {}}, 1))  # no parent, no records
-    (three / "journal.json.bak").write_bytes(b"damaged")
+    month = journal_file(three)
+    month.write_bytes(encode({"journal": {}}, 1))  # no parent, no records
+    bak(month).write_bytes(b"damaged")
     stores = Stores(DataPaths(three))
     JournalRepo(stores["journal"]).add(JournalEntry.new("new", START))
-    [aside] = three.glob("journal.json.bak.damaged-*")
+    [aside] = month.parent.glob(f"{month.name}.bak.damaged-*")
     assert aside.read_bytes() == b"damaged"
     assert any("could not be read" in n for n in stores.take_notices())
 
@@ -222,11 +231,11 @@ def entry_doc(uid: str, body: str, minutes: int) -> dict[str, Any]:
 
 def journal_with_preview(folder: Path, preview_docs: list[Any], extra: Any = None) -> None:
     """A checksum-valid journal of entries A and B whose header previews `preview_docs`."""
-    folder.mkdir(parents=True, exist_ok=True)
+    journal_file(folder).parent.mkdir(parents=True, exist_ok=True)
     tables: dict[str, Any] = {"journal": {"1": entry_doc("a", "A", 0), "2": entry_doc("b", "B", 1)}}
     tables.update(extra or {})
     preview = {"total": len(preview_docs), "newest": preview_docs}
-    (folder / "journal.json").write_bytes(encode(tables, 1, preview))
+    journal_file(folder).write_bytes(encode(tables, 1, preview))
 
 
 PHANTOM = entry_doc("p", "Phantom", 9)
@@ -252,8 +261,8 @@ def test_a_preview_that_disagrees_with_the_records_is_rebuilt(
     assert [e.body for e in recent] == [e.body for e in repo.all()] == ["B", "A"]
     assert repo.store.preview() == Stores.PREVIEWS["journal"](repo.store.storage.read())
     repo.add(JournalEntry.new("C", START + timedelta(minutes=5)))
-    _, tables = decode((tmp_path / "journal.json").read_bytes())
-    header_preview = orjson.loads((tmp_path / "journal.json").read_bytes().split(b"\n")[1])
+    _, tables = decode(journal_file(tmp_path).read_bytes())
+    header_preview = orjson.loads(journal_file(tmp_path).read_bytes().split(b"\n")[1])
     assert [d["body"] for d in header_preview["newest"]] == ["C", "B", "A"]
     assert tables["journal"]
 
@@ -262,7 +271,9 @@ def test_a_preview_that_agrees_is_used_without_reading_the_records(tmp_path: Pat
     journal_with_preview(tmp_path, [entry_doc("b", "B", 1), entry_doc("a", "A", 0)])
     store = Stores(DataPaths(tmp_path))["journal"]
     assert [e.body for e in JournalRepo(store).recent(2)] == ["B", "A"]
-    assert store.storage._unparsed is not None  # the body was searched, not parsed
+    assert isinstance(store, JournalStore)
+    [month] = store.months()
+    assert month.storage._unparsed is not None  # the body was searched, not parsed
 
 
 async def test_home_never_shows_an_entry_the_journal_lacks(new_app: Any, data_dir: Path) -> None:
@@ -278,3 +289,7 @@ async def test_home_never_shows_an_entry_the_journal_lacks(new_app: Any, data_di
         await pilot.press("j")
         await wait_for_screen(pilot, JournalScreen)
         assert "Phantom" not in screen_text(app)
+
+
+def bak(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")

@@ -96,7 +96,8 @@ def drain(read_end: int) -> bytes:
 
 
 def temp_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob(".*.tmp"))
+    """The temp files of writes (the journal's are in its folder of months)."""
+    return sorted(folder.rglob(".*.tmp"))
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
@@ -123,7 +124,7 @@ def test_a_writer_killed_at_random_moments_loses_nothing_that_returned(
             for tmp in leftovers:
                 start = tmp.read_bytes()[: len(SEALED_PREFIX)]
                 assert SEALED_PREFIX.startswith(start), f"{tmp.name} starts {start!r}"
-            assert not any(SECRET in p.read_bytes() for p in folder.iterdir() if p.is_file())
+            assert not any(SECRET in p.read_bytes() for p in folder.rglob("*") if p.is_file())
 
         reopened = journal(folder, cipher)
         stored = {e.uid for e in reopened.all()}

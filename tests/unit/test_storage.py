@@ -348,9 +348,10 @@ async def test_writers_killed_mid_write_leave_no_temp_file_after_the_next_open(
     tables = {"journal": {str(n + 1): e.to_doc() for n, e in enumerate(entries)}}
     (data / "journal.json").write_bytes(encode(tables, schema=1))
 
-    await kill_mid_write(KILLED_WRITER, data, data)
+    # the journal is kept one file per month in data/journal/: its temp files are made there
+    await kill_mid_write(KILLED_WRITER, data, data / "journal")
     store = Stores(DataPaths(data))["journal"]
-    assert temp_files(data) == []
+    assert temp_files(data / "journal") == [] and temp_files(data) == []
     assert len(JournalRepo(store).all()) >= 3000  # and nothing acknowledged was lost
 
 
@@ -770,13 +771,18 @@ def test_a_stale_owner_file_does_not_name_a_process_that_has_exited(tmp_path: Pa
 # -- a read-only data folder -------------------------------------------------------------------
 
 
+def files_in(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (the journal's months are in a folder of their own)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def test_a_read_only_folder_is_read_and_a_write_says_why_nothing_changes(
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "data"
     seed_journal(data, ("Kept", "readable", ()), ("Also kept", "readable", ()))
     os.chmod(data, 0o755)  # not 0700: opening it would try (and fail) to change that
-    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    before = files_in(data)
     with read_only(data):
         stores = Stores(DataPaths(data))
         repo = JournalRepo(stores["journal"])
@@ -786,7 +792,7 @@ def test_a_read_only_folder_is_read_and_a_write_says_why_nothing_changes(
             add(repo, "lost?")
         assert {e.title for e in repo.all()} == {"Kept", "Also kept"}  # memory matches disk
         assert stores.refresh() is False
-    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    assert files_in(data) == before
 
 
 def test_a_damaged_file_in_a_read_only_folder_shows_the_backup_and_moves_nothing(
@@ -794,11 +800,12 @@ def test_a_damaged_file_in_a_read_only_folder_shows_the_backup_and_moves_nothing
 ) -> None:
     data = tmp_path / "data"
     seed_journal(data, ("In the backup", "b", ()), ("Newest", "n", ()))
-    (data / "journal.json").write_bytes(b"damaged")
+    [month] = (data / "journal").glob("*.json")  # the journal's one month
+    month.write_bytes(b"damaged")
     old = b'{"worksheets": {"1": {"uid": "w", "tool_id": "iceberg", "title": "an old file", '
     old += b'"created": "2025-10-10T08:00:00+00:00", "updated": "2025-10-10T08:00:00+00:00"}}}'
     (data / "worksheets.json").write_bytes(old)
-    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    before = files_in(data)
     with read_only(data):
         stores = Stores(DataPaths(data))
         assert [e.title for e in JournalRepo(stores["journal"]).all()] == ["In the backup"]
@@ -808,7 +815,7 @@ def test_a_damaged_file_in_a_read_only_folder_shows_the_backup_and_moves_nothing
         assert any("shown converted" in n and "not changed" in n for n in notices)
         assert stores.refresh() is False  # the damaged file left in place is not news
         assert stores.take_notices() == []
-    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    assert files_in(data) == before
 
 
 def test_shell_commands_read_a_read_only_folder_and_refuse_to_write_in_one_line(

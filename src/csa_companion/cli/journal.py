@@ -90,7 +90,10 @@ def _journal_list(repo: JournalRepo, args: argparse.Namespace) -> int:
     tag = normalise_tag(args.tag) if args.tag is not None else None
     if tag == "":  # it would match nothing, and "the journal is empty" would follow
         raise UsageError(f"{args.tag!r} is no tag: a tag needs a letter or a digit")
-    entries = filter_entries(repo.all(), args.search, tag)[: args.limit]
+    if args.limit is not None and not args.search and tag is None:
+        entries = repo.recent(args.limit)  # the newest months only, not the whole journal
+    else:
+        entries = filter_entries(repo.all(), args.search, tag)[: args.limit]
     if args.json:
         print(json.dumps([e.to_doc() for e in entries], indent=2, ensure_ascii=False))
         return 0

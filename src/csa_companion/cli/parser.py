@@ -253,6 +253,9 @@ def _where(paths: DataPaths, problem: str | None = None) -> int:
     note = f"  (not usable: {problem})" if problem else ""
     rows: list[tuple[str, object]] = [("data dir:", f"{paths.root}{note}")]
     for name in (*Stores.NAMES, *rhythm.NAMES):
+        if name == "journal":  # one file per month, each with its backup beside it
+            rows.append(("journal:", f"{paths.root / 'journal'}{os.sep}YYYY-MM.json (.bak)"))
+            continue
         file = paths.store_file(name)
         rows += [(f"{name} file:", file), ("  backup:", file.with_name(file.name + ".bak"))]
     rows += [

@@ -28,6 +28,7 @@ LOCK_SETTING = "lock-minutes"
 """The app locks after this many idle minutes when encryption is on (0: never)."""
 DEFAULT_LOCK_MINUTES = 10.0
 SNAPSHOT_FOLDERS = ("backups",)
+JOURNAL_FOLDER = "journal"  # the journal's months (journal_store.py), each a store file
 """Folders of the data folder whose files are copies of the stores (snapshots)."""
 PLAIN_FOLDERS = ("content", "screenshots", "exports")
 """Left as they are: teaching content, and files the user saved to read or hand on."""
@@ -86,15 +87,16 @@ def remove_key(paths: DataPaths) -> None:
 
 
 def data_files(paths: DataPaths) -> list[Path]:
-    """Every file that holds the user's data: the stores, their backups, the copies kept aside
-    after damage or before a migration, and the snapshots. Not the key file, locks, temp files,
+    """Every file that holds the user's data: the stores (the journal's months in their
+    folder), their backups, the copies kept aside after damage or before a migration, and the
+    snapshots. Not the key file, locks, temp files,
     nor the content, screenshot and export folders."""
     found: list[Path] = []
     if not paths.root.is_dir():
         return found
     for entry in sorted(paths.root.iterdir()):
         name = entry.name
-        if entry.is_dir() and name in SNAPSHOT_FOLDERS:
+        if entry.is_dir() and name in (*SNAPSHOT_FOLDERS, JOURNAL_FOLDER):
             found += sorted(p for p in entry.rglob("*") if p.is_file() and not _skipped(p.name))
         elif entry.is_file() and name != KEY_FILE and not _skipped(name):
             found.append(entry)
@@ -221,7 +223,7 @@ def _wipe(path: Path) -> None:
 def _sweep(paths: DataPaths) -> None:
     """Finish what an interrupted conversion left: plaintext kept for wiping is wiped, temp
     files are removed (no conversion runs meanwhile: each is one user's command)."""
-    folders = [paths.root, *(paths.root / name for name in SNAPSHOT_FOLDERS)]
+    folders = [paths.root, *(paths.root / name for name in (*SNAPSHOT_FOLDERS, JOURNAL_FOLDER))]
     for folder in folders:
         for leftover in folder.glob(".*.wipe.tmp"):
             _wipe(leftover)

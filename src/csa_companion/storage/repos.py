@@ -27,18 +27,23 @@ def _put(table: Table, doc: dict[str, Any], cond: QueryLike) -> None:
 
 
 class JournalRepo:
-    """Journal entries, newest first; parsed once per change of the store."""
+    """Journal entries, newest first; parsed once per change of the store. The journal is kept
+    one file per month (journal_store.py): adding or saving an entry writes its month only."""
 
     def __init__(self, store: Store) -> None:
+        """`store`: the journal's (Stores()["journal"]), or one store file holding a journal
+        table (the storage tests use one)."""
+        from csa_companion.storage.journal_store import JournalStore
+
         self.store = store
+        self._months = store if isinstance(store, JournalStore) else None
         self._table = store.table("journal")
         self._cache: tuple[int, list[JournalEntry]] | None = None
         self._known: dict[object, tuple[dict[str, Any], JournalEntry]] = {}
         """uid -> (a copy of the document, its entry) as last read."""
 
     def all(self) -> list[JournalEntry]:
-        generation = self.store.generation
-        if self._cache is None or self._cache[0] != generation:
+        if self._cache is None or self._cache[0] != self.store.generation:
             # After a change, an entry whose document is as it was is reused, not built again:
             # building one (its dates, its search text) costs ~12 µs, ~45 µs for accented
             # text, so a reload of 5,000 entries after one edit took 60-220 ms of the app's
@@ -52,22 +57,30 @@ class JournalRepo:
                 entries.append(entry)
             entries.sort(key=lambda e: e.created, reverse=True)
             self._known = fresh
-            self._cache = (generation, entries)
+            # read after the months are open: opening one changes the generation
+            self._cache = (self.store.generation, entries)
         return list(self._cache[1])
 
     def recent(self, count: int) -> list[JournalEntry]:
-        """The newest `count` entries: from the preview in the file's header when it holds
-        enough of them (no need to parse the whole journal), else from all entries."""
-        preview = self.store.preview()
-        newest = preview.get("newest") if isinstance(preview, dict) else None
+        """The newest `count` entries: from the previews in the headers of the newest months'
+        files (no need to parse the whole journal), else from all entries."""
         cached = self._cache is not None and self._cache[0] == self.store.generation
-        if isinstance(newest, list) and not cached:
-            enough = count <= len(newest) or len(newest) == preview.get("total")
+        if not cached:
+            newest = self._newest(count)
             # A file written before documents were checked may preview an unreadable one:
             # then the whole journal is read, which sets it aside.
-            if enough and not any(problem("journal", "1", doc) for doc in newest[:count]):
-                return [JournalEntry.from_doc(doc) for doc in newest[:count]]
+            if newest is not None and not any(problem("journal", "1", doc) for doc in newest):
+                return [JournalEntry.from_doc(doc) for doc in newest]
         return self.all()[:count]
+
+    def _newest(self, count: int) -> list[dict[str, Any]] | None:
+        if self._months is not None:
+            return self._months.newest(count)
+        preview = self.store.preview()
+        newest = preview.get("newest") if isinstance(preview, dict) else None
+        if isinstance(newest, list) and (count <= len(newest) or len(newest) == preview["total"]):
+            return newest[:count]
+        return None
 
     def get(self, uid: str) -> JournalEntry | None:
         return next((e for e in self.all() if e.uid == uid), None)
@@ -77,18 +90,27 @@ class JournalRepo:
         return [e for e in self.all() if e.worksheet_uid == worksheet_uid]
 
     def add(self, entry: JournalEntry) -> None:
-        """Insert a new entry (one write, no search for an existing one)."""
+        """Insert a new entry (one write of its month, no search for an existing one)."""
+        if self._months is not None:
+            self._months.insert(entry.to_doc())
+            return
         with self.store.transaction():
             self._table.insert(entry.to_doc())
 
     def save(self, entry: JournalEntry) -> None:
-        """Insert or replace the entry with this uid."""
+        """Insert or replace the entry with this uid (one write of its month)."""
+        if self._months is not None:
+            self._months.put(entry.to_doc(), "uid")
+            return
         with self.store.transaction():
             _put(self._table, entry.to_doc(), _uid == entry.uid)
 
     def delete(self, uid: str) -> JournalEntry | None:
         """Remove an entry and return it (so the caller can offer undo)."""
         entry = self.get(uid)
+        if self._months is not None:
+            self._months.remove("uid", uid, entry.to_doc() if entry is not None else None)
+            return entry
         with self.store.transaction():
             self._table.remove(_uid == uid)
         return entry

@@ -172,16 +172,7 @@ class SafeJSONStorage(Storage):
                 self._in_transaction = False
 
     def _check_key_file(self) -> None:
-        """Refuse to save when another process turned encryption on or off since this one
-        started (`encrypt`, `decrypt`): an encrypted save after `decrypt` removed the key, or a
-        plain one after `encrypt`, would be wrong either way."""
-        if self.key_file is None or self.key_file.exists() == (self.cipher is not None):
-            return
-        turned = "on" if self.cipher is None else "off"
-        raise StoreEncryptedError(
-            f"Encryption was turned {turned} in {self.path.parent} while this csa-companion "
-            "was open, so nothing was saved. Close it and start it again."
-        )
+        check_key_file(self.key_file, self.cipher, self.path.parent)
 
     def writable(self) -> bool:
         """Whether the data folder can be written now (and remember the answer)."""
@@ -199,6 +190,11 @@ class SafeJSONStorage(Storage):
         with self._locked():
             self._load()
         return True
+
+    def locked(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the file's lock (re-entrant within this storage): no other process writes it
+        meanwhile."""
+        return self._locked()
 
     # -- internals --------------------------------------------------------------------------
 
@@ -603,6 +599,19 @@ class SafeJSONStorage(Storage):
             f"Could not save to {self.path}: {error.strerror or error}. Nothing on disk was "
             "changed; free some space or fix the folder's permissions, then save again."
         )
+
+
+def check_key_file(key_file: Path | None, cipher: Cipher | None, folder: Path) -> None:
+    """Refuse to save when another process turned encryption on or off since this one
+    started (`encrypt`, `decrypt`): an encrypted save after `decrypt` removed the key, or a
+    plain one after `encrypt`, would be wrong either way."""
+    if key_file is None or key_file.exists() == (cipher is not None):
+        return
+    turned = "on" if cipher is None else "off"
+    raise StoreEncryptedError(
+        f"Encryption was turned {turned} in {folder} while this csa-companion "
+        "was open, so nothing was saved. Close it and start it again."
+    )
 
 
 def _identity_of(raw: bytes) -> str:

@@ -1,0 +1,231 @@
+"""The journal kept one file per month (storage/journal_store.py, issue 21): one entry's save
+writes its month only, the newest come from the newest months, and a data folder of an older
+version moves to the months at its first start, its single file kept."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from csa_companion.cli import main
+from csa_companion.domain.journal import JournalEntry
+from csa_companion.paths import DataPaths
+from csa_companion.storage.fileformat import decode, encode
+from csa_companion.storage.journal_store import JournalStore, period_of
+from csa_companion.storage.program_repos import look_back_entries
+from csa_companion.storage.repos import JournalRepo
+from csa_companion.storage.store import Stores
+from csa_companion.transfer.records import export_bytes, import_contents, parse_export
+from csa_companion.transfer.snapshots import replace_all
+from tests.conftest import START
+
+MONTHS = ("2026-09", "2026-10", "2026-11")
+
+
+def entry(body: str, when: datetime, uid: str | None = None) -> JournalEntry:
+    made = JournalEntry.new(body, when, title=body)
+    return made if uid is None else JournalEntry.from_doc(made.to_doc() | {"uid": uid})
+
+
+def spread(data: Path) -> list[JournalEntry]:
+    """Three entries in each of three months, added through the store."""
+    repo = JournalRepo(Stores(DataPaths(data))["journal"])
+    made = []
+    for month in range(9, 12):
+        for day in (3, 13, 23):
+            when = START.replace(month=month, day=day)
+            made.append(entry(f"{when:%m-%d}", when))
+            repo.add(made[-1])
+    return made
+
+
+def month_files(data: Path) -> dict[str, bytes]:
+    files = sorted((data / "journal").glob("*.json*"))
+    return {p.name: p.read_bytes() for p in files if ".lock" not in p.name}
+
+
+def bodies(data: Path) -> list[str]:
+    return sorted(e.body for e in JournalRepo(Stores(DataPaths(data))["journal"]).all())
+
+
+def test_adding_or_saving_an_entry_writes_only_its_month(data_dir: Path) -> None:
+    spread(data_dir)
+    before = month_files(data_dir)
+    assert set(before) == {f"{m}.json" for m in MONTHS} | {f"{m}.json.bak" for m in MONTHS}
+    repo = JournalRepo(Stores(DataPaths(data_dir))["journal"])
+    repo.add(entry("new in October", START.replace(month=10, day=30)))
+    after = month_files(data_dir)
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert changed == {"2026-10.json", "2026-10.json.bak"}
+
+    october = next(e for e in repo.all() if e.body == "10-13")
+    repo.save(october.edited(START, body="edited"))
+    again = month_files(data_dir)
+    assert {n for n in again if again[n] != after[n]} == {"2026-10.json", "2026-10.json.bak"}
+    assert "edited" in bodies(data_dir) and "10-13" not in bodies(data_dir)
+    # each month's backup holds that month's previous generation, not the whole journal
+    _, backup = decode((data_dir / "journal" / "2026-10.json.bak").read_bytes())
+    assert sorted(d["body"] for d in backup["journal"].values()) == [
+        "10-03",
+        "10-13",
+        "10-23",
+        "new in October",
+    ]
+    repo.delete(october.uid)
+    assert "edited" not in bodies(data_dir) and len(bodies(data_dir)) == 9
+
+
+def test_the_newest_come_from_the_newest_months_only(data_dir: Path) -> None:
+    spread(data_dir)
+    store = Stores(DataPaths(data_dir))["journal"]
+    assert isinstance(store, JournalStore)
+    newest = JournalRepo(store).recent(2)
+    assert [e.body for e in newest] == ["11-23", "11-13"]
+    # November, and October for an entry written near the month's end in another zone
+    assert set(store._periods) == {"2026-11", "2026-10"}
+    assert [e.body for e in JournalRepo(store).recent(5)] == [
+        "11-23",
+        "11-13",
+        "11-03",
+        "10-23",
+        "10-13",
+    ]
+
+
+def test_the_newest_across_a_month_boundary_in_other_time_zones(data_dir: Path) -> None:
+    """An entry kept in December (its time as written) may be older than one of November."""
+    repo = JournalRepo(Stores(DataPaths(data_dir))["journal"])
+    kiribati = timezone(timedelta(hours=14))
+    early_december = datetime(2026, 12, 1, 0, 10, tzinfo=kiribati)  # 30 Nov 10:10 UTC
+    late_november = datetime(2026, 11, 30, 23, 30, tzinfo=timezone(timedelta(hours=-8)))
+    repo.add(entry("kept in December", early_december))
+    repo.add(entry("kept in November", late_november))  # 1 Dec 07:30 UTC: the newest
+    assert period_of(repo.all()[0].to_doc()) == "2026-11"
+    fresh = JournalRepo(Stores(DataPaths(data_dir))["journal"])
+    assert [e.body for e in fresh.recent(1)] == ["kept in November"]
+
+
+def test_journal_list_limit_reads_the_newest_months(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spread(data_dir)
+    (data_dir / "journal" / "2026-09.json").write_bytes(b"damaged")  # never read for this
+    assert main(["--data-dir", str(data_dir), "journal", "list", "--limit", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert [line.split()[-1] for line in out.splitlines()] == ["11-23", "11-13"]
+    assert err == ""  # September was not opened, so nothing was found damaged
+
+
+def test_an_older_single_file_journal_moves_to_months_and_is_kept(data_dir: Path) -> None:
+    data_dir.mkdir()
+    docs = [entry(f"{m} entry", START.replace(month=int(m[5:]), day=2)).to_doc() for m in MONTHS]
+    unreadable = {"body": "no uid, no created"}
+    tables: dict[str, Any] = {"journal": {str(n): d for n, d in enumerate([*docs, unreadable], 1)}}
+    original = encode(tables, schema=1)
+    older = encode({"journal": {"1": docs[0]}}, schema=1)
+    (data_dir / "journal.json").write_bytes(original)
+    (data_dir / "journal.json.bak").write_bytes(older)
+
+    stores = Stores(DataPaths(data_dir))
+    repo = JournalRepo(stores["journal"])
+    assert sorted(e.body for e in repo.all()) == [f"{m} entry" for m in MONTHS]
+    notices = " ".join(stores.take_notices())
+    assert "one file per month" in notices and "journal.json.pre-split" in notices
+    assert "no uid" not in notices or "journal #4" in notices
+    assert not (data_dir / "journal.json").exists()
+    assert (data_dir / "journal.json.pre-split").read_bytes() == original  # kept, unchanged
+    assert (data_dir / "journal.json.pre-split.bak").read_bytes() == older
+    assert set(month_files(data_dir)) == {f"{m}.json" for m in MONTHS} | {"undated.json"}
+    _, undated = decode((data_dir / "journal" / "undated.json").read_bytes())
+    assert [d["document"] for d in undated["_quarantine"].values()] == [unreadable]  # kept
+
+    again = Stores(DataPaths(data_dir))
+    assert len(JournalRepo(again["journal"]).all()) == 3
+    assert again.take_notices() == []
+
+
+def test_a_split_cut_short_or_an_old_file_copied_in_later_adds_without_replacing(
+    data_dir: Path,
+) -> None:
+    """The months already hold part of the old file (a split killed half-way), and entries
+    written since: the old file's entries are added once each, and nothing is replaced."""
+    spread(data_dir)
+    november = [e for e in JournalRepo(Stores(DataPaths(data_dir))["journal"]).all()][:1]
+    old = [*november, entry("only in the old file", START.replace(month=8, day=8))]
+    changed_here = november[0].edited(START + timedelta(days=1), body="changed since")
+    JournalRepo(Stores(DataPaths(data_dir))["journal"]).save(changed_here)
+    tables = {"journal": {str(n): e.to_doc() for n, e in enumerate(old, 1)}}
+    (data_dir / "journal.json").write_bytes(encode(tables, schema=1))
+
+    found = bodies(data_dir)
+    assert len(found) == 10 and "only in the old file" in found
+    assert "changed since" in found and november[0].body not in found
+    assert (data_dir / "journal.json.pre-split").exists()
+
+
+def test_export_import_and_a_snapshot_restore_across_months(data_dir: Path, tmp_path: Path) -> None:
+    made = spread(data_dir)
+    stores = Stores(DataPaths(data_dir))
+    payload = export_bytes(stores, START)
+    found = parse_export(payload, "export")
+    assert len(found["journal"]["journal"]) == 9
+
+    target = tmp_path / "target"
+    counts = import_contents(Stores(DataPaths(target)), found)
+    assert counts.added == 9
+    assert set(month_files(target)) == {f"{m}.json" for m in MONTHS}
+    assert sorted(bodies(target)) == sorted(e.body for e in made)
+
+    # a restore writes only the months whose entries differ
+    repo = JournalRepo(stores["journal"])
+    repo.add(entry("after the snapshot", START.replace(month=11, day=28)))
+    before = month_files(data_dir)
+    replace_all(Stores(DataPaths(data_dir)), found)
+    after = month_files(data_dir)
+    assert {n for n in after if after[n] != before[n]} == {"2026-11.json", "2026-11.json.bak"}
+    assert "after the snapshot" not in bodies(data_dir) and len(bodies(data_dir)) == 9
+
+
+def test_a_whole_journal_write_moves_an_entry_to_its_month(data_dir: Path) -> None:
+    """An import may bring an entry whose time differs from the copy here: it ends up in
+    the month of its time, once."""
+    spread(data_dir)
+    store = Stores(DataPaths(data_dir))["journal"]
+    with store.transaction():
+        data = store.storage.read()
+        doc = next(d for d in data["journal"].values() if d["body"] == "09-03")
+        doc["created"] = START.replace(month=11, day=1).isoformat()
+        store.storage.write(data)
+    _, september = decode((data_dir / "journal" / "2026-09.json").read_bytes())
+    _, november = decode((data_dir / "journal" / "2026-11.json").read_bytes())
+    assert "09-03" not in {d["body"] for d in september["journal"].values()}
+    assert "09-03" in {d["body"] for d in november["journal"].values()}
+    assert len(bodies(data_dir)) == 9
+
+
+def test_the_look_back_reads_only_the_months_it_shows(data_dir: Path) -> None:
+    spread(data_dir)
+    store = Stores(DataPaths(data_dir))["journal"]
+    assert isinstance(store, JournalStore)
+    now = START.replace(month=11, day=30)  # a month ago: around October 30
+    look_back_entries(store, now)
+    assert "2026-09" not in store._periods
+
+
+def test_a_month_file_named_by_export_is_refused(data_dir: Path) -> None:
+    spread(data_dir)
+    paths = DataPaths(data_dir)
+    assert paths.would_replace_data(data_dir / "journal" / "2026-11.json")
+    assert paths.would_replace_data(data_dir / "journal" / "2026-12.json")
+    assert paths.would_replace_data(data_dir / "journal.json")  # the older layout's name
+    assert not paths.would_replace_data(data_dir.parent / "journal.json")
+
+
+def test_documents_keep_their_exact_json(data_dir: Path) -> None:
+    made = spread(data_dir)
+    docs = Stores(DataPaths(data_dir))["journal"].documents("journal")
+    assert sorted(orjson.dumps(d) for d in docs) == sorted(orjson.dumps(e.to_doc()) for e in made)
