@@ -271,7 +271,10 @@ async def test_names_and_titles_from_the_folder_show_as_written_on_one_line(
         1,
         START.isoformat(),
         items={
-            "entry:e1": from_shared("entry", "e1", "a \\[ b [2J [red]c[/red]", "x", {}),
+            "entry:e1": replace(
+                from_shared("entry", "e1", "a \\[ b [2J [red]c[/red]", "x", {}),
+                at=START.isoformat(),
+            ),
         },
     )
     write_member(folder, eve)

@@ -644,7 +644,7 @@ def test_a_copy_with_dates_or_ids_the_app_never_writes_is_skipped(
     if field == "left":
         eve = replace(eve, left=value)
     else:
-        good = replace(good, **{field: value})
+        good = replace(good, at=value) if field == "at" else replace(good, id=value)
     (folder / member_file(eve.member)).write_bytes(replace(eve, items={good.id: good}).to_bytes())
     capsys.readouterr()
     assert shell(ana, "team", "list") == 0

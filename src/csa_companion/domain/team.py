@@ -148,7 +148,7 @@ class TeamItem:
             ident,
             str(kind),
             rev,
-            at,
+            str(at),
             title,
             "" if withdrawn else text,
             {} if withdrawn else document,
