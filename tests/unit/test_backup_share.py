@@ -217,10 +217,16 @@ def test_share_refuses_unknown_ids_and_needs_a_name(
 
 
 @pytest.mark.parametrize(
-    ("option", "listing"), [("--worksheet", "worksheet"), ("--entry", "journal")]
+    ("option", "listing", "asked"),
+    [("--worksheet", "worksheet", "a worksheet id"), ("--entry", "journal", "an entry id")],
 )
 def test_share_refuses_an_empty_id(
-    option: str, listing: str, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    option: str,
+    listing: str,
+    asked: str,
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """'' starts every id: with one worksheet or entry it was shared without being named."""
     seed_everything(data_dir)
@@ -231,7 +237,7 @@ def test_share_refuses_an_empty_id(
             "--out", str(out),
         )  # fmt: skip
         assert code == 2, err
-        assert f"`{listing} list` shows them; nothing was written" in err
+        assert f"give {asked}; `{listing} list` shows them; nothing was written" in err
         assert not out.exists()
 
 

@@ -208,7 +208,8 @@ def choose(
 def _one(matches: list[T], what: str, wanted: str) -> T:
     if not wanted.strip():  # '' starts every id: it would pick any one record
         listing = "worksheet list" if what == "worksheet" else "journal list"
-        raise UsageError(f"give a {what} id; `{listing}` shows them; nothing was written")
+        article = "an" if what[0] in "aeiou" else "a"  # an entry id
+        raise UsageError(f"give {article} {what} id; `{listing}` shows them; nothing was written")
     if len(matches) != 1:
         found = f"no {what} has" if not matches else f"{len(matches)} {what}s have"
         raise CompanionError(f"{found} an id starting with {wanted!r}; nothing was written")
