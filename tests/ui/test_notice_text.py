@@ -51,3 +51,23 @@ async def test_a_notification_that_is_not_valid_markup_shows_as_written(
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         app.notify("Moved aside: notes[/b].json")
         await wait_for(lambda: "notes[/b].json" in screen_words(app), "the notice", pilot)
+
+
+async def test_titles_with_brackets_read_as_typed_in_lists_and_views(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """'[$500]' vanished from Home, the Journal's entry and the Tools list (Textual's escape
+    lets '[$...]' through as a variable)."""
+    from tests.helpers import seed_journal
+
+    seed_journal(data_dir, ("Budget [$500] for [red]", "the body", ()))
+    app = new_app(ask_role=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(lambda: "Budget" in screen_words(app), "Home's recent entries", pilot)
+        assert "Budget [$500] for [red]" in screen_words(app)
+        await open_with(pilot, ["t", "n"], "short title")  # a worksheet on the Iceberg
+        await pilot.press(*"Fees [$20]", "enter")
+        await wait_for(lambda: "Step 1 of" in screen_words(app), "the first step", pilot)
+        await pilot.press(*"the event", "escape")
+        await wait_for(lambda: "Fees" in screen_words(app), "the Tools list", pilot)
+        assert "Fees [$20]" in screen_words(app)

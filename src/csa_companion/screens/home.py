@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -18,6 +17,7 @@ from csa_companion.domain.worksheet import Worksheet
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.tools.worksheets import worksheet_label
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 
 RECENT = 6
 DESTINATIONS = [

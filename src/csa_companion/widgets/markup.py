@@ -18,3 +18,10 @@ def valid_markup(text: str) -> bool:
 def shown(text: str, markup: bool = True) -> Content:
     """`text` as markup when it is meant and valid as markup, else exactly as written."""
     return Content.from_markup(text) if markup and valid_markup(text) else Content(text)
+
+
+def escape(text: str) -> str:
+    """`text` to put inside markup so it reads exactly as written. Textual's own escape lets
+    '[$500]' through as a variable (it vanished from lists and views) and leaves a backslash
+    before '[' to be read as an escape."""
+    return text.replace("[", "\\[")

@@ -18,7 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.markup import escape
 from textual.widgets import Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
@@ -33,6 +32,7 @@ from csa_companion.transfer import actions as data_actions
 from csa_companion.transfer import snapshots as backup
 from csa_companion.transfer.actions import human_size
 from csa_companion.transfer.records import Progress
+from csa_companion.widgets.markup import escape
 
 PROGRESS_AFTER = 0.3  # seconds a job runs before its progress bar shows
 Job = Callable[[Stores, Progress], str]

@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Header, Input, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
@@ -29,6 +28,7 @@ from csa_companion.transfer import actions as data_actions
 from csa_companion.transfer.bundles import ShelfItem, ShelfRepo
 from csa_companion.widgets.checklist import CheckList
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 
 SHARE_ENTRIES = 40  # the newest entries offered in the Share dialog
 

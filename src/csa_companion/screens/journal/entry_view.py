@@ -7,7 +7,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.widgets import Header, Label, Markdown
 
 from csa_companion.domain.journal import JournalEntry
@@ -17,6 +16,7 @@ from csa_companion.screens.journal.editor import open_editor
 from csa_companion.screens.journal.journal import delete_entry, star_entry
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 
 
 class EntryViewScreen(CompanionScreen):

@@ -10,7 +10,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Header, Input, Label, ProgressBar, Static
 
@@ -31,6 +30,7 @@ from csa_companion.screens.dialogs import Choice
 from csa_companion.services import Services
 from csa_companion.widgets.big_text import BigText
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 from csa_companion.widgets.pacer import BreathPacer
 
 TICK = 0.1

@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.markup import escape
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select
 
 from csa_companion.content.model import Practice
@@ -25,6 +24,7 @@ from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.practice.practice import REDUCED_MOTION, PracticeScreen, reduced_motion
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 
 BELLS = [
     ("No bells", "none"),

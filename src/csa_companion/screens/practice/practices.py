@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -18,6 +17,7 @@ from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.practice.practice_setup import PracticeSetupScreen
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 
 HISTORY = 50
 

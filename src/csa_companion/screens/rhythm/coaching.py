@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Header, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
@@ -19,6 +18,7 @@ from csa_companion.domain.program import CalendarError, parse_date
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.rhythm.rhythm_nav import sentence
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 
 
 class NoteDialog(ModalScreen[CoachingNote | None]):

@@ -7,7 +7,6 @@ import random
 from dataclasses import replace
 from weakref import WeakKeyDictionary
 
-from textual.markup import escape
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -19,6 +18,7 @@ from csa_companion.domain.wording import quoted
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.services import Services
 from csa_companion.storage.program_repos import look_back_entries
+from csa_companion.widgets.markup import escape
 
 RANDOM = "random"
 

@@ -11,7 +11,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -31,6 +30,7 @@ from csa_companion.domain.survey import DRAFT, POST, PRE, SUBMITTED
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.rhythm.rhythm_nav import sentence
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 
 FIELDS = (
     ("date", "Date", "YYYY-MM-DD"),

@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.widgets import Header, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
@@ -29,6 +28,7 @@ from csa_companion.screens.base import CompanionScreen, autosave
 from csa_companion.services import Services
 from csa_companion.storage.private_files import write_private
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 
 MARKS = {"not started": "·", DRAFT: "✎", DONE: "✓"}
 

@@ -8,7 +8,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.markup import escape
 from textual.widgets import Header, Input, Label
 
 from csa_companion.content.model import Survey, SurveyItem
@@ -28,6 +27,7 @@ from csa_companion.screens.base import CompanionScreen, autosave
 from csa_companion.screens.rhythm.rhythm_nav import sentence
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 from csa_companion.widgets.rating import Rating
 
 

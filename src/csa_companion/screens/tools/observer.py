@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widgets import Header, Input, Label, Static
 
 from csa_companion.content.model import Tool
@@ -26,6 +25,7 @@ from csa_companion.screens.tools.worksheets import store_worksheet
 from csa_companion.services import Services
 from csa_companion.widgets.diagram_view import DiagramView
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 
 
 class ObserverScreen(CompanionScreen):

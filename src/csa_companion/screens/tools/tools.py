@@ -6,7 +6,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widgets import Header, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
 
@@ -20,6 +19,7 @@ from csa_companion.screens.dialogs import Ask
 from csa_companion.screens.tools.worksheets import open_worksheet, worksheet_label
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 
 
 class ToolsScreen(CompanionScreen):

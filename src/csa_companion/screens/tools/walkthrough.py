@@ -6,7 +6,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import Header, Label, OptionList, ProgressBar, Static, TextArea
 from textual.widgets.option_list import Option
@@ -21,6 +20,7 @@ from csa_companion.screens.tools.worksheets import store_worksheet
 from csa_companion.services import Services
 from csa_companion.widgets.diagram_view import DiagramView
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 
 NARROW = 100  # below this many columns the diagram is shown on demand (ctrl+g)
 

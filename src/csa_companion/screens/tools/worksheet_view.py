@@ -6,7 +6,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.markup import escape
 from textual.widgets import Header, Label, Markdown
 
 from csa_companion.content.model import Tool
@@ -20,6 +19,7 @@ from csa_companion.screens.tools.worksheets import export_worksheet
 from csa_companion.services import Services
 from csa_companion.widgets.diagram_view import DiagramView
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 
 ENTRY_LINK = "entry:"
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.markup import escape
-
 from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import COMPLETE, DRAFT, Worksheet
 from csa_companion.screens.base import CompanionScreen
+from csa_companion.widgets.markup import escape
 
 
 def open_worksheet(screen: CompanionScreen, worksheet: Worksheet) -> None:
