@@ -462,18 +462,24 @@ def test_a_read_only_team_folder(folder: Path, tmp_path: Path) -> None:
         prefix: tuple[str, ...] = ("unshare", "-rm", "sh", "-c", script, str(folder))
         published = run_cli(ana, "team", "publish", "--entry", uid, prefix=prefix)
         listed = run_cli(ana, "team", "list", prefix=prefix)
+        left = run_cli(ana, "team", "leave", prefix=prefix)
     else:
         subprocess.run(["chattr", "+i", str(folder)], check=True)
         try:
             published = run_cli(ana, "team", "publish", "--entry", uid)
             listed = run_cli(ana, "team", "list")
+            left = run_cli(ana, "team", "leave")
         finally:
             subprocess.run(["chattr", "-i", str(folder)], check=True)
     assert published.returncode == 1
     assert published.stderr.count("\n") == 1 and "cannot be written" in published.stderr
     assert "nothing was published" in published.stderr and "Traceback" not in published.stderr
     assert listed.returncode == 0 and "Ana" in listed.stdout
+    assert left.returncode == 1 and left.stderr.count("\n") == 1
+    assert "nothing was published" not in left.stderr  # leave asked for no publish
+    assert "you are still in the team; nothing was changed" in left.stderr
     assert sorted((p.name, p.read_bytes()) for p in folder.iterdir()) == before
+    assert run_cli(ana, "team", "list").returncode == 0  # still a member
 
 
 def test_what_is_not_a_member_file_is_never_read(folder: Path, tmp_path: Path) -> None:

@@ -85,6 +85,7 @@ from csa_companion.storage.crypto import Cipher, KeyRecord, SealError, WrongPass
 from csa_companion.storage.private_files import STALE_TEMP_SECONDS, fsync_dir, temp_path
 from csa_companion.storage.store import Store
 
+NOT_PUBLISHED = "nothing was published"  # how a refused publish ends (leave says otherwise)
 LOCAL = "team"  # the data folder's store of the membership and the last good copies
 MAX_FILE_BYTES = 64 << 20  # a member file is kilobytes; a bigger one is not read at all
 SEEN_EVERY = timedelta(minutes=1)  # how often a read notes when the folder was last seen
@@ -615,7 +616,7 @@ def _own_state(
     if not folder.is_dir():
         raise TeamError(
             f"the team folder {folder} is not there (offline, or the sync engine is not "
-            "running?); nothing was published"
+            f"running?); {NOT_PUBLISHED}"
         )
     try:
         names = _scan(folder).get(membership.member, [])
@@ -684,8 +685,7 @@ def publish(
         _write_shared(target, payload)
     except OSError as error:
         raise TeamError(
-            f"cannot write to the team folder {membership.folder}: {_why(error)}; "
-            "nothing was published"
+            f"cannot write to the team folder {membership.folder}: {_why(error)}; " + NOT_PUBLISHED
         ) from None
     for name in folded:
         with contextlib.suppress(OSError):
@@ -859,7 +859,11 @@ def leave(
     given group worksheets; then forget the team in this data folder."""
     _writable(cache)  # else the folder would say "left" while this computer stays a member
     handed = [replace(i, handed_over=True) for i in hand_over]
-    done = publish(cache, membership, now, add=handed, left=now.isoformat())
+    try:
+        done = publish(cache, membership, now, add=handed, left=now.isoformat())
+    except TeamError as error:
+        still = "you are still in the team; nothing was changed"
+        raise TeamError(str(error).replace(NOT_PUBLISHED, still)) from None
     cache.leave()
     return done
 
