@@ -36,9 +36,11 @@ def test_a_store_opened_before_encrypt_says_it_was_turned_on(data_dir: Path) -> 
     with pytest.raises(StoreEncryptedError) as raised:
         stores.refresh()
     assert TRUE_NOTICE in str(raised.value) and "key.json is missing" not in str(raised.value)
+    assert f"{TRUE_NOTICE} {data_dir} while" in str(raised.value)  # the data folder, by name
     (data_dir / "key.json").unlink()  # and when it really is missing, that is what it says
-    with pytest.raises(StoreEncryptedError, match=r"key\.json is missing"):
+    with pytest.raises(StoreEncryptedError, match=r"key\.json is missing") as missing:
         stores.refresh()
+    assert f"encryption is not on in {data_dir} (" in str(missing.value)
 
 
 async def test_the_app_open_during_encrypt_shows_only_the_true_notice(

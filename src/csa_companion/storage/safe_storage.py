@@ -553,17 +553,19 @@ class SafeJSONStorage(Storage):
         that does not open with our key is damaged; one we have no key for is an error."""
         if not is_sealed(raw):
             return raw
+        # The data folder is where key.json is (a journal month's file is a folder deeper).
+        folder = self.key_file.parent if self.key_file is not None else self.path.parent
         if self.cipher is None and self.key_file is not None and self.key_file.exists():
             # `encrypt` ran in a shell while this window was open: the key is there, this
             # window only started without it.
             raise StoreEncryptedError(
-                f"Encryption was turned on in {self.path.parent} while this csa-companion was "
+                f"Encryption was turned on in {folder} while this csa-companion was "
                 "open, so it cannot read the encrypted files. Close it and start it again (it "
                 "asks for the passphrase); nothing was lost."
             )
         if self.cipher is None:
             raise StoreEncryptedError(
-                f"{self.path.name} is encrypted, but encryption is not on in {self.path.parent} "
+                f"{self.path.name} is encrypted, but encryption is not on in {folder} "
                 "(its key file key.json is missing). Put key.json back; nothing was changed."
             )
         try:
