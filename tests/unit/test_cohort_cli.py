@@ -301,3 +301,20 @@ def test_a_chart_named_as_another_kind_of_picture_is_refused(
     upper = tmp_path / "GROWTH.SVG"
     code, _, _ = run(capsys, "cohort", "report", str(cohort(tmp_path)), "--chart", str(upper))
     assert code == 0 and upper.read_text().startswith("<?xml")
+
+
+def test_a_team_folder_where_no_one_published_surveys_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first reason given was whatever the team reader noticed first (a half-synced file),
+    or none at all."""
+    team = tmp_path / "team"
+    team.mkdir()
+    join(cache_at(tmp_path / "ana"), team, START, name="Ana")
+    (team / "member-0123456789ab.json").write_bytes(b'{"half')
+    code, out, err = run(capsys, "cohort", "report", str(team))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"csa-companion: no survey answers found in {team} ({team}: no member of this team has "
+        "published survey answers yet (each publishes theirs with `team publish --surveys`))\n"
+    )

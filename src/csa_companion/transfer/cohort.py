@@ -148,6 +148,12 @@ def read_team_folder(folder: Path, answers: Answers, team_key: TeamKey | None = 
         answers.skipped.append(f"cannot read the team folder {named(folder)}: {error}; left out")
         return
     answers.notices.extend(f"{named(folder)}: {notice}" for notice in view.notices)
+    if not any(i.kind == SURVEY for m in view.members for i in m.state.live()):
+        answers.skipped.append(
+            f"{named(folder)}: no member of this team has published survey answers yet (each "
+            "publishes theirs with `team publish --surveys`)"
+        )
+        return
     for member in view.members:  # each member's file counts as one file read
         before = answers.rows
         source = f"{named(folder)} (member {member.member})"
