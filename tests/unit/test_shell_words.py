@@ -121,6 +121,7 @@ def test_text_taken_for_an_option_says_how_to_write_it(
     assert "text that begins with '-' goes after '--'" in err
     assert "journal add -- '-noted'" in err
     assert not (tmp_path / "d" / "journal.json").exists()
+    assert not (tmp_path / "d" / "journal").exists()  # the journal's months, since issue 21
 
 
 def test_a_title_that_begins_with_a_dash_says_how_to_write_it(
@@ -132,3 +133,24 @@ def test_a_title_that_begins_with_a_dash_says_how_to_write_it(
     code, _, err = run(capsys, monkeypatch, data, "journal", "add", "x", "--title=-late")
     assert code == 0, err
     assert [e.title for e in journal_at(data).all()] == ["-late"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("journal", "list", "--search", "-late"),
+        ("journal", "list", "--tag", "-x"),
+        ("journal", "add", "x", "--tag", "-x"),
+    ],
+)
+def test_the_hint_for_a_value_beginning_with_a_dash_names_its_option(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    argv: tuple[str, ...],
+) -> None:
+    """`journal list --search -late` was told to write `--title=-noted`."""
+    code, _, err = run(capsys, monkeypatch, tmp_path / "d", *argv)
+    option = argv[-2]
+    hint = err.splitlines()[-1]
+    assert code == 2 and f"`{option}=-noted`" in hint and "--title" not in hint

@@ -14,6 +14,7 @@ import contextlib
 import errno
 import io
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,9 +61,12 @@ def _dash_hint(message: str) -> str:
             "`csa-companion journal add -- '-noted'`"
         )
     if "expected one argument" in message:
+        # "argument --search: expected one argument": the example names that option.
+        named = re.match(r"argument ([^\s:/]+)", message)
+        option = named.group(1) if named and named.group(1).startswith("--") else "--title"
         return (
             "; a value that begins with '-' is joined to its option with '=', as in "
-            "`--title=-noted`"
+            f"`{option}=-noted`"
         )
     return ""
 
