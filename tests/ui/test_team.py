@@ -407,3 +407,39 @@ async def test_a_link_in_a_teammates_item_is_shown_not_opened(
             pilot,
         )
         assert opened == []
+
+
+async def test_a_very_long_name_or_title_is_cut_in_the_list_and_whole_when_opened(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    """A teammate's 5,000-character name and title took 60 lines each of the list at 80x24."""
+    folder, _ = team_of_two(data_dir, tmp_path)
+    title = "Long " * 1000
+    long = MemberState(
+        "0123456789ab",
+        "Name" * 1250,
+        "",
+        START.isoformat(),
+        1,
+        START.isoformat(),
+        items={
+            "entry:e1": replace(from_shared("entry", "e1", title, title, {}), at=START.isoformat())
+        },
+    )
+    write_member(folder, long)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot)
+        options = screen.query_one("#team-list", OptionList)
+        count = options.option_count
+        prompts = [plain(options.get_option_at_index(n).prompt) for n in range(count)]
+        assert max(len(p) for p in prompts) <= 130
+        header = next(p for p in prompts if p.startswith("Name"))
+        entry = next(p for p in prompts if "Long Long" in p)
+        assert header.endswith("…") and entry.endswith("…")
+        options.highlighted = prompts.index(entry)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, TeamItemScreen)
+        assert app.screen.item.title == title  # type: ignore[attr-defined]
+        meta = plain(app.screen.query_one("#team-item-meta", Label).visual)
+        assert meta.startswith("Published by Name") and len(meta) < 140

@@ -27,3 +27,9 @@ def test_one_line_keeps_a_name_on_one_line_and_out_of_the_terminals_control() ->
     assert one_line("  Ana\n  Ruiz\t") == "Ana Ruiz"
     assert one_line("Eve\x1b[2J") == "Eve\ufffd[2J"
     assert one_line("a\u202eb\u2067c") == "a\ufffdb\ufffdc"
+
+
+def test_one_line_cuts_to_a_limit_with_an_ellipsis() -> None:
+    assert one_line("Late pickups", 20) == "Late pickups"
+    assert one_line("Late pickups at the north site", 12) == "Late pickup…"
+    assert len(one_line("x" * 5000, 100)) == 100

@@ -27,10 +27,14 @@ def shown(text: str) -> str:
 _BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
-def one_line(text: str) -> str:
+def one_line(text: str, limit: int | None = None) -> str:
     """A name or a title fit to print on one line: as `shown`, with right-to-left controls as
-    U+FFFD too, and every run of spaces, tabs and line ends made one space."""
-    return " ".join(_BIDI_CONTROL.sub("\ufffd", shown(text)).split())
+    U+FFFD too, and every run of spaces, tabs and line ends made one space; cut to `limit`
+    characters, the last of them "…", when it is longer."""
+    line = " ".join(_BIDI_CONTROL.sub("\ufffd", shown(text)).split())
+    if limit is not None and len(line) > limit:
+        return line[: limit - 1].rstrip() + "…"
+    return line
 
 
 def quoted(text: str) -> str:

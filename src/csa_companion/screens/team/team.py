@@ -42,6 +42,7 @@ from csa_companion.widgets.checklist import CheckList
 from csa_companion.widgets.footer import Footer
 
 RECENT_ENTRIES = 40  # the newest entries offered in the publish dialog
+LISTED = 100  # characters of a name, a role or a title in the list (opened, it is whole)
 SHOWN_NOTICES = 3  # lines of notices above the members (more are counted, not shown)
 NOT_A_MEMBER = (
     "This data folder is in no team yet. A team shares through a folder its sync engine "
@@ -211,9 +212,9 @@ class TeamScreen(CompanionScreen):
         status.update(Content("\n").join(lines))
         for member in view.members:
             state = member.state
-            parts: list[Content | str] = [Content.styled(one_line(state.name), "bold")]
+            parts: list[Content | str] = [Content.styled(one_line(state.name, LISTED), "bold")]
             if state.role:
-                parts.append(one_line(state.role))
+                parts.append(one_line(state.role, LISTED))
             if state.left:
                 parts.append(f"left {state.left[:10]}")
             if state.member == membership.member:
@@ -228,7 +229,7 @@ class TeamScreen(CompanionScreen):
                 handed = " (handed over)" if item.handed_over else ""
                 options.add_option(
                     Option(
-                        Content(f"   {item.at[:10]}  {one_line(item.title)}{handed}"),
+                        Content(f"   {item.at[:10]}  {one_line(item.title, LISTED)}{handed}"),
                         id=f"{state.member}\n{item.id}",
                     )
                 )
@@ -373,7 +374,9 @@ class TeamItemScreen(CompanionScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(
-            Content(f"Published by {one_line(self.owner)} on {self.item.at[:10]} · read-only"),
+            Content(
+                f"Published by {one_line(self.owner, LISTED)} on {self.item.at[:10]} · read-only"
+            ),
             classes="box-title",
             id="team-item-meta",
         )
