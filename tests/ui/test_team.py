@@ -137,6 +137,14 @@ async def test_publish_from_the_team_screen_lists_first_then_withdraw(
         await wait_for_screen(pilot, TeamScreen)
         assert own_titles(folder, ana.member) == ["Worksheet: Cafeteria"]
         await wait_for(lambda: "Worksheet: Cafeteria" in screen_words(app), "the list", pilot)
+        await pilot.press("p")  # offered again, said to be in the team already
+        await wait_for_screen(pilot, PublishDialog)
+        chooser = app.screen.query_one(CheckList)
+        labels = [plain(chooser.get_option_at_index(i).prompt) for i in range(chooser.option_count)]
+        again = next(label for label in labels if label.startswith("☐ Worksheet: Cafeteria"))
+        assert again.endswith(f" · complete · published {START:%Y-%m-%d}")
+        await press_closing(pilot, "escape")
+        await wait_for_screen(pilot, TeamScreen)
         options = app.screen.query_one(OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         options.highlighted = next(i for i, p in enumerate(prompts) if "Cafeteria" in p)

@@ -432,10 +432,16 @@ class PublishDialog(SaysInPlace, ModalScreen[list[TeamItem] | None]):
         it from others of the same title (as the Share dialog shows them)."""
         services = self.services
         found: dict[str, TeamItem] = {}
+        published = self._published()
 
         def offer(key: str, shared: SharedItem) -> None:
-            found[key] = as_team_item(shared)
-            self.labels[key] = f"{shared.title}\n{shared.detail}" if shared.detail else shared.title
+            found[key] = item = as_team_item(shared)
+            detail = [shared.detail] if shared.detail else []
+            if item.id in published:  # publishing again replaces it with this version
+                detail.append(f"published {published[item.id][:10]}")
+            self.labels[key] = "\n".join(
+                [shared.title, " · ".join(detail)] if detail else [shared.title]
+            )
 
         for sheet in services.worksheets.all():
             tool = services.library.get(sheet.tool_id)
@@ -454,6 +460,14 @@ class PublishDialog(SaysInPlace, ModalScreen[list[TeamItem] | None]):
                         f"under {code}"
                     )
         return found
+
+    def _published(self) -> dict[str, str]:
+        """One's own items in the team now (item id -> when published), from the last copy
+        this data folder kept of one's file."""
+        cache = cache_of(self.services)
+        membership = cache.membership()
+        kept = cache.copies().get(membership.member) if membership is not None else None
+        return {i.id: i.at for i in kept.state.live()} if kept is not None else {}
 
     def compose(self) -> ComposeResult:
         with Vertical():
