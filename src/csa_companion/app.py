@@ -30,7 +30,7 @@ from csa_companion.screens.commands import CompanionCommands
 from csa_companion.screens.home import HomeScreen
 from csa_companion.services import PresentTarget, Services
 from csa_companion.storage.crypto import Cipher, KeyRecord
-from csa_companion.storage.encryption import DEFAULT_LOCK_MINUTES, LOCK_SETTING
+from csa_companion.storage.encryption import DEFAULT_LOCK_MINUTES, LOCK_SETTING, lock_problem
 from csa_companion.storage.safe_storage import StoreError
 from csa_companion.storage.store import Stores
 from csa_companion.widgets.markup import valid_markup
@@ -286,7 +286,7 @@ class CompanionApp(App[None]):
     def lock_minutes(self) -> float:
         """Idle minutes before the app locks (a setting; 0 never locks)."""
         value = self.services.settings.get(LOCK_SETTING)
-        return float(value) if isinstance(value, int | float) else DEFAULT_LOCK_MINUTES
+        return DEFAULT_LOCK_MINUTES if lock_problem(value) else float(value)
 
     def lock_if_idle(self) -> None:
         """Lock once nobody has typed or clicked for the set minutes (a presentation, or a

@@ -90,6 +90,21 @@ async def test_the_app_locks_after_idle_minutes_and_clears_the_screen(
         assert "Pickup" in screen_words(app)
 
 
+async def test_a_stored_lock_time_the_shell_would_refuse_locks_at_the_default(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    """lock-minutes = -5 (written by an older import --settings) meant never locking."""
+    encrypted_with_entry(data_dir, minutes=-5)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, UnlockScreen)
+        await pilot.press(*PASS, "enter")
+        await wait_for(lambda: "Pickup" in screen_words(app), "the entry on Home")
+        clock.advance(10 * 60)
+        await wait_for_screen(pilot, UnlockScreen)
+        assert "Locked after 10 idle minutes." in screen_words(app)
+
+
 async def test_locking_saves_what_was_typed_first(
     new_app: AppFactory, data_dir: Path, clock: FakeClock
 ) -> None:

@@ -128,6 +128,25 @@ def test_backup_keep_below_three_is_refused_from_an_import(
     assert file_bytes(data) == before
 
 
+@pytest.mark.parametrize("minutes", [-5, 1441, 1e9, float("nan"), "10", True, None])
+def test_lock_minutes_the_shell_would_refuse_are_refused_from_an_import(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    minutes: Any,
+) -> None:
+    """`import --settings` took lock-minutes = -5 (the app then never locked) where
+    `encrypt --lock-after` takes 0 to 1440."""
+    data = tmp_path / "data"
+    JournalRepo(Stores(DataPaths(data))["journal"]).add(JournalEntry.new("mine", START))
+    before = file_bytes(data)
+    incoming = settings_file(tmp_path, lock_minutes=minutes)
+    code, _, err = run(capsys, monkeypatch, data, "import", "--settings", str(incoming))
+    assert code == 1 and err.count("\n") == 1, err
+    assert "lock-minutes" in err and "0 (never) to 1440" in err and "nothing was imported" in err
+    assert file_bytes(data) == before
+
+
 @pytest.mark.parametrize("keep", ["0", "1", "2"])
 def test_backup_keep_below_three_is_refused_from_the_shell(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, keep: str

@@ -25,6 +25,7 @@ from csa_companion.storage.encryption import (
     Converted,
     decrypt_folder,
     encrypt_folder,
+    lock_problem,
     read_key,
     remove_key,
     write_key,
@@ -62,8 +63,8 @@ def _minutes(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value <= 24 * 60:
-        raise argparse.ArgumentTypeError("must be 0 (never) to 1440 (a day)")
+    if problem := lock_problem(value):
+        raise argparse.ArgumentTypeError(problem)
     return value
 
 

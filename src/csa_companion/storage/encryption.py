@@ -27,11 +27,22 @@ KEY_FILE = "key.json"
 LOCK_SETTING = "lock-minutes"
 """The app locks after this many idle minutes when encryption is on (0: never)."""
 DEFAULT_LOCK_MINUTES = 10.0
+MAX_LOCK_MINUTES = 24 * 60
 SNAPSHOT_FOLDERS = ("backups",)
 JOURNAL_FOLDER = "journal"  # the journal's months (journal_store.py), each a store file
 """Folders of the data folder whose files are copies of the stores (snapshots)."""
 PLAIN_FOLDERS = ("content", "screenshots", "exports")
 """Left as they are: teaching content, and files the user saved to read or hand on."""
+
+
+def lock_problem(value: object) -> str | None:
+    """Why `value` cannot be the idle minutes before the app locks, or None (a bool, a
+    string, a negative or a week of minutes is refused, as `encrypt --lock-after` does)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be 0 (never) to {MAX_LOCK_MINUTES} (a day) minutes"
+    if not 0 <= value <= MAX_LOCK_MINUTES:  # NaN too
+        return f"must be 0 (never) to {MAX_LOCK_MINUTES} (a day) minutes"
+    return None
 
 
 class KeyFileError(CompanionError):

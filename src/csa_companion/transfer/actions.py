@@ -208,10 +208,14 @@ def _settings_of(found: Contents, name: str, apply: bool) -> tuple[list[str], in
     if not apply:
         found.pop("settings", None)
         return [], len(docs)
+    from csa_companion.storage.encryption import LOCK_SETTING, lock_problem
+
+    checks = {backup.KEEP_SETTING: backup.keep_problem, LOCK_SETTING: lock_problem}
     for doc in docs:
-        if doc.get("key") == backup.KEEP_SETTING and (why := backup.keep_problem(doc["value"])):
+        check = checks.get(str(doc.get("key")))
+        if check is not None and (why := check(doc.get("value"))):
             raise TransferError(
-                f"{name}: its setting {backup.KEEP_SETTING} = {doc['value']!r} is refused "
+                f"{name}: its setting {doc['key']} = {doc.get('value')!r} is refused "
                 f"({why}); nothing was imported"
             )
     return sorted({str(doc.get("key")) for doc in docs}), 0
