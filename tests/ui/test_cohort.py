@@ -244,3 +244,32 @@ async def test_a_read_stops_when_its_screen_is_left(
         await pilot.pause(0.5)
         assert len(read) <= 3
         assert app.return_code is None
+
+
+async def test_the_export_from_an_encrypted_data_folder_says_it_is_plain_text(
+    new_app: AppFactory, tmp_path: Path, data_dir: Path
+) -> None:
+    """As every other plain-text export does (issue 15 item 7); ctrl+o here said nothing."""
+    from csa_companion.paths import DataPaths
+    from csa_companion.storage.crypto import new_cipher, wrap
+    from csa_companion.storage.encryption import encrypt_folder, write_key
+    from csa_companion.transfer.actions import ENCRYPTED_FOLDER_NOTE
+
+    folder = cohort(tmp_path)
+    paths, cipher = DataPaths(data_dir), new_cipher()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    write_key(paths, wrap(cipher, "correct horse battery"))
+    assert not encrypt_folder(paths, cipher).failed
+    app = new_app(cipher=cipher)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.run_action("go('cohort')")
+        await wait_for_screen(pilot, CohortScreen)
+        app.screen.query_one("#cohort-path", Input).value = str(folder)
+        await pilot.press("enter")
+        await wait_for(lambda: "4 participants" in screen_text(app), "the report", pilot)
+        await pilot.press("ctrl+o")
+        await wait_for(
+            lambda: any("Exported to" in n.message for n in app._notifications), "export", pilot
+        )
+        [said] = [n.message for n in app._notifications if "Exported to" in n.message]
+        assert said.endswith(f"({ENCRYPTED_FOLDER_NOTE})")

@@ -451,3 +451,25 @@ async def test_a_very_long_name_or_title_is_cut_in_the_list_and_whole_when_opene
         assert app.screen.item.title == title  # type: ignore[attr-defined]
         meta = plain(app.screen.query_one("#team-item-meta", Label).visual)
         assert meta.startswith("Published by Name") and len(meta) < 140
+
+
+async def test_an_item_exported_from_an_encrypted_data_folder_says_it_is_plain_text(
+    new_app: AppFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    from csa_companion.storage.crypto import new_cipher, wrap
+    from csa_companion.storage.encryption import encrypt_folder, write_key
+    from csa_companion.transfer.actions import ENCRYPTED_FOLDER_NOTE
+
+    team_of_two(data_dir, tmp_path)
+    paths, cipher = DataPaths(data_dir), new_cipher()
+    write_key(paths, wrap(cipher, "correct horse battery"))
+    assert not encrypt_folder(paths, cipher).failed
+    app = new_app(cipher=cipher)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_team(pilot)
+        await pilot.press("x")  # Ben's worksheet is highlighted
+        await wait_for(
+            lambda: any("Exported to" in n.message for n in app._notifications), "export", pilot
+        )
+        [said] = [n.message for n in app._notifications if "Exported to" in n.message]
+        assert said.endswith(f"({ENCRYPTED_FOLDER_NOTE})")

@@ -237,7 +237,10 @@ class CohortScreen(CompanionScreen):
                 f"Could not write {out}: {error.strerror or error}", severity="error", markup=False
             )
             return
-        self.notify(f"Exported to {out} (chart: {chart.name})", timeout=10, markup=False)
+        from csa_companion.transfer.actions import plain_note
+
+        note = plain_note(self.services.stores.paths)
+        self.notify(f"Exported to {out} (chart: {chart.name}){note}", timeout=10, markup=False)
 
 
 def report_text(report: CohortReport) -> Text:

@@ -70,7 +70,10 @@ def export_team_item(screen: CompanionScreen, owner: str, item: TeamItem) -> Non
             f"Could not write {folder / name}: {error.strerror}", severity="error", markup=False
         )
         return
-    screen.notify(f"Exported to {folder / name}", timeout=10, markup=False)
+    from csa_companion.transfer.actions import plain_note
+
+    note = plain_note(screen.services.stores.paths)
+    screen.notify(f"Exported to {folder / name}{note}", timeout=10, markup=False)
 
 
 def publish_to_team(screen: CompanionScreen, *items: SharedItem | TeamItem) -> None:
