@@ -83,17 +83,17 @@ class HomeScreen(CompanionScreen):
         with Horizontal(id="home"):
             with Vertical(id="home-menu-box"):
                 yield Label("Where to next", classes="box-title")
-                yield OptionList(*self._menu(), id="home-menu")
+                yield OptionList(*self._menu(), id="home-menu", classes="boxed")
             with Vertical(id="home-side"):
                 yield Label("Coming up", classes="box-title")
-                yield OptionList(id="home-rhythm")
+                yield OptionList(id="home-rhythm", classes="boxed")
                 yield Label("Waiting for you", classes="box-title", id="home-waiting-title")
-                yield OptionList(id="home-waiting")
+                yield OptionList(id="home-waiting", classes="boxed")
                 # A new data folder: where to begin, in place of the (empty) recent entries.
                 yield Label("Start here", classes="box-title", id="home-start-title")
-                yield OptionList(id="home-start")
+                yield OptionList(id="home-start", classes="boxed")
                 yield Label("Recent journal entries", classes="box-title", id="home-recent-title")
-                yield OptionList(id="home-recent")
+                yield OptionList(id="home-recent", classes="boxed")
         yield Footer()
 
     def _menu(self) -> list[Option]:

@@ -27,14 +27,10 @@ class PracticesScreen(CompanionScreen):
 
     DEFAULT_CSS = """
     #practices { height: 1fr; }
-    #practice-list { width: 1fr; max-width: 44; border: round $primary 50%; }
-    #practice-list:focus { border: heavy $accent; }
-    .-suspended #practice-list:focus { border: round $accent; }
+    #practice-list { width: 1fr; max-width: 44; }
     #practice-side { width: 1fr; }
     #practice-about { padding: 0 1; height: auto; }
-    #practice-log { height: 1fr; border: round $primary 50%; }
-    #practice-log:focus { border: heavy $accent; }
-    .-suspended #practice-log:focus { border: round $accent; }
+    #practice-log { height: 1fr; }
     """
 
     HELP_TEXT = (
@@ -65,12 +61,13 @@ class PracticesScreen(CompanionScreen):
                     for p in self.practices
                 ),
                 id="practice-list",
+                classes="boxed",
             )
             with Vertical(id="practice-side"):
                 yield Static("", id="practice-about")
                 if not self.presenting:
                     yield Label("Your practice log", classes="box-title")
-                    yield OptionList(id="practice-log")
+                    yield OptionList(id="practice-log", classes="boxed")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -96,9 +96,7 @@ class ReflectionScreen(CompanionScreen):
     """One month: what you did (each line opens what it counts), then the prompts."""
 
     DEFAULT_CSS = """
-    #glance { height: auto; max-height: 9; border: round $primary 50%; }
-    #glance:focus { border: heavy $accent; }
-    .-suspended #glance:focus { border: round $accent; }
+    #glance { height: auto; max-height: 9; }
     #prompts { height: 1fr; }
     .prompt { padding: 1 1 0 1; width: 100%; }
     .answer { height: auto; min-height: 4; max-height: 12; }
@@ -135,6 +133,7 @@ class ReflectionScreen(CompanionScreen):
         yield OptionList(
             *(Option(escape(text), id=key) for key, text in glance_lines(self.summary, titles)),
             id="glance",
+            classes="boxed",
         )
         # Not a Tab stop: Tab goes answer to answer, and the prompts scroll to each.
         with VerticalScroll(id="prompts", can_focus=False):

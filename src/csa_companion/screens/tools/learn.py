@@ -26,12 +26,8 @@ class LearnScreen(CompanionScreen):
     DEFAULT_CSS = """
     #learn { height: 1fr; }
     #learn-side { width: 30; max-width: 35%; }
-    #learn-pages { height: auto; max-height: 60%; border: round $primary 50%; }
-    #learn-pages:focus { border: heavy $accent; }
-    .-suspended #learn-pages:focus { border: round $accent; }
-    #learn-links { height: auto; max-height: 1fr; border: round $primary 50%; }
-    #learn-links:focus { border: heavy $accent; }
-    .-suspended #learn-links:focus { border: round $accent; }
+    #learn-pages { height: auto; max-height: 60%; }
+    #learn-links { height: auto; max-height: 1fr; }
     #learn-page { width: 1fr; padding: 0 1; }
     """
 
@@ -57,9 +53,9 @@ class LearnScreen(CompanionScreen):
         with Horizontal(id="learn"):
             with Vertical(id="learn-side"):
                 pages = (Option(p.title, id=p.id) for p in self.pages)
-                yield OptionList(*pages, id="learn-pages")
+                yield OptionList(*pages, id="learn-pages", classes="boxed")
                 yield Label("Links on this page", id="learn-links-title", classes="box-title")
-                yield OptionList(id="learn-links")
+                yield OptionList(id="learn-links", classes="boxed")
             with VerticalScroll(id="learn-page"):
                 yield Markdown("", id="learn-markdown")
         yield Footer()

@@ -27,14 +27,10 @@ class ToolsScreen(CompanionScreen):
 
     DEFAULT_CSS = """
     #tools { height: 1fr; }
-    #tool-list { width: 34; max-width: 40%; border: round $primary 50%; }
-    #tool-list:focus { border: heavy $accent; }
-    .-suspended #tool-list:focus { border: round $accent; }
+    #tool-list { width: 34; max-width: 40%; }
     #tool-detail { width: 1fr; }
     #tool-summary { padding: 0 1; width: 100%; }
-    #worksheets { height: auto; max-height: 8; border: round $primary 50%; }
-    #worksheets:focus { border: heavy $accent; }
-    .-suspended #worksheets:focus { border: round $accent; }
+    #worksheets { height: auto; max-height: 8; }
     #tool-lesson { height: 1fr; padding: 0 1; }
     """
 
@@ -64,10 +60,12 @@ class ToolsScreen(CompanionScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="tools"):
-            yield OptionList(*(Option(t.title, id=t.id) for t in self.tools), id="tool-list")
+            yield OptionList(
+                *(Option(t.title, id=t.id) for t in self.tools), id="tool-list", classes="boxed"
+            )
             with Vertical(id="tool-detail"):
                 yield Label("", id="tool-summary")
-                yield OptionList(id="worksheets")
+                yield OptionList(id="worksheets", classes="boxed")
                 with VerticalScroll(id="tool-lesson"):
                     yield Markdown("", id="tool-markdown")
         yield Footer()
