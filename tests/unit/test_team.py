@@ -424,6 +424,11 @@ def run_cli(data: Path, *argv: str, prefix: tuple[str, ...] = (), stdin: str = "
 
 
 def test_join_encrypt_asks_the_team_passphrase_twice(folder: Path, tmp_path: Path) -> None:
+    none = run_cli(tmp_path / "ana", "team", "join", str(folder), "--name", "Ana", "--encrypt")
+    assert none.returncode == 2 and none.stderr.count("\n") == 1
+    # the team passphrase is never read from the environment: the message does not offer it
+    assert "first line of standard input" in none.stderr
+    assert "CSA_COMPANION_PASSPHRASE" not in none.stderr
     made = run_cli(
         tmp_path / "ana",
         "team",

@@ -83,9 +83,10 @@ def ask(prompt: str, *, env: bool = True) -> str:
     utf8_input(sys.stdin)
     line = sys.stdin.readline() if sys.stdin is not None else ""
     if not line:
+        where = f"standard input, or set {PASSPHRASE_ENV}" if env else "standard input"
         raise UsageError(
-            f"a passphrase is needed: type it in a terminal, give it as the first line of "
-            f"standard input, or set {PASSPHRASE_ENV}; nothing was changed"
+            "a passphrase is needed: type it in a terminal, give it as the first line of "
+            f"{where}; nothing was changed"
         )
     return line.rstrip("\r\n")
 
