@@ -194,6 +194,12 @@ class JournalStore(Store):
             total += found.get("total", 0) if isinstance(found, dict) else 0
         return {"total": total, "newest": self.newest(PREVIEW.count) or []}
 
+    def named_months(self) -> list[tuple[str, Store]]:
+        """(`YYYY-MM` or UNDATED, its store) of every month, oldest first; an unsplit journal.json
+        in a read-only folder comes first, named LEGACY."""
+        found = [(name, self._period(name)) for name in self._names]
+        return found if self._legacy is None else [(LEGACY, self._legacy), *found]
+
     def months(self) -> list[Store]:
         """The store of every month (and of the undated documents), oldest first."""
         return self._stores()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import Query
 from tinydb.queries import QueryLike
@@ -12,6 +12,9 @@ from csa_companion.domain.journal import Draft, JournalEntry
 from csa_companion.domain.worksheet import DRAFT, Worksheet
 from csa_companion.storage.documents import problem
 from csa_companion.storage.store import Store
+
+if TYPE_CHECKING:
+    from csa_companion.storage.journal_store import JournalStore
 
 _uid = Query().uid
 _key = Query().key
@@ -24,6 +27,25 @@ def _put(table: Table, doc: dict[str, Any], cond: QueryLike) -> None:
         table.update(doc, cond)
     else:
         table.insert(doc)
+
+
+_Known = dict[object, tuple[dict[str, Any], JournalEntry]]
+
+
+def _entries(docs: list[dict[str, Any]], known: _Known) -> tuple[list[JournalEntry], _Known]:
+    """The entries of these documents, and what to remember of them. After a change, an entry
+    whose document is as it was is reused, not built again: building one (its dates, its
+    search text) costs ~12 µs, ~45 µs for accented text, so a reload of 5,000 entries after one
+    edit took 60-220 ms of the app's thread. The copy is compared, as the store may change a
+    document in place."""
+    fresh: _Known = {}
+    entries = []
+    for doc in docs:
+        was = known.get(doc.get("uid"))
+        entry = was[1] if was is not None and was[0] == doc else JournalEntry.from_doc(doc)
+        fresh[doc.get("uid")] = (dict(doc), entry)
+        entries.append(entry)
+    return entries, fresh
 
 
 class JournalRepo:
@@ -39,27 +61,39 @@ class JournalRepo:
         self._months = store if isinstance(store, JournalStore) else None
         self._table = store.table("journal")
         self._cache: tuple[int, list[JournalEntry]] | None = None
-        self._known: dict[object, tuple[dict[str, Any], JournalEntry]] = {}
+        self._known: _Known = {}
         """uid -> (a copy of the document, its entry) as last read."""
+        self._by_month: dict[str, tuple[int, list[JournalEntry], _Known]] = {}
+        """month -> (its store's generation, its entries newest first, what `_known` is for
+        the month) as last read."""
 
     def all(self) -> list[JournalEntry]:
         if self._cache is None or self._cache[0] != self.store.generation:
-            # After a change, an entry whose document is as it was is reused, not built again:
-            # building one (its dates, its search text) costs ~12 µs, ~45 µs for accented
-            # text, so a reload of 5,000 entries after one edit took 60-220 ms of the app's
-            # thread. The copy is compared, as the store may change a document in place.
-            known, fresh = self._known, {}
-            entries = []
-            for doc in self.store.documents("journal"):
-                was = known.get(doc.get("uid"))
-                entry = was[1] if was is not None and was[0] == doc else JournalEntry.from_doc(doc)
-                fresh[doc.get("uid")] = (dict(doc), entry)
-                entries.append(entry)
+            if self._months is not None:
+                entries = self._all_by_month(self._months)
+            else:
+                entries, self._known = _entries(self.store.documents("journal"), self._known)
             entries.sort(key=lambda e: e.created, reverse=True)
-            self._known = fresh
             # read after the months are open: opening one changes the generation
             self._cache = (self.store.generation, entries)
         return list(self._cache[1])
+
+    def _all_by_month(self, journal: JournalStore) -> list[JournalEntry]:
+        """Every entry, the months newest first: a month whose file did not change since it
+        was last read gives the entries built then (after one save at 50,000 entries, only
+        that month's are looked at: ~2,000, not all)."""
+        found: list[JournalEntry] = []
+        fresh: dict[str, tuple[int, list[JournalEntry], _Known]] = {}
+        for name, month in reversed(journal.named_months()):
+            was = self._by_month.get(name)
+            if was is None or was[0] != month.generation:
+                entries, known = _entries(month.documents("journal"), was[2] if was else {})
+                entries.sort(key=lambda e: e.created, reverse=True)
+                was = (month.generation, entries, known)
+            fresh[name] = was
+            found += was[1]
+        self._by_month = fresh
+        return found
 
     def recent(self, count: int) -> list[JournalEntry]:
         """The newest `count` entries: from the previews in the headers of the newest months'
