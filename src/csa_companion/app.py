@@ -165,7 +165,7 @@ class CompanionApp(App[None]):
             return
         if markup and not valid_markup(message):
             markup = False  # text with brackets of its own: shown as it is, never a traceback
-        if self._open_dialog() is not None:
+        if self.locked or self._open_dialog() is not None:
             self._held.append((message, title, severity, timeout, markup))
             return
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
@@ -180,7 +180,7 @@ class CompanionApp(App[None]):
 
     def _show_held(self) -> None:
         """Notifications that waited for a dialog to close, once it has."""
-        if self._held and self._open_dialog() is None:
+        if self._held and not self.locked and self._open_dialog() is None:
             held, self._held = self._held, []
             for message, title, severity, timeout, markup in held:
                 super().notify(
@@ -305,7 +305,8 @@ class CompanionApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, CompanionScreen):
                 screen.save_pending()
-        self.locked = True
+        self.locked = True  # notifications wait for the passphrase (see notify)
+        self.clear_notifications()  # none on screen names a title over the lock
         minutes = f"{self.lock_minutes:g}"
         self._ask_passphrase(
             f"Locked after {minutes} idle minute{'' if minutes == '1' else 's'}.", self._unlocked

@@ -105,6 +105,31 @@ async def test_a_stored_lock_time_the_shell_would_refuse_locks_at_the_default(
         assert "Locked after 10 idle minutes." in screen_words(app)
 
 
+async def test_the_lock_hides_notifications_until_unlocked(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    """A toast naming a title stayed over the passphrase screen after the lock, and one raised
+    while locked showed there too; now both wait until the passphrase is given."""
+    encrypted_with_entry(data_dir, minutes=5)
+    app = new_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_screen(pilot, UnlockScreen)
+        await pilot.press(*PASS, "enter")
+        await wait_for(lambda: "Pickup" in screen_words(app), "the entry on Home")
+        app.notify("Deleted “Secret title”. Press ctrl+z in Tools to undo.", timeout=60)
+        await wait_for(lambda: "Secret title" in screen_words(app), "the toast")
+        clock.advance(5 * 60)
+        await wait_for_screen(pilot, UnlockScreen)
+        app.notify("A background snapshot of your journal", timeout=60)
+        await pilot.pause(0.5)
+        words = screen_words(app)
+        assert "Locked after 5 idle minutes." in words
+        assert "Secret title" not in words and "background snapshot" not in words
+        await pilot.press(*PASS, "enter")
+        await wait_for_screen(pilot, HomeScreen)
+        await wait_for(lambda: "background snapshot" in screen_words(app), "the held toast")
+
+
 async def test_locking_saves_what_was_typed_first(
     new_app: AppFactory, data_dir: Path, clock: FakeClock
 ) -> None:
