@@ -253,3 +253,21 @@ def test_after_a_save_only_its_month_is_read_again(
     assert built == ["edited"]  # only the changed entry was built again
     assert [e.body for e in again] == [e.body if e is not october else "edited" for e in listed]
     assert [e.uid for e in again] == [e.uid for e in listed]
+
+
+def test_only_the_two_newest_months_keep_a_preview_and_the_newest_still_come_right(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """An import of six months at once: the older months' headers hold no copy of their
+    newest entries (disk), and the newest are right whichever months are read."""
+    made = [entry(f"{m:02d}", START.replace(month=m, day=5)) for m in range(3, 9)]
+    found = {"journal": {"journal": [e.to_doc() for e in made]}}
+    import_contents(Stores(DataPaths(data_dir)), found)
+    previews = {}
+    for month in sorted((data_dir / "journal").glob("*.json")):
+        header = orjson.loads(month.read_bytes().split(b"\n", 1)[0])
+        previews[month.stem] = header.get("preview", 0) > 0
+    assert previews == {f"2026-{m:02d}": m >= 7 for m in range(3, 9)}
+    repo = JournalRepo(Stores(DataPaths(data_dir))["journal"])
+    assert [e.body for e in repo.recent(4)] == ["08", "07", "06", "05"]
+    assert [e.body for e in repo.recent(4)] == [e.body for e in repo.all()[:4]]

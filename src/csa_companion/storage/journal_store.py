@@ -343,7 +343,7 @@ class JournalStore(Store):
         return Store(
             path,
             lock_timeout=self._lock_timeout,
-            preview_of=PREVIEW,
+            preview_of=_MonthPreview(self, path.name.removesuffix(".json")),
             cipher=self.cipher,
             key_file=self.key_file,
             tables=(TABLE,),
@@ -452,6 +452,7 @@ class JournalStore(Store):
                     home = period_of(doc) if table == TABLE else UNDATED
                     wanted.setdefault(home, {}).setdefault(table, []).append(doc)
             self.storage.notices += legacy.take_notices()  # after the read: it sets aside
+            self._names = sorted({*self._names, *wanted})  # the newest keep a preview
             for name, tables in sorted(wanted.items()):
                 month = self._period(name)
                 with month.transaction():
@@ -482,6 +483,24 @@ class JournalStore(Store):
         with contextlib.suppress(OSError):
             os.chmod(target, 0o600)
         return target
+
+
+class _MonthPreview:
+    """The newest entries in a month's header, kept only by the two newest months (those
+    `newest` reads first): the header of each of 24 months of a small journal holding ten
+    entries made the data folder half as large again as the journal. An older month without
+    one is parsed when it is needed."""
+
+    agrees = staticmethod(Newest.agrees)
+
+    def __init__(self, journal: JournalStore, name: str) -> None:
+        self.journal, self.name = journal, name
+
+    def __call__(self, tables: Tables) -> Any:
+        months = [n for n in self.journal._names if _MONTH.match(n)]
+        if _MONTH.match(self.name) and months[-2:] and self.name < months[-2:][0]:
+            return None
+        return PREVIEW(tables)
 
 
 def _key(table: str, doc: Any) -> bytes:
