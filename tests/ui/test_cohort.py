@@ -250,17 +250,12 @@ async def test_the_export_from_an_encrypted_data_folder_says_it_is_plain_text(
     new_app: AppFactory, tmp_path: Path, data_dir: Path
 ) -> None:
     """As every other plain-text export does (issue 15 item 7); ctrl+o here said nothing."""
-    from csa_companion.paths import DataPaths
-    from csa_companion.storage.crypto import new_cipher, wrap
-    from csa_companion.storage.encryption import encrypt_folder, write_key
     from csa_companion.transfer.actions import ENCRYPTED_FOLDER_NOTE
+    from tests.ui.test_team import encrypted
 
     folder = cohort(tmp_path)
-    paths, cipher = DataPaths(data_dir), new_cipher()
     data_dir.mkdir(parents=True, exist_ok=True)
-    write_key(paths, wrap(cipher, "correct horse battery"))
-    assert not encrypt_folder(paths, cipher).failed
-    app = new_app(cipher=cipher)
+    app = new_app(cipher=encrypted(data_dir))
     async with app.run_test(size=(80, 24)) as pilot:
         await app.run_action("go('cohort')")
         await wait_for_screen(pilot, CohortScreen)

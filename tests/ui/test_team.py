@@ -20,8 +20,11 @@ from csa_companion.domain.worksheet import Worksheet
 from csa_companion.paths import DataPaths, bundled_content_dir
 from csa_companion.screens.dialogs import Choice
 from csa_companion.screens.team.team import PublishDialog, TeamItemScreen, TeamScreen
+from csa_companion.storage.crypto import Cipher, new_cipher, wrap
+from csa_companion.storage.encryption import encrypt_folder, write_key
 from csa_companion.storage.repos import SettingsRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
+from csa_companion.transfer.actions import ENCRYPTED_FOLDER_NOTE
 from csa_companion.transfer.team import LOCAL, Membership, TeamCache, join, publish
 from csa_companion.widgets.checklist import CheckList
 from csa_companion.widgets.themes import THEMES
@@ -64,6 +67,22 @@ def team_of_two(data_dir: Path, tmp_path: Path) -> tuple[Path, Membership]:
 def own_titles(folder: Path, member: str) -> list[str]:
     state = MemberState.from_bytes((folder / member_file(member)).read_bytes())
     return [i.title for i in state.live()]
+
+
+async def publish_dialog_labels(pilot: Pilot[None]) -> list[str]:
+    """Open the publish dialog (p) and read its options as the user sees them."""
+    await pilot.press("p")
+    await wait_for_screen(pilot, PublishDialog)
+    chooser = pilot.app.screen.query_one(CheckList)
+    return [plain(chooser.get_option_at_index(i).prompt) for i in range(chooser.option_count)]
+
+
+def encrypted(data_dir: Path) -> Cipher:
+    """The data folder encrypted as `csa-companion encrypt` does it; the cipher to open it."""
+    paths, cipher = DataPaths(data_dir), new_cipher()
+    write_key(paths, wrap(cipher, "correct horse battery"))
+    assert not encrypt_folder(paths, cipher).failed
+    return cipher
 
 
 async def open_team(pilot: Pilot[None]) -> TeamScreen:
@@ -114,10 +133,8 @@ async def test_publish_from_the_team_screen_lists_first_then_withdraw(
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_team(pilot)
-        await pilot.press("p")
-        await wait_for_screen(pilot, PublishDialog)
+        labels = await publish_dialog_labels(pilot)
         chooser = app.screen.query_one(CheckList)
-        labels = [str(chooser.get_option_at_index(i).prompt) for i in range(chooser.option_count)]
         survey = next(label for label in labels if "Survey answers: session 1, before" in label)
         # Teammates see it under the member's name (the Team screen shows who published it):
         # the code keeps it anonymous in the cohort report only, and the label says so.
@@ -137,10 +154,7 @@ async def test_publish_from_the_team_screen_lists_first_then_withdraw(
         await wait_for_screen(pilot, TeamScreen)
         assert own_titles(folder, ana.member) == ["Worksheet: Cafeteria"]
         await wait_for(lambda: "Worksheet: Cafeteria" in screen_words(app), "the list", pilot)
-        await pilot.press("p")  # offered again, said to be in the team already
-        await wait_for_screen(pilot, PublishDialog)
-        chooser = app.screen.query_one(CheckList)
-        labels = [plain(chooser.get_option_at_index(i).prompt) for i in range(chooser.option_count)]
+        labels = await publish_dialog_labels(pilot)  # offered again, said to be published
         again = next(label for label in labels if label.startswith("☐ Worksheet: Cafeteria"))
         assert again.endswith(f" · complete · published {START:%Y-%m-%d}")
         await press_closing(pilot, "escape")
@@ -326,10 +340,8 @@ async def test_the_publish_dialog_shows_a_title_with_brackets_as_written(
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_team(pilot)
-        await pilot.press("p")
-        await wait_for_screen(pilot, PublishDialog)
+        labels = await publish_dialog_labels(pilot)
         chooser = app.screen.query_one(CheckList)
-        labels = [plain(chooser.get_option_at_index(i).prompt) for i in range(chooser.option_count)]
         assert labels[0].startswith("☐ Entry: Budget [$500] ask \\[draft]\n  written ")
         await pilot.press("space")
         assert plain(chooser.get_option_at_index(0).prompt) == f"☑ {labels[0][2:]}"
@@ -456,15 +468,8 @@ async def test_a_very_long_name_or_title_is_cut_in_the_list_and_whole_when_opene
 async def test_an_item_exported_from_an_encrypted_data_folder_says_it_is_plain_text(
     new_app: AppFactory, data_dir: Path, tmp_path: Path
 ) -> None:
-    from csa_companion.storage.crypto import new_cipher, wrap
-    from csa_companion.storage.encryption import encrypt_folder, write_key
-    from csa_companion.transfer.actions import ENCRYPTED_FOLDER_NOTE
-
     team_of_two(data_dir, tmp_path)
-    paths, cipher = DataPaths(data_dir), new_cipher()
-    write_key(paths, wrap(cipher, "correct horse battery"))
-    assert not encrypt_folder(paths, cipher).failed
-    app = new_app(cipher=cipher)
+    app = new_app(cipher=encrypted(data_dir))
     async with app.run_test(size=SIZE) as pilot:
         await open_team(pilot)
         await pilot.press("x")  # Ben's worksheet is highlighted
