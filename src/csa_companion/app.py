@@ -330,7 +330,10 @@ class CompanionApp(App[None]):
         if not unlocking and (self.locked or not pending(stores.paths)):
             return False
         notices = join_inbox(stores)
-        stores.notices += notices
+        for notice in notices:  # not "Your data was recovered": nothing was damaged
+            self.notify(
+                notice, title="From a presentation", severity="warning", timeout=30, markup=False
+            )
         return bool(notices)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -78,6 +78,9 @@ async def test_present_tool_opens_without_the_passphrase_and_seals_the_group_wor
         await wait_for(
             lambda: "now with it: 1 group worksheet" in screen_words(app), "the notice", pilot
         )
+        # Titled for what it is: nothing was damaged, nothing recovered.
+        assert "From a presentation" in screen_words(app)
+        assert "recovered" not in screen_words(app)
     assert not pending(DataPaths(data_dir))
     sheets = WorksheetRepo(Stores(DataPaths(data_dir), cipher=cipher_of(data_dir))["worksheets"])
     [group] = sheets.all()
