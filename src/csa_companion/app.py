@@ -381,7 +381,13 @@ class CompanionApp(App[None]):
             return
         stores = self.services.stores
         for notice in stores.take_notices():
-            self.notify(notice, title="Your data was recovered", severity="warning", timeout=30)
+            self.notify(
+                notice,
+                title="Your data was recovered",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
         if stores.read_only and not self._told_read_only:
             self._told_read_only = True
             self.notify(
@@ -391,6 +397,7 @@ class CompanionApp(App[None]):
                 title="Read-only",
                 severity="warning",
                 timeout=30,
+                markup=False,
             )
         library = self.services.library
         if library.skipped:
@@ -403,6 +410,7 @@ class CompanionApp(App[None]):
                 title="Content problem",
                 severity="warning",
                 timeout=30,
+                markup=False,
             )
             library.skipped = []
 
@@ -419,7 +427,7 @@ class CompanionApp(App[None]):
         except StoreError as error:
             if str(error) != self._store_trouble:  # told once, not at every poll
                 self._store_trouble = str(error)
-                self.notify(str(error), severity="error", timeout=15)
+                self.notify(str(error), severity="error", timeout=15, markup=False)
             return
         self._store_trouble = ""
         self.show_notices()
@@ -534,4 +542,4 @@ class CompanionApp(App[None]):
         try:
             self.services.settings.set(self._theme_key, theme.name)
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)

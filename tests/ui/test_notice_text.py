@@ -71,3 +71,16 @@ async def test_titles_with_brackets_read_as_typed_in_lists_and_views(
         await pilot.press(*"the event", "escape")
         await wait_for(lambda: "Fees" in screen_words(app), "the Tools list", pilot)
         assert "Fees [$20]" in screen_words(app)
+
+
+async def test_a_broken_content_file_is_named_as_it_is(new_app: AppFactory, tmp_path: Path) -> None:
+    """The content notice dropped '[$x]' from a file's name."""
+    from csa_companion.paths import bundled_content_dir
+
+    extra = tmp_path / "my-content"
+    extra.mkdir()
+    (extra / "tool [$x].md").write_text('+++\nid = "broken"\nkind = "tool"\n+++\nBody\n')
+    app = new_app(content_dirs=[bundled_content_dir(), extra])
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await wait_for(lambda: "Skipped" in screen_words(app), "the content notice", pilot)
+        assert "tool [$x].md" in screen_words(app)
