@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import gc
 import os
+import signal
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -23,7 +25,12 @@ from csa_companion.clock import Clock
 from csa_companion.content.model import Library
 from csa_companion.domain.role import ROLE_SETTING, role_label, saved_role
 from csa_companion.domain.wording import plural
-from csa_companion.platforms import install_exit_signals, plain_driver, wants_plain_glyphs
+from csa_companion.platforms import (
+    install_exit_signals,
+    plain_driver,
+    wants_plain_glyphs,
+    watch_terminal,
+)
 from csa_companion.screens import routes
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.commands import CompanionCommands
@@ -100,6 +107,7 @@ class CompanionApp(App[None]):
         """The shell command that checks the content this app loaded (named in notices)."""
         self._told_read_only = False
         self._quit_asked = False  # the next ctrl+q quits even with unsaved text
+        self._stop_watching: Callable[[], None] = lambda: None  # the terminal's hang-up
         self._store_trouble = ""  # what the last poll of the stores could not do, as told
         self._held: list[tuple[str, str, SeverityLevel, float | None, bool]] = []
         """Notifications raised while a dialog was open (see `notify`)."""
@@ -355,8 +363,19 @@ class CompanionApp(App[None]):
     def _handle_exit_signals(self, *, install: bool) -> None:
         """SIGTERM (`kill`) and SIGHUP (the terminal was closed) would end the process at once,
         losing what was typed since the last autosave: they save it first, then exit. On
-        Windows, Ctrl+Break (SIGBREAK) does (platforms.install_exit_signals)."""
-        install_exit_signals(asyncio.get_running_loop(), self.exit_on_signal, install=install)
+        Windows, Ctrl+Break (SIGBREAK) does (platforms.install_exit_signals). A terminal that
+        hangs up without a SIGHUP reaching the app does the same (platforms.watch_terminal)."""
+        loop = asyncio.get_running_loop()
+        install_exit_signals(loop, self.exit_on_signal, install=install)
+        if install and not (self.is_headless or self.is_web) and sys.__stdin__ is not None:
+
+            def hung_up() -> None:  # in the watching thread
+                with contextlib.suppress(RuntimeError):  # the loop has already closed
+                    loop.call_soon_threadsafe(self.exit_on_signal, signal.SIGHUP)
+
+            self._stop_watching = watch_terminal(sys.__stdin__.fileno(), hung_up)
+        elif not install:
+            self._stop_watching()
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; in an older Windows console, one that draws

@@ -141,6 +141,51 @@ def install_exit_signals(
                 loop.remove_signal_handler(signum)
 
 
+def watch_terminal(
+    fd: int, gone: Callable[[], None], *, windows: bool = WINDOWS
+) -> Callable[[], None]:
+    """Call `gone()` (from a thread of its own) when the terminal `fd` reads from hangs up:
+    its other end was closed without a SIGHUP reaching this process (a test harness or a
+    terminal multiplexer killed, the app in a session whose controlling terminal is not this
+    one). Textual's input thread then reads end-of-file again and again, for ever. Only
+    hang-ups wake the thread, never input (Textual reads that). Returns the call that stops
+    watching. Windows has no such terminals: nothing to watch there."""
+    if windows or not os.isatty(fd):
+        return lambda: None
+    import select
+    import threading
+
+    wake_read, wake_write = os.pipe()
+    poller = select.poll()
+    poller.register(fd, 0)  # no events asked: poll reports only POLLHUP, POLLERR, POLLNVAL
+    poller.register(wake_read, select.POLLIN)
+
+    def watch() -> None:
+        try:
+            ready = dict(poller.poll())  # sleeps until the terminal hangs up, or `stop`
+        finally:
+            os.close(wake_read)
+        # (POLLNVAL alone: the terminal cannot be watched, as on older macOS; nothing to do.)
+        if wake_read not in ready and ready.get(fd, 0) & (select.POLLHUP | select.POLLERR):
+            gone()
+
+    thread = threading.Thread(target=watch, name="terminal-watch", daemon=True)
+    thread.start()
+
+    stopped = threading.Event()
+
+    def stop() -> None:
+        if stopped.is_set():
+            return
+        stopped.set()
+        with contextlib.suppress(OSError):  # the thread has ended by itself
+            os.write(wake_write, b"\0")
+        thread.join()
+        os.close(wake_write)
+
+    return stop
+
+
 # -- a command line for the shell ----------------------------------------------------------
 
 

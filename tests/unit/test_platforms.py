@@ -31,6 +31,7 @@ from csa_companion.platforms import (
     shell_command,
     utf8_input,
     wants_plain_glyphs,
+    watch_terminal,
 )
 from csa_companion.storage import lock, private_files
 from csa_companion.storage.lock import FileLock, LockTimeout, windows_locker
@@ -316,6 +317,47 @@ def test_macos_and_linux_save_on_sigterm_and_sighup() -> None:
     ]
     install_exit_signals(loop, handler, install=False, windows=False)
     assert loop.removed == [signal.SIGTERM, signal.SIGHUP]
+
+
+def test_a_terminal_that_hangs_up_is_noticed_and_input_is_left_to_textual() -> None:
+    import pty
+    import threading
+
+    main_fd, child_fd = pty.openpty()
+    hung_up = threading.Event()
+    try:
+        stop = watch_terminal(child_fd, hung_up.set, windows=False)
+        os.write(main_fd, b"typed\n")  # input wakes nothing, and stays there to be read
+        assert not hung_up.wait(0.3)
+        assert os.read(child_fd, 100) == b"typed\n"
+        os.close(main_fd)  # the other end goes away; no SIGHUP (not our controlling terminal)
+        assert hung_up.wait(5)
+        stop()
+        stop()  # twice is harmless
+    finally:
+        os.close(child_fd)
+
+
+def test_watching_stops_without_a_hang_up_and_skips_what_is_no_terminal() -> None:
+    import pty
+
+    main_fd, child_fd = pty.openpty()
+    seen: list[str] = []
+    try:
+        stop = watch_terminal(child_fd, lambda: seen.append("gone"), windows=False)
+        stop()  # the app exits normally: the thread ends at once
+        os.close(main_fd)
+        assert seen == []
+    finally:
+        os.close(child_fd)
+    read_end, write_end = os.pipe()
+    try:
+        watch_terminal(read_end, lambda: seen.append("gone"), windows=False)()  # a pipe
+        watch_terminal(0, lambda: seen.append("gone"), windows=True)()  # Windows: no ptys
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert seen == []
 
 
 # -- paths with spaces and accents through the shell ----------------------------------------
