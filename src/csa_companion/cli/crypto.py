@@ -189,8 +189,9 @@ def _say_plain_left(paths: DataPaths) -> None:
         return
     where = " and ".join(str(paths.root / name) for name in folders)
     count = f"{len(found)} file{'s' if len(found) != 1 else ''}"
+    stay = "stays" if len(found) == 1 else "stay"
     print(
-        f"{count} already in {where} stay plain text, as exports are made to read or hand "
+        f"{count} already in {where} {stay} plain text, as exports are made to read or hand "
         "on: delete those that should not stay readable"
     )
 

@@ -49,13 +49,19 @@ ENCRYPTED_FOLDER_NOTE = (
 )
 
 
-def plain_note(paths: DataPaths) -> str:
+def plain_note(paths: DataPaths, *, files: int = 1) -> str:
     """What the message of a plain-text export (Markdown, a worksheet, a reflection, survey
     answers, a report) adds when it was written from an encrypted data folder: " (...)", or
-    "" when encryption is off (then nothing in the folder is encrypted either)."""
+    "" when encryption is off (then nothing in the folder is encrypted either). `files`: how
+    many it wrote (a Markdown folder's are "these files")."""
     from csa_companion.storage.encryption import is_encrypted
 
-    return f" ({ENCRYPTED_FOLDER_NOTE})" if is_encrypted(paths) else ""
+    if not is_encrypted(paths):
+        return ""
+    note = ENCRYPTED_FOLDER_NOTE
+    if files != 1:
+        note = note.replace("this file is not; keep it", "these files are not; keep them")
+    return f" ({note})"
 
 
 def export_json(
@@ -126,7 +132,7 @@ def export_markdown(
         written = write_folder(stores, library, out, progress)
     except OSError as error:
         raise CompanionError(f"cannot write {out}: {error.strerror or error}") from None
-    return f"wrote {plural(written, 'file')} to {out}{plain_note(stores.paths)}"
+    return f"wrote {plural(written, 'file')} to {out}{plain_note(stores.paths, files=written)}"
 
 
 def import_file(
