@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from csa_companion.app import CompanionApp
 from csa_companion.clock import FakeClock, SystemClock
@@ -363,3 +364,50 @@ async def test_both_views_read_at_4_5_to_1_in_every_theme(
         check = Measure(pilot)
         await check("Audience", "Check-in", "20% of the block left")
         check.assert_readable(theme)
+
+
+async def start_presented_check_in(app: CompanionApp, pilot: Pilot[None], question: str) -> None:
+    """`present practice check-in` with our own guiding question, running."""
+    from textual.widgets import Input, Select
+
+    await wait_for(lambda: type(app.screen).__name__ == "PracticeSetupScreen", "setup", pilot)
+    setup = app.screen
+    await pilot.pause()
+    setup.query_one("#setup-question", Select).value = "__own__"
+    setup.query_one("#setup-own", Input).value = question
+    await pilot.press("ctrl+s")
+    await wait_for(lambda: type(app.screen).__name__ == "PracticeScreen", "running", pilot)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize(("size", "rows"), [((80, 24), (1, 3)), ((160, 48), (8, 24))])
+async def test_present_practice_question_grows_and_q_shows_it_alone(
+    new_app: AppFactory, size: tuple[int, int], rows: tuple[int, int]
+) -> None:
+    """The guiding question was body text under the digits, and there was no key to show it
+    alone; now it is large type like a session's, and q shows it alone as large as fits."""
+    question = "What surprised you this week?"
+    app = new_app(present=PresentTarget("practice", "check-in"))
+    async with app.run_test(size=size) as pilot:
+        await start_presented_check_in(app, pilot, question)
+        big = app.screen.query_one("#practice-big", BigText)
+        assert big.text == question
+        drawn = big.render().plain.strip("\n").splitlines()
+        assert rows[0] <= len(drawn) <= rows[1], len(drawn)
+        assert big.is_big == (size == (160, 48))
+        footer = screen_text(app).splitlines()[-1]
+        assert "q Question alone" in footer and "esc End" in footer  # both fit at 80x24
+        text = screen_text(app)
+        assert "Check-in" in text or "phase 1 of" in text
+        await pilot.press("q")
+        await pilot.pause()
+        alone = screen_text(app)
+        assert big.is_big
+        rows_alone = big.render().plain.strip("\n").splitlines()
+        assert len(rows_alone) > len(drawn)
+        assert len({len(row) for row in rows_alone}) == 1  # rows centered as one block
+        assert ":" not in alone.replace("Question alone", "")  # no time left, no status
+        assert "phase 1 of" not in alone and question not in alone  # drawn, not as body text
+        await pilot.press("q")
+        await pilot.pause()
+        assert "phase 1 of" in screen_text(app) or "Starting in" in screen_text(app)

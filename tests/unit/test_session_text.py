@@ -65,3 +65,12 @@ def test_large_type_grows_with_the_space_and_falls_back_when_it_cannot() -> None
     question = big_lines("What are you bringing with you today?", 156, 30)
     assert question is not None and 1 < len(question) <= 30
     assert fold("Café – “ok”") == 'CAFE - "OK"' and fold("日本") is None
+
+
+def test_big_lines_center_each_line_of_words_whole() -> None:
+    """A shorter line of words is centered under the widest, every row by the same shift: the
+    widget centered each row by its own length, which pulled a letter's rows apart."""
+    lines = big_lines("T TTT", 17, 20, most=1)
+    assert lines is not None
+    assert lines[0] == "      ▀▀█▀▀"  # the T's bar, centered over TTT
+    assert lines[1] == "        █"  # its stem under the bar's middle

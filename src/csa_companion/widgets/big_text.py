@@ -136,9 +136,13 @@ def big_lines(
 
 def _draw(lines: list[str], scale: int, width: int) -> list[str]:
     pixels: list[list[bool]] = []
+    # Each line of words is centered under the widest (all of a line's rows by the same shift,
+    # so its letters stay whole).
+    widest = max((_text_width(line) for line in lines), default=0) * scale
     for number, line in enumerate(lines):
         if number:
             pixels += [[False] * 0 for _ in range(scale)]
+        shift = [False] * ((widest - _text_width(line) * scale) // 2)
         for row in range(GLYPH_H):
             bits: list[bool] = []
             for index, char in enumerate(line):
@@ -149,7 +153,7 @@ def _draw(lines: list[str], scale: int, width: int) -> list[str]:
                 bits += [
                     bool(pattern >> (GLYPH_W - 1 - col) & 1) for col in range(first, first + count)
                 ]
-            wide = [bit for bit in bits for _ in range(scale)]
+            wide = shift + [bit for bit in bits for _ in range(scale)]
             pixels += [wide for _ in range(scale)]
     across = max((len(row) for row in pixels), default=0)
     out = []
@@ -198,4 +202,8 @@ class BigText(Widget):
         if lines is None:
             return Text(self.text, style="bold", justify="center")
         top = max(0, (size.height - len(lines)) // 2)
-        return Text("\n" * top + "\n".join(lines), no_wrap=True, overflow="crop")
+        # Every line as wide as the widget: `big_lines` centered the block already, and the
+        # CSS would center each line of its own length again, shifting the rows of a letter
+        # against each other.
+        full = [line.ljust(size.width) for line in lines]
+        return Text("\n" * top + "\n".join(full), no_wrap=True, overflow="crop")

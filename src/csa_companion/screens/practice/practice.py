@@ -5,6 +5,7 @@ It draws what the timeline (domain/practice.py) says at each tick; it never coun
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -78,6 +79,12 @@ class PracticeScreen(CompanionScreen):
     #practice-phases { width: 24; max-width: 30%; height: auto; padding: 1 1; color: $text-muted; }
     #practice-progress { width: 100%; padding: 0 2; height: 1; }
     #practice-progress Bar { width: 1fr; }
+    #practice-big { height: 1fr; padding: 0 2; color: $accent; }
+    PracticeScreen.-alone #practice-status, PracticeScreen.-alone #practice-left,
+    PracticeScreen.-alone #practice-cue, PracticeScreen.-alone BreathPacer,
+    PracticeScreen.-alone #practice-phases, PracticeScreen.-alone #practice-progress {
+        display: none;
+    }
     BreathPacer { color: $accent; }
     PracticeScreen.flash #practice-cue { background: $accent 40%; }
     PracticeScreen.flash #practice-left { color: $accent; }
@@ -86,13 +93,16 @@ class PracticeScreen(CompanionScreen):
     HELP_TEXT = (
         "The practice runs by itself: the cue changes with each phase. Space pauses and resumes, "
         "n or right goes to the next phase (and continues a phase waiting for you), p or left "
-        "goes back, r starts again. Escape ends the practice (it asks first when time is left)."
+        "goes back, r starts again. Presenting, q shows the question (or, without one, the "
+        "phase's words) alone, as large as fits; q again brings the rest back. Escape ends the "
+        "practice (it asks first when time is left)."
     )
     BINDINGS: ClassVar = [
         Binding("space", "pause", "Pause/resume", id="practice.toggle"),
         Binding("n,right", "next", "Next", id="practice.next"),
         Binding("p,left", "previous", "Previous", id="practice.previous"),
         Binding("r", "restart", "Restart", id="practice.restart"),
+        Binding("q", "alone", "Question alone", id="practice.alone"),
         Binding("m", "motion", "Reduced motion", id="practice.motion", show=False),
         Binding("escape", "end", "End", id="practice.end"),
     ]
@@ -119,7 +129,13 @@ class PracticeScreen(CompanionScreen):
         self.moment: Moment | None = None
         self.finished = False
         self.logged = False
+        self.alone = False
         self._shown: dict[str, object] = {}
+        if presenting:
+            # The shared screen's footer has room at 80x24 for q (the question alone) and Escape
+            # only without r; r still restarts, and the help says so.
+            bindings = self._bindings.key_to_bindings
+            bindings["r"] = [replace(b, show=False) for b in bindings.get("r", [])]
 
     def compose(self) -> ComposeResult:
         if not self.presenting:
@@ -127,7 +143,10 @@ class PracticeScreen(CompanionScreen):
         with Horizontal(id="practice-body"):
             with Vertical(id="practice-main"):
                 yield Label("", id="practice-status")
-                if self.question:
+                if self.presenting:
+                    # The shared screen's question in large type, as a session's views draw it.
+                    yield BigText(self.question, most=4, id="practice-big")
+                elif self.question:
                     yield Label(escape(self.question), id="practice-question")
                 yield BigText("", wrap=False, id="practice-left")
                 yield Static("", id="practice-cue")
@@ -187,6 +206,8 @@ class PracticeScreen(CompanionScreen):
         if self._changed("phase", (moment.stage, moment.index)):
             self.query_one("#practice-cue", Static).update(escape(cue))
             self.draw_phases(moment)
+        if self.presenting:
+            self.draw_big(cue)
         pacer = self.query_one(BreathPacer)
         pacer.display = moment.pacer is not None
         if moment.pacer is not None:
@@ -195,6 +216,19 @@ class PracticeScreen(CompanionScreen):
         progress = round(moment.progress * 1000) / 10
         if self._changed("progress", progress):
             self.query_one("#practice-progress", ProgressBar).update(progress=progress)
+
+    def draw_big(self, cue: str) -> None:
+        """The question in large type (4 cells a pixel at most, 12 alone); alone without a
+        question, the phase's words take its place."""
+        text = self.question or (cue if self.alone else "")
+        most = 12 if self.alone else 4
+        if not self._changed("big", (text, most)):
+            return
+        big = self.query_one("#practice-big", BigText)
+        big.display = bool(text)
+        big.most = most
+        big.text = text
+        big.refresh()
 
     def _changed(self, key: str, value: object) -> bool:
         """True (and remembered) when `value` differs from what `key` shows now."""
@@ -243,6 +277,16 @@ class PracticeScreen(CompanionScreen):
 
     def action_restart(self) -> None:
         self._control("restart")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "alone":
+            return self.presenting  # only a shared screen has a question to show alone
+        return super().check_action(action, parameters)
+
+    def action_alone(self) -> None:
+        self.alone = not self.alone
+        self.set_class(self.alone, "-alone")
+        self.draw(self.run.moment(self.clock.monotonic()))
 
     def action_motion(self) -> None:
         reduced = not reduced_motion(self.services)
