@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label, OptionList, Static
 
@@ -123,38 +124,43 @@ async def test_the_role_changes_from_the_palette_and_falls_back_to_the_default(
         assert "coordinator" in ROLES and "Example:" in stuck_text(pilot)
 
 
+TOOL_IDS = [tool.id for tool in tools()]
+"""One case per tool, so that the tools' walks (a second or more each) run side by side."""
+
+
+@pytest.mark.parametrize("tool_id", TOOL_IDS)
 async def test_a_team_worksheet_says_we_at_every_step_of_every_tool(
-    new_app: AppFactory, data_dir: Path
+    new_app: AppFactory, data_dir: Path, tool_id: str
 ) -> None:
     every = tools()
     for tool in every:
         seed(data_dir, tool, team=True)
+    [tool] = [t for t in every if t.id == tool_id]
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
-        for tool in every:
-            await open_first_worksheet(pilot, tool.id)
-            await wait_for_screen(pilot, WalkthroughScreen)
-            await pilot.press("ctrl+t")
-            for number, step in enumerate(tool.steps):
-                screen = app.screen
-                assert isinstance(screen, WalkthroughScreen)
-                await pilot.pause()
-                assert screen.index == number
-                shown = [
-                    str(screen.query_one("#step-heading", Label).render()),
-                    str(screen.query_one("#prompts", Static).render()),
-                    stuck_text(pilot),
-                ]
-                for text in shown:
-                    assert first_person_singular(text) == [], (tool.id, step.id, text)
-                assert step.title_for(team=True) in shown[0]
-                assert step.example_for(team=True) in shown[2]
-                if number + 1 < len(tool.steps):
-                    screen.go_to(number + 1)
-            await pilot.press("escape")
-            await wait_for(lambda: not isinstance(app.screen, WalkthroughScreen), "out", pilot)
-            await pilot.press("escape", "escape")
-            await wait_for_screen(pilot, HomeScreen)
+        await open_first_worksheet(pilot, tool.id)
+        await wait_for_screen(pilot, WalkthroughScreen)
+        await pilot.press("ctrl+t")
+        for number, step in enumerate(tool.steps):
+            screen = app.screen
+            assert isinstance(screen, WalkthroughScreen)
+            await pilot.pause()
+            assert screen.index == number
+            shown = [
+                str(screen.query_one("#step-heading", Label).render()),
+                str(screen.query_one("#prompts", Static).render()),
+                stuck_text(pilot),
+            ]
+            for text in shown:
+                assert first_person_singular(text) == [], (tool.id, step.id, text)
+            assert step.title_for(team=True) in shown[0]
+            assert step.example_for(team=True) in shown[2]
+            if number + 1 < len(tool.steps):
+                screen.go_to(number + 1)
+        await pilot.press("escape")
+        await wait_for(lambda: not isinstance(app.screen, WalkthroughScreen), "out", pilot)
+        await pilot.press("escape", "escape")
+        await wait_for_screen(pilot, HomeScreen)
 
 
 async def test_a_team_worksheet_view_says_we(new_app: AppFactory, data_dir: Path) -> None:
@@ -192,29 +198,32 @@ async def test_answers_to_retired_survey_statements_still_show_in_growth(
         assert "aspiration" not in chart.split()  # the words, not the bare id
 
 
-async def test_a_tools_lesson_ends_with_its_facilitator_notes(new_app: AppFactory) -> None:
+@pytest.mark.parametrize("tool_id", TOOL_IDS)
+async def test_a_tools_lesson_ends_with_its_facilitator_notes(
+    new_app: AppFactory, tool_id: str
+) -> None:
     from textual.containers import VerticalScroll
     from textual.widgets import Markdown
 
     from tests.ui.test_tools import open_tool
 
+    [tool] = [t for t in tools() if t.id == tool_id]
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
-        for tool in tools():
-            await open_tool(pilot, tool.id)
-            assert tool.facilitator is not None
-            lesson = app.screen.query_one("#tool-lesson", VerticalScroll)
-            lesson.scroll_end(animate=False)
-            await wait_for(
-                lambda: "Power and safety with the director present" in screen_text(app),
-                "the facilitator notes at the end of the lesson",
-                pilot,
-            )
-            shown = app.screen.query_one("#tool-markdown", Markdown).source
-            assert f"about {tool.facilitator.minutes} minutes" in shown
-            assert tool.facilitator.introduce in shown and tool.facilitator.debrief in shown
-            await pilot.press("escape")
-            await wait_for_screen(pilot, HomeScreen)
+        await open_tool(pilot, tool.id)
+        assert tool.facilitator is not None
+        lesson = app.screen.query_one("#tool-lesson", VerticalScroll)
+        lesson.scroll_end(animate=False)
+        await wait_for(
+            lambda: "Power and safety with the director present" in screen_text(app),
+            "the facilitator notes at the end of the lesson",
+            pilot,
+        )
+        shown = app.screen.query_one("#tool-markdown", Markdown).source
+        assert f"about {tool.facilitator.minutes} minutes" in shown
+        assert tool.facilitator.introduce in shown and tool.facilitator.debrief in shown
+        await pilot.press("escape")
+        await wait_for_screen(pilot, HomeScreen)
 
 
 async def test_the_check_ins_silent_writing_offers_the_sessions_journal_prompts(
