@@ -434,18 +434,20 @@ async def test_growth_chart_fits_80x24_in_every_theme(
         assert chart.region.right <= 80
 
 
-class FifthPick(random.Random):
-    """A "random" pick that is always the fifth stored entry (j5, which the card already
-    shows as about a week ago), so the test knows what opens."""
+class FixedPick(random.Random):
+    """A "random" pick that is always the stored position `index` (set by the test to j5's,
+    which the card already shows as about a week ago), so the test knows what opens."""
+
+    index = 0
 
     def randrange(self, *args: object, **kwargs: object) -> int:
-        return 4
+        return self.index
 
 
 async def test_look_back_card_and_a_random_one(
     new_app: AppFactory, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("csa_companion.screens.rhythm.home_rhythm.random.Random", FifthPick)
+    monkeypatch.setattr("csa_companion.screens.rhythm.home_rhythm.random.Random", FixedPick)
     seed_month(data_dir)  # entries on 3, 10, 20 and 31 January
     app = new_app(clock=FakeClock(at("2027-02-08T12:00")))
     async with app.run_test(size=(100, 40)) as pilot:
@@ -457,6 +459,8 @@ async def test_look_back_card_and_a_random_one(
         assert "About a year ago" not in shown
         assert app.services.journal._cache is None  # found without parsing the whole journal
         before = len(shown.splitlines())
+        stored = app.services.journal.store.documents("journal")  # in the journal's own order
+        FixedPick.index = [doc["title"] for doc in stored].index("Entry j5")
         await pilot.press("b")
         await wait_for(
             lambda: len(card(app).splitlines()) == before + 1, "a random look back", pilot
