@@ -36,7 +36,7 @@ def test_the_single_file_program_runs_offline(program: Path, tmp_path: Path) -> 
     assert done.returncode == 0 and done.stdout.startswith("added "), done
     done = run(offline([program, "journal", "list"]), env)
     assert "Written by the single file  #exe" in done.stdout, done
-    assert (home / ".local/share/csa-companion/journal.json").is_file()
+    assert list((home / ".local/share/csa-companion/journal").glob("????-??.json"))  # a month
 
     # The teaching content travels inside the program, not from this checkout.
     done = run(offline([program, "content", "check"]), {**env, "TMPDIR": str(tmp_path)})

@@ -96,7 +96,7 @@ def assert_installed_and_working(home: Path, minor: int) -> None:
     done = run(offline(["csa-companion", "journal", "list"]), env)
     assert done.returncode == 0 and "Quiet before the bell  #usb" in done.stdout, done
     # Stored where the app keeps the user's data, apart from the program.
-    assert (home / ".local/share/csa-companion/journal.json").is_file()
+    assert list((home / ".local/share/csa-companion/journal").glob("????-??.json"))  # a month
 
     code, screen = run_in_terminal(offline(["csa-companion"]), env, FIRST_START, keys=[b"\x1b"])
     assert code == 0, screen[-2000:]
@@ -188,7 +188,7 @@ def test_update_in_place_and_uninstall_keep_the_data(
     assert not (home / ".local/bin/csa-companion").exists()
     assert not program.exists()
     assert "csa-companion" not in (home / ".profile").read_text()
-    assert (data / "journal.json").is_file()  # never touched
+    assert list((data / "journal").glob("????-??.json"))  # never touched
     # Installing again finds the journal where it was.
     assert install(laptop, python).returncode == 0
     listed = run(offline(["csa-companion", "journal", "list"]), env)
