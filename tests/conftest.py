@@ -64,3 +64,30 @@ def new_app(data_dir: Path, clock: FakeClock) -> AppFactory:
         return make_app(**options)  # type: ignore[arg-type]
 
     return build
+
+
+# The longest tests (tens of seconds each on a busy 2-core machine: every screen in every theme,
+# every command in every hostile setting, two real Syncthings) go first, so that pytest-xdist's
+# workers share them from the start instead of one worker finishing the run alone with one of
+# them. The order within each group is the collection order.
+LONGEST_FIRST = (
+    "tests/ui/test_contrast.py::test_every_text_reads_at_4_5_to_1",
+    "tests/unit/test_team_syncthing.py",
+    "tests/ui/test_content_roles.py",
+    "tests/unit/test_hostile_shell.py",
+    "tests/ui/test_forms.py::test_every_form_starts_at_its_first_field",
+    "tests/ui/test_tools.py::test_walk_a_tool_end_to_end",
+    "tests/unit/test_platforms.py::test_the_app_in_plain_glyphs",
+    "tests/unit/test_kill.py",
+    "tests/ui/test_browser.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        for n, prefix in enumerate(LONGEST_FIRST):
+            if item.nodeid.startswith(prefix):
+                return n
+        return len(LONGEST_FIRST)
+
+    items.sort(key=rank)
