@@ -66,6 +66,21 @@ class CompanionScreen(Screen[None]):
         else:
             opener(self, *args, **kwargs)
 
+    def export_markdown(self, name: str, text: str) -> None:
+        """Write `text` to the exports folder as `name` and say where (or why not), and that
+        it is plain text when the data folder is encrypted."""
+        from csa_companion.storage.private_files import write_private
+        from csa_companion.transfer.actions import plain_note
+
+        path = self.services.stores.paths.root / "exports" / name
+        try:
+            write_private(path, text)
+        except OSError as error:
+            self.notify(f"Could not write {path}: {error.strerror}", severity="error", markup=False)
+            return
+        note = plain_note(self.services.stores.paths)
+        self.notify(f"Exported to {path}{note}", timeout=10, markup=False)
+
     def make_screen(self, route: str, *args: Any, **kwargs: Any) -> Screen[Any]:
         """The screen of the route `route`, built with the services and `args` (to switch to
         it, or to push it with a callback)."""

@@ -21,7 +21,6 @@ from csa_companion.errors import CompanionError
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.dialogs import Choice, SaysInPlace
 from csa_companion.services import Services
-from csa_companion.storage.private_files import write_private
 from csa_companion.storage.repos import SettingsRepo
 from csa_companion.storage.safe_storage import StoreError
 from csa_companion.transfer import actions as data_actions
@@ -35,17 +34,8 @@ SHARE_ENTRIES = 40  # the newest entries offered in the Share dialog
 
 def export_item(screen: CompanionScreen, item: ShelfItem) -> None:
     """Write a shared record's Markdown to the exports folder and say where."""
-    folder = screen.services.stores.paths.root / "exports"
     name = f"shared-{file_part(item.sharer)}-{item.item.kind}-{file_part(item.item.ident)}.md"
-    try:
-        write_private(folder / name, item.item.text)
-    except OSError as error:
-        screen.notify(
-            f"Could not write {folder / name}: {error.strerror}", severity="error", markup=False
-        )
-        return
-    note = data_actions.plain_note(screen.services.stores.paths)
-    screen.notify(f"Exported to {folder / name}{note}", timeout=10, markup=False)
+    screen.export_markdown(name, item.item.text)
 
 
 class SharedScreen(CompanionScreen):

@@ -26,7 +26,6 @@ from csa_companion.errors import CompanionError
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.screens.dialogs import Choice, SaysInPlace
 from csa_companion.services import Services
-from csa_companion.storage.private_files import write_private
 from csa_companion.storage.safe_storage import StoreError
 from csa_companion.transfer.team import (
     LOCAL,
@@ -61,19 +60,8 @@ def as_team_item(item: SharedItem) -> TeamItem:
 
 def export_team_item(screen: CompanionScreen, owner: str, item: TeamItem) -> None:
     """Write a published item's Markdown to the exports folder and say where."""
-    folder = screen.services.stores.paths.root / "exports"
     name = f"team-{file_part(owner)}-{item.kind}-{file_part(item.id.partition(':')[2])}.md"
-    try:
-        write_private(folder / name, item.text)
-    except OSError as error:
-        screen.notify(
-            f"Could not write {folder / name}: {error.strerror}", severity="error", markup=False
-        )
-        return
-    from csa_companion.transfer.actions import plain_note
-
-    note = plain_note(screen.services.stores.paths)
-    screen.notify(f"Exported to {folder / name}{note}", timeout=10, markup=False)
+    screen.export_markdown(name, item.text)
 
 
 def publish_to_team(screen: CompanionScreen, *items: SharedItem | TeamItem) -> None:
