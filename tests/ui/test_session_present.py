@@ -411,3 +411,78 @@ async def test_present_practice_question_grows_and_q_shows_it_alone(
         await pilot.press("q")
         await pilot.pause()
         assert "phase 1 of" in screen_text(app) or "Starting in" in screen_text(app)
+
+
+WAIT_PLAN = """+++
+id = "wait-plan"
+kind = "session"
+title = "A plan with a check-in"
+summary = "A check-in whose groups form before they share."
+session = "orientation"
+minutes = 90
+
+[[blocks]]
+id = "check-in"
+title = "Opening check-in"
+minutes = 20
+kind = "practice"
+practice = "check-in"
+say = '''Let the groups form before the sharing starts.'''
+
+[[blocks]]
+id = "talk"
+title = "Whole-group reflection"
+minutes = 70
+kind = "reflection"
+question = "What did you hear?"
++++
+"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_practice_wait_phase_holds_the_session_until_the_facilitator_moves_on(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """A practice's wait phase ("Form small groups" in the check-in) ran straight on into the
+    sharing inside a session block; now it holds, in the presenter and the audience views, until
+    the facilitator presses n, and the timeline goes on from there."""
+    extra = tmp_path / "my-content"
+    (extra / "sessions").mkdir(parents=True)
+    (extra / "sessions" / "wait-plan.md").write_text(WAIT_PLAN)
+    dirs = [bundled_content_dir(), extra]
+    app = new_app(present=PresentTarget("session", "wait-plan"), content_dirs=dirs)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_screen(pilot, PresenterScreen)
+        clock.advance(9 * 60 + 30)  # "Form small groups" runs from 9:00 to 10:00
+        await wait_for(lambda: "Form small groups" in screen_text(app), "the wait phase", pilot)
+        assert "Waiting for the facilitator" not in screen_text(app)
+        clock.advance(4 * 60 + 30)  # four minutes past its end
+        held = ("Waiting for the facilitator", "Form small groups", "WAITING", "4 min behind")
+        await wait_for(lambda: all(w in screen_text(app) for w in held), "the hold", pilot)
+        assert "10:00" in app.screen.query_one("#stage-left", BigText).text  # time stood still
+        viewer = new_app(
+            present=PresentTarget("session", "wait-plan", audience=True), content_dirs=dirs
+        )
+        async with viewer.run_test(size=size) as watching:
+            await wait_for_screen(watching, AudienceScreen)
+            await wait_for(
+                lambda: "Waiting for the facilitator" in screen_text(viewer), "held too", watching
+            )
+            seen = screen_text(viewer)
+            assert "Let the groups form" not in seen and "WAITING" not in seen  # no notes
+            await pilot.press("n")  # releases the hold: the sharing starts, same block
+            await wait_for(
+                lambda: "Sharing in small groups" in screen_text(app), "the sharing", pilot
+            )
+            assert "Block 1 of 2" in screen_text(app)
+            assert state(data_dir, "wait-plan")["released"] == {"0": [3]}
+            await wait_for(
+                lambda: "Sharing in small groups" in screen_text(viewer), "followed", watching
+            )
+            assert "Waiting for the facilitator" not in screen_text(viewer)
+        clock.advance(60)
+        await wait_for(
+            lambda: "9:00" in app.screen.query_one("#stage-left", BigText).text, "runs", pilot
+        )
+        await pilot.press("n")
+        await wait_for(lambda: "Block 2 of 2" in screen_text(app), "the next block", pilot)

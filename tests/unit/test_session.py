@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 
+from csa_companion.clock import FakeClock
+from csa_companion.content.loader import load_library
 from csa_companion.content.model import Block, SessionPlan
 from csa_companion.domain.session import (
     END,
@@ -22,6 +25,7 @@ from csa_companion.domain.session import (
     stand_text,
 )
 from csa_companion.paths import bundled_content_dir
+from tests.conftest import START
 
 T0 = 5000.0
 WALL = 1_800_000_000.0
@@ -233,3 +237,79 @@ def test_planned_clock_times_and_stand_words() -> None:
     assert [f"{t:%H:%M}" for t in starts] == ["09:00", "09:10", "09:30"]
     assert stand_text(59) == "on time" and stand_text(-60) == "1 min ahead"
     assert format_left(3725) == "1:02:05" and format_left(0.2) == "0:01"
+
+
+# -- a practice's wait phases ----------------------------------------------------------------
+# The check-in's fourth phase, "Form small groups" (60 s, ending 600 s into its 1,200 s), waits
+# for the facilitator. Inside a session block it used to run straight on into the sharing.
+
+LIBRARY = load_library([bundled_content_dir()])
+CHECK_IN = plan(
+    Block("check-in", "Check-in", 20, "practice", practice="check-in"),
+    Block("talk", "Talk", 20, "content", learn="framework"),
+)
+
+
+def check_in_run(clock: FakeClock, *, minutes: int = 20, auto: bool = False) -> SessionRun:
+    blocks = (replace(CHECK_IN.blocks[0], minutes=minutes), CHECK_IN.blocks[1])
+    return SessionRun(resolve(plan(*blocks), library=LIBRARY), clock.monotonic(), auto=auto)
+
+
+def test_a_wait_phase_holds_the_block_until_the_facilitator_moves_on() -> None:
+    clock = FakeClock(START)
+    run = check_in_run(clock)
+    clock.advance(599)
+    assert run.moment(clock.monotonic()).hold is None
+    clock.advance(301)  # five minutes past the end of "Form small groups"
+    moment = run.moment(clock.monotonic())
+    assert moment.holding and moment.practice is not None
+    assert moment.practice.phases[moment.hold or 0].phase.id == "groups"
+    assert (moment.index, moment.position, moment.left) == (0, 600, 600)
+    assert moment.stand == "5 min behind"  # the session's clock goes on
+    assert run.cues(clock.monotonic()) == ()  # nothing rings while it holds
+    run.next(clock.monotonic())  # releases the hold: the sharing starts now, same block
+    clock.advance(60)
+    moment = run.moment(clock.monotonic())
+    assert (moment.index, moment.position, moment.holding) == (0, 660, False)
+    run.next(clock.monotonic())  # nothing holds: on to the next block
+    assert run.moment(clock.monotonic()).index == 1
+
+
+def test_a_wait_phase_holds_in_automatic_mode_and_in_a_shorter_block() -> None:
+    clock = FakeClock(START)
+    run = check_in_run(clock, minutes=10, auto=True)  # the practice fitted into 600 s
+    clock.advance(3600)
+    moment = run.moment(clock.monotonic())
+    assert (moment.index, moment.position, moment.holding) == (0, 300, True)
+    run.add(clock.monotonic(), 600)  # ten more minutes: the practice runs its own length
+    moment = run.moment(clock.monotonic())
+    assert (moment.position, moment.holding) == (600, True)  # still held, at the phase's end
+    run.next(clock.monotonic())
+    clock.advance(600)
+    assert run.moment(clock.monotonic()).index == 1  # released, it moved on by itself
+
+
+def test_a_hold_and_its_release_survive_a_save_and_a_resume() -> None:
+    clock = FakeClock(START)
+    run = check_in_run(clock)
+    clock.advance(700)
+    schedule = run.schedule
+    wall = clock.now().timestamp()
+    doc = json.loads(json.dumps(run.to_doc(clock.monotonic(), wall)))
+    clock.advance(30)
+    other = SessionRun.from_doc(schedule, doc, clock.monotonic(), wall + 30)
+    assert other.moment(clock.monotonic()).holding  # another process sees the hold too
+    run.next(clock.monotonic())
+    clock.advance(120)
+    doc = json.loads(json.dumps(run.to_doc(clock.monotonic(), clock.now().timestamp())))
+    assert doc["released"] == {"0": [3]}
+    # Resumed after a restart (a new monotonic clock), the released hold stays released.
+    resumed = SessionRun.from_doc(schedule, doc, 5.0, clock.now().timestamp() + 60)
+    moment = resumed.moment(5.0)
+    assert (moment.position, moment.holding) == (780, False)
+    resumed.next(5.0)
+    resumed.previous(10.0)  # back to the check-in: on where it stood, not held again
+    assert resumed.moment(70.0).position == 840
+    # A state saved before holds were kept (no "released") still reads.
+    del doc["released"]
+    assert SessionRun.from_doc(schedule, doc, 5.0, clock.now().timestamp()).released == {}

@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from csa_companion.content.model import OCCASIONS, Block, Library, SessionPlan
+from csa_companion.content.model import OCCASIONS, Block, Library, Practice, SessionPlan
+from csa_companion.domain.practice import Plan, Setup, make_plan
 from csa_companion.domain.program import Event, Program
 
 MINUTE = 60.0
@@ -40,6 +41,8 @@ class PlannedBlock:
     block: Block
     start: float
     seconds: float
+    practice: Practice | None = None
+    """The practice a `practice` block runs (found in the library), else None."""
 
     @property
     def end(self) -> float:
@@ -69,13 +72,21 @@ class Schedule:
 
 
 def resolve(
-    plan: SessionPlan, tools: Sequence[str] = (), titles: Mapping[str, str] | None = None
+    plan: SessionPlan,
+    tools: Sequence[str] = (),
+    titles: Mapping[str, str] | None = None,
+    *,
+    library: Library | None = None,
 ) -> Schedule:
     """Lay a plan out for a session whose calendar names `tools` (the plan's own `tools` when
     none). Each run of consecutive `each_tool` blocks is repeated once per tool, in the
     calendar's order, sharing the run's minutes (whole minutes, the odd ones to the last copies),
-    so a cohort that reorders its tools gets a matching plan of the same length."""
+    so a cohort that reorders its tools gets a matching plan of the same length. With `library`,
+    the tools' titles come from it and each `practice` block carries its practice (whose wait
+    phases hold the run)."""
     chosen = tuple(tools) or plan.tools
+    if titles is None and library is not None:
+        titles = {t.id: t.title for t in library.tools}
     titles = titles or {}
     blocks: list[Block] = []
     group: list[Block] = []
@@ -107,7 +118,9 @@ def resolve(
     placed, start = [], 0.0
     for block in blocks:
         seconds = block.minutes * MINUTE
-        placed.append(PlannedBlock(block, start, seconds))
+        found = library.get(block.practice) if library and block.practice else None
+        practice = found if isinstance(found, Practice) and block.kind == "practice" else None
+        placed.append(PlannedBlock(block, start, seconds, practice))
         start += seconds
     return Schedule(plan.id, plan.title, plan.session, chosen, tuple(placed))
 
@@ -144,6 +157,16 @@ def _for_tool(block: Block, tool: str, title: str, copies: int) -> Block:
         debrief=fill(block.debrief),
         safety=fill(block.safety),
     )
+
+
+def practice_plan(practice: Practice, seconds: float) -> Plan | None:
+    """The practice fitted into a block of `seconds`: its own length, or the block's when
+    shorter (at least 30 s); None when it cannot be laid out (it has no phases)."""
+    try:
+        total = min(float(practice.total_seconds), max(30.0, seconds))
+        return make_plan(practice, Setup(total=total, bells="single"))
+    except ValueError:
+        return None
 
 
 def stand_text(behind: float) -> str:
@@ -201,10 +224,19 @@ class Moment:
     """Seconds the session will end after its plan if the rest goes as planned (< 0: ahead)."""
     ended: bool
     turn: Turn | None
+    practice: Plan | None = None
+    """The practice a `practice` block runs, fitted into the block's length."""
+    hold: int | None = None
+    """The practice's wait phase the block holds at until the facilitator moves on (its index
+    in `practice.phases`), None while the block runs."""
 
     @property
     def block(self) -> Block:
         return self.planned.block
+
+    @property
+    def holding(self) -> bool:
+        return self.hold is not None
 
     @property
     def stand(self) -> str:
@@ -227,7 +259,8 @@ class StateError(ValueError):
 class SessionRun:
     """One run of a schedule. The facilitator moves on by hand, or the run moves on by itself
     when the block's time is up (`auto`). Every block keeps the time spent in it, so going back
-    to one goes on where it stood."""
+    to one goes on where it stood. A practice's wait phase holds its block at the phase's end
+    (in automatic mode too) until the facilitator moves on: `next` then releases the hold."""
 
     def __init__(
         self, schedule: Schedule, now: float, *, started: datetime | None = None, auto: bool = False
@@ -248,6 +281,9 @@ class SessionRun:
         self.talk: dict[str, float] | None = None
         self.alone = False
         """The question shown alone, as large as fits (the audience views follow)."""
+        self.released: dict[int, set[int]] = {}
+        """By block: the practice's wait phases the facilitator moved on from."""
+        self._plans: dict[tuple[int, float], Plan | None] = {}
         self._offset = 0.0
         self._anchor: float | None = now
         self._real_offset = 0.0
@@ -274,9 +310,50 @@ class SessionRun:
         return self._raw_position(now)
 
     def _raw_position(self, now: float) -> float:
+        """Seconds into the current block: the offset, plus the time running since the anchor,
+        up to the next wait phase not released."""
         if self._anchor is None:
             return self._offset
-        return self._offset + max(0.0, now - self._anchor)
+        position = self._offset + max(0.0, now - self._anchor)
+        hold = self._next_hold()
+        if hold is not None and position >= hold[0]:
+            return max(self._offset, hold[0])
+        return position
+
+    def practice_plan(self, index: int) -> Plan | None:
+        """Block `index`'s practice fitted into the block's length (minutes added included)."""
+        practice = self.schedule.blocks[index].practice
+        if practice is None:
+            return None
+        key = (index, self.length(index))
+        if key not in self._plans:
+            self._plans[key] = practice_plan(practice, key[1])
+        return self._plans[key]
+
+    def _next_hold(self) -> tuple[float, int] | None:
+        """(seconds into the block, phase index) of the current block's first wait phase not
+        released that ends at or after the offset (a hold already passed is not gone back to)."""
+        plan = self.practice_plan(self.index)
+        if plan is None:
+            return None
+        released = self.released.get(self.index, set())
+        for number, planned in enumerate(plan.phases):
+            if (
+                planned.phase.wait
+                and number not in released
+                and planned.end >= self._offset - _EPSILON
+            ):
+                return planned.end, number
+        return None
+
+    def _hold(self, now: float) -> int | None:
+        """The wait phase the current block holds at now, if it does."""
+        if self.ended:
+            return None
+        hold = self._next_hold()
+        if hold is not None and self._raw_position(now) >= hold[0] - _EPSILON:
+            return hold[1]
+        return None
 
     def _settle(self, now: float) -> None:
         """In automatic mode, move on past every block whose time ran out before `now`."""
@@ -288,7 +365,7 @@ class SessionRun:
         ):
             position = self._raw_position(now)
             length = self.length(self.index)
-            if position < length:
+            if position < length or self._hold(now) is not None:
                 return
             self._pending += self._due(self._rung, length)
             excess = position - length
@@ -314,6 +391,8 @@ class SessionRun:
             behind=self._behind(now, left),
             ended=self.ended,
             turn=self._turn(position),
+            practice=self.practice_plan(index),
+            hold=self._hold(now),
         )
 
     def _behind(self, now: float, left: float) -> float:
@@ -397,8 +476,17 @@ class SessionRun:
         self._changed()
 
     def next(self, now: float) -> None:
+        """Release the wait phase the block holds at; else move on to the next block."""
         self._settle(now)
-        self.goto(now, self.index + 1)
+        hold = self._hold(now)
+        if hold is None:
+            self.goto(now, self.index + 1)
+            return
+        self._offset = self._raw_position(now)
+        if self._anchor is not None:
+            self._anchor = now
+        self.released.setdefault(self.index, set()).add(hold)
+        self._changed()
 
     def previous(self, now: float) -> None:
         self._settle(now)
@@ -429,8 +517,17 @@ class SessionRun:
         if self.ended:
             return
         self._settle(now)
+        # The position stays where it is while a practice's wait phases move with the length;
+        # a block held at one stays held at it.
+        hold = self._hold(now)
+        self._offset = self._raw_position(now)
+        if self._anchor is not None:
+            self._anchor = now
         base = self.schedule.blocks[self.index].seconds
         self.added[self.index] = max(-base, self.added.get(self.index, 0.0) + seconds)
+        plan = self.practice_plan(self.index)
+        if hold is not None and plan is not None and hold < len(plan.phases):
+            self._offset = plan.phases[hold].end
         self._changed()
 
     def set_auto(self, now: float, auto: bool) -> None:
@@ -504,6 +601,7 @@ class SessionRun:
             "used": {str(k): v for k, v in self.used.items()},
             "talk": self.talk,
             "alone": self.alone,
+            "released": {str(k): sorted(v) for k, v in self.released.items() if v},
             "visits": [[v.index, v.start, v.end] for v in self.visits],
         }
 
@@ -549,6 +647,11 @@ class SessionRun:
         run.alone = doc.get("alone") is True
         run.added = {int(k): float(v) for k, v in dict(doc["added"]).items() if 0 <= int(k) < count}
         run.used = {int(k): float(v) for k, v in dict(doc["used"]).items() if 0 <= int(k) < count}
+        run.released = {
+            int(k): {int(n) for n in v}
+            for k, v in dict(doc.get("released") or {}).items()
+            if 0 <= int(k) < count
+        }
         talk = doc.get("talk")
         if talk:
             run.talk = {k: float(talk[k]) for k in ("speakers", "turn", "anchor", "speaker")}
@@ -621,5 +724,4 @@ def schedule_for(
     calendar is not known or names none), and the calendar's start time."""
     event = calendar_event(plan, program)
     tools = event.tools if event is not None else ()
-    titles = {t.id: t.title for t in library.tools}
-    return resolve(plan, tools, titles), (event.start if event is not None else None)
+    return resolve(plan, tools, library=library), (event.start if event is not None else None)

@@ -24,7 +24,7 @@ from textual.markup import escape
 from textual.widgets import ContentSwitcher, Label, Markdown, Static
 
 from csa_companion.content.model import LearnPage, Practice, Tool
-from csa_companion.domain.practice import Plan, Setup, make_plan, pacer
+from csa_companion.domain.practice import pacer
 from csa_companion.domain.session import (
     END,
     ROUND_END,
@@ -60,6 +60,7 @@ FLASH_SECONDS = 0.4
 STRIKE_GAP = 0.6
 STRIKES = {END: 2, TWO_MINUTES: 1, ROUND_END: 2, TURN: 1}
 """Cues that ring, and how many strikes (the 20% and 5% marks only show)."""
+HOLD_EPSILON = 1e-6
 MARK_WORDS = {
     "": "",
     "20%": "▲ 20% of the block left",
@@ -73,15 +74,6 @@ def mark_text(moment: Moment) -> str:
     if moment.mark == "over" and moment.left < 0:
         words += f" · over by {format_left(-moment.left)}"
     return words
-
-
-def practice_plan(practice: Practice, seconds: float) -> Plan | None:
-    """The practice fitted into its block: its own length, or the block's when shorter."""
-    try:
-        total = min(float(practice.total_seconds), max(30.0, seconds))
-        return make_plan(practice, Setup(total=total, bells="single"))
-    except ValueError:
-        return None
 
 
 class SessionStage(Vertical):
@@ -113,7 +105,6 @@ class SessionStage(Vertical):
         self.services = services
         self.schedule = schedule
         self._shown: dict[str, object] = {}
-        self._practice: tuple[int, Plan | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("", id="stage-status")
@@ -168,8 +159,8 @@ class SessionStage(Vertical):
         block = moment.block
         library = self.services.library
         switcher = self.query_one(ContentSwitcher)
-        practice = library.get(block.practice) if block.practice else None
-        if isinstance(practice, Practice) and block.kind == "practice" and not alone:
+        practice = moment.planned.practice
+        if practice is not None and not alone:
             switcher.current = "shows-practice"
             self.draw_practice(moment, practice)
             return
@@ -189,26 +180,30 @@ class SessionStage(Vertical):
         big.most = 12 if alone else 4
 
     def draw_practice(self, moment: Moment, practice: Practice) -> None:
-        if self._practice is None or self._practice[0] != moment.index:
-            self._practice = (moment.index, practice_plan(practice, moment.length))
-        plan = self._practice[1]
+        plan = moment.practice
         position = moment.position
         pacer_widget = self.query_one(BreathPacer)
-        if plan is None or position >= plan.total:
-            phase_text, cue, breath = practice.title, practice.closing or practice.title, None
-        else:
+        index = moment.hold
+        if index is None and plan is not None and position < plan.total:
             index = next(
                 n
                 for n, p in enumerate(plan.phases)
                 if position < p.end or n == len(plan.phases) - 1
             )
+        if plan is None or index is None:
+            phase_text, cue, breath = practice.title, practice.closing or practice.title, None
+        else:
             planned = plan.phases[index]
             phase_text = (
                 f"{practice.title} · {planned.phase.title} ({index + 1} of {len(plan.phases)})"
             )
+            if moment.holding:
+                phase_text = f"Waiting for the facilitator\n{phase_text}"
             cue = planned.phase.cue
             rhythm = planned.phase.rhythm
-            breath = pacer(rhythm, position - planned.start) if rhythm else None
+            breath = (
+                pacer(rhythm, position - planned.start) if rhythm and not moment.holding else None
+            )
         if self._changed("phase", phase_text):
             self.query_one("#practice-phase", Label).update(escape(phase_text))
         if self._changed("cue", cue):
@@ -217,13 +212,6 @@ class SessionStage(Vertical):
         if breath is not None:
             pacer_widget.size_now = round(breath.size * 24) / 24
             pacer_widget.label = breath.label
-
-    def practice_bells(self, moment: Moment, before: float) -> int:
-        """Strikes of the practice's own bells between `before` and now (in its block)."""
-        if self._practice is None or self._practice[0] != moment.index or self._practice[1] is None:
-            return 0
-        plan = self._practice[1]
-        return sum(b.strikes for b in plan.bells if before < b.at <= moment.position)
 
 
 class SessionScreenBase(CompanionScreen):
@@ -256,11 +244,14 @@ class SessionScreenBase(CompanionScreen):
         self.set_timer(FLASH_SECONDS, lambda: self.stage.remove_class("-flash"))
 
     def ring_cues(self, run: SessionRun, moment: Moment) -> None:
+        """Ring the run's cues and the practice's own bells that fell due since the last tick
+        (held at a wait phase's end, a bell there waits for the facilitator)."""
         strikes = sum(STRIKES.get(cue, 0) for cue in run.cues(self.now()))
+        upto = moment.position - (HOLD_EPSILON if moment.holding else 0.0)
         before = self._last_position
-        if before is not None and before[0] == moment.index:
-            strikes += self.stage.practice_bells(moment, before[1])
-        self._last_position = (moment.index, moment.position)
+        if before is not None and before[0] == moment.index and moment.practice is not None:
+            strikes += sum(b.strikes for b in moment.practice.bells if before[1] < b.at <= upto)
+        self._last_position = (moment.index, upto)
         if strikes:
             self.ring(min(strikes, 3))
 
@@ -389,6 +380,7 @@ class PresenterScreen(SessionScreenBase):
             f"{KIND_WORDS.get(moment.block.kind, moment.block.kind)} · {moment.stand} · "
             f"{'automatic' if moment.auto else 'manual'}"
             + (" · PAUSED (space resumes)" if moment.paused and not moment.ended else "")
+            + (" · WAITING for you (n continues)" if moment.holding else "")
             + (" · ENDED" if moment.ended else "")
         )
         self.set_class(run.alone, "-alone")
@@ -676,8 +668,7 @@ class AudienceScreen(SessionScreenBase):
             from csa_companion.content.model import SessionPlan
 
             if isinstance(plan, SessionPlan):
-                titles = {t.id: t.title for t in self.services.library.tools}
-                schedule = resolve(plan, [str(t) for t in tools], titles)
+                schedule = resolve(plan, [str(t) for t in tools], library=self.services.library)
         try:
             run = SessionRun.from_doc(schedule, doc, self.now(), self.clock.now().timestamp())
         except StateError:
