@@ -413,6 +413,14 @@ async def test_present_practice_question_grows_and_q_shows_it_alone(
         assert "phase 1 of" in screen_text(app) or "Starting in" in screen_text(app)
 
 
+def own_plan(tmp_path: Path, text: str) -> list[Path]:
+    """The content folders with one more session plan (`text`) of our own."""
+    extra = tmp_path / "my-content"
+    (extra / "sessions").mkdir(parents=True)
+    (extra / "sessions" / "own-plan.md").write_text(text)
+    return [bundled_content_dir(), extra]
+
+
 WAIT_PLAN = """+++
 id = "wait-plan"
 kind = "session"
@@ -446,10 +454,7 @@ async def test_a_practice_wait_phase_holds_the_session_until_the_facilitator_mov
     """A practice's wait phase ("Form small groups" in the check-in) ran straight on into the
     sharing inside a session block; now it holds, in the presenter and the audience views, until
     the facilitator presses n, and the timeline goes on from there."""
-    extra = tmp_path / "my-content"
-    (extra / "sessions").mkdir(parents=True)
-    (extra / "sessions" / "wait-plan.md").write_text(WAIT_PLAN)
-    dirs = [bundled_content_dir(), extra]
+    dirs = own_plan(tmp_path, WAIT_PLAN)
     app = new_app(present=PresentTarget("session", "wait-plan"), content_dirs=dirs)
     async with app.run_test(size=size) as pilot:
         await wait_for_screen(pilot, PresenterScreen)
@@ -486,3 +491,54 @@ async def test_a_practice_wait_phase_holds_the_session_until_the_facilitator_mov
         )
         await pilot.press("n")
         await wait_for(lambda: "Block 2 of 2" in screen_text(app), "the next block", pilot)
+
+
+BRACKETS_PLAN = r"""+++
+id = "brackets"
+kind = "session"
+title = "Brackets"
+summary = "Texts with brackets of their own."
+session = "orientation"
+minutes = 90
+
+[[blocks]]
+id = "budget"
+title = "Budget [$500] in [red]"
+minutes = 30
+kind = "check-in"
+question = "What would [$x] change?"
+say = '''Say [red] and [/b] as written; the file is C:\[red].'''
+
+[[blocks]]
+id = "close"
+title = "Close [/b] [$y]"
+minutes = 60
+kind = "closing"
++++
+"""
+
+
+async def test_brackets_in_a_plan_read_exactly_as_written(
+    new_app: AppFactory, tmp_path: Path
+) -> None:
+    """Textual's markup escape let '[$500]' through as a variable (it vanished) and showed a
+    backslash before '[' twice; the presenter and audience views now use ours."""
+    dirs = own_plan(tmp_path, BRACKETS_PLAN)
+    app = new_app(present=PresentTarget("session", "brackets"), content_dirs=dirs)
+    written = (
+        "Budget [$500] in [red]",
+        "Say: Say [red] and [/b] as written; the file is C:\\[red].",
+        "Next: Close [/b] [$y]",
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_screen(pilot, PresenterScreen)
+        await wait_for(lambda: "Budget" in screen_text(app), "the block", pilot)
+        text = " ".join(screen_text(app).split())
+        assert all(w in text for w in written), text
+        viewer = new_app(
+            present=PresentTarget("session", "brackets", audience=True), content_dirs=dirs
+        )
+        async with viewer.run_test(size=(160, 48)) as watching:
+            await wait_for_screen(watching, AudienceScreen)
+            await wait_for(lambda: "Budget" in screen_text(viewer), "the block", watching)
+            assert "Budget [$500] in [red]" in screen_text(viewer)

@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.markup import escape
 from textual.widgets import ContentSwitcher, Label, Markdown, Static
 
 from csa_companion.content.model import LearnPage, Practice, Tool
@@ -52,6 +51,7 @@ from csa_companion.storage.session_runs import (
 )
 from csa_companion.widgets.big_text import BigText
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markup import escape
 from csa_companion.widgets.pacer import BreathPacer
 
 TICK = 0.1
