@@ -17,7 +17,7 @@ from csa_companion.cli.common import (
     say,
 )
 from csa_companion.clock import SystemClock
-from csa_companion.domain.journal import JournalEntry, filter_entries, normalise_tag
+from csa_companion.domain.journal import JournalEntry, normalise_tag
 from csa_companion.errors import UsageError
 from csa_companion.platforms import utf8_input
 from csa_companion.storage.repos import JournalRepo, WorksheetRepo
@@ -55,7 +55,9 @@ def run(args: argparse.Namespace, shell: Shell) -> int:
             from csa_companion.cli.rhythm import on_this_day
 
             return on_this_day(repo, WorksheetRepo(stores["worksheets"]), as_json=args.json)
-        return _journal_list(repo, args)
+        entries = _journal_list(repo, args)
+        print_notices(stores)  # what reading the months found (a month recovered, say)
+        return _print_entries(entries, args)
 
 
 def _journal_add(stores: Stores, args: argparse.Namespace) -> int:
@@ -86,14 +88,16 @@ def _journal_add(stores: Stores, args: argparse.Namespace) -> int:
     return 0
 
 
-def _journal_list(repo: JournalRepo, args: argparse.Namespace) -> int:
+def _journal_list(repo: JournalRepo, args: argparse.Namespace) -> list[JournalEntry]:
     tag = normalise_tag(args.tag) if args.tag is not None else None
     if tag == "":  # it would match nothing, and "the journal is empty" would follow
         raise UsageError(f"{args.tag!r} is no tag: a tag needs a letter or a digit")
     if args.limit is not None and not args.search and tag is None:
-        entries = repo.recent(args.limit)  # the newest months only, not the whole journal
-    else:
-        entries = filter_entries(repo.all(), args.search, tag)[: args.limit]
+        return repo.recent(args.limit)  # the newest months only, not the whole journal
+    return repo.search(args.search, tag)[: args.limit]  # month by month
+
+
+def _print_entries(entries: list[JournalEntry], args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([e.to_doc() for e in entries], indent=2, ensure_ascii=False))
         return 0
@@ -103,5 +107,5 @@ def _journal_list(repo: JournalRepo, args: argparse.Namespace) -> int:
         when = f"{entry.created:%Y-%m-%d %H:%M}"
         print(f"{entry.uid}  {when} {star} {entry.display_title}  {tags}".rstrip())
     if not entries:
-        say("no entries match" if (args.search or tag) else "the journal is empty")
+        say("no entries match" if (args.search or args.tag) else "the journal is empty")
     return 0

@@ -102,6 +102,11 @@ class JournalEntry:
         tags = " ".join(f"#{tag}" for tag in self.tags)
         object.__setattr__(self, "_haystack", search_form(f"{self.title}\n{self.body}\n{tags}"))
 
+    @property
+    def search_text(self) -> str:
+        """What search looks in: the title, text and tags ("#tag"), folded (`search_form`)."""
+        return self._haystack
+
     def edited(self, now: datetime, **changes: Any) -> JournalEntry:
         return replace(self, updated=now, **changes)
 

@@ -29,8 +29,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from heapq import nlargest
 from pathlib import Path
@@ -41,6 +42,7 @@ import orjson
 from csa_companion.storage.crypto import Cipher
 from csa_companion.storage.encryption import JOURNAL_FOLDER
 from csa_companion.storage.fileformat import Tables
+from csa_companion.storage.journal_words import month_key, read_words, write_words
 from csa_companion.storage.lock import FileLock, LockTimeout
 from csa_companion.storage.private_files import fsync_dir, sweep_temp_files
 from csa_companion.storage.safe_storage import (
@@ -238,6 +240,33 @@ class JournalStore(Store):
                     found += self._newest_of(self._period(months[n + 1]), count)
                 break
         return nlargest(count, found, key=_moment)
+
+    def search(self, words: Sequence[str]) -> Iterator[Month]:
+        """The months that may hold entries holding every one of `words` (each folded as search
+        folds text, without white space), the newest first, one in memory at a time: a month
+        whose kept words (journal_words.py) hold no word holding each of `words` is passed
+        over unread. A month opened only for this is let go after."""
+        months: list[tuple[str, Store | None]] = [(n, self._periods.get(n)) for n in self._names]
+        for name, opened in reversed(months):
+            path = self.folder / f"{name}.json"
+            key = month_key(path)
+            kept = read_words(path, key, self.cipher)
+            if kept is not None and not all(word in kept for word in words):
+                continue
+            store = opened or self._open(path)
+            if opened is not None:
+                opened.refresh()
+            yield Month(name, store.documents(TABLE), None if kept is not None else key)
+            if opened is None:
+                self.storage.notices += store.take_notices()
+        if self._legacy is not None:  # an unsplit journal.json in a read-only folder
+            yield Month(LEGACY, self._legacy.documents(TABLE), None)
+
+    def keep_words(self, month: Month, words: Iterable[str]) -> None:
+        """Keep the words of the entries of `month` (as `search` gave it) for the next search."""
+        if month.key is not None:
+            path = self.folder / f"{month.name}.json"
+            write_words(path, month.key, words, self.cipher, self.key_file)
 
     @staticmethod
     def _newest_of(store: Store, count: int) -> list[Document]:
@@ -483,6 +512,16 @@ class JournalStore(Store):
         with contextlib.suppress(OSError):
             os.chmod(target, 0o600)
         return target
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month's journal documents, as `JournalStore.search` reads them."""
+
+    name: str
+    documents: list[Document]
+    key: list[Any] | None
+    """The month file they were read from, when its words are to be kept (`keep_words`)."""
 
 
 class _MonthPreview:

@@ -47,11 +47,13 @@ def write_atomic(
     before_replace: Callable[[], None] | None = None,
     tmp: Path | None = None,
     locked_names: Collection[str] = (),
+    durable: bool = True,
 ) -> None:
     """Write `payload` to `path` all at once or not at all (missing folders are created,
     0700). `before_replace` runs once the temp file is on disk, just before the rename (the
     store keeps its backup generation there). `tmp` overrides the temp file's name;
-    `locked_names` is passed to `sweep_temp_files`. Raises OSError, leaving no temp file."""
+    `locked_names` is passed to `sweep_temp_files`. Without `durable` nothing is fsynced (for
+    a file made again when it is found cut off). Raises OSError, leaving no temp file."""
     folder = path.parent
     make_private_dirs(folder)
     sweep_temp_files(folder, locked_names=locked_names)
@@ -62,7 +64,8 @@ def write_atomic(
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         if before_replace is not None:
@@ -72,7 +75,8 @@ def write_atomic(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    fsync_dir(folder)
+    if durable:
+        fsync_dir(folder)
 
 
 def make_private_dirs(folder: Path) -> None:

@@ -8,7 +8,7 @@ from tinydb import Query
 from tinydb.queries import QueryLike
 from tinydb.table import Table
 
-from csa_companion.domain.journal import Draft, JournalEntry
+from csa_companion.domain.journal import Draft, JournalEntry, filter_entries, search_form
 from csa_companion.domain.worksheet import DRAFT, Worksheet
 from csa_companion.storage.documents import problem
 from csa_companion.storage.store import Store
@@ -115,6 +115,22 @@ class JournalRepo:
         if isinstance(newest, list) and (count <= len(newest) or len(newest) == preview["total"]):
             return newest[:count]
         return None
+
+    def search(self, query: str, tag: str | None = None) -> list[JournalEntry]:
+        """`filter_entries` of every entry, newest first, without holding the whole journal:
+        month by month, reading only the months that may hold every word, keeping only the
+        entries that match."""
+        if self._months is None:
+            return filter_entries(self.all(), query, tag)
+        words = search_form(query).split() + ([search_form(tag)] if tag else [])
+        found: list[JournalEntry] = []
+        for month in self._months.search(words):
+            entries = [JournalEntry.from_doc(doc) for doc in month.documents]
+            found += filter_entries(entries, query, tag)
+            if month.key is not None:
+                self._months.keep_words(month, {w for e in entries for w in e.search_text.split()})
+        found.sort(key=lambda e: e.created, reverse=True)
+        return found
 
     def get(self, uid: str) -> JournalEntry | None:
         return next((e for e in self.all() if e.uid == uid), None)

@@ -1,0 +1,219 @@
+"""Search month by month (`JournalRepo.search`, `journal list --search`, issue 21): the same
+entries, in the same order, as filtering the whole journal, while reading only the months
+whose kept words (storage/journal_words.py) can hold the query; the words are never trusted
+over the month file, and are encrypted in an encrypted folder."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from csa_companion.cli import main
+from csa_companion.domain.journal import JournalEntry, filter_entries
+from csa_companion.paths import DataPaths
+from csa_companion.storage.crypto import Cipher, is_sealed
+from csa_companion.storage.encryption import encrypt_folder
+from csa_companion.storage.journal_store import JournalStore
+from csa_companion.storage.journal_words import month_key, words_path, write_words
+from csa_companion.storage.repos import JournalRepo
+from csa_companion.storage.store import Stores
+from tests.conftest import START
+from tests.unit.test_encryption import encrypted_folder, everything_in
+
+TEXTS = [
+    ("Café au lait", "Une journée très calme à l'école.", ("été",)),
+    ("STAFF huddle", "We mapped the ICEBERG with the team.", ("mapping",)),
+    ("", "Trust grows when promises are kept.\nSecond line", ("iceberg", "trust")),
+    ("Straße", 'Quotes "inside" and a back\\slash, tabs\tand #hash-tags in the text.', ()),
+    ("Ｆｕｌｌ width", "ﬁne ligatures and e\u0301 written apart", ("quiet",)),
+    ("Quiet day", "Nothing to do with the others.", ()),
+]
+QUERIES = [
+    "",
+    "iceberg",
+    "ICEBERG team",
+    "trust iceberg",
+    "#iceberg",
+    "#trust kept",
+    "#ice",
+    "cafe",
+    "CAFÉ ete",
+    "journee",
+    "strasse",
+    "STRASSE",
+    '"inside"',
+    "back\\slash",
+    "#hash-tags",
+    "full",
+    "fine",
+    "e\u0301",
+    "written",
+    "quiet",
+    "absent",
+    "iceberg absent",
+    "line\nsecond",
+]
+
+
+def repo(folder: Path, cipher: Cipher | None = None) -> JournalRepo:
+    """The journal as a new process opens it."""
+    return JournalRepo(Stores(DataPaths(folder), cipher=cipher)["journal"])
+
+
+def seed(folder: Path, cipher: Cipher | None = None) -> list[JournalEntry]:
+    """Each text in three months of 2026, an hour apart within a month."""
+    journal = repo(folder, cipher)
+    made = []
+    for month in (6, 8, 11):
+        for n, (title, body, tags) in enumerate(TEXTS):
+            when = START.replace(month=month, day=2) + timedelta(hours=n)
+            made.append(JournalEntry.new(body, when, title=title, tags=tags))
+            journal.add(made[-1])
+    return made
+
+
+def expected(folder: Path, query: str, tag: str | None = None) -> list[str]:
+    return [e.uid for e in filter_entries(repo(folder).all(), query, tag)]
+
+
+def searched(
+    folder: Path, query: str, tag: str | None = None, cipher: Cipher | None = None
+) -> list[str]:
+    return [e.uid for e in repo(folder, cipher).search(query, tag)]
+
+
+def months_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The month files opened from now on."""
+    opened: list[str] = []
+    real = JournalStore._open
+
+    def counting(self: JournalStore, path: Path):  # type: ignore[no-untyped-def]
+        opened.append(path.stem)
+        return real(self, path)
+
+    monkeypatch.setattr(JournalStore, "_open", counting)
+    return opened
+
+
+def test_the_same_entries_in_the_same_order_as_filtering_everything(data_dir: Path) -> None:
+    seed(data_dir)
+    for query in QUERIES:
+        for tag in (None, "iceberg", "ete", "été"):
+            first = searched(data_dir, query, tag)  # the words are kept as the months are read
+            assert first == expected(data_dir, query, tag), (query, tag)
+            assert searched(data_dir, query, tag) == first, (query, tag)  # read from the words
+    assert len(searched(data_dir, "iceberg")) == 6
+    assert sorted(p.name for p in (data_dir / "journal").glob("*.words")) == [
+        "2026-06.words",
+        "2026-08.words",
+        "2026-11.words",
+    ]
+
+
+def test_only_the_months_that_can_hold_the_words_are_read(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = seed(data_dir)
+    journal = repo(data_dir)
+    journal.save(made[-1].edited(START, body="A zebra in November only."))
+    searched(data_dir, "anything")  # keeps every month's words
+    opened = months_read(monkeypatch)
+    assert searched(data_dir, "zebra") == [made[-1].uid]
+    assert opened == ["2026-11"]
+    opened.clear()
+    assert searched(data_dir, "no such word") == []
+    assert opened == []
+
+
+def test_entries_added_edited_or_deleted_after_the_words_were_kept(data_dir: Path) -> None:
+    made = seed(data_dir)
+    assert searched(data_dir, "zebra") == []  # every month's words are kept now
+    journal = repo(data_dir)  # another process
+    journal.save(made[0].edited(START, body="An edited zebra."))
+    added = JournalEntry.new("A new zebra, and a giraffe.", START.replace(month=8, day=20))
+    journal.add(added)
+    journal.delete(made[7].uid)
+    for query in ("zebra", "giraffe", "mapped", "trust", "calme", ""):
+        assert searched(data_dir, query) == expected(data_dir, query), query
+    assert searched(data_dir, "zebra") == [added.uid, made[0].uid]
+    journal.delete(added.uid)
+    assert searched(data_dir, "giraffe") == []
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[: len(raw) // 2],
+        lambda raw: b"",
+        lambda raw: raw.replace(b"zebra", b"zebru"),  # the checksum no longer matches
+        lambda raw: b"not a words file at all",
+    ],
+)
+def test_a_damaged_words_file_is_made_again(data_dir: Path, damage) -> None:  # type: ignore[no-untyped-def]
+    made = seed(data_dir)
+    repo(data_dir).save(made[-1].edited(START, body="A zebra."))
+    assert searched(data_dir, "zebra") == [made[-1].uid]
+    words = data_dir / "journal" / "2026-11.words"
+    words.write_bytes(damage(words.read_bytes()))
+    assert searched(data_dir, "zebra") == [made[-1].uid]
+    assert b"zebra" in words.read_bytes()  # made again
+
+
+def test_the_words_of_another_version_of_the_month_are_not_trusted(data_dir: Path) -> None:
+    """Words kept for an older month file (a copy put back, say) are not used."""
+    made = seed(data_dir)
+    searched(data_dir, "anything")
+    words = data_dir / "journal" / "2026-11.words"
+    older = words.read_bytes()
+    repo(data_dir).save(made[-1].edited(START, body="A zebra."))
+    assert searched(data_dir, "zebra") == [made[-1].uid]
+    words.write_bytes(older)  # names the month file before the save
+    assert searched(data_dir, "zebra") == [made[-1].uid]
+    (data_dir / "journal" / "2026-08.words").replace(words)  # another month's words
+    assert searched(data_dir, "zebra") == [made[-1].uid]
+
+
+def test_the_words_are_encrypted_in_an_encrypted_folder(data_dir: Path) -> None:
+    secret = "Xylophonist"
+    plain = seed(data_dir)
+    repo(data_dir).save(plain[-1].edited(START, body=f"{secret} practice"))
+    assert searched(data_dir, secret) == [plain[-1].uid]  # plain words kept
+    assert secret.lower().encode() in everything_in(data_dir)
+    cipher = encrypted_folder(data_dir)
+    assert encrypt_folder(DataPaths(data_dir), cipher).failed == []  # words files too
+    assert secret.lower().encode() not in everything_in(data_dir)
+    assert secret.encode() not in everything_in(data_dir)
+    assert searched(data_dir, secret, cipher=cipher) == [plain[-1].uid]
+    repo(data_dir, cipher).save(plain[0].edited(START, body=f"{secret} again"))
+    assert searched(data_dir, secret, cipher=cipher) == [plain[-1].uid, plain[0].uid]
+    assert secret.lower().encode() not in everything_in(data_dir)
+
+
+def test_plain_words_in_an_encrypted_folder_are_not_used(data_dir: Path) -> None:
+    cipher = encrypted_folder(data_dir)
+    made = seed(data_dir, cipher)
+    mapped = [e.uid for e in reversed(made) if "mapped" in e.body]
+    assert searched(data_dir, "mapped", cipher=cipher) == mapped
+    month = data_dir / "journal" / "2026-11.json"
+    write_words(month, month_key(month), ["zebra"], None, None)  # plain, naming the month
+    assert searched(data_dir, "mapped", cipher=cipher) == mapped
+    assert is_sealed(words_path(month).read_bytes())  # made again, encrypted
+
+
+def test_journal_list_search_from_the_shell(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    made = seed(data_dir)
+    assert main(["--data-dir", str(data_dir), "journal", "list", "--search", "ICEBERG team"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 3 and all(made[1].display_title in line for line in out.splitlines())
+    assert (
+        main(["--data-dir", str(data_dir), "journal", "list", "--search", "cafe", "--tag", "été"])
+        == 0
+    )
+    assert capsys.readouterr().out.count("Café au lait") == 3
+    assert main(["--data-dir", str(data_dir), "journal", "list", "--search", "absent"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no entries match" in captured.err
