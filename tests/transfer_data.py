@@ -9,6 +9,7 @@ import orjson
 
 from csa_companion.domain.journal import Draft, JournalEntry
 from csa_companion.paths import DataPaths
+from csa_companion.storage.crypto import Cipher
 from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo
 from csa_companion.storage.store import Stores
 from csa_companion.transfer.records import STORE_NAMES, contents
@@ -36,9 +37,9 @@ def seed_everything(data_dir: Path) -> None:
     SettingsRepo(stores["settings"]).set("theme", "light")
 
 
-def everything(data_dir: Path) -> dict[str, dict[str, list[bytes]]]:
+def everything(data_dir: Path, cipher: Cipher | None = None) -> dict[str, dict[str, list[bytes]]]:
     """Every document of every store, in a form that compares regardless of order and ids."""
-    found = contents(Stores(DataPaths(data_dir)), STORE_NAMES)
+    found = contents(Stores(DataPaths(data_dir), cipher=cipher), STORE_NAMES)
     return {
         store: {table: sorted(_canonical(d) for d in docs) for table, docs in tables.items()}
         for store, tables in found.items()

@@ -370,8 +370,10 @@ def test_snapshots_of_an_encrypted_folder_are_encrypted_and_restore(
     monkeypatch.setenv("CSA_COMPANION_PASSPHRASE", PASS)
     assert cli(capsys, monkeypatch, data_dir, "backup")[0] == 0
     cli(capsys, monkeypatch, data_dir, "journal", "add", f"{SECRET} two")
-    snaps = sorted((data_dir / "backups").iterdir())
-    assert len(snaps) == 2 and all(is_sealed(p.read_bytes()) for p in snaps)
+    snaps = sorted((data_dir / "backups").glob("*.json"))
+    parts = list((data_dir / "backups" / "parts").iterdir())
+    assert len(snaps) == 2 and parts  # manifests, and the parts they name
+    assert all(is_sealed(p.read_bytes()) for p in snaps + parts)
     code, _, err = cli(capsys, monkeypatch, data_dir, "backup", "restore", snaps[-1].name)
     assert code == 0, err
     listed = cli(capsys, monkeypatch, data_dir, "journal", "list")[1]

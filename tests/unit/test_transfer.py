@@ -12,6 +12,7 @@ from csa_companion.domain.journal import JournalEntry
 from csa_companion.paths import DataPaths
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Stores
+from csa_companion.transfer import snapshots as backup
 from csa_companion.transfer.records import STORE_NAMES
 from tests.helpers import journal_at, shell_clock
 from tests.rhythm_data import at
@@ -101,8 +102,10 @@ def test_import_into_a_non_empty_store_merges_and_keeps_the_newer(
     assert entries["j1"].body == "Body of j1"  # the export's copy is newer
     assert entries["j2"].body == "edited here"  # changed here later: kept
     assert len([e for e in entries.values() if e.uid == "j1"]) == 1
-    [snapshot] = (target / "backups").iterdir()
-    assert "stale" in snapshot.read_text()  # the state before the import is kept
+    stores = Stores(DataPaths(target))
+    [snapshot] = backup.snapshots(stores)
+    kept = backup.snapshot_contents(stores, snapshot)["journal"]["journal"]
+    assert "stale" in [doc["body"] for doc in kept]  # the state before the import is kept
 
 
 def _damaged(exported: Path) -> dict[str, bytes]:

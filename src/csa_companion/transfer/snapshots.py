@@ -1,21 +1,40 @@
 """Dated snapshots of the whole data folder in its `backups` folder, kept to the last N.
 
-A snapshot is an export file (see transfer.py), so it is checked completely before it is
-restored, and a damaged one is refused without changing anything. Restoring first keeps the
-current state as a snapshot of its own; a restore deletes nothing, not even old snapshots.
-Pruning keeps at least MIN_KEEP snapshots, and never deletes one taken before an import or a
-restore in the last PROTECTED_DAYS days: those are how an import or a restore is undone.
+A snapshot is a small manifest (`backups/YYYY-MM-DD-HHMMSS-why.json`) naming one part per store
+file and per journal month, each in `backups/parts/`: the part's records as JSON, compressed,
+encrypted like the stores when encryption is on. A part is written once and named by every
+snapshot that holds those same records (the manifest keeps the SHA-256 of each part's JSON),
+so a snapshot costs only what changed since the one before: after a day's new entry, the
+month it went into. Parts have random names, so a name tells nothing about what it holds, and
+a file name outlives encrypting or decrypting the folder. Snapshots of the older kind (one
+whole export file, see records.py) are listed, described and restored as before.
+
+A snapshot is checked completely before it is restored (every part read, decrypted and
+matched against its checksum, then the records as an export's are), and a damaged one is
+refused without changing anything. Restoring first keeps the current state as a snapshot of
+its own; a restore deletes nothing, not even old snapshots. Pruning keeps at least MIN_KEEP
+snapshots, and never deletes one taken before an import or a restore in the last
+PROTECTED_DAYS days: those are how an import or a restore is undone. Then the parts no
+snapshot names any longer are deleted (never while a snapshot cannot be read: it might name
+any of them). Taking, pruning and reading parts hold the snapshots' lock
+(`backups/snapshots.lock`), so that another process never deletes a part a new snapshot is
+about to name.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import re
+import secrets
 import threading
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -23,17 +42,28 @@ from csa_companion.domain.wording import plural
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths
 from csa_companion.storage.crypto import Cipher, SealError, is_sealed
-from csa_companion.storage.private_files import write_atomic
+from csa_companion.storage.documents import quarantine
+from csa_companion.storage.fileformat import DamagedFile, Tables, decode
+from csa_companion.storage.journal_store import SPLIT_ASIDE, UNDATED, JournalStore, period_of
+from csa_companion.storage.journal_store import TABLE as JOURNAL_TABLE
+from csa_companion.storage.lock import FileLock, LockTimeout
+from csa_companion.storage.migrations import SCHEMA_VERSION, migrate
+from csa_companion.storage.private_files import make_private_dirs, write_atomic
 from csa_companion.storage.repos import SettingsRepo
 from csa_companion.storage.store import Stores
 from csa_companion.transfer.records import (
+    FORMAT,
     STORE_NAMES,
+    VERSION,
     Contents,
     Progress,
+    check_header,
     contents,
     count,
-    export_bytes,
-    parse_export,
+    digest,
+    envelope,
+    export_contents,
+    load_json,
     read_file,
     replace_tables,
 )
@@ -43,7 +73,7 @@ DEFAULT_KEEP = 10
 MIN_KEEP = 3
 """Fewer is refused wherever it comes from (`backup --keep`, an imported setting, a stored
 value): an export carrying `backup_keep = 1` made the next `backup` delete every snapshot."""
-PROTECTED_LABELS = ("before-import", "before-restore")
+PROTECTED_LABELS = ("before-import", "before-restore", "before-split")
 PROTECTED_DAYS = 30
 LAST_DAY_SETTING = "backup_last_day"
 _NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-\d{6}(-[a-z0-9-]+)?\.json$")
@@ -54,16 +84,29 @@ BY_HAND = "by-hand"
 DAILY = "daily"
 BEFORE_IMPORT = "before-import"
 BEFORE_RESTORE = "before-restore"
+BEFORE_SPLIT = "before-split"
 REASONS = {
     BY_HAND: "by hand",
     DAILY: "daily",
     BEFORE_IMPORT: "before an import",
     BEFORE_RESTORE: "before a restore",
+    BEFORE_SPLIT: "the journal before it was split into months",
 }
 UNLABELED = "daily or by hand"
 """Snapshots taken before names said why."""
 DATA_STORES = tuple(name for name in STORE_NAMES if name != "settings")
 """The stores that hold what the person wrote (settings alone is no data to keep)."""
+
+MANIFEST = "csa-companion-snapshot"
+MANIFEST_VERSION = 1
+PARTS = "parts"
+LOCK = "snapshots.lock"
+LOCK_SECONDS = 60.0
+"""How long a snapshot waits for another process's (a large one takes a few seconds)."""
+COMPRESSION = 6  # zlib's default: ~6x smaller journal text; only changed parts are compressed
+_PART_NAME = re.compile(r"^[0-9a-f]{32}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_MANIFEST_START = b'{\n  "format": "' + MANIFEST.encode() + b'"'
 
 
 class BackupError(CompanionError):
@@ -75,6 +118,7 @@ class Snapshot:
     name: str
     path: Path
     size: int
+    """Its bytes on disk: the file, and the parts a manifest names (shared with others)."""
 
     @property
     def label(self) -> str:
@@ -97,12 +141,47 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One store file's records (or one journal month's), as a manifest names them."""
+
+    store: str
+    period: str  # the journal's month (`YYYY-MM`, `undated`), '' for any other store
+    file: str  # its name in the parts folder
+    sha256: str  # of its records' JSON
+    tables: dict[str, int]  # how many records each table holds
+    size: int  # of its file
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "store": self.store,
+            "period": self.period,
+            "file": self.file,
+            "sha256": self.sha256,
+            "tables": self.tables,
+            "size": self.size,
+        }
+
+    @property
+    def what(self) -> str:
+        return f"{self.store} {self.period}".strip()
+
+
+@dataclass(frozen=True)
 class Holds:
     """What a snapshot holds, counted."""
 
     entries: int
     worksheets: int
     reflections: int
+
+    @classmethod
+    def counted(cls, number: Callable[[str, str], int]) -> Holds:
+        """What `number(store, table)` counts."""
+        return cls(
+            number("journal", "journal"),
+            number("worksheets", "worksheets"),
+            number("reflections", "reflections"),
+        )
 
     def words(self) -> str:
         return ", ".join(
@@ -114,18 +193,113 @@ class Holds:
         )
 
 
+@dataclass(frozen=True)
+class _Read:
+    """A snapshot file as read: the parts of a manifest (None for an export file), or why it
+    cannot be read."""
+
+    parts: tuple[Part, ...] | None = None
+    head: dict[str, Any] | None = None
+    problem: str | None = None
+
+
+_seen: dict[tuple[Path, int, int, str | None], _Read] = {}
 _holds_seen: dict[tuple[Path, int, int], Holds | None] = {}
+
+
+def _stamp(path: Path) -> tuple[Path, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (path, st.st_size, st.st_mtime_ns)
+
+
+def _read(stores: Stores, path: Path) -> _Read:
+    """What the file at `path` is (read once per version of the file and key)."""
+    stamp = _stamp(path)
+    if stamp is None:
+        return _Read(problem="it is missing")
+    seen = (*stamp, stores.cipher.key_id if stores.cipher else None)
+    if seen not in _seen:
+        _seen[seen] = _classify(stores, path)
+    return _seen[seen]
+
+
+def _classify(stores: Stores, path: Path) -> _Read:
+    try:
+        with path.open("rb") as file:
+            start = file.read(len(_MANIFEST_START))
+        if not is_sealed(start) and start != _MANIFEST_START:
+            return _Read()  # an export file (or a damaged one: its restore says why)
+        data = load_json(_decrypted(stores, path.name, read_file(path)), path.name)
+        if not (isinstance(data, dict) and data.get("format") == MANIFEST):
+            return _Read()
+        return _manifest(data, path.name)
+    except (CompanionError, OSError) as why:
+        return _Read(problem=str(why))
+
+
+def _manifest(data: dict[str, Any], name: str) -> _Read:
+    """A manifest's parts, checked for shape (BackupError if it is not a whole one)."""
+    check_header(data, name, MANIFEST, MANIFEST_VERSION, "a csa-companion snapshot")
+    listed = data.get("parts")
+
+    def damaged(why: str) -> BackupError:
+        return BackupError(f"the snapshot {name} is damaged ({why}); nothing was changed")
+
+    if not isinstance(listed, list):
+        raise damaged("it names no parts")
+    parts = []
+    for number, item in enumerate(listed, start=1):
+        try:
+            tables = item["tables"]
+            part = Part(
+                item["store"], item["period"], item["file"], item["sha256"], tables, item["size"]
+            )
+            good = (
+                part.store in STORE_NAMES
+                and isinstance(part.period, str)
+                and _PART_NAME.match(part.file)
+                and _SHA256.match(part.sha256)
+                and isinstance(tables, dict)
+                and all(isinstance(t, str) and type(n) is int for t, n in tables.items())
+                and type(part.size) is int
+            )
+        except (KeyError, TypeError):
+            good = False
+        if not good:
+            raise damaged(f"its part {number} is not valid")
+        parts.append(part)
+    head = {key: data.get(key) for key in ("schema", "count", "sha256")}
+    return _Read(parts=tuple(parts), head=head)
+
+
+def _size(stores: Stores, path: Path, own: int) -> int:
+    read = _read(stores, path)
+    return own + sum(part.size for part in _unique(read.parts or ()))
+
+
+def _unique(parts: tuple[Part, ...]) -> list[Part]:
+    return list({part.file: part for part in parts}.values())
 
 
 def holds(stores: Stores, snap: Snapshot) -> Holds | None:
     """What `snap` holds (journal entries, worksheets, reflections); None if it cannot be read
-    (damaged, or encrypted with a key this folder does not have). Counted once per version of
-    the file."""
-    try:
-        st = snap.path.stat()
-    except OSError:
+    (damaged, or encrypted with a key this folder does not have). A manifest says it; an
+    export file is counted once per version of the file."""
+    read = _read(stores, snap.path)
+    if read.problem is not None:
         return None
-    seen = (snap.path, st.st_size, st.st_mtime_ns)
+    if read.parts is not None:
+        return Holds.counted(
+            lambda store, table: sum(
+                p.tables.get(table, 0) for p in read.parts or () if p.store == store
+            )
+        )
+    seen = _stamp(snap.path)
+    if seen is None:
+        return None
     if seen not in _holds_seen:
         _holds_seen[seen] = _count(stores, snap)
     return _holds_seen[seen]
@@ -140,11 +314,7 @@ def _count(stores: Stores, snap: Snapshot) -> Holds | None:
             docs = found.get(store, {}).get(table, [])
             return len(docs) if isinstance(docs, list) else 0
 
-        return Holds(
-            number("journal", "journal"),
-            number("worksheets", "worksheets"),
-            number("reflections", "reflections"),
-        )
+        return Holds.counted(number)
     except (CompanionError, orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
         return None
 
@@ -157,6 +327,10 @@ def describe(stores: Stores, snap: Snapshot) -> str:
 
 def folder(stores: Stores) -> Path:
     return stores.paths.backups
+
+
+def parts_folder(stores: Stores) -> Path:
+    return folder(stores) / PARTS
 
 
 def keep_count(stores: Stores) -> int:
@@ -199,8 +373,64 @@ def snapshots(stores: Stores) -> list[Snapshot]:
             continue
         # Two taken in the same second share the time in their names: the file's time
         # orders them.
-        found.append((path.name[:17], st.st_mtime_ns, Snapshot(path.name, path, st.st_size)))
+        snap = Snapshot(path.name, path, _size(stores, path, st.st_size))
+        found.append((path.name[:17], st.st_mtime_ns, snap))
     return [snap for *_, snap in sorted(found, key=lambda row: row[:2])]
+
+
+@contextlib.contextmanager
+def _locked(stores: Stores) -> Iterator[None]:
+    """Hold the snapshots' lock (see the module's docstring)."""
+    lock = FileLock(str(folder(stores) / LOCK), timeout=LOCK_SECONDS)
+    try:
+        make_private_dirs(folder(stores))
+        lock.acquire()
+    except LockTimeout:
+        raise BackupError(
+            f"another csa-companion has been taking a snapshot for more than "
+            f"{LOCK_SECONDS:g} s; try again when it is done; nothing was changed"
+        ) from None
+    except OSError as error:
+        raise BackupError(
+            f"cannot lock the snapshots' folder {folder(stores)}: {error.strerror or error}; "
+            "nothing was changed"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+Piece = tuple[str, str, Callable[[], dict[str, list[Any]]]]
+
+
+def _pieces(stores: Stores, journal: Tables | None = None) -> list[Piece]:
+    """(store, journal month or '', reader of its non-empty tables) for every part, in the
+    order an export lists their records; `journal`: the journal's tables to take in place of
+    the stored ones, in months as the journal keeps them."""
+
+    def reader(store: Any) -> Callable[[], dict[str, list[Any]]]:
+        return lambda: {t: list(docs.values()) for t, docs in store.storage.read().items() if docs}
+
+    found: list[Piece] = []
+    for name in STORE_NAMES:
+        store = stores[name]
+        if journal is not None and isinstance(store, JournalStore):
+            months: dict[str, dict[str, list[Any]]] = {}
+            for table, docs in journal.items():
+                for doc in docs.values():
+                    home = period_of(doc) if table == JOURNAL_TABLE else UNDATED
+                    months.setdefault(home, {}).setdefault(table, []).append(doc)
+            found += [(name, month, _given(months[month])) for month in sorted(months)]
+        elif isinstance(store, JournalStore):
+            found += [(name, month, reader(s)) for month, s in store.named_months()]
+        else:
+            found.append((name, "", reader(store)))
+    return found
+
+
+def _given(tables: dict[str, list[Any]]) -> Callable[[], dict[str, list[Any]]]:
+    return lambda: tables
 
 
 def take(
@@ -210,28 +440,154 @@ def take(
     label: str = BY_HAND,
     prune: bool = True,
     progress: Progress | None = None,
+    journal: Tables | None = None,
 ) -> Snapshot:
-    """Write a snapshot of every store, then (if `prune`) delete the oldest beyond the kept
-    number. `label` says why, at the end of its name (one of REASONS)."""
-    payload = export_bytes(stores, now, progress)
-    if stores.cipher is not None:  # encrypted like the stores it copies (storage/crypto.py)
-        payload = stores.cipher.seal(payload)
-    base = f"{now:%Y-%m-%d-%H%M%S}" + (f"-{label}" if label else "")
-    target, n = folder(stores) / f"{base}.json", 1
-    while target.exists():
-        n += 1
-        target = folder(stores) / f"{base}-{n}.json"
+    """Write a snapshot of every store (a manifest, and the parts no snapshot holds yet),
+    then (if `prune`) delete the oldest beyond the kept number and the parts left unnamed.
+    `label` says why, at the end of its name (one of REASONS); `journal`, the journal's
+    tables to keep in place of the stored ones (see `keep_pre_split`)."""
+    with _locked(stores):
+        known = _known_parts(stores)
+        pieces = _pieces(stores, journal)
+        parts: list[Part] = []
+        found: Contents = {}
+        for done, (store, period, read) in enumerate(pieces, start=1):
+            tables = read()
+            if tables:
+                parts.append(_keep_part(stores, store, period, tables, known))
+                for table, docs in tables.items():
+                    found.setdefault(store, {}).setdefault(table, []).extend(docs)
+            if progress:
+                progress(done, len(pieces) + 1)
+        head = envelope(
+            MANIFEST,
+            MANIFEST_VERSION,
+            now,
+            schema=SCHEMA_VERSION,
+            count=count(found),
+            sha256=digest(found),
+            parts=[part.to_json() for part in parts],
+        )
+        payload = orjson.dumps(head, option=orjson.OPT_INDENT_2) + b"\n"
+        if stores.cipher is not None:  # encrypted like the stores it copies (storage/crypto.py)
+            payload = stores.cipher.seal(payload)
+        base = f"{now:%Y-%m-%d-%H%M%S}" + (f"-{label}" if label else "")
+        target, n = folder(stores) / f"{base}.json", 1
+        while target.exists():
+            n += 1
+            target = folder(stores) / f"{base}-{n}.json"
+        _write(target, payload)
+        if prune:
+            for old in snapshots(stores)[: -keep_count(stores)]:
+                if old.path != target and not protected(old, now):
+                    old.path.unlink(missing_ok=True)
+        _collect_garbage(stores)
+        if progress:
+            progress(len(pieces) + 1, len(pieces) + 1)
+    return Snapshot(target.name, target, len(payload) + sum(p.size for p in _unique(tuple(parts))))
+
+
+def _write(target: Path, payload: bytes) -> None:
     try:
         write_atomic(target, payload)
     except OSError as error:
         raise BackupError(
             f"cannot write the snapshot {target}: {error.strerror or error}"
         ) from None
-    if prune:
-        for old in snapshots(stores)[: -keep_count(stores)]:
-            if old.path != target and not protected(old, now):
-                old.path.unlink(missing_ok=True)
-    return Snapshot(target.name, target, len(payload))
+
+
+def _known_parts(stores: Stores) -> dict[str, Part]:
+    """The parts the snapshots name, by the checksum of what they hold."""
+    known: dict[str, Part] = {}
+    for snap in snapshots(stores):
+        for part in _read(stores, snap.path).parts or ():
+            known.setdefault(part.sha256, part)
+    return known
+
+
+def _keep_part(
+    stores: Stores, store: str, period: str, tables: dict[str, list[Any]], known: dict[str, Part]
+) -> Part:
+    """The part holding `tables`: one a snapshot names already, if its file is whole (a
+    damaged one is written again, whole, under its name: every snapshot naming it is mended),
+    else a new one."""
+    raw = orjson.dumps(tables)
+    sha = hashlib.sha256(raw).hexdigest()
+    counts = {table: len(docs) for table, docs in tables.items()}
+    same = known.get(sha)
+    if same is not None:
+        try:
+            size = _part_path(stores, same).stat().st_size
+            _part_bytes(stores, same, "")
+        except (BackupError, OSError):
+            pass
+        else:
+            return Part(store, period, same.file, sha, counts, size)
+    name = same.file if same is not None else secrets.token_hex(16)
+    payload = zlib.compress(raw, COMPRESSION)
+    if stores.cipher is not None:
+        payload = stores.cipher.seal(payload)
+    part = Part(store, period, name, sha, counts, len(payload))
+    _write(_part_path(stores, part), payload)
+    known[sha] = part
+    return part
+
+
+def _part_path(stores: Stores, part: Part) -> Path:
+    return parts_folder(stores) / part.file
+
+
+def _part_tables(stores: Stores, part: Part, snapshot: str) -> dict[str, list[Any]]:
+    """A part's tables (see `_part_bytes`)."""
+    tables = orjson.loads(_part_bytes(stores, part, snapshot))
+    if not isinstance(tables, dict) or not all(isinstance(d, list) for d in tables.values()):
+        raise BackupError(
+            f"the snapshot {snapshot}'s part for {part.what} is not a set of tables; nothing "
+            "was changed"
+        )
+    return tables
+
+
+def _part_bytes(stores: Stores, part: Part, snapshot: str) -> bytes:
+    """A part's JSON, read, decrypted and matched against its checksum; BackupError if it is
+    missing or damaged."""
+    where = f"the snapshot {snapshot}'s part for {part.what}" if snapshot else part.file
+
+    def damaged(why: str) -> BackupError:
+        return BackupError(f"{where} {why}; nothing was changed")
+
+    path = _part_path(stores, part)
+    try:
+        sealed = path.read_bytes()
+    except FileNotFoundError:
+        raise damaged(f"is missing ({path.name} is not in {path.parent})") from None
+    except OSError as error:
+        raise damaged(f"cannot be read ({error.strerror or error})") from None
+    try:
+        raw = zlib.decompress(_decrypted(stores, where, sealed))
+    except zlib.error:
+        raise damaged("is damaged (it does not decompress)") from None
+    if hashlib.sha256(raw).hexdigest() != part.sha256:
+        raise damaged("is damaged (it does not match its checksum)")
+    return raw
+
+
+def _collect_garbage(stores: Stores) -> None:
+    """Delete the parts no snapshot names (none while any snapshot cannot be read)."""
+    named: set[str] = set()
+    for snap in snapshots(stores):
+        read = _read(stores, snap.path)
+        if read.problem is not None:
+            return
+        named.update(part.file for part in read.parts or ())
+    try:
+        files = list(os.scandir(parts_folder(stores)))
+    except OSError:
+        return
+    for entry in files:
+        if _PART_NAME.match(entry.name) and entry.name not in named:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
 
 def find(stores: Stores, name: str) -> Snapshot:
@@ -243,26 +599,44 @@ def find(stores: Stores, name: str) -> Snapshot:
 
 
 def read_snapshot(stores: Stores, snap: Snapshot) -> bytes:
-    """A snapshot's export bytes, decrypted if it is encrypted."""
-    raw = read_file(snap.path)
+    """A snapshot file's bytes (a manifest's, or an export's), decrypted if it is encrypted."""
+    return _decrypted(stores, f"the snapshot {snap.name}", read_file(snap.path))
+
+
+def _decrypted(stores: Stores, what: str, raw: bytes) -> bytes:
     if not is_sealed(raw):
         return raw
     if stores.cipher is None:
         raise BackupError(
-            f"the snapshot {snap.name} is encrypted, but encryption is not on in this data "
+            f"{what} is encrypted, but encryption is not on in this data "
             "folder (key.json is missing); nothing was changed"
         )
     try:
         return stores.cipher.open(raw)
     except SealError as why:
-        raise BackupError(f"the snapshot {snap.name} does not decrypt: {why}") from None
+        raise BackupError(f"{what} does not decrypt: {why}; nothing was changed") from None
+
+
+def snapshot_contents(stores: Stores, snap: Snapshot) -> Contents:
+    """Everything a snapshot holds, checked completely (every part, then the whole as an
+    export is checked); BackupError or TransferError if anything is missing or damaged."""
+    data = load_json(read_snapshot(stores, snap), snap.name)
+    if isinstance(data, dict) and data.get("format") == MANIFEST:
+        read = _manifest(data, snap.name)
+        found: Contents = {}
+        with _locked(stores):  # no part is deleted meanwhile
+            for part in read.parts or ():
+                for table, docs in _part_tables(stores, part, snap.name).items():
+                    found.setdefault(part.store, {}).setdefault(table, []).extend(docs)
+        data = {**(read.head or {}), "format": FORMAT, "version": VERSION, "stores": found}
+    return export_contents(data, snap.name)
 
 
 def restore(stores: Stores, name: str, now: datetime) -> tuple[Snapshot, Snapshot]:
     """Replace the data with a snapshot's, after keeping the current state as a snapshot.
     Returns (restored, kept)."""
     snap = find(stores, name)
-    found = parse_export(read_snapshot(stores, snap), snap.name)  # refused before any change
+    found = snapshot_contents(stores, snap)  # refused before any change
     kept = take(stores, now, label=BEFORE_RESTORE, prune=False)
     replace_all(stores, found)
     return snap, kept
@@ -282,7 +656,9 @@ def replace_all(stores: Stores, found: Contents) -> None:
 
 def daily(stores: Stores, now: datetime) -> Snapshot | None:
     """A snapshot on the first start of each day (one settings read otherwise); none while
-    nothing but settings is stored (a new data folder: the next start takes it)."""
+    nothing but settings is stored (a new data folder: the next start takes it). The copy of
+    an older version's journal.json kept at the split becomes a snapshot first."""
+    keep_pre_split(stores, now)
     settings = SettingsRepo(stores["settings"])
     today = now.date().isoformat()
     if settings.get(LAST_DAY_SETTING) == today:
@@ -292,6 +668,55 @@ def daily(stores: Stores, now: datetime) -> Snapshot | None:
     snap = take(stores, now, label=DAILY)
     settings.set(LAST_DAY_SETTING, today)
     return snap
+
+
+def pre_split_files(stores: Stores) -> list[Path]:
+    """The copies of an older version's journal.json kept as the journal was split into
+    months (journal_store.py), each backup generation before the file it preceded."""
+    found = stores.paths.root.glob(SPLIT_ASIDE + "*")
+    return sorted((p for p in found if p.is_file()), key=lambda p: (".bak" not in p.name, p.name))
+
+
+def keep_pre_split(stores: Stores, now: datetime) -> list[Snapshot]:
+    """Make each copy of journal.json kept at the split a snapshot ('before-split', protected
+    as those before an import are), holding that journal and the other stores as they are
+    now; once the snapshot is written and read back whole, the copy is deleted. A copy that
+    cannot be read (damaged, of a newer version, encrypted without the key) is left as it is.
+    Its months are parts of their own only where they differ from the journal's since."""
+    taken = []
+    for path in pre_split_files(stores):
+        try:
+            journal = _journal_file(stores, path)
+            snap = take(stores, now, label=BEFORE_SPLIT, prune=False, journal=journal)
+            found = snapshot_contents(stores, snap).get("journal", {})
+        except (CompanionError, DamagedFile, OSError, orjson.JSONDecodeError):
+            continue
+        if _records(found) != _records({t: list(d.values()) for t, d in journal.items()}):
+            continue  # not what was read: keep the copy
+        with contextlib.suppress(OSError):
+            path.unlink()
+        taken.append(snap)
+    return taken
+
+
+def _records(tables: dict[str, list[Any]]) -> dict[str, list[bytes]]:
+    """Each table's records in an order-free form (the parts hold them month by month)."""
+    return {
+        table: sorted(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS) for doc in docs)
+        for table, docs in tables.items()
+        if docs
+    }
+
+
+def _journal_file(stores: Stores, path: Path) -> Tables:
+    """A journal store file's tables, as the store reads them: decrypted, of this schema,
+    unreadable records set aside."""
+    schema, tables = decode(_decrypted(stores, path.name, path.read_bytes()))
+    if schema > SCHEMA_VERSION:
+        raise DamagedFile("it is of a newer version")
+    tables = migrate(schema, tables)
+    quarantine(tables)
+    return tables
 
 
 def last_taken(stores: Stores) -> date | None:
