@@ -107,6 +107,9 @@ COMPRESSION = 6  # zlib's default: ~6x smaller journal text; only changed parts 
 _PART_NAME = re.compile(r"^[0-9a-f]{32}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MANIFEST_START = b'{\n  "format": "' + MANIFEST.encode() + b'"'
+MANIFEST_MAX = 4 << 20
+"""A manifest is far smaller (~200 bytes a part: a store file or a journal month): a larger
+file is an export-file snapshot, known as one without decrypting it to list it."""
 
 
 class BackupError(CompanionError):
@@ -230,7 +233,8 @@ def _classify(stores: Stores, path: Path) -> _Read:
     try:
         with path.open("rb") as file:
             start = file.read(len(_MANIFEST_START))
-        if not is_sealed(start) and start != _MANIFEST_START:
+            large = os.fstat(file.fileno()).st_size > MANIFEST_MAX
+        if large or (not is_sealed(start) and start != _MANIFEST_START):
             return _Read()  # an export file (or a damaged one: its restore says why)
         data = load_json(_decrypted(stores, path.name, read_file(path)), path.name)
         if not (isinstance(data, dict) and data.get("format") == MANIFEST):
