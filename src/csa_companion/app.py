@@ -32,7 +32,7 @@ from csa_companion.platforms import (
     watch_terminal,
 )
 from csa_companion.screens import routes
-from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.base import CompanionScreen, KeepsTyped
 from csa_companion.screens.commands import CompanionCommands
 from csa_companion.screens.home import HomeScreen
 from csa_companion.services import PresentTarget, Services
@@ -386,9 +386,10 @@ class CompanionApp(App[None]):
         return driver
 
     def exit_on_signal(self, signum: int) -> None:
-        """Save every pending draft and worksheet now, then exit as a signalled process does."""
+        """Save every pending draft and worksheet, and what is typed in a dialog, now; then
+        exit as a signalled process does."""
         for screen in self.screen_stack:
-            if isinstance(screen, CompanionScreen):
+            if isinstance(screen, KeepsTyped):
                 screen.save_pending()
         self.exit(return_code=128 + signum)
 
@@ -496,12 +497,13 @@ class CompanionApp(App[None]):
             self.pop_screen()
 
     async def action_quit(self) -> None:
-        """Quit; but when what is typed on a screen could not be saved (a read-only data
-        folder), ask first, as escape does: a second ctrl+q, or "Quit anyway", quits."""
+        """Quit, keeping what is typed on every screen and dialog (also from the lock screen);
+        but when some of it could not be saved (a read-only data folder), ask first, as escape
+        does: a second ctrl+q, or "Quit anyway", quits."""
         unsaved = [
             screen
             for screen in self.screen_stack
-            if isinstance(screen, CompanionScreen) and not screen.keep_typed()
+            if isinstance(screen, KeepsTyped) and not screen.keep_typed()
         ]
         if not unsaved or self._quit_asked:
             self.exit()

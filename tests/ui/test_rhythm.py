@@ -313,6 +313,25 @@ async def test_reflection_draft_survives_a_killed_app(new_app: AppFactory, data_
         assert area.text == "Named the pattern at pickup"
 
 
+async def test_ctrl_q_just_after_typing_keeps_every_letter_of_a_reflection(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """ctrl+q within the autosave's pause lost the last letters typed ('Named the patter')."""
+    from csa_companion.storage.program_repos import ReflectionRepo
+    from csa_companion.storage.store import Store
+
+    app = new_app(clock=FakeClock(at("2027-01-31T23:30")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await wait_for_screen(pilot, ReflectionsScreen)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ReflectionScreen)
+        await pilot.press(*"Named the pattern at pickup", "ctrl+q")
+        await wait_for(lambda: not app.is_running, "the app to end", pilot)
+    saved = ReflectionRepo(Store(data_dir / "reflections.json")).get("2027-01")
+    assert saved is not None and saved.answer("tried") == "Named the pattern at pickup"
+
+
 async def test_glance_comes_first_and_opens_what_it_counts(
     new_app: AppFactory, data_dir: Path
 ) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
+from csa_companion.app import CompanionApp
 from csa_companion.clock import FakeClock
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.paths import DataPaths
@@ -16,12 +18,13 @@ from csa_companion.screens.journal.editor import EntryEditorScreen
 from csa_companion.screens.journal.journal import JournalScreen
 from csa_companion.storage.crypto import new_cipher, wrap
 from csa_companion.storage.encryption import LOCK_SETTING, write_key
+from csa_companion.storage.program_repos import CoachingRepo
 from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo
-from csa_companion.storage.store import Stores
+from csa_companion.storage.store import Store, Stores
 from tests.conftest import START, AppFactory
 from tests.helpers import journal_file
 from tests.screen import screen_words
-from tests.waiting import wait_for, wait_for_screen
+from tests.waiting import press_closing, wait_for, wait_for_screen
 
 PASS = "correct horse battery"
 
@@ -136,9 +139,7 @@ async def test_locking_saves_what_was_typed_first(
     encrypted_with_entry(data_dir, minutes=1)
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_screen(pilot, UnlockScreen)
-        await pilot.press(*PASS, "enter")
-        await wait_for_screen(pilot, HomeScreen)
+        await unlock(pilot)
         await pilot.press("n")
         await wait_for_screen(pilot, EntryEditorScreen)
         await pilot.press(*"Half a thought", "enter", *"typed just now")
@@ -151,3 +152,92 @@ async def test_locking_saves_what_was_typed_first(
         await pilot.press(*PASS, "enter")
         await wait_for_screen(pilot, EntryEditorScreen)  # back where it was
         assert "typed just now" in screen_words(app)
+
+
+def reopened(app: CompanionApp, data_dir: Path, name: str) -> Store:
+    """The store `name` on `data_dir`, as the next start opens it (with the same key)."""
+    return Stores(DataPaths(data_dir), cipher=app.services.stores.cipher)[name]
+
+
+async def unlock(pilot: Pilot[None]) -> None:
+    """Past the passphrase asked at start, on Home."""
+    await wait_for_screen(pilot, UnlockScreen)
+    await pilot.press(*PASS, "enter")
+    await wait_for_screen(pilot, HomeScreen)
+
+
+async def unlock_and_open_coaching(app: CompanionApp, pilot: Pilot[None]) -> None:
+    """Past the passphrase, the coaching log's new-session dialog, open."""
+    from csa_companion.screens.rhythm.coaching import CoachingScreen, NoteDialog
+
+    await unlock(pilot)
+    app.open("coaching")
+    await wait_for_screen(pilot, CoachingScreen)
+    await pilot.press("n")
+    await wait_for_screen(pilot, NoteDialog)
+
+
+async def test_ctrl_q_from_the_lock_screen_keeps_a_coaching_session_being_typed(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    """Quitting from the idle lock with the coaching dialog open lost what it held."""
+    encrypted_with_entry(data_dir, minutes=1)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock_and_open_coaching(app, pilot)
+        await pilot.press("tab", "tab", *"We talked about pickup.", "tab", *"Ask the team")
+        clock.advance(60)
+        app.lock_if_idle()
+        await wait_for_screen(pilot, UnlockScreen)
+        await pilot.press("ctrl+q")
+        await wait_for(lambda: not app.is_running, "the app to end", pilot)
+    [note] = CoachingRepo(reopened(app, data_dir, "coaching")).all()
+    assert note.notes == "We talked about pickup."
+    assert [s.text for s in note.steps] == ["Ask the team"]
+
+
+async def test_ctrl_q_asks_first_when_the_coaching_session_cannot_be_kept(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    """A date that does not read cannot be saved: the quit asks, and the text stays."""
+    encrypted_with_entry(data_dir, minutes=1)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock_and_open_coaching(app, pilot)
+        dialog = app.screen
+        await pilot.press("ctrl+u", *"soon", "tab", "tab", *"Notes worth keeping")
+        clock.advance(60)
+        app.lock_if_idle()
+        await wait_for_screen(pilot, UnlockScreen)
+        await pilot.press("ctrl+q")
+        await wait_for(lambda: "could not be saved" in screen_words(app), "the question", pilot)
+        await press_closing(pilot, "escape")  # keep it open: back to the lock
+        await pilot.press(*PASS, "enter")
+        await wait_for(lambda: app.screen is dialog, "the dialog again", pilot)
+        assert "Notes worth keeping" in screen_words(app)
+    assert CoachingRepo(reopened(app, data_dir, "coaching")).all() == []
+
+
+async def test_ctrl_q_keeps_the_line_typed_after_a_practice(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    """The line typed in "What did you notice?" was lost at ctrl+q (from the lock too)."""
+    from csa_companion.screens.practice.practice import NoticeDialog
+    from tests.ui.test_practice import open_setup, start
+
+    encrypted_with_entry(data_dir, minutes=5)  # the one-minute practice ends well before
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await open_setup(pilot, "arrival")
+        await start(pilot)
+        clock.advance(60)
+        await wait_for_screen(pilot, NoticeDialog)
+        await pilot.press(*"My shoulders let go")
+        clock.advance(5 * 60)
+        app.lock_if_idle()
+        await wait_for_screen(pilot, UnlockScreen)
+        await pilot.press("ctrl+q")
+        await wait_for(lambda: not app.is_running, "the app to end", pilot)
+    bodies = [e.body for e in JournalRepo(reopened(app, data_dir, "journal")).all()]
+    assert "My shoulders let go" in bodies

@@ -15,7 +15,22 @@ from csa_companion.services import Services
 from csa_companion.storage.safe_storage import StoreError, StoreReadOnlyError
 
 
-class CompanionScreen(Screen[None]):
+class KeepsTyped:
+    """A screen or dialog that may hold text the user typed: before the app quits (ctrl+q, a
+    signal) it asks each one to keep that text, so that nothing typed is lost."""
+
+    def save_pending(self) -> None:
+        """The app is about to exit (a signal): save what is typed now."""
+        self.keep_typed()
+
+    def keep_typed(self) -> bool:
+        """Save what is typed here now; False if some of it could not be saved (a read-only
+        folder, a field that does not read: it is still on screen, and quitting would lose
+        it)."""
+        return True
+
+
+class CompanionScreen(KeepsTyped, Screen[None]):
     """A full screen of the app."""
 
     HELP_TEXT: ClassVar[str] = ""
@@ -29,13 +44,15 @@ class CompanionScreen(Screen[None]):
         """This screen's debounced calls (autosaves), run at once by `save_pending`."""
 
     def save_pending(self) -> None:
-        """Make every waiting debounced call now: the app is about to exit (a signal)."""
+        """Make every waiting debounced call now: the app is about to exit (a signal) or
+        lock."""
         for debounce in self.debounced:
             debounce.flush()
 
     def keep_typed(self) -> bool:
-        """Save what is typed on this screen now; False if some of it could not be saved (a
-        read-only folder: it is still on screen, and quitting would lose it)."""
+        """Make the waiting autosaves now (ctrl+q a moment after typing lost the last
+        letters); a screen that can tell when its save failed overrides this."""
+        self.save_pending()
         return True
 
     def store_call(self, action: Callable[[], object]) -> bool:

@@ -5,6 +5,7 @@ It draws what the timeline (domain/practice.py) says at each tick; it never coun
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import ClassVar
 
@@ -26,7 +27,7 @@ from csa_companion.domain.practice import (
     Run,
     format_seconds,
 )
-from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.base import CompanionScreen, KeepsTyped
 from csa_companion.screens.dialogs import Choice
 from csa_companion.services import Services
 from csa_companion.widgets.big_text import BigText
@@ -336,27 +337,31 @@ class PracticeScreen(CompanionScreen):
         self.log_run()
         if self.presenting:
             return
-        self.app.push_screen(NoticeDialog(self.practice.title), self.save_note)
+        self.app.push_screen(NoticeDialog(self.practice.title, self.keep_note), self.save_note)
 
     def save_note(self, text: str | None) -> None:
-        if not text:
-            return
+        if text and self.keep_note(text):
+            self.notify("Saved to your journal.")
+
+    def keep_note(self, text: str) -> bool:
+        """Save what was noticed to the journal; False if it could not be saved."""
         entry = JournalEntry.new(
             text,
             self.clock.now(),
             title=f"What I noticed: {self.practice.title}",
             tags=(self.practice.id, "practice"),
         )
-        if self.store_call(lambda: self.services.journal.add(entry)):
-            self.notify("Saved to your journal.")
+        return self.store_call(lambda: self.services.journal.add(entry))
 
     def close(self) -> None:
         self.log_run()
         self.dismiss()
 
 
-class NoticeDialog(ModalScreen[str | None]):
-    """After a practice: one line for "What did you notice?"; Escape or an empty line skips."""
+class NoticeDialog(KeepsTyped, ModalScreen[str | None]):
+    """After a practice: one line for "What did you notice?"; Escape or an empty line skips.
+    When the app quits with it open (ctrl+q, also from the lock screen), the line typed is
+    saved with `keep`."""
 
     BINDINGS = [Binding("escape", "skip", "Skip", id="notice.skip")]
     DEFAULT_CSS = """
@@ -369,9 +374,11 @@ class NoticeDialog(ModalScreen[str | None]):
     NoticeDialog #notice-hint { color: $text-muted; margin: 1 0 0 0; }
     """
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, keep: Callable[[str], bool] | None = None) -> None:
         super().__init__()
         self.practice_title = title
+        self.keep = keep
+        self._kept = ""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -383,7 +390,20 @@ class NoticeDialog(ModalScreen[str | None]):
             )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        text = event.value.strip()
+        self.dismiss(None if text == self._kept else text)  # a line kept is saved already
+
+    def keep_typed(self) -> bool:
+        """Save the line typed (the app is quitting); False if it could not be saved."""
+        if self.keep is None or not self.is_mounted:
+            return True
+        text = self.query_one("#notice-input", Input).value.strip()
+        if not text or text == self._kept:
+            return True
+        if not self.keep(text):
+            return False
+        self._kept = text
+        return True
 
     def action_skip(self) -> None:
         self.dismiss(None)

@@ -3,6 +3,7 @@ a step marks it done (open steps also wait on Home)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -15,14 +16,15 @@ from textual.widgets.option_list import Option
 
 from csa_companion.domain.coaching import CoachingNote
 from csa_companion.domain.program import CalendarError, parse_date
-from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.base import CompanionScreen, KeepsTyped
 from csa_companion.screens.rhythm.rhythm_nav import sentence
 from csa_companion.widgets.footer import Footer
 from csa_companion.widgets.markup import escape
 
 
-class NoteDialog(ModalScreen[CoachingNote | None]):
-    """Edit one coaching session; ctrl+s saves (a bad date is reported in place)."""
+class NoteDialog(KeepsTyped, ModalScreen[CoachingNote | None]):
+    """Edit one coaching session; ctrl+s saves (a bad date is reported in place). When the app
+    quits with it open (ctrl+q, also from the lock screen), what is typed is saved with `keep`."""
 
     BINDINGS: ClassVar = [
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
@@ -41,9 +43,10 @@ class NoteDialog(ModalScreen[CoachingNote | None]):
     #note-problem { color: $text-error; height: auto; width: 100%; }
     """
 
-    def __init__(self, note: CoachingNote) -> None:
+    def __init__(self, note: CoachingNote, keep: Callable[[CoachingNote], bool]) -> None:
         super().__init__()
         self.note = note
+        self.keep = keep
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -70,21 +73,38 @@ class NoteDialog(ModalScreen[CoachingNote | None]):
 
     def action_accept(self) -> None:
         try:
-            day = parse_date(self.query_one("#note-day", Input).value)
+            note = self.typed_note()
         except CalendarError as error:
             self.query_one("#note-problem", Label).update(escape(sentence(str(error))))
             return
+        self.dismiss(note)
+
+    def typed_note(self) -> CoachingNote:
+        """The session as typed; CalendarError when the date does not read."""
+        day = parse_date(self.query_one("#note-day", Input).value)
         note = self.note.with_steps_text(self.query_one("#note-steps", TextArea).text)
-        self.dismiss(
-            CoachingNote(
-                day,
-                self.note.updated,
-                self.query_one("#note-question", Input).value.strip(),
-                self.query_one("#note-notes", TextArea).text,
-                note.steps,
-                self.note.uid,
-            )
+        return CoachingNote(
+            day,
+            self.note.updated,
+            self.query_one("#note-question", Input).value.strip(),
+            self.query_one("#note-notes", TextArea).text,
+            note.steps,
+            self.note.uid,
         )
+
+    def keep_typed(self) -> bool:
+        """Save the session as typed (the app is quitting); False when it cannot be (a date
+        that does not read, a read-only folder), so that the quit asks first."""
+        if not self.is_mounted or self._typed() == self._initial:
+            return True
+        try:
+            note = self.typed_note()
+        except CalendarError:
+            return False
+        if not self.keep(note):
+            return False
+        self._initial = self._typed()  # kept: Escape now leaves without asking
+        return True
 
     def _typed(self) -> tuple[str, ...]:
         return (
@@ -174,10 +194,13 @@ class CoachingScreen(CompanionScreen):
             if self.store_call(lambda: self.services.rhythm.coaching.save(toggled)):
                 self.reload()
             return
-        self.app.push_screen(NoteDialog(note), self._save)
+        self.app.push_screen(NoteDialog(note, self._store), self._save)
+
+    def _store(self, note: CoachingNote) -> bool:
+        return self.store_call(lambda: self.services.rhythm.coaching.save(note))
 
     def _save(self, note: CoachingNote | None) -> None:
-        if note is not None and self.store_call(lambda: self.services.rhythm.coaching.save(note)):
+        if note is not None and self._store(note):
             self.notify("Coaching session saved.")
             self.reload()
 
@@ -185,7 +208,8 @@ class CoachingScreen(CompanionScreen):
         now = self.services.clock.now()
         reflection = self.services.rhythm.reflections.get(self.services.rhythm.month(now))
         question = reflection.coach_question(self.services.library.reflection) if reflection else ""
-        self.app.push_screen(NoteDialog(CoachingNote(now.date(), now, question)), self._save)
+        note = CoachingNote(now.date(), now, question)
+        self.app.push_screen(NoteDialog(note, self._store), self._save)
 
     def action_delete(self) -> None:
         options = self.query_one("#notes", OptionList)
