@@ -103,6 +103,49 @@ async def test_search_and_tag_filter(new_app: AppFactory, data_dir: Path) -> Non
         assert "No entries match" in screen_text(app)
 
 
+async def test_typing_narrows_and_deleting_widens_the_list_letter_by_letter(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """Each keystroke shows what the whole journal gives for the query so far, while the
+    search narrows from the last results (a grown word is looked for from where it was)."""
+    seed_journal(
+        data_dir,
+        ("Ice", "Ice cold, and an iceberg only later.", ()),
+        ("Berg", "A berg of ice: not the word.", ("iceberg",)),
+        ("Trust", "Trust and the iceberg.", ("trust",)),
+        ("Other", "Nothing here.", ()),
+    )
+    app = new_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        listing = app.screen.query_one(EntryList)
+
+        async def shows(titles: list[str]) -> None:
+            await wait_for(lambda: [e.title for e in listing.entries] == titles, str(titles), pilot)
+            text = screen_text(app)
+            assert all(title in text for title in titles)
+
+        await pilot.press("slash")
+        for key, titles in [
+            ("i", ["Other", "Trust", "Berg", "Ice"]),  # "nothing"
+            ("c", ["Trust", "Berg", "Ice"]),
+            ("e", ["Trust", "Berg", "Ice"]),
+            ("b", ["Trust", "Berg", "Ice"]),  # Ice holds "ice" before its "iceb"
+            ("z", []),
+            ("backspace", ["Trust", "Berg", "Ice"]),
+            ("space", ["Trust", "Berg", "Ice"]),
+            ("t", ["Trust", "Berg", "Ice"]),  # "iceb" and "t": Berg by "#iceberg" and "not"
+            ("r", ["Trust"]),
+            *(("backspace", ["Trust", "Berg", "Ice"]) for _ in range(5)),  # back to "ic"
+            ("backspace", ["Other", "Trust", "Berg", "Ice"]),
+            ("backspace", ["Other", "Trust", "Berg", "Ice"]),
+        ]:
+            await pilot.press(key)
+            await shows(titles)
+        assert "4 entries" in screen_text(app)
+
+
 async def test_list_scrollbar_comes_and_goes_with_the_matches(
     new_app: AppFactory, data_dir: Path
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from csa_companion.domain.journal import JournalEntry, filter_entries
+from csa_companion.domain.journal import JournalEntry, LiveSearch, filter_entries
 from tests.conftest import START
 
 
@@ -62,3 +62,32 @@ def test_accents_do_not_matter() -> None:
 def test_a_tag_is_found_as_it_is_shown() -> None:
     assert bodies(filter_entries(ENTRIES, "#iceberg")) == ["Trust grows "]  # not the body's word
     assert bodies(filter_entries(ENTRIES, "#trust kept")) == ["Trust grows "]
+
+
+def test_live_search_gives_what_filtering_everything_gives_at_every_keystroke() -> None:
+    """The journal screen's search narrows from the last results, looking for a grown word
+    from where the shorter one was found: typing, deleting, words and tags in any order."""
+    entries = [
+        *ENTRIES,
+        entry(4, "ice ice baby, iceberg later; trust me", "Ice", ("trust",)),
+        entry(5, "the second trust, then iceberg", "", ("mapping", "iceberg")),
+        entry(6, "cafe\u0301 written apart, CAFÉ together", "Café"),
+    ]
+    search = LiveSearch(entries)
+    steps: list[tuple[str, str | None]] = []
+    for text in ("iceberg trust", "ice  berg", "#iceberg kept", "café", "cafe\u0301 wr"):
+        steps += [(text[:n], None) for n in range(len(text) + 1)]  # typed
+        steps += [(text[:n], None) for n in range(len(text), -1, -1)]  # deleted
+    steps += [("ice", None), ("ice", "trust"), ("iceb", "trust"), ("iceb", None), ("i", "mapping")]
+    steps += [("trust iceberg", None), ("trust ice", None), ("trust iceberg", None), ("", None)]
+    for query, tag in steps:
+        assert search(query, tag) == filter_entries(entries, query, tag), (query, tag)
+
+
+def test_a_grown_word_found_later_than_the_shorter_one_still_counts() -> None:
+    first, later = entry(0, "ice cold, then an iceberg"), entry(1, "no match here at all")
+    search = LiveSearch([first, later])
+    assert search("ice") == [first]
+    assert search("iceb") == [first]  # "ice" was found at 0, "iceb" only further on
+    assert search("icebz") == []
+    assert search("iceb") == [first]

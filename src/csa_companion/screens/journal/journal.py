@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Input, Label, Markdown
 
-from csa_companion.domain.journal import JournalEntry, all_tags, filter_entries
+from csa_companion.domain.journal import JournalEntry, LiveSearch, all_tags
 from csa_companion.domain.wording import plural, quoted, shown
 from csa_companion.screens.base import CompanionScreen, Debounce
 from csa_companion.screens.dialogs import confirm_delete
@@ -80,7 +80,7 @@ class JournalScreen(CompanionScreen):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.entries: list[JournalEntry] = []
-        self._last_filter: tuple[str, str | None, list[JournalEntry]] = ("", None, [])
+        self._search = LiveSearch([])
         self._previewed = ""
         self._to_preview = ""
         self._preview_later = Debounce(self, PREVIEW_DELAY, self._show_preview)
@@ -109,7 +109,7 @@ class JournalScreen(CompanionScreen):
 
     def reload(self) -> None:
         self.entries = self.services.journal.all()
-        self._last_filter = ("", None, self.entries)
+        self._search = LiveSearch(self.entries)
         tag_select = self.query_one("#tag", Select)
         chosen = tag_select.value
         options = [(f"#{tag} ({count})", tag) for tag, count in all_tags(self.entries)]
@@ -122,11 +122,7 @@ class JournalScreen(CompanionScreen):
         query = self.query_one("#search", Input).value
         chosen = self.query_one("#tag", Select).value
         tag = chosen if isinstance(chosen, str) else None
-        # A query that only grows can only narrow the matches: search the last results.
-        last_query, last_tag, last_shown = self._last_filter
-        narrowing = tag == last_tag and query.startswith(last_query) and last_query.strip()
-        shown = filter_entries(last_shown if narrowing else self.entries, query, tag)
-        self._last_filter = (query, tag, shown)
+        shown = self._search(query, tag)  # narrows the last results while the query grows
         listing = self.query_one(EntryList)
         listing.show(shown, keep_uid=listing.current.uid if listing.current else None)
         total = len(self.entries)
