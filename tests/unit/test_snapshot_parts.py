@@ -339,3 +339,19 @@ def test_an_encrypted_copy_kept_at_the_split_becomes_an_encrypted_snapshot(data_
     files = [split.path, older.path, *backup.parts_folder(stores).iterdir()]
     assert all(is_sealed(p.read_bytes()) for p in files)
     assert backup.describe(stores, older).endswith("3 entries, 4 worksheets, 1 reflection")
+
+
+def test_a_snapshot_by_hand_takes_in_the_copy_kept_at_the_split(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old_journal(data_dir)
+    assert main(["--data-dir", str(data_dir), "journal", "list"]) == 0  # the split
+    assert (data_dir / "journal.json.pre-split").exists()
+    capsys.readouterr()
+    assert main(["--data-dir", str(data_dir), "backup"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3 and all(line.startswith("wrote ") for line in out)
+    assert out[1].endswith(
+        ": the journal before it was split into months · 3 entries, 4 worksheets, 1 reflection"
+    )
+    assert list(data_dir.glob("journal.json.pre-split*")) == []

@@ -171,6 +171,8 @@ def _backup(stores: Stores, args: argparse.Namespace, now: datetime) -> int:
         if why:
             raise UsageError(f"backup --keep {args.keep}: {why}")
         SettingsRepo(stores["settings"]).set(backup.KEEP_SETTING, args.keep)
+    for kept in backup.keep_pre_split(stores, now):
+        print(f"wrote {kept.path}: {backup.describe(stores, kept)}")
     snap = backup.take(stores, now)
     keep = backup.keep_count(stores)
     print(f"wrote {snap.path} ({human_size(snap.size)}); keeping the last {keep}")

@@ -20,10 +20,10 @@ A data folder of an older version (one `journal.json`) is split at the first sta
 the old file's lock and the journal's: each month is written (merged with what a month
 already holds, so that a split cut short, or an old journal.json copied in later, adds
 without replacing), and only then is the old file set aside as `journal.json.pre-split`
-(its backup as `journal.json.pre-split.bak`), never deleted here: the day's snapshot takes
-each in as a snapshot of its own and deletes it once that snapshot reads back whole
-(transfer/snapshots.py, `keep_pre_split`). In a read-only folder the old file is read as it
-is.
+(its backup as `journal.json.pre-split.bak`), never deleted here: the day's snapshot (or
+`backup`) takes each in as a snapshot of its own and deletes it once that snapshot reads
+back whole (transfer/snapshots.py, `keep_pre_split`). In a read-only folder the old file is
+read as it is.
 """
 
 from __future__ import annotations
@@ -501,7 +501,7 @@ class JournalStore(Store):
             self.storage.notices.append(
                 f"The journal is now kept one file per month in {self.folder} (faster at any "
                 f"size); the single file it was kept in is kept as {kept.name}, until the "
-                "day's snapshot holds it."
+                "next snapshot holds it."
             )
 
     def _aside(self, path: Path, name: str) -> Path | None:
