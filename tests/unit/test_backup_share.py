@@ -103,7 +103,7 @@ def test_damaged_snapshots_are_refused_and_change_nothing(
     for name, payload in (
         ("2026-01-01-000000.json", raw[: len(raw) // 3]),
         ("2026-01-02-000000.json", b""),
-        ("2026-01-03-000000.json", raw.replace(b'"version": 1', b'"version": 7')),
+        ("2026-01-03-000000.json", raw.replace(b'"version":1', b'"version":7', 1)),
     ):
         (data_dir / "backups" / name).write_bytes(payload)
         before = file_bytes(data_dir)

@@ -128,9 +128,9 @@ def test_a_damaged_manifest_is_refused_and_nothing_is_restored(
     data["parts"] = data["parts"][1:]  # a part left out: the count and checksum say so
     cases = {
         "2026-01-01-000000.json": raw[: len(raw) // 2],
-        "2026-01-02-000000.json": orjson.dumps(data, option=orjson.OPT_INDENT_2),
-        "2026-01-03-000000.json": raw.replace(b'"file": "', b'"file": "../', 1),
-        "2026-01-04-000000.json": raw.replace(b'"version": 1', b'"version": 9', 1),
+        "2026-01-02-000000.json": orjson.dumps(data),
+        "2026-01-03-000000.json": raw.replace(b'"file":"', b'"file":"../', 1),
+        "2026-01-04-000000.json": raw.replace(b'"version":1', b'"version":9', 1),
     }
     for name, payload in cases.items():
         (data_dir / "backups" / name).write_bytes(payload)

@@ -106,7 +106,7 @@ LOCK_SECONDS = 60.0
 COMPRESSION = 6  # zlib's default: ~6x smaller journal text; only changed parts are compressed
 _PART_NAME = re.compile(r"^[0-9a-f]{32}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_MANIFEST_START = b'{\n  "format": "' + MANIFEST.encode() + b'"'
+_MANIFEST_START = b'{"format":"' + MANIFEST.encode() + b'"'
 MANIFEST_MAX = 4 << 20
 """A manifest is far smaller (~200 bytes a part: a store file or a journal month): a larger
 file is an export-file snapshot, known as one without decrypting it to list it."""
@@ -232,9 +232,9 @@ def _read(stores: Stores, path: Path) -> _Read:
 def _classify(stores: Stores, path: Path) -> _Read:
     try:
         with path.open("rb") as file:
-            start = file.read(len(_MANIFEST_START))
+            start = file.read(64)
             large = os.fstat(file.fileno()).st_size > MANIFEST_MAX
-        if large or (not is_sealed(start) and start != _MANIFEST_START):
+        if large or not (is_sealed(start) or start.startswith(_MANIFEST_START)):
             return _Read()  # an export file (or a damaged one: its restore says why)
         data = load_json(_decrypted(stores, path.name, read_file(path)), path.name)
         if not (isinstance(data, dict) and data.get("format") == MANIFEST):
@@ -472,7 +472,7 @@ def take(
             sha256=digest(found),
             parts=[part.to_json() for part in parts],
         )
-        payload = orjson.dumps(head, option=orjson.OPT_INDENT_2) + b"\n"
+        payload = orjson.dumps(head) + b"\n"  # one line: ten a day add up in a small folder
         if stores.cipher is not None:  # encrypted like the stores it copies (storage/crypto.py)
             payload = stores.cipher.seal(payload)
         base = f"{now:%Y-%m-%d-%H%M%S}" + (f"-{label}" if label else "")
