@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from csa_companion.app import CompanionApp
 from csa_companion.content.loader import load_library
 from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import Worksheet
@@ -33,6 +34,7 @@ from csa_companion.screens.tools.learn import LearnScreen
 from csa_companion.screens.tools.observer import ObserverScreen
 from csa_companion.screens.tools.walkthrough import WalkthroughScreen
 from csa_companion.screens.tools.worksheet_view import WorksheetViewScreen
+from csa_companion.services import PresentTarget
 from tests.conftest import START, AppFactory
 from tests.helpers import seed_journal
 from tests.screen import screen_text
@@ -185,23 +187,29 @@ async def test_footer_keys_are_shown_whole_at_80x24(
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await SCREENS[name](pilot)
-        # The footer on view: the screen's own, or (under a dialog) the one of the screen below.
-        footer = next(s for s in reversed(app.screen_stack) if s.query(Footer)).query_one(Footer)
-        await wait_for(lambda: bool(footer.query(FooterKey)), "the footer's keys", pilot)
-        await pilot.pause()
-        bottom = screen_text(app).splitlines()[-1]
-        keys = [f"{key.key_display} {key.description}".strip() for key in footer.query(FooterKey)]
-        assert len(keys) >= 2
-        cut = [key for key in keys if key not in bottom]
-        assert not cut, f"cut or hidden in the footer {bottom!r}: {cut}"
-        if name == "help":
-            return
-        # The keys the footer leaves out are still listed by help.
-        ours = {b.binding.description for b in app.screen.active_bindings.values() if b.binding.id}
-        await pilot.press("f1")
-        await wait_for_screen(pilot, HelpScreen)
-        missing = [d for d in ours if d not in screen_text(app)]
-        assert not missing, f"not in help: {missing}"
+        await check_footer(app, pilot, help_too=name != "help")
+
+
+async def check_footer(app: CompanionApp, pilot: Pilot_, *, help_too: bool = True) -> None:
+    """Every key the footer lists is shown whole, f1 Help among them; the keys it leaves out
+    are listed by help."""
+    # The footer on view: the screen's own, or (under a dialog) the one of the screen below.
+    footer = next(s for s in reversed(app.screen_stack) if s.query(Footer)).query_one(Footer)
+    await wait_for(lambda: bool(footer.query(FooterKey)), "the footer's keys", pilot)
+    await pilot.pause()
+    bottom = screen_text(app).splitlines()[-1]
+    keys = [f"{key.key_display} {key.description}".strip() for key in footer.query(FooterKey)]
+    assert len(keys) >= 2
+    cut = [key for key in keys if key not in bottom]
+    assert not cut, f"cut or hidden in the footer {bottom!r}: {cut}"
+    if not help_too:
+        return
+    assert "f1 Help" in bottom
+    ours = {b.binding.description for b in app.screen.active_bindings.values() if b.binding.id}
+    await pilot.press("f1")
+    await wait_for_screen(pilot, HelpScreen)
+    missing = [d for d in ours if d not in screen_text(app)]
+    assert not missing, f"not in help: {missing}"
 
 
 async def test_observer_board_shows_every_act_key_whole_at_80x24(new_app: AppFactory) -> None:
@@ -212,3 +220,42 @@ async def test_observer_board_shows_every_act_key_whole_at_80x24(new_app: AppFac
         text = screen_text(app)
         for act in screen.tool.acts:
             assert f"{act.key} {act.name}" in text  # the footer leaves them to the board
+
+
+async def _present_practice(pilot: Pilot_) -> None:
+    await wait_for_screen(pilot, PracticeSetupScreen)
+    await pilot.press("ctrl+s")
+    await wait_for_screen(pilot, PracticeScreen)
+
+
+async def _presenter(pilot: Pilot_) -> None:
+    from csa_companion.screens.present.session import PresenterScreen
+
+    await wait_for_screen(pilot, PresenterScreen)
+
+
+async def _audience(pilot: Pilot_) -> None:
+    from csa_companion.screens.present.session import AudienceScreen
+
+    await wait_for_screen(pilot, AudienceScreen)
+
+
+PRESENTED = {
+    "practice": (PresentTarget("practice", "settling-arrive"), _present_practice),
+    "session": (PresentTarget("session", "session-1"), _presenter),
+    "audience": (PresentTarget("session", "session-1", audience=True), _audience),
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("name", list(PRESENTED))
+async def test_a_presentations_footer_shows_f1_help_whole(
+    new_app: AppFactory, name: str, size: tuple[int, int]
+) -> None:
+    """At 80x24 the footer of `present practice` cut off f1 Help, and the session's presenter
+    view cut off q, Escape and f1 Help too (at 120x40 as well)."""
+    target, reach = PRESENTED[name]
+    app = new_app(present=target)
+    async with app.run_test(size=size) as pilot:
+        await reach(pilot)
+        await check_footer(app, pilot)

@@ -157,7 +157,9 @@ class PracticeScreen(CompanionScreen):
                 yield pacer
             yield Static("", id="practice-phases")
         yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="practice-progress")
-        yield Footer()
+        # On a shared screen, f1 Help whole at 80x24 leaves no room for the palette's key (help
+        # lists ctrl+p).
+        yield Footer(show_command_palette=not self.presenting)
 
     def on_mount(self) -> None:
         self.sub_title = self.practice.title

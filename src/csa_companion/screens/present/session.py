@@ -278,15 +278,17 @@ class PresenterScreen(SessionScreenBase):
         "block's tool as a group worksheet, Escape ends the session (it asks) and saves the "
         "record. Every change reaches the audience views within a second."
     )
+    # The footer shows the keys used most, and f1 Help whole at 80x24 (no palette key: help
+    # lists ctrl+p); help lists the others.
     BINDINGS: ClassVar = [
         Binding("n,right", "next", "Next", id="session.next"),
         Binding("p,left", "previous", "Previous", id="session.previous"),
-        Binding("space", "pause", "Pause/resume", id="session.pause"),
+        Binding("space", "pause", "Pause", id="session.pause"),
         Binding("plus,equals_sign", "add(60)", "+1 min", id="session.add"),
-        Binding("minus", "add(-60)", "-1 min", id="session.take"),
-        Binding("g", "goto", "Go to", id="session.goto"),
+        Binding("minus", "add(-60)", "-1 min", id="session.take", show=False),
+        Binding("g", "goto", "Go to", id="session.goto", show=False),
         Binding("q", "alone", "Question alone", id="session.alone"),
-        Binding("h", "notes", "Notes", id="session.notes"),
+        Binding("h", "notes", "Notes", id="session.notes", show=False),
         Binding("a", "auto", "Auto/manual", id="session.auto", show=False),
         Binding("t", "round", "Talking piece", id="session.round", show=False),
         Binding("s", "speaker", "Next speaker", id="session.speaker", show=False),
@@ -321,7 +323,7 @@ class PresenterScreen(SessionScreenBase):
                 yield Label("", id="presenter-next")
                 with VerticalScroll(id="presenter-notes"):
                     yield Static("", id="notes-text")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = self.schedule.title
