@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
 import stat
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import orjson
 import pytest
 
 from csa_companion.cli import main, make_app
+from csa_companion.cli.parser import AREAS, _parse, _parser
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths, bundled_content_dir
@@ -600,3 +603,68 @@ def test_an_empty_worksheet_id_is_a_usage_error(
     code, out, err = run(capsys, "--data-dir", str(data_dir), "worksheet", "export", "")
     assert code == 2 and out == ""
     assert err == "csa-companion: give a worksheet id; `worksheet list` shows them\n"
+
+
+def test_each_area_owns_the_commands_it_adds() -> None:
+    """parser.AREAS names each area's commands (so that a command imports its area alone):
+    they are the ones the area's add_parsers adds, and --help lists them in its order."""
+
+    def commands(parser: argparse.ArgumentParser) -> list[str]:
+        [action] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        return list(action.choices)
+
+    for area, owned in AREAS.items():
+        assert commands(_parser([area])) == ["run", "where", *owned], area
+    assert commands(_parser()) == ["run", "where", *(c for cs in AREAS.values() for c in cs)]
+
+
+def _printed(
+    parse: Callable[[list[str]], object], argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[object, ...]:
+    """What parsing `argv` returned, or the exit it asked for, and what it printed."""
+    try:
+        result: object = parse(argv)
+    except SystemExit as done:
+        result = ("exit", done.code)
+    out, err = capsys.readouterr()
+    return result, out, err
+
+
+def test_help_and_errors_are_the_whole_parsers(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    """Only the parsers of the command's area are built to run it; the help, the version and
+    every error still read as the whole parser's (which lists every command), and a line
+    read is read the same."""
+
+    def paths(parser: argparse.ArgumentParser, words: list[str]) -> Iterator[list[str]]:
+        yield words
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield from paths(sub, [*words, name])
+
+    lines = [["--version"], ["-h", "journal"], ["nope"], ["--data-dir"], ["--ver"]]
+    for words in paths(_parser(), []):
+        lines += [[*words, "--help"], [*words, "--he"], [*words, "--bogus"], [*words, "x", "y"]]
+    lines += [["journal", "add", "-5 minutes"], ["--data-dir", "journal", "export"]]
+    lines += [  # lines that are read: the command's arguments and the global options anywhere
+        [],
+        ["run"],
+        ["where", "--content", "c"],
+        ["journal", "add", "a note", "--tag", "a", "--data-dir", "d", "--title=t"],
+        ["journal", "add", "--", "-h"],
+        ["journal", "list", "--limit", "3", "--json"],
+        ["--content", "c", "export", "--out", "f"],
+        ["encrypt", "--lock-after", "5"],
+        ["serve", "--port", "9000"],
+        ["worksheet", "list"],
+    ]
+    assert len(lines) > 100  # every command was walked
+    read = 0
+    for argv in lines:
+        argv = ["--data-dir", str(data_dir), *argv]
+        whole = _printed(_parser().parse_args, argv, capsys)
+        assert _printed(_parse, argv, capsys) == whole, argv
+        read += isinstance(whole[0], argparse.Namespace)
+    assert read >= 10  # those above, at least

@@ -22,9 +22,8 @@ if TYPE_CHECKING:
     from csa_companion.storage.crypto import Cipher
     from csa_companion.transfer.team import Membership
 
-COMMANDS = ("cohort",)
 FORMATS = ("markdown", "csv", "json")
-__all__ = ["COMMANDS", "add_parsers", "run"]
+__all__ = ["add_parsers", "run"]
 
 
 def add_parsers(commands: Commands[argparse.ArgumentParser]) -> None:

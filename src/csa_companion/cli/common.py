@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from csa_companion.cli.crypto import unlock
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths
+from csa_companion.storage.encryption import read_key
 from csa_companion.storage.store import Stores
 
 Commands = argparse._SubParsersAction  # what an area's `add_parsers` adds its commands to
@@ -37,10 +37,14 @@ class Shell:
         saved meanwhile then joins the data: storage/inbox.py); the notices they gather are
         printed when the command is done, also those found while reading (documents set
         aside)."""
-        stores = Stores(self.paths, cipher=unlock(self.paths))
-        if stores.cipher is not None:
+        record = read_key(self.paths)
+        if record is None:
+            stores = Stores(self.paths)
+        else:  # encrypted: the passphrase, and the code that asks for it, only now
+            from csa_companion.cli.crypto import ask
             from csa_companion.storage.inbox import join_inbox
 
+            stores = Stores(self.paths, cipher=record.unlock(ask("Passphrase: ")))
             stores.notices += join_inbox(stores)
         try:
             yield stores

@@ -16,8 +16,6 @@ from csa_companion.errors import UsageError
 if TYPE_CHECKING:
     from csa_companion.content.model import Item
 
-COMMANDS = ("content",)
-
 
 def add_parsers(commands: Commands[argparse.ArgumentParser]) -> None:
     content = commands.add_parser("content", help="check or list teaching content")

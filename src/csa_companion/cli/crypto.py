@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from csa_companion.cli.common import Shell
 
 PASSPHRASE_ENV = "CSA_COMPANION_PASSPHRASE"
-COMMANDS = ("encrypt", "decrypt", "passphrase")
 MIN_LENGTH = 8
 """Characters a new passphrase needs, spaces and other invisible characters not counted: a
 passphrase of eight spaces was taken."""
@@ -115,15 +114,6 @@ def visible_length(passphrase: str) -> int:
         for char in passphrase
         if not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf", "Zs")
     )
-
-
-def unlock(paths: DataPaths) -> Cipher | None:
-    """The data key for a shell command, asking for the passphrase if encryption is on;
-    None when it is off. A wrong passphrase raises WrongPassphrase (one line, exit 1)."""
-    record = read_key(paths)
-    if record is None:
-        return None
-    return record.unlock(ask("Passphrase: "))
 
 
 def run(args: argparse.Namespace, shell: Shell) -> int:

@@ -16,8 +16,6 @@ from csa_companion.clock import Clock, SystemClock
 from csa_companion.errors import UsageError
 from csa_companion.storage.store import Stores
 
-COMMANDS = ("export", "import", "backup", "share")
-
 
 def add_parsers(commands: Commands[argparse.ArgumentParser]) -> None:
     """Add export, import, backup and share to the main parser."""

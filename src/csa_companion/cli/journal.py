@@ -23,8 +23,6 @@ from csa_companion.platforms import utf8_input
 from csa_companion.storage.repos import JournalRepo, WorksheetRepo
 from csa_companion.storage.store import Stores
 
-COMMANDS = ("journal",)
-
 
 def add_parsers(commands: Commands[argparse.ArgumentParser]) -> None:
     journal = commands.add_parser("journal", help="add to or list your journal from the shell")

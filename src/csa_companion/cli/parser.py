@@ -1,10 +1,13 @@
 """The command line: the parser, `main`, and handing each command to its area's module.
 
-Each command area is a module of this package with `COMMANDS` (the command names it owns),
-`add_parsers(commands)` and `run(args, shell)`; AREAS lists them, in the order `--help` shows
-their commands. A new area is two lines here: its import, and its name in AREAS.
+Each command area is a module of this package with `add_parsers(commands)` and
+`run(args, shell)`; AREAS names each area's module and the commands it owns, in the order
+`--help` shows them. A new area is one line there.
 
-Shell commands (journal add, content check, ...) never import Textual, so they start fast.
+Shell commands (journal add, content check, ...) never import Textual, so they start fast;
+and only the area of the command being run is imported and given its parsers (quick capture
+must start fast): the whole parser is built for help, --version and errors, so that these
+read the same whichever command they are about.
 """
 
 from __future__ import annotations
@@ -17,22 +20,12 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 from typing import NoReturn
 
 from csa_companion import __version__
-from csa_companion.cli import (
-    cohort,
-    content,
-    crypto,
-    data,
-    journal,
-    present,
-    rhythm,
-    session,
-    team,
-    worksheet,
-)
 from csa_companion.cli.common import Shell, not_utf8, repaired, say
 from csa_companion.cli.wiring import content_dirs, make_app
 from csa_companion.errors import CompanionError, UsageError
@@ -41,7 +34,24 @@ from csa_companion.platforms import guard_output
 from csa_companion.storage.encryption import KEY_FILE
 from csa_companion.storage.store import Stores
 
-AREAS = (present, session, content, worksheet, journal, rhythm, data, team, cohort, crypto)
+AREAS = {  # area (the module cli/<area>.py) -> the commands it owns
+    "present": ("present", "serve"),
+    "session": ("session",),
+    "content": ("content",),
+    "worksheet": ("worksheet",),
+    "journal": ("journal",),
+    "rhythm": ("program", "reflection", "survey"),
+    "data": ("export", "import", "backup", "share"),
+    "team": ("team",),
+    "cohort": ("cohort",),
+    "crypto": ("encrypt", "decrypt", "passphrase"),
+}
+AREA_OF = {command: area for area, commands in AREAS.items() for command in commands}
+
+
+def area(name: str) -> ModuleType:
+    """The module of the command area `name` (a key of AREAS), imported when first asked."""
+    return import_module(f"{__package__}.{name}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,8 +81,43 @@ def _dash_hint(message: str) -> str:
     return ""
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+class _Quick(_Parser):
+    """A parser of some commands only: whatever it would print (help, the version, an
+    error: argparse prints them all through `_print_message`) or exit for stops it, and the
+    whole parser then reads the line again (see `_parse`)."""
+
+    def _print_message(self, message: str, file: object = None) -> None:
+        raise _Whole
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        raise _Whole
+
+    def error(self, message: str) -> NoReturn:
+        raise _Whole
+
+
+class _Whole(Exception):
+    """The line needs the whole parser."""
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line read by a parser of only the area its command is in (its first word
+    that names a command; none, for the app or `where`): building every area's parsers took
+    longer than the rest of `journal add`. Help, --version and errors come from the whole
+    parser, as does a line that the quick parser does not read as the whole one would (a
+    successful quick reading is the whole parser's: the same options, the same command)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    before_dashes = words[: words.index("--")] if "--" in words else words
+    command = next((word for word in before_dashes if word in AREA_OF), None)
+    try:
+        return _parser([AREA_OF[command]] if command else [], quick=True).parse_args(words)
+    except _Whole:
+        return _parser().parse_args(words)
+
+
+def _parser(areas: Sequence[str] | None = None, *, quick: bool = False) -> argparse.ArgumentParser:
+    """The parser of the areas named (each a key of AREAS; all by default, in their order)."""
+    parser = (_Quick if quick else _Parser)(
         prog="csa-companion",
         description="An offline learning companion for the Compassionate Systems framework. "
         "With no command, opens the app.",
@@ -81,8 +126,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="open the app (the default)")
     commands.add_parser("where", help="print where your data and your own content live")
-    for area in AREAS:
-        area.add_parsers(commands)
+    for name in AREAS if areas is None else areas:
+        area(name).add_parsers(commands)
     _global_options(parser)
     return parser
 
@@ -161,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
     data_dir, extra_content = _merged_globals(args)
     paths = DataPaths(data_dir or default_data_dir())
     for folder in extra_content:
@@ -217,8 +262,7 @@ def _dispatch(args: argparse.Namespace, paths: DataPaths, extra_content: list[Pa
         return app.return_code or 0
     if args.command == "where":
         return _where(paths)
-    area = next(area for area in AREAS if args.command in area.COMMANDS)
-    code: int = area.run(args, shell)
+    code: int = area(AREA_OF[args.command]).run(args, shell)
     return code
 
 
@@ -256,7 +300,9 @@ def _check_text(args: argparse.Namespace) -> list[str]:
 def _where(paths: DataPaths, problem: str | None = None) -> int:
     note = f"  (not usable: {problem})" if problem else ""
     rows: list[tuple[str, object]] = [("data dir:", f"{paths.root}{note}")]
-    for name in (*Stores.NAMES, *rhythm.NAMES):
+    from csa_companion.cli.rhythm import NAMES as RHYTHM_NAMES
+
+    for name in (*Stores.NAMES, *RHYTHM_NAMES):
         if name == "journal":  # one file per month, each with its backup beside it
             rows.append(("journal:", f"{paths.root / 'journal'}{os.sep}YYYY-MM.json (.bak)"))
             continue

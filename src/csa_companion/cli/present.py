@@ -13,8 +13,6 @@ from csa_companion.errors import UsageError
 from csa_companion.paths import DataPaths
 from csa_companion.storage.encryption import read_key
 
-COMMANDS = ("present", "serve")
-
 
 def add_parsers(commands: Commands[argparse.ArgumentParser]) -> None:
     present = commands.add_parser(

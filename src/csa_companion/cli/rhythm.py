@@ -28,11 +28,10 @@ if TYPE_CHECKING:
 # storage modules these commands use are imported when one of them runs, so that `journal add`
 # does not pay for them (a test holds this: tests/unit/test_import_cost.py).
 
-COMMANDS = ("program", "reflection", "survey")
 NAMES = ("program", "reflections", "coaching", "surveys")
 """The stores of the program's rhythm (storage.program_repos.NAMES, named here so that
 `where` does not import the repositories)."""
-__all__ = ["COMMANDS", "NAMES", "add_parsers", "dispatch", "on_this_day", "run"]
+__all__ = ["NAMES", "add_parsers", "dispatch", "on_this_day", "run"]
 
 
 def add_parsers(commands: Commands[argparse.ArgumentParser]) -> None:

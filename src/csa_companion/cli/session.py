@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from csa_companion.domain.program import Program
     from csa_companion.domain.session import Schedule
 
-COMMANDS = ("session",)
 IDS_HELP = "orientation, 1 to 4, or a plan id (session list shows them)"
 
 

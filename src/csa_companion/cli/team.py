@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from csa_companion.domain.team import TeamItem
     from csa_companion.transfer.team import Membership, TeamCache
 
-COMMANDS = ("team",)
-
 
 def add_parsers(commands: Commands[argparse.ArgumentParser]) -> None:
     team = commands.add_parser(

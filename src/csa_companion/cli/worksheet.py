@@ -16,8 +16,6 @@ if TYPE_CHECKING:
     from csa_companion.content.model import Library
     from csa_companion.domain.worksheet import Worksheet
 
-COMMANDS = ("worksheet",)
-
 
 def add_parsers(commands: Commands[argparse.ArgumentParser]) -> None:
     sheets = commands.add_parser("worksheet", help="list or export tool worksheets")
