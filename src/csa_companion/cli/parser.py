@@ -20,10 +20,11 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from functools import partial
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from csa_companion import __version__
 from csa_companion.cli.common import Shell, not_utf8, repaired, say
@@ -85,6 +86,12 @@ class _Quick(_Parser):
     """A parser of some commands only: whatever it would print (help, the version, an
     error: argparse prints them all through `_print_message`) or exit for stops it, and the
     whole parser then reads the line again (see `_parse`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Nothing it formats is shown: a width of its own spares asking the terminal's, and
+        # importing shutil to ask (~4 ms).
+        kwargs["formatter_class"] = partial(argparse.HelpFormatter, width=100)
+        super().__init__(**kwargs)
 
     def _print_message(self, message: str, file: object = None) -> None:
         raise _Whole
