@@ -114,7 +114,7 @@ class CompanionApp(App[None]):
         for theme in (DARK, LIGHT, HIGH_CONTRAST):
             self.register_theme(theme)
         self.set_reactive(CompanionApp.ansi_theme_light, ANSI_LIGHT)
-        self.theme = saved_theme(None)  # until the settings are read (after unlocking)
+        self._set_theme(saved_theme(None))  # until the settings are read (after unlocking)
         for name in list(self.available_themes):  # only ours in any theme list
             if name not in THEMES.values():
                 self.unregister_theme(name)
@@ -131,9 +131,25 @@ class CompanionApp(App[None]):
             self.services = Services.build(stores, library, clock)
         saved = self.services.settings.get(self._theme_key)
         if self.present is not None and saved is None:
-            self.theme = HIGH_CONTRAST.name  # readable from the back of a room
+            self._set_theme(HIGH_CONTRAST.name)  # readable from the back of a room
         else:
-            self.theme = saved_theme(saved)
+            self._set_theme(saved_theme(saved))
+
+    def _set_theme(self, name: str) -> None:
+        """Set the theme; before the app runs, without Textual's watcher, which would queue
+        a second parse of the whole stylesheet and a restyle of every widget on Home."""
+        if self.is_running:
+            self.theme = name
+            return
+        self.set_reactive(App.theme, name)
+        dark = self.current_theme.dark
+        classes = {c: False for c in self.classes if c.startswith("-theme-")}
+        self.update_classes(
+            {**classes, f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark},
+            update=False,
+        )
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's text: Textual dims the sub-title, which then reads at 4.4:1 in Light."""

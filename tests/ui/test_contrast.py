@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.color import Color
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
@@ -360,3 +361,23 @@ async def test_theme_saved_by_an_earlier_version_becomes_its_readable_twin(
     async with again.run_test(size=SIZE) as pilot:
         await wait_for(lambda: again.screen.is_mounted, "Home", pilot)
         assert again.theme == shown.name
+
+
+@pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES.keys())
+async def test_the_saved_theme_colors_the_first_frame(new_app: AppFactory, theme: str) -> None:
+    """The saved theme is set before the app runs (without Textual's second pass over the
+    whole stylesheet): Home is drawn in its colors, with its classes, from the start."""
+    new_app().services.settings.set("theme", theme)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(lambda: app.screen.is_mounted, "Home", pilot)
+        wanted = app.get_theme(theme)
+        assert wanted is not None and app.theme == theme
+        colors = {**wanted.to_color_system().generate(), **wanted.variables}
+        assert app.screen.styles.background == Color.parse(colors["background"])
+        assert app.query_one("#home-menu").styles.color == Color.parse(colors["foreground"])
+        assert app.has_class(f"-theme-{theme}")
+        assert (app.has_class("-dark-mode"), app.has_class("-light-mode")) == (
+            wanted.dark,
+            not wanted.dark,
+        )
