@@ -96,6 +96,25 @@ def test_min_n_two_shows_the_small_cell_with_its_own_hand_values() -> None:
     assert two.d_z == pytest.approx(1.5 / 0.5**0.5)
 
 
+def test_min_n_one_words_a_cell_nobody_paired_as_none_in_every_format() -> None:
+    """--min-n 1 printed 'fewer than 1' (and 'fewer than 1 participants')."""
+    only_before = "P9,3,pre,A,4,,2027-03-09\n"  # session 3: a rating before, none after
+    report = cohort_report(
+        read(("a.csv", HEADER + ROWS + only_before)), {"A": "Statement A"}, min_n=1
+    )
+    text = markdown(report)
+    assert "A cell with no participants shows “none” instead of numbers." in text
+    assert "| Statement A (A) | none | | | | | | | |" in text  # session 3
+    assert "no participants" in "\n".join(text_bars(report))
+    rows = list(csv.DictReader(io.StringIO(csv_text(report))))
+    assert next(r for r in rows if r["session"] == "3")["paired_n"] == "none"
+    assert json_data(report)["statements"][0]["sessions"][2]["paired_n"] == "none"
+    drawn = svg(report)
+    assert "cells with no participants are not drawn" in drawn
+    everything = text + csv_text(report) + json.dumps(json_data(report)) + drawn
+    assert "fewer than 1" not in everything
+
+
 def test_paired_edge_cases() -> None:
     assert paired([], [], []).n == 0
     one = paired([2.0], [1.0], [3.0])

@@ -34,7 +34,22 @@ def count(number: int, noun: str) -> str:
 
 
 def fewer(min_n: int) -> str:
-    return f"fewer than {min_n}"
+    """What a cell with too few participants shows instead of numbers: 'fewer than 3', or
+    'none' when one participant is enough (--min-n 1 printed 'fewer than 1')."""
+    return "none" if min_n <= 1 else f"fewer than {min_n}"
+
+
+def too_few(min_n: int) -> str:
+    """'fewer than 3 participants', or 'no participants' when one is enough."""
+    return "no participants" if min_n <= 1 else f"fewer than {min_n} participants"
+
+
+def held_note(report: CohortReport) -> str:
+    """Why some comments are not shown (the report and the Cohort screen)."""
+    return (
+        f"{plural(report.comments_held, 'comment')} not shown: {too_few(report.min_n)} rated "
+        "that statement at that moment."
+    )
 
 
 def _num(value: float | None, signed: bool = False) -> str:
@@ -68,7 +83,7 @@ def text_bars(report: CohortReport, *, details: bool = False, width: int = 76) -
         for cell in (statement.overall, *statement.sessions):
             where = f"  {session_name(cell.session):<12}"
             if not cell.shown or cell.before is None or cell.after is None:
-                lines.append(f"{where} {fewer(report.min_n)} participants")
+                lines.append(f"{where} {too_few(report.min_n)}")
                 continue
             lines.append(f"{where} before {bar(cell.before)} {cell.before:.2f}")
             lines.append(
@@ -137,8 +152,8 @@ def markdown(report: CohortReport, chart: str | None = None) -> str:
         "Paired n: participants who rated the statement both before and after the session. "
         "Before, after and change are their means (change = after − before, on the 1–5 "
         "scale); rose, stayed and fell count them by their own change. "
-        f"{OVERALL_NOTE} A cell with fewer than {report.min_n} participants shows "
-        f"“{fewer(report.min_n)}” instead of numbers.",
+        f"{OVERALL_NOTE} A cell with {too_few(report.min_n)} shows “{fewer(report.min_n)}” "
+        "instead of numbers.",
         "",
         EFFECT_NOTE,
         "",
@@ -160,11 +175,7 @@ def markdown(report: CohortReport, chart: str | None = None) -> str:
     if report.comments or report.comments_held:
         lines += ["## Comments", ""]
         if report.comments_held:
-            lines += [
-                f"{plural(report.comments_held, 'comment')} not shown: fewer than "
-                f"{report.min_n} participants rated that statement at that moment.",
-                "",
-            ]
+            lines += [held_note(report), ""]
         for heading, comments in comment_lines(report):
             lines += [f"### {_md(heading)}", "", *(f"- {_md(c)}" for c in comments), ""]
         lines.append("")
@@ -423,7 +434,7 @@ def svg(report: CohortReport, title: str = "Growth per statement") -> str:
             if not cell.shown or cell.before is None or cell.after is None:
                 parts.append(
                     f'<text x="{_LEFT + 8}" y="{mid + 4}" fill="{MUTED}" font-style="italic">'
-                    f"{fewer(report.min_n)} participants</text>"
+                    f"{too_few(report.min_n)}</text>"
                 )
             else:
                 b, a = x(cell.before), x(cell.after)
@@ -455,7 +466,7 @@ def svg(report: CohortReport, title: str = "Growth per statement") -> str:
     footer = (
         f'<text x="10" y="{height - 10}" fill="{MUTED}" font-size="11">'
         f"Mean rating of participants with both ratings (1–5). {report.participants} "
-        f"participants; cells with fewer than {report.min_n} are not drawn.</text>"
+        f"participants; cells with {too_few(report.min_n)} are not drawn.</text>"
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -246,7 +246,13 @@ class CohortScreen(CompanionScreen):
 def report_text(report: CohortReport) -> Text:
     """The report as terminal text: notes, then each statement's bars (all sessions, then each
     session) with rose/stayed/fell and d_z, then comments when asked for."""
-    from csa_companion.domain.cohort_render import EFFECT_NOTE, comment_lines, notes, text_bars
+    from csa_companion.domain.cohort_render import (
+        EFFECT_NOTE,
+        comment_lines,
+        held_note,
+        notes,
+        text_bars,
+    )
 
     text = Text()
     for line in text_bars(report, details=True, width=CHART_WIDTH):
@@ -261,10 +267,7 @@ def report_text(report: CohortReport) -> Text:
     if report.comments or report.comments_held:
         text.append("\nComments\n", style="bold")
         if report.comments_held:
-            text.append(
-                f"{report.comments_held} not shown: fewer than {report.min_n} participants "
-                "rated that statement at that moment.\n"
-            )
+            text.append(held_note(report) + "\n")
         for heading, comments in comment_lines(report):
             text.append(heading + "\n", style="bold")
             for comment in comments:
