@@ -68,6 +68,25 @@ def test_a_snapshot_after_one_new_entry_writes_only_that_months_part(data_dir: P
     assert second.size < first.size * 2  # what it needs on disk, shared parts counted once
 
 
+def test_a_large_month_is_kept_in_parts_and_one_new_entry_changes_one(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backup, "CHUNK", 4)
+    stores = Stores(DataPaths(data_dir))
+    for day in range(1, 11):  # ten entries in June: parts of 4, 4 and 2
+        add(stores, f"june{day}", f"2026-06-{day:02d}T10:00")
+    first = backup.take(stores, START)
+    june = [p for p in manifest(stores, first)["parts"] if p["period"] == "2026-06"]
+    assert [p["tables"] for p in june] == [{"journal": 4}, {"journal": 4}, {"journal": 2}]
+    before = parts(data_dir)
+    add(stores, "june11", "2026-06-11T10:00")
+    second = backup.take(stores, START + timedelta(days=1))
+    assert len(parts(data_dir) - before) == 1  # the last part of June, now of 3
+    entries = backup.snapshot_contents(stores, second)["journal"]["journal"]
+    assert [e["uid"] for e in entries] == [f"june{day}" for day in range(1, 12)]
+    assert len(backup.snapshot_contents(stores, first)["journal"]["journal"]) == 10
+
+
 def test_restore_rebuilds_the_data_from_the_parts(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

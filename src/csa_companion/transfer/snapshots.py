@@ -103,6 +103,9 @@ PARTS = "parts"
 LOCK = "snapshots.lock"
 LOCK_SECONDS = 60.0
 """How long a snapshot waits for another process's (a large one takes a few seconds)."""
+CHUNK = 64
+"""Records a part holds at most (~120 KB of journal text): what a day's new entry costs a
+snapshot; a smaller part makes every manifest longer (one line a part)."""
 COMPRESSION = 6  # zlib's default: ~6x smaller journal text; only changed parts are compressed
 _PART_NAME = re.compile(r"^[0-9a-f]{32}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -437,6 +440,16 @@ def _given(tables: dict[str, list[Any]]) -> Callable[[], dict[str, list[Any]]]:
     return lambda: tables
 
 
+def _chunks(tables: dict[str, list[Any]]) -> list[dict[str, list[Any]]]:
+    """A store file's (or month's) tables in parts of CHUNK records at most, in their order:
+    an entry added at the end, or one edited, changes one part of its month, not all."""
+    return [
+        {table: docs[start : start + CHUNK]}
+        for table, docs in tables.items()
+        for start in range(0, len(docs), CHUNK)
+    ]
+
+
 def take(
     stores: Stores,
     now: datetime,
@@ -456,8 +469,7 @@ def take(
         parts: list[Part] = []
         found: Contents = {}
         for done, (store, period, read) in enumerate(pieces, start=1):
-            tables = read()
-            if tables:
+            for tables in _chunks(read()):
                 parts.append(_keep_part(stores, store, period, tables, known))
                 for table, docs in tables.items():
                     found.setdefault(store, {}).setdefault(table, []).extend(docs)
