@@ -395,13 +395,13 @@ def probe_entry_list(probe: Probe) -> Iterator[None]:
     from textual.geometry import Region
     from textual.strip import Strip
 
-    from csa_companion.domain.journal import JournalEntry
+    from csa_companion.domain.journal import JournalRow
     from csa_companion.widgets.entry_list import EntryList
 
     original_show = EntryList.show
     original_render = EntryList.render_lines
 
-    def show(self: EntryList, entries: list[JournalEntry], keep_uid: str | None = None) -> None:
+    def show(self: EntryList, entries: list[JournalRow], keep_uid: str | None = None) -> None:
         original_show(self, entries, keep_uid)
         probe.updated = True
 

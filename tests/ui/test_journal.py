@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import TextArea
+from textual.widgets import Markdown, TextArea
 
 from csa_companion.screens.home import DESTINATIONS, HomeScreen
 from csa_companion.screens.journal.editor import EntryEditorScreen
@@ -82,7 +82,7 @@ async def test_search_and_tag_filter(new_app: AppFactory, data_dir: Path) -> Non
         await pilot.press("j")
         await wait_for_screen(pilot, JournalScreen)
         listing = app.screen.query_one(EntryList)
-        assert [e.title for e in listing.entries] == [
+        assert [e.display_title for e in listing.entries] == [
             "Second coaching call",
             "Staff huddle",
             "Coaching call",
@@ -122,7 +122,10 @@ async def test_typing_narrows_and_deleting_widens_the_list_letter_by_letter(
         listing = app.screen.query_one(EntryList)
 
         async def shows(titles: list[str]) -> None:
-            await wait_for(lambda: [e.title for e in listing.entries] == titles, str(titles), pilot)
+            def listed() -> list[str]:
+                return [e.display_title for e in listing.entries]
+
+            await wait_for(lambda: listed() == titles, str(titles), pilot)
             text = screen_text(app)
             assert all(title in text for title in titles)
 
@@ -144,6 +147,34 @@ async def test_typing_narrows_and_deleting_widens_the_list_letter_by_letter(
             await pilot.press(key)
             await shows(titles)
         assert "4 entries" in screen_text(app)
+
+
+async def test_the_list_holds_no_bodies_but_preview_open_star_and_edit_use_the_whole_entry(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """The list keeps rows without bodies (issue 21, item 4): the preview and the entry
+    screen read the whole body from its month, and a star or an edit saves it whole."""
+    body = "First line\n\n" + "\n\n".join(f"Paragraph {n} of a long entry." for n in range(40))
+    seed_journal(data_dir, ("Long one", body, ("deep",)), ("Short", "Just this.", ()))
+    app = new_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        listing = app.screen.query_one(EntryList)
+        assert not hasattr(listing.entries[0], "body")
+        preview = app.screen.query_one("#preview", Markdown)
+        await wait_for(lambda: preview.source == "Just this.", "the newest entry's preview", pilot)
+        await pilot.press("down")
+        await wait_for(lambda: preview.source == body, "the whole body in the preview", pilot)
+        await pilot.press("s")  # star
+        await wait_for(lambda: listing.entries[1].starred, "the star shown", pilot)
+        assert journal_at(data_dir).get(listing.entries[1].uid).body == body  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await wait_for_screen(pilot, EntryViewScreen)
+        shown = app.screen.query_one("#entry-markdown", Markdown)
+        assert shown.source == body
+    [long] = [e for e in journal_at(data_dir).all() if e.title == "Long one"]
+    assert (long.body, long.starred, long.tags) == (body, True, ("deep",))
 
 
 async def test_list_scrollbar_comes_and_goes_with_the_matches(

@@ -271,3 +271,37 @@ def test_only_the_two_newest_months_keep_a_preview_and_the_newest_still_come_rig
     repo = JournalRepo(Stores(DataPaths(data_dir))["journal"])
     assert [e.body for e in repo.recent(4)] == ["08", "07", "06", "05"]
     assert [e.body for e in repo.recent(4)] == [e.body for e in repo.all()[:4]]
+
+
+def test_the_list_lets_go_of_the_months_and_nothing_is_lost(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rows` (the journal screen's list) leaves no month's documents held; a month read
+    again for one entry, unchanged, does not make the list build its rows again; a save to a
+    month let go of keeps its other entries; another process's change is seen."""
+    made = spread(data_dir)
+    journal = Stores(DataPaths(data_dir))["journal"]
+    repo = JournalRepo(journal)
+    rows = repo.rows()
+    assert [r.uid for r in rows] == [e.uid for e in reversed(made)]
+    assert all(not month.storage._data for month in journal.months())  # type: ignore[attr-defined]
+    october = next(r for r in rows if r.display_title == "10-13")
+    assert repo.entry(october) == made[4]
+    built: list[str] = []
+    real = JournalEntry.from_doc
+
+    def counting(doc: dict[str, Any]) -> JournalEntry:
+        built.append(doc["body"])
+        return real(doc)
+
+    monkeypatch.setattr(JournalEntry, "from_doc", staticmethod(counting))
+    assert repo.rows() == rows and built == []  # the month read again is the same file
+    repo.save(made[4].edited(START, body="edited"))
+    assert bodies(data_dir) == sorted(["edited", *(e.body for e in made if e is not made[4])])
+    JournalRepo(Stores(DataPaths(data_dir))["journal"]).delete(made[3].uid)  # another process
+    journal.refresh()
+    assert [r.display_title for r in repo.rows()] == [
+        e.title for e in reversed(made) if e is not made[3]
+    ]
+    assert repo.get(made[5].uid) == made[5]
+    assert repo.get(made[3].uid) is None

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from csa_companion.domain.wording import shown
 
@@ -156,22 +156,61 @@ def filter_entries(
     return found
 
 
-class LiveSearch:
+@dataclass(frozen=True, slots=True)
+class JournalRow:
+    """What the journal's list shows of an entry, and the text search looks in: not the
+    entry's body, which is read from where it is kept (`month`) when the entry is opened."""
+
+    uid: str
+    created: datetime
+    display_title: str
+    tags: tuple[str, ...]
+    starred: bool
+    month: str
+    search_text: str
+
+    @classmethod
+    def of(cls, entry: JournalEntry, month: str) -> JournalRow:
+        return cls(
+            uid=entry.uid,
+            created=entry.created,
+            display_title=entry.display_title,
+            tags=entry.tags,
+            starred=entry.starred,
+            month=month,
+            search_text=entry.search_text,
+        )
+
+
+class Searched(Protocol):
+    """What `LiveSearch` searches: an entry or a row."""
+
+    @property
+    def search_text(self) -> str: ...
+
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+
+
+S = TypeVar("S", bound=Searched)
+
+
+class LiveSearch(Generic[S]):
     """`filter_entries` of one list of entries, called at every keystroke: while the query only
     grows (letters added to its last word, or words added), it narrows the last results, and
     looks for the grown word in each from where the shorter one was found, not from the
     start. At 50,000 entries a keystroke went through ~80 MB of text; most now go through a
     few characters of each entry."""
 
-    def __init__(self, entries: list[JournalEntry]) -> None:
+    def __init__(self, entries: list[S]) -> None:
         self.entries = entries
-        self._texts = [entry._haystack for entry in entries]
+        self._texts = [entry.search_text for entry in entries]
         self._words: list[str] = []
         self._tag: str | None = None
         self._found: Sequence[int] = range(len(entries))  # indexes into `entries`
         self._at: list[int] = []  # where the last word was found in each of `_found`
 
-    def __call__(self, query: str, tag: str | None = None) -> list[JournalEntry]:
+    def __call__(self, query: str, tag: str | None = None) -> list[S]:
         words = search_form(query).split()
         was = self._words
         found: Sequence[int]
@@ -216,7 +255,7 @@ class LiveSearch:
         return found, at
 
 
-def all_tags(entries: list[JournalEntry]) -> list[tuple[str, int]]:
+def all_tags(entries: Sequence[Searched]) -> list[tuple[str, int]]:
     """Every tag with how many entries carry it, most used first."""
     counts: dict[str, int] = {}
     for entry in entries:

@@ -204,6 +204,18 @@ class JournalStore(Store):
         found = [(name, self._period(name)) for name in self._names]
         return found if self._legacy is None else [(LEGACY, self._legacy), *found]
 
+    def month_documents(self, name: str) -> list[Document]:
+        """The journal documents of one month as `named_months` names it, which the month lets
+        go of after (SafeJSONStorage.release): for a reader that needs one entry of it."""
+        if name == LEGACY and self._legacy is not None:
+            return self._legacy.documents(TABLE)
+        if name not in self._names:
+            return []
+        store = self._period(name)
+        documents = store.documents(TABLE)
+        store.storage.release()
+        return documents
+
     def months(self) -> list[Store]:
         """The store of every month (and of the undated documents), oldest first."""
         return self._stores()

@@ -125,6 +125,7 @@ class SafeJSONStorage(Storage):
         self._locked_names = (path.name, self.backup_path.name)
         self._data: Tables = {}
         self._unparsed: Checked | None = None  # checked on disk, parsed on first use
+        self._released = False  # the parsed data was let go of: read the file again for it
         self._stamp: tuple[int, int, int] | None = None
         self._in_transaction = False
         self.read_only = False  # the folder could not be written when last looked at
@@ -142,10 +143,18 @@ class SafeJSONStorage(Storage):
         if not self._in_transaction:
             raise RuntimeError("SafeJSONStorage.write() must run inside transaction()")
         self._write_file(data)
-        self._data, self._unparsed = data, None
+        self._data, self._unparsed, self._released = data, None, False
 
     def close(self) -> None:
         """Nothing is held open between writes."""
+
+    def release(self) -> None:
+        """Let go of the parsed data, for a reader that has made what it needs of it (the
+        journal's list of 50,000 entries held every month's documents besides): it is read
+        from the file again when next needed, and `generation` stays as it is unless the file
+        changed meanwhile."""
+        if not self._in_transaction and self._unparsed is None and self._data:
+            self._data, self._released = {}, True
 
     # -- transactions and refresh -----------------------------------------------------------
 
@@ -254,6 +263,7 @@ class SafeJSONStorage(Storage):
         """Read and check the file (under the lock), recovering from damage and migrating old
         schemas. The body of a current-schema file is parsed later, when first needed."""
         self.generation += 1
+        self._released = False
         if self.writable():
             sweep_temp_files(self.path.parent, locked_names=self._locked_names)
         try:
@@ -301,6 +311,12 @@ class SafeJSONStorage(Storage):
 
     def _tables(self) -> Tables:
         """The data, parsing the checked body the first time it is needed."""
+        if self._released:
+            generation, ident = self.generation, self._ident
+            with self._locked():
+                self._load()
+            if self._ident == ident and self._unparsed is not None:
+                self.generation = generation  # the same file: what was made of it still holds
         if self._unparsed is not None:
             unparsed, self._unparsed = self._unparsed, None
             try:

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from csa_companion.domain.journal import JournalEntry
+from csa_companion.domain.journal import JournalRow
 
 
 class EntryList(ScrollView, can_focus=True):
@@ -54,21 +54,21 @@ class EntryList(ScrollView, can_focus=True):
 
     @dataclass
     class Highlighted(Message):
-        entry: JournalEntry | None
+        entry: JournalRow | None
 
     @dataclass
     class Selected(Message):
-        entry: JournalEntry
+        entry: JournalRow
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.entries: list[JournalEntry] = []
+        self.entries: list[JournalRow] = []
 
     @property
-    def current(self) -> JournalEntry | None:
+    def current(self) -> JournalRow | None:
         return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
 
-    def show(self, entries: list[JournalEntry], keep_uid: str | None = None) -> None:
+    def show(self, entries: list[JournalRow], keep_uid: str | None = None) -> None:
         """Replace the rows; keep the cursor on `keep_uid` if it is still listed."""
         self.entries = entries
         index = next((n for n, e in enumerate(entries) if e.uid == keep_uid), 0)

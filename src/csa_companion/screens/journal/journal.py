@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Input, Label, Markdown
 
-from csa_companion.domain.journal import JournalEntry, LiveSearch, all_tags
+from csa_companion.domain.journal import JournalEntry, JournalRow, LiveSearch, all_tags
 from csa_companion.domain.wording import plural, quoted, shown
 from csa_companion.screens.base import CompanionScreen, Debounce
 from csa_companion.screens.dialogs import confirm_delete
@@ -79,10 +79,10 @@ class JournalScreen(CompanionScreen):
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)
-        self.entries: list[JournalEntry] = []
-        self._search = LiveSearch([])
+        self.entries: list[JournalRow] = []
+        self._search = LiveSearch(self.entries)
         self._previewed = ""
-        self._to_preview = ""
+        self._to_preview: JournalRow | None = None
         self._preview_later = Debounce(self, PREVIEW_DELAY, self._show_preview)
 
     def compose(self) -> ComposeResult:
@@ -108,7 +108,7 @@ class JournalScreen(CompanionScreen):
         self.reload()
 
     def reload(self) -> None:
-        self.entries = self.services.journal.all()
+        self.entries = self.services.journal.rows()  # no bodies: `_entry` reads one
         self._search = LiveSearch(self.entries)
         tag_select = self.query_one("#tag", Select)
         chosen = tag_select.value
@@ -148,23 +148,37 @@ class JournalScreen(CompanionScreen):
 
     @on(EntryList.Highlighted)
     def _preview(self, event: EntryList.Highlighted) -> None:
-        # Rendering Markdown takes a while: wait for a pause in typing or scrolling.
-        self._to_preview = event.entry.body if event.entry else ""
+        # Reading the body and rendering Markdown take a while: wait for a pause in typing
+        # or scrolling.
+        self._to_preview = event.entry
         self._preview_later()
 
     def _show_preview(self) -> None:
-        if self._to_preview != self._previewed:
-            self._previewed = self._to_preview
-            self.query_one("#preview", Markdown).update(shown(self._previewed))
+        row = self._to_preview
+        entry = self._entry(row) if row is not None else None
+        body = entry.body if entry is not None else ""
+        if body != self._previewed:
+            self._previewed = body
+            self.query_one("#preview", Markdown).update(shown(body))
 
     @on(EntryList.Selected)
     def _open(self, event: EntryList.Selected) -> None:
-        self.open("entry", event.entry)
+        if (entry := self._entry(event.entry)) is not None:
+            self.open("entry", entry)
+
+    def _entry(self, row: JournalRow) -> JournalEntry | None:
+        """The whole entry a row shows, read from its month (None if it is gone)."""
+        return self.services.journal.entry(row)
 
     def _current(self) -> JournalEntry | None:
-        entry = self.query_one(EntryList).current
-        if entry is None:
+        row = self.query_one(EntryList).current
+        if row is None:
             self.notify("No entry selected.", severity="warning")
+            return None
+        entry = self._entry(row)
+        if entry is None:
+            self.notify("That entry is no longer in the journal.", severity="warning")
+            self.reload()
         return entry
 
     def action_new(self) -> None:
