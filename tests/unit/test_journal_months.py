@@ -48,6 +48,19 @@ def month_files(data: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in files if ".lock" not in p.name}
 
 
+def entries_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The bodies of the entries built from documents from now on."""
+    built: list[str] = []
+    real = JournalEntry.from_doc
+
+    def counting(doc: dict[str, Any]) -> JournalEntry:
+        built.append(doc["body"])
+        return real(doc)
+
+    monkeypatch.setattr(JournalEntry, "from_doc", staticmethod(counting))
+    return built
+
+
 def bodies(data: Path) -> list[str]:
     return sorted(e.body for e in JournalRepo(Stores(DataPaths(data))["journal"]).all())
 
@@ -239,14 +252,7 @@ def test_after_a_save_only_its_month_is_read_again(
     spread(data_dir)
     repo = JournalRepo(Stores(DataPaths(data_dir))["journal"])
     listed = repo.all()
-    built: list[str] = []
-    real = JournalEntry.from_doc
-
-    def counting(doc: dict[str, Any]) -> JournalEntry:
-        built.append(doc["body"])
-        return real(doc)
-
-    monkeypatch.setattr(JournalEntry, "from_doc", staticmethod(counting))
+    built = entries_built(monkeypatch)
     october = next(e for e in listed if e.body == "10-13")
     repo.save(october.edited(START, body="edited"))
     again = repo.all()
@@ -287,14 +293,7 @@ def test_the_list_lets_go_of_the_months_and_nothing_is_lost(
     assert all(not month.storage._data for month in journal.months())  # type: ignore[attr-defined]
     october = next(r for r in rows if r.display_title == "10-13")
     assert repo.entry(october) == made[4]
-    built: list[str] = []
-    real = JournalEntry.from_doc
-
-    def counting(doc: dict[str, Any]) -> JournalEntry:
-        built.append(doc["body"])
-        return real(doc)
-
-    monkeypatch.setattr(JournalEntry, "from_doc", staticmethod(counting))
+    built = entries_built(monkeypatch)
     assert repo.rows() == rows and built == []  # the month read again is the same file
     repo.save(made[4].edited(START, body="edited"))
     assert bodies(data_dir) == sorted(["edited", *(e.body for e in made if e is not made[4])])
