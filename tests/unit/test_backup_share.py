@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from datetime import timedelta
 from pathlib import Path
 
@@ -319,7 +320,8 @@ def test_markdown_folder(
     reflection = (out / "reflections" / "2027-01.md").read_text()
     assert "A check-in at pickup." in reflection and "at a glance" in reflection
     assert "Session 1, pre" in (out / "surveys" / "surveys.md").read_text()
-    assert (out / "surveys" / "survey-answers.csv").exists()
+    assert (out / "surveys" / "survey-answers.csv").read_bytes().startswith(codecs.BOM_UTF8)
+    assert not (out / "coaching.md").read_bytes().startswith(codecs.BOM_UTF8)
     assert "How do I slow down at pickup?" in (out / "coaching.md").read_text()
     assert "Settling" in (out / "practice-log.md").read_text()
     index = (out / "README.md").read_text()

@@ -3,6 +3,7 @@ format, the chart beside it, clear one-line messages for what goes wrong."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -103,6 +104,25 @@ def test_csv_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: s
         assert data["statements"][0]["all_sessions"]["mean_change"] == 1.0
 
 
+def test_a_csv_report_written_to_a_file_starts_with_the_byte_order_mark(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel on Windows showed accents wrongly in a CSV without the mark."""
+    folder = cohort(tmp_path)
+    (folder / "P1.csv").write_text(
+        (folder / "P1.csv").read_text().replace("mystery", "présence"), encoding="utf-8"
+    )
+    out_file = tmp_path / "cohort.csv"
+    args = ("cohort", "report", str(folder), "--format", "csv", "--min-n", "1")
+    assert run(capsys, *args, "--out", str(out_file))[0] == 0
+    written = out_file.read_bytes()
+    assert written.startswith(codecs.BOM_UTF8)
+    _, stdout, _ = run(capsys, *args)  # to stdout (a pipe): no mark
+    assert written.decode("utf-8-sig") == stdout and not stdout.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(stdout)))
+    assert any(r["item"] == "présence" for r in rows)
+
+
 def test_duplicates_and_malformed_rows_are_told(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -189,7 +209,9 @@ def test_survey_export_is_safe_in_a_spreadsheet_and_the_report_reads_it_as_writt
     assert main(["--data-dir", d, "survey", "code", "@west-7"]) == 0
     out = tmp_path / "answers" / "west.csv"
     assert main(["--data-dir", d, "survey", "export", "--out", str(out)]) == 0
-    rows = list(csv.reader(io.StringIO(out.read_text())))
+    assert out.read_bytes().startswith(codecs.BOM_UTF8)  # for Excel; the report skips it
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[0][0] == "participant"
     assert rows[1][0] == "'@west-7" and rows[1][5] == "'" + formula
     assert rows[2][5] == "'-better"
     answers = gather([out.parent])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from datetime import timedelta
 from pathlib import Path
 
@@ -102,7 +103,9 @@ def test_csv_export_matches_golden_file(
     assert main(["--data-dir", d, "survey", "code", "WEST-07"]) == 0
     out = tmp_path / "answers.csv"
     assert main(["--data-dir", d, "survey", "export", "--out", str(out)]) == 0
-    assert out.read_text() == (GOLDEN / "survey-answers.csv").read_text()
+    # UTF-8 after a byte-order mark, as Excel on Windows needs to show accents rightly.
+    assert out.read_bytes().startswith(codecs.BOM_UTF8)
+    assert out.read_text(encoding="utf-8-sig") == (GOLDEN / "survey-answers.csv").read_text()
 
 
 def test_draft_is_kept_between_saves(data_dir: Path) -> None:

@@ -101,7 +101,9 @@ def run(args: argparse.Namespace, shell: Shell) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        write_private(args.out, text)
+        from csa_companion.domain.survey import CSV_ENCODING
+
+        write_private(args.out, text, encoding=CSV_ENCODING if args.format == "csv" else "utf-8")
         beside = f" (chart: {chart})" if chart is not None else ""
         from csa_companion.transfer.actions import plain_note
 

@@ -73,13 +73,13 @@ def positive_int(text: str) -> int:
     return value
 
 
-def write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     """Write a file only its owner can read, all at once (private_files.write_private), and
     turn a failure into one clear line."""
     from csa_companion.storage import private_files
 
     try:
-        private_files.write_private(path, text)
+        private_files.write_private(path, text, encoding=encoding)
     except OSError as error:
         raise CompanionError(f"cannot write {path}: {error.strerror or error}") from None
 

@@ -87,14 +87,20 @@ def dispatch(args: argparse.Namespace, stores: Stores, dirs: Sequence[Path]) -> 
     settings = SettingsRepo(stores["settings"])
     if args.survey_command == "code":
         return _survey_code(settings, args.code)
-    return _write(_survey_text(rhythm, settings), args.out, "survey answers", stores.paths)
+    from csa_companion.domain.survey import CSV_ENCODING
+
+    text = _survey_text(rhythm, settings)
+    return _write(text, args.out, "survey answers", stores.paths, encoding=CSV_ENCODING)
 
 
-def _write(text: str, out: Path | None, what: str, paths: DataPaths) -> int:
+def _write(
+    text: str, out: Path | None, what: str, paths: DataPaths, *, encoding: str = "utf-8"
+) -> int:
+    """`text` to stdout, or to the file `out` in `encoding` (saying where)."""
     if out is None:
         print(text, end="")
         return 0
-    write_private(out, text)
+    write_private(out, text, encoding=encoding)
     from csa_companion.transfer.actions import plain_note
 
     print(f"{what} written to {out}{plain_note(paths)}")

@@ -169,6 +169,9 @@ def trends(responses: Sequence[SurveyResponse], item_ids: Sequence[str]) -> list
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_ENCODING = "utf-8-sig"
+"""How a CSV file is written: UTF-8 after a byte-order mark, without which Excel on Windows reads
+it in the computer's own code page and shows accents wrongly. Our own readers skip the mark."""
 
 
 def safe_cell(text: str) -> str:

@@ -25,12 +25,12 @@ from csa_companion.storage.lock import open_private, pid_alive
 STALE_TEMP_SECONDS = 600.0
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write `text` to `path` as UTF-8, all at once, mode 0600 whatever the umask; create
-    missing folders (0700). Raises OSError (NotADirectoryError when a file stands where a
-    folder should be)."""
+def write_private(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+    """Write `text` to `path` as UTF-8 (or `encoding`), all at once, mode 0600 whatever the
+    umask; create missing folders (0700). Raises OSError (NotADirectoryError when a file
+    stands where a folder should be)."""
     try:
-        write_atomic(path, text.encode("utf-8"))
+        write_atomic(path, text.encode(encoding))
     except FileExistsError:  # mkdir met a file where a folder should be
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path)) from None
 

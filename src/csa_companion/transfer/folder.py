@@ -19,7 +19,7 @@ from csa_companion.domain.export import export_file_name, worksheet_markdown
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.domain.reflection import month_name, reflection_markdown
 from csa_companion.domain.sharing import worksheet_item
-from csa_companion.domain.survey import PARTICIPANT, item_texts, survey_csv
+from csa_companion.domain.survey import CSV_ENCODING, PARTICIPANT, item_texts, survey_csv
 from csa_companion.domain.wording import file_part
 from csa_companion.errors import UsageError
 from csa_companion.storage.practice_log import PracticeLogRepo
@@ -92,7 +92,8 @@ def write_folder(
                 f"{stores.paths.root}; write it somewhere else (such as {stores.paths.exports})"
             )
     for done, (relative, text) in enumerate(sorted(files.items()), start=1):
-        write_atomic(out / relative, text.encode("utf-8"))
+        encoding = CSV_ENCODING if relative.endswith(".csv") else "utf-8"
+        write_atomic(out / relative, text.encode(encoding))
         if progress:
             progress(done, len(files))
     return len(files)
