@@ -128,6 +128,8 @@ NOT_FOR_HOME = (
     "csa_companion.screens.present",
     "csa_companion.storage.inbox",
     "csv",
+    # the number of days in a month is asked only of a date typed in
+    "calendar",
     # no other screen until it opens (screens open each other through screens/routes.py)
     "csa_companion.screens.data",
     "csa_companion.screens.practice",

@@ -6,7 +6,6 @@ Times are local wall-clock times (naive datetimes): a cohort's calendar says "9:
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -45,6 +44,8 @@ def parse_date(text: str) -> date:
         raise CalendarError(f"{text.strip()} is not a date: there is no year 0")
     if not 1 <= month <= 12:
         raise CalendarError(f"{text.strip()} is not a date: there is no month {month}")
+    import calendar  # here: Home does not need it (~1 ms)
+
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         name = calendar.month_name[month]

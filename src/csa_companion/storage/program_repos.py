@@ -17,7 +17,6 @@ from csa_companion.content.model import ReflectionPrompts
 from csa_companion.domain.coaching import CoachingNote, open_steps
 from csa_companion.domain.due import Due, due_items
 from csa_companion.domain.journal import JournalEntry
-from csa_companion.domain.lookback import near_days
 from csa_companion.domain.program import Program, template
 from csa_companion.domain.reflection import Glance, Reflection, glance, month_of, status_of
 from csa_companion.domain.survey import SurveyResponse
@@ -176,6 +175,7 @@ class Rhythm:
 def look_back_entries(journal: Store, now: datetime) -> list[JournalEntry]:
     """Journal entries written around the look-back days, without parsing the whole journal
     (Home shows the look back; a 5,000-entry journal takes ~140 ms to parse, the sift ~1 ms)."""
+    from csa_companion.domain.lookback import near_days
     from csa_companion.storage.journal_store import JournalStore
 
     ranges = near_days(now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from textual.widgets import OptionList
@@ -12,13 +13,15 @@ from textual.widgets.option_list import Option
 
 from csa_companion.domain.coaching import open_steps
 from csa_companion.domain.journal import JournalEntry
-from csa_companion.domain.lookback import Memory, look_back, memories
 from csa_companion.domain.program import days_away, next_event
 from csa_companion.domain.wording import quoted
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.services import Services
 from csa_companion.storage.program_repos import look_back_entries
 from csa_companion.widgets.markup import escape
+
+if TYPE_CHECKING:
+    from csa_companion.domain.lookback import Memory
 
 RANDOM = "random"
 
@@ -90,7 +93,9 @@ def coming_up(services: Services) -> list[Option]:
 
 
 def look_back_memories(services: Services) -> list[Memory]:
-    """What was written about a week, a month and a year ago."""
+    """What was written about a week, a month and a year ago (a moment after Home is up)."""
+    from csa_companion.domain.lookback import look_back, memories
+
     now = services.clock.now()
     entries = look_back_entries(services.journal.store, now)
     return look_back(memories(entries, services.worksheets.all()), now)
@@ -99,6 +104,8 @@ def look_back_memories(services: Services) -> list[Memory]:
 def show_random_look_back(screen: CompanionScreen, card: OptionList) -> None:
     """Put something written before, picked at random, last on the card (in place of the
     previous random pick; its id differs from the look-back line that may show it too)."""
+    from csa_companion.domain.lookback import memories
+
     services = screen.services
     docs = services.journal.store.documents("journal")
     sheets = services.worksheets.all()
