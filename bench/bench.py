@@ -7,7 +7,7 @@ way in the same run:
   (a) app start to an interactive Home screen (fresh subprocess, imports included);
   (b) `csa-companion journal add` from the shell (whole subprocess, wall time);
   (c) live search: keystroke to a repainted EntryList (in-process);
-  (d) peak memory (VmHWM; see peak_rss_mb) of the app after opening the journal and searching.
+  (d) peak memory (VmHWM; see measure.py) of the app after opening the journal and searching.
   (e) an autosave of a draft in the editor, with the 5,000-entry journal open: how long it holds
       up the app (it runs on the app's thread) next to a bare atomic write of the same bytes.
   (f) `csa-companion export --out FILE` of everything, and `csa-companion import FILE` of that
@@ -40,7 +40,6 @@ import asyncio
 import os
 import platform
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -53,6 +52,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from unittest import mock
+
+from measure import children_cpu, peak_rss_mb
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -308,32 +309,6 @@ async def child_memory(kind: str, data_dir: Path | None) -> None:
             await pilot.press(*(key_for(c) for c in MEMORY_QUERY))
             await pilot.pause()
     print(f"{peak_rss_mb():.3f}")
-
-
-def peak_rss_mb() -> float:
-    """This process's peak RSS in MB.
-
-    On Linux this is VmHWM from /proc/self/status: ru_maxrss of a child started with
-    vfork/exec (as subprocess does) starts at the *parent's* peak, so it would report the
-    bench's own size. Elsewhere, ru_maxrss (KB on Linux, bytes on macOS).
-    """
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        status = ""
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
-
-
-def children_cpu() -> float:
-    """CPU seconds (user + system) of every child this process has waited for. The children
-    run one at a time, so the difference around one run is that child's CPU time: on a loaded
-    machine it swings far less than wall time (the processes are the same work either way)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def run_child(mode: str, kind: str, data_dir: Path | None = None) -> tuple[float, float]:

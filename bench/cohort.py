@@ -10,7 +10,7 @@ then runs `csa-companion cohort report FOLDER --out report.md` (Markdown, with t
 beside it) in a fresh process each time, and reports the median wall time (process start,
 imports and writing included), next to a floor (`python -c pass`) measured the same way, and
 its CPU time (user + system, which a busy machine disturbs far less than wall time) and the
-process's peak memory (VmHWM, read by the child itself: see bench.py's peak_rss_mb).
+process's peak memory (VmHWM, read by the child itself: see measure.py's peak_rss_mb).
 Targets: 3 s and 200 MB. A report, not a test: the exit code is 0 unless the harness breaks.
 """
 
@@ -21,7 +21,6 @@ _T0 = time.perf_counter()
 
 import argparse
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -29,6 +28,8 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from measure import children_cpu, peak_rss_mb
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parent.parent
@@ -77,27 +78,6 @@ def child(source: str, out: str, data_dir: str) -> None:
     if code != 0:
         raise SystemExit(code)
     print(f"{time.perf_counter() - _T0:.4f} {peak_rss_mb():.1f}")
-
-
-def peak_rss_mb() -> float:
-    """This process's peak RSS (VmHWM) in MB; see bench.py for why not ru_maxrss."""
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        status = ""
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
-
-
-def children_cpu() -> float:
-    """CPU seconds (user + system) of every child waited for: the children run one at a time,
-    so the difference around one run is that child's, which a busy machine disturbs far less
-    than wall time."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def run(command: Sequence[str]) -> tuple[float, str]:
