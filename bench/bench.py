@@ -37,6 +37,7 @@ _T0 = time.perf_counter()
 
 import argparse
 import asyncio
+import atexit
 import os
 import platform
 import random
@@ -1237,6 +1238,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.runs < 1:
         parser.error("--runs must be 1 or more")
+    # The children keep the parsed content in a cache folder of this run's own: the user's
+    # (~/.cache/csa-companion) is shared with every other checkout on the machine, and an app
+    # started from another one in the meantime replaces it (the next start parses again).
+    cache = tempfile.mkdtemp(prefix="csa-bench-cache-")
+    atexit.register(shutil.rmtree, cache, ignore_errors=True)
+    os.environ["CSA_COMPANION_CACHE_DIR"] = cache
     if args.sizes:
         return size_report(args.runs, args.sizes)
     return report(args.runs)
