@@ -101,10 +101,11 @@ def test_damaged_snapshots_are_refused_and_change_nothing(
     run(capsys, "--data-dir", d, "backup")
     [snap] = backup.snapshots(Stores(DataPaths(data_dir)))
     raw = snap.path.read_bytes()
+    newer = orjson.loads(backup.read_snapshot(Stores(DataPaths(data_dir)), snap)) | {"version": 7}
     for name, payload in (
         ("2026-01-01-000000.json", raw[: len(raw) // 3]),
         ("2026-01-02-000000.json", b""),
-        ("2026-01-03-000000.json", raw.replace(b'"version":1', b'"version":7', 1)),
+        ("2026-01-03-000000.json", backup.manifest_file(newer)),
     ):
         (data_dir / "backups" / name).write_bytes(payload)
         before = file_bytes(data_dir)

@@ -143,13 +143,15 @@ def test_a_damaged_manifest_is_refused_and_nothing_is_restored(
     stores = Stores(DataPaths(data_dir))
     snap = backup.take(stores, START)
     raw = snap.path.read_bytes()
-    data = orjson.loads(raw)
-    data["parts"] = data["parts"][1:]  # a part left out: the count and checksum say so
+    data = manifest(stores, snap)
+    outside = data | {"parts": [p | {"file": "../" + p["file"]} for p in data["parts"]]}
     cases = {
         "2026-01-01-000000.json": raw[: len(raw) // 2],
-        "2026-01-02-000000.json": orjson.dumps(data),
-        "2026-01-03-000000.json": raw.replace(b'"file":"', b'"file":"../', 1),
-        "2026-01-04-000000.json": raw.replace(b'"version":1', b'"version":9', 1),
+        # a part left out: the count says so
+        "2026-01-02-000000.json": backup.manifest_file(data | {"parts": data["parts"][1:]}),
+        "2026-01-03-000000.json": backup.manifest_file(outside),
+        "2026-01-04-000000.json": backup.manifest_file(data | {"version": 9}),
+        "2026-01-05-000000.json": backup.manifest_file(data | {"parts": "all"}),
     }
     for name, payload in cases.items():
         (data_dir / "backups" / name).write_bytes(payload)

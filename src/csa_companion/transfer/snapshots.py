@@ -1,13 +1,15 @@
 """Dated snapshots of the whole data folder in its `backups` folder, kept to the last N.
 
-A snapshot is a small manifest (`backups/YYYY-MM-DD-HHMMSS-why.json`) naming one part per store
-file and per journal month, each in `backups/parts/`: the part's records as JSON, compressed,
-encrypted like the stores when encryption is on. A part is written once and named by every
-snapshot that holds those same records (the manifest keeps the SHA-256 of each part's JSON),
-so a snapshot costs only what changed since the one before: after a day's new entry, the
-month it went into. Parts have random names, so a name tells nothing about what it holds, and
-a file name outlives encrypting or decrypting the folder. Snapshots of the older kind (one
-whole export file, see records.py) are listed, described and restored as before.
+A snapshot is a small manifest (`backups/YYYY-MM-DD-HHMMSS-why.json`, one line of JSON) naming
+its parts in `backups/parts/`: each store file's records, and each journal month's, in parts of
+at most CHUNK records, as JSON, compressed, encrypted like the stores when encryption is on. A
+part is written once and named by every snapshot that holds those same records (the manifest
+keeps the SHA-256 of each part's JSON), so a snapshot costs only what changed since the one
+before: after a day's new entry, the last part of its month (and the settings). Parts have
+random names, so a name tells nothing about what it holds (a name made from the contents, even
+keyed, would show which parts are equal), and a name outlives encrypting or decrypting the
+folder. Snapshots of the older kind (one whole export file, see records.py) are listed,
+described and restored as before.
 
 A snapshot is checked completely before it is restored (every part read, decrypted and
 matched against its checksum, then the records as an export's are), and a damaged one is
@@ -60,7 +62,6 @@ from csa_companion.transfer.records import (
     check_header,
     contents,
     count,
-    digest,
     envelope,
     export_contents,
     load_json,
@@ -109,7 +110,8 @@ snapshot; a smaller part makes every manifest longer (one line a part)."""
 COMPRESSION = 6  # zlib's default: ~6x smaller journal text; only changed parts are compressed
 _PART_NAME = re.compile(r"^[0-9a-f]{32}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_MANIFEST_START = b'{"format":"' + MANIFEST.encode() + b'"'
+_MANIFEST_START = MANIFEST.encode() + b" 1\n"
+"""A manifest file's first line; then its JSON, compressed (hex checksums and names: half)."""
 MANIFEST_MAX = 4 << 20
 """A manifest is far smaller (~200 bytes a part: a store file or a journal month): a larger
 file is an export-file snapshot, known as one without decrypting it to list it."""
@@ -239,10 +241,10 @@ def _classify(stores: Stores, path: Path) -> _Read:
             large = os.fstat(file.fileno()).st_size > MANIFEST_MAX
         if large or not (is_sealed(start) or start.startswith(_MANIFEST_START)):
             return _Read()  # an export file (or a damaged one: its restore says why)
-        data = load_json(_decrypted(stores, path.name, read_file(path)), path.name)
-        if not (isinstance(data, dict) and data.get("format") == MANIFEST):
+        raw = _decrypted(stores, path.name, read_file(path))
+        if not raw.startswith(_MANIFEST_START):
             return _Read()
-        return _manifest(data, path.name)
+        return _manifest(_manifest_json(raw, path.name), path.name)
     except (CompanionError, OSError) as why:
         return _Read(problem=str(why))
 
@@ -278,7 +280,7 @@ def _manifest(data: dict[str, Any], name: str) -> _Read:
         if not good:
             raise damaged(f"its part {number} is not valid")
         parts.append(part)
-    head = {key: data.get(key) for key in ("schema", "count", "sha256")}
+    head = {key: data.get(key) for key in ("schema", "count")}
     return _Read(parts=tuple(parts), head=head)
 
 
@@ -467,12 +469,8 @@ def take(
         known = _known_parts(stores)
         pieces = _pieces(stores, journal)
         parts: list[Part] = []
-        found: Contents = {}
         for done, (store, period, read) in enumerate(pieces, start=1):
-            for tables in _chunks(read()):
-                parts.append(_keep_part(stores, store, period, tables, known))
-                for table, docs in tables.items():
-                    found.setdefault(store, {}).setdefault(table, []).extend(docs)
+            parts += [_keep_part(stores, store, period, t, known) for t in _chunks(read())]
             if progress:
                 progress(done, len(pieces) + 1)
         head = envelope(
@@ -480,11 +478,10 @@ def take(
             MANIFEST_VERSION,
             now,
             schema=SCHEMA_VERSION,
-            count=count(found),
-            sha256=digest(found),
+            count=sum(sum(part.tables.values()) for part in parts),
             parts=[part.to_json() for part in parts],
         )
-        payload = orjson.dumps(head) + b"\n"  # one line: ten a day add up in a small folder
+        payload = manifest_file(head)
         if stores.cipher is not None:  # encrypted like the stores it copies (storage/crypto.py)
             payload = stores.cipher.seal(payload)
         base = f"{now:%Y-%m-%d-%H%M%S}" + (f"-{label}" if label else "")
@@ -615,8 +612,25 @@ def find(stores: Stores, name: str) -> Snapshot:
 
 
 def read_snapshot(stores: Stores, snap: Snapshot) -> bytes:
-    """A snapshot file's bytes (a manifest's, or an export's), decrypted if it is encrypted."""
-    return _decrypted(stores, f"the snapshot {snap.name}", read_file(snap.path))
+    """A snapshot file's JSON (a manifest's, or an export's), decrypted if it is encrypted."""
+    raw = _decrypted(stores, f"the snapshot {snap.name}", read_file(snap.path))
+    if not raw.startswith(_MANIFEST_START):
+        return raw
+    return orjson.dumps(_manifest_json(raw, snap.name))
+
+
+def manifest_file(data: dict[str, Any]) -> bytes:
+    """A manifest's bytes (before any encryption)."""
+    return _MANIFEST_START + zlib.compress(orjson.dumps(data), COMPRESSION)
+
+
+def _manifest_json(raw: bytes, name: str) -> Any:
+    try:
+        return load_json(zlib.decompress(raw[len(_MANIFEST_START) :]), name)
+    except zlib.error:
+        raise BackupError(
+            f"the snapshot {name} is damaged (it does not decompress); nothing was changed"
+        ) from None
 
 
 def _decrypted(stores: Stores, what: str, raw: bytes) -> bytes:
@@ -637,15 +651,17 @@ def snapshot_contents(stores: Stores, snap: Snapshot) -> Contents:
     """Everything a snapshot holds, checked completely (every part, then the whole as an
     export is checked); BackupError or TransferError if anything is missing or damaged."""
     data = load_json(read_snapshot(stores, snap), snap.name)
-    if isinstance(data, dict) and data.get("format") == MANIFEST:
-        read = _manifest(data, snap.name)
-        found: Contents = {}
-        with _locked(stores):  # no part is deleted meanwhile
-            for part in read.parts or ():
-                for table, docs in _part_tables(stores, part, snap.name).items():
-                    found.setdefault(part.store, {}).setdefault(table, []).extend(docs)
-        data = {**(read.head or {}), "format": FORMAT, "version": VERSION, "stores": found}
-    return export_contents(data, snap.name)
+    if not (isinstance(data, dict) and data.get("format") == MANIFEST):
+        return export_contents(data, snap.name)
+    read = _manifest(data, snap.name)
+    found: Contents = {}
+    with _locked(stores):  # no part is deleted meanwhile
+        for part in read.parts or ():
+            for table, docs in _part_tables(stores, part, snap.name).items():
+                found.setdefault(part.store, {}).setdefault(table, []).extend(docs)
+    data = {**(read.head or {}), "format": FORMAT, "version": VERSION, "stores": found}
+    # every part matched its own checksum; then the whole is checked as an export's records
+    return export_contents(data, snap.name, whole_checksum=False)
 
 
 def restore(stores: Stores, name: str, now: datetime) -> tuple[Snapshot, Snapshot]:
