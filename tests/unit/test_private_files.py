@@ -65,7 +65,19 @@ async def test_a_snapshot_killed_mid_write_leaves_no_temp_file_after_the_next_op
     # and the snapshots that were finished are all still there, whole
     for snap in backup.snapshots(stores):
         backup.find(stores, snap.name)  # listed
-        assert backup.read_snapshot(stores, snap)
+        assert backup.snapshot_contents(stores, snap)["journal"]["journal"]
+
+
+def test_a_part_killed_mid_write_leaves_no_temp_file_after_the_next_open(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    stores = Stores(DataPaths(data))
+    stores["settings"]
+    parts = backup.parts_folder(stores)
+    parts.mkdir(parents=True)
+    with dead_and_live_pids() as (dead, _):
+        (parts / f".{'0' * 32}.{dead}.tmp").write_bytes(b"half a part")
+        Stores(DataPaths(data))["settings"]  # opening any store sweeps the parts' folder too
+    assert temp_files(parts) == []
 
 
 async def test_an_export_killed_mid_write_leaves_no_temp_file_after_the_next_write_there(

@@ -68,9 +68,11 @@ class Stores:
                 )
             if not self._open and not store.storage.read_only:
                 # The store swept the data folder as it opened; the first one opened also
-                # sweeps the snapshots' folder, where a snapshot killed mid-write left its
-                # temp file (the next snapshot would sweep it too, but may be a day away).
+                # sweeps the snapshots' folder and their parts', where a snapshot killed
+                # mid-write left its temp file (the next snapshot would sweep it too, but may
+                # be a day away).
                 sweep_temp_files(self.paths.backups)
+                sweep_temp_files(self.paths.backups / "parts")
             self._open[name] = store
         return self._open[name]
 
