@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from csa_companion.cli import main
-from csa_companion.domain.journal import JournalEntry, filter_entries
+from csa_companion.domain.journal import JournalEntry, LiveSearch, filter_entries
 from csa_companion.paths import DataPaths
 from csa_companion.storage.crypto import Cipher, is_sealed
 from csa_companion.storage.encryption import encrypt_folder
 from csa_companion.storage.journal_store import JournalStore
-from csa_companion.storage.journal_words import month_key, words_path, write_words
+from csa_companion.storage.journal_words import WORDS, keep, kept_path, month_key, read_kept
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import START
@@ -147,7 +147,7 @@ def test_entries_added_edited_or_deleted_after_the_words_were_kept(data_dir: Pat
     [
         lambda raw: raw[: len(raw) // 2],
         lambda raw: b"",
-        lambda raw: raw.replace(b"zebra", b"zebru"),  # the checksum no longer matches
+        lambda raw: raw[:20] + bytes([raw[20] ^ 1]) + raw[21:],  # the checksum fails
         lambda raw: b"not a words file at all",
     ],
 )
@@ -158,7 +158,7 @@ def test_a_damaged_words_file_is_made_again(data_dir: Path, damage) -> None:  # 
     words = data_dir / "journal" / "2026-11.words"
     words.write_bytes(damage(words.read_bytes()))
     assert searched(data_dir, "zebra") == [made[-1].uid]
-    assert b"zebra" in words.read_bytes()  # made again
+    assert "zebra" in kept_words(data_dir / "journal" / "2026-11.json")  # made again
 
 
 def test_the_words_of_another_version_of_the_month_are_not_trusted(data_dir: Path) -> None:
@@ -180,15 +180,28 @@ def test_the_words_are_encrypted_in_an_encrypted_folder(data_dir: Path) -> None:
     plain = seed(data_dir)
     repo(data_dir).save(plain[-1].edited(START, body=f"{secret} practice"))
     assert searched(data_dir, secret) == [plain[-1].uid]  # plain words kept
-    assert secret.lower().encode() in everything_in(data_dir)
+    assert secret.lower() in kept_words(data_dir / "journal" / "2026-11.json")
     cipher = encrypted_folder(data_dir)
     assert encrypt_folder(DataPaths(data_dir), cipher).failed == []  # words files too
-    assert secret.lower().encode() not in everything_in(data_dir)
+    assert all_kept_sealed(data_dir)
     assert secret.encode() not in everything_in(data_dir)
     assert searched(data_dir, secret, cipher=cipher) == [plain[-1].uid]
     repo(data_dir, cipher).save(plain[0].edited(START, body=f"{secret} again"))
     assert searched(data_dir, secret, cipher=cipher) == [plain[-1].uid, plain[0].uid]
-    assert secret.lower().encode() not in everything_in(data_dir)
+    repo(data_dir, cipher).rows()  # the rows of the journal's list are kept too
+    assert all_kept_sealed(data_dir)
+    assert len(list((data_dir / "journal").glob("*.rows"))) == 3
+
+
+def kept_words(month: Path) -> str:
+    words = read_kept(month, WORDS, month_key(month), None)
+    assert isinstance(words, str)
+    return words
+
+
+def all_kept_sealed(folder: Path) -> bool:
+    kept = [*(folder / "journal").glob("*.words"), *(folder / "journal").glob("*.rows")]
+    return bool(kept) and all(is_sealed(path.read_bytes()) for path in kept)
 
 
 def test_plain_words_in_an_encrypted_folder_are_not_used(data_dir: Path) -> None:
@@ -197,9 +210,9 @@ def test_plain_words_in_an_encrypted_folder_are_not_used(data_dir: Path) -> None
     mapped = [e.uid for e in reversed(made) if "mapped" in e.body]
     assert searched(data_dir, "mapped", cipher=cipher) == mapped
     month = data_dir / "journal" / "2026-11.json"
-    write_words(month, month_key(month), ["zebra"], None, None)  # plain, naming the month
+    keep(month, WORDS, month_key(month), "zebra", None, None)  # plain, naming the month
     assert searched(data_dir, "mapped", cipher=cipher) == mapped
-    assert is_sealed(words_path(month).read_bytes())  # made again, encrypted
+    assert is_sealed(kept_path(month, WORDS).read_bytes())  # made again, encrypted
 
 
 def test_journal_list_search_from_the_shell(
@@ -217,3 +230,35 @@ def test_journal_list_search_from_the_shell(
     assert main(["--data-dir", str(data_dir), "journal", "list", "--search", "absent"]) == 0
     captured = capsys.readouterr()
     assert captured.out == "" and "no entries match" in captured.err
+
+
+def test_the_rows_of_the_journals_list_are_kept_beside_each_month(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal screen's rows (no bodies; each word of the search text once) come from
+    what is kept beside each month while it names the month file as it is: no month is read.
+    Searching them gives what filtering the whole entries gives."""
+    made = seed(data_dir)
+    built = repo(data_dir).rows()
+    opened = months_read(monkeypatch)
+    rows = repo(data_dir).rows()
+    assert rows == built and opened == []
+    assert [r.uid for r in rows] == [e.uid for e in repo(data_dir).all()]
+    for query in QUERIES:
+        for tag in (None, "iceberg", "ete", "été"):
+            found = [r.uid for r in LiveSearch(rows)(query, tag)]
+            assert found == expected(data_dir, query, tag), (query, tag)
+
+    repo(data_dir).save(made[7].edited(START, title="Zebra crossing"))  # another process
+    opened.clear()
+    rows = repo(data_dir).rows()
+    assert opened == ["2026-08"]
+    assert [r.display_title for r in rows if r.uid == made[7].uid] == ["Zebra crossing"]
+    assert [r.uid for r in LiveSearch(rows)("zebra")] == [made[7].uid]
+
+    opened.clear()
+    kept = data_dir / "journal" / "2026-11.rows"
+    kept.write_bytes(kept.read_bytes()[:-10])  # cut off
+    assert repo(data_dir).rows() == rows and opened == ["2026-11"]
+    opened.clear()
+    assert repo(data_dir).rows() == rows and opened == []  # made again

@@ -44,7 +44,8 @@ import orjson
 from csa_companion.storage.crypto import Cipher
 from csa_companion.storage.encryption import JOURNAL_FOLDER
 from csa_companion.storage.fileformat import Tables
-from csa_companion.storage.journal_words import month_key, read_words, write_words
+from csa_companion.storage.journal_words import WORDS, month_key, read_kept
+from csa_companion.storage.journal_words import keep as keep_kept
 from csa_companion.storage.lock import FileLock, LockTimeout
 from csa_companion.storage.private_files import fsync_dir, sweep_temp_files
 from csa_companion.storage.safe_storage import (
@@ -216,6 +217,12 @@ class JournalStore(Store):
         store.storage.release()
         return documents
 
+    def let_go(self, name: str) -> None:
+        """Let a month that is open let go of its data (SafeJSONStorage.release)."""
+        store = self._periods.get(name)
+        if store is not None:
+            store.storage.release()
+
     def months(self) -> list[Store]:
         """The store of every month (and of the undated documents), oldest first."""
         return self._stores()
@@ -264,8 +271,10 @@ class JournalStore(Store):
         for name, opened in reversed(months):
             path = self.folder / f"{name}.json"
             key = month_key(path)
-            kept = read_words(path, key, self.cipher)
-            if kept is not None and not all(word in kept for word in words):
+            kept = read_kept(path, WORDS, key, self.cipher)
+            if not isinstance(kept, str):
+                kept = None
+            elif not all(word in kept for word in words):
                 continue
             store = opened or self._open(path)
             if opened is not None:
@@ -278,9 +287,25 @@ class JournalStore(Store):
 
     def keep_words(self, month: Month, words: Iterable[str]) -> None:
         """Keep the words of the entries of `month` (as `search` gave it) for the next search."""
-        if month.key is not None:
-            path = self.folder / f"{month.name}.json"
-            write_words(path, month.key, words, self.cipher, self.key_file)
+        self.keep(month.name, WORDS, month.key, "\n".join(sorted(words)))
+
+    def kept(self, name: str, kind: str) -> tuple[list[Any] | None, Any]:
+        """(what names the month file `name` now, what is kept of `kind` for exactly that
+        file or None): see journal_words.py."""
+        if name not in self._names:  # LEGACY, or gone
+            return None, None
+        path = self.folder / f"{name}.json"
+        key = month_key(path)
+        return key, read_kept(path, kind, key, self.cipher)
+
+    def keep(self, name: str, kind: str, key: list[Any] | None, value: Any) -> None:
+        """Keep `value` as `kind` of the month file `name` that `key` names (see `kept`)."""
+        if key is not None and name in self._names:
+            keep_kept(self.folder / f"{name}.json", kind, key, value, self.cipher, self.key_file)
+
+    def month_names(self) -> list[str]:
+        """The months as `named_months` names them, oldest first, without opening them."""
+        return self._names if self._legacy is None else [LEGACY, *self._names]
 
     @staticmethod
     def _newest_of(store: Store, count: int) -> list[Document]:

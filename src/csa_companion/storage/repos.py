@@ -17,6 +17,7 @@ from csa_companion.domain.journal import (
 )
 from csa_companion.domain.worksheet import DRAFT, Worksheet
 from csa_companion.storage.documents import problem
+from csa_companion.storage.journal_words import ROWS
 from csa_companion.storage.store import Store
 
 if TYPE_CHECKING:
@@ -54,6 +55,31 @@ def _entries(docs: list[dict[str, Any]], known: _Known) -> tuple[list[JournalEnt
     return entries, fresh
 
 
+_COLUMNS = ("uid", "created", "title", "tags", "starred", "text")
+
+
+def _kept_value(rows: list[JournalRow]) -> dict[str, list[Any]]:
+    """The rows as kept beside their month: a list for each column (a list for each row
+    left ~5 MB of small lists' memory behind as 50,000 rows were read)."""
+    columns = list(zip(*(row.kept() for row in rows), strict=True)) or [()] * len(_COLUMNS)
+    return {name: list(column) for name, column in zip(_COLUMNS, columns, strict=True)}
+
+
+def _kept_rows(kept: Any, month: str) -> list[JournalRow] | None:
+    """The rows kept for a month, or None if they are not all rows."""
+    if not isinstance(kept, dict):
+        return None
+    columns = [kept.get(name) for name in _COLUMNS]
+    if not all(isinstance(column, list) for column in columns):
+        return None
+    tags: dict[Any, tuple[str, ...]] = {}  # one tuple for each set of tags, not one a row
+    try:
+        rows = [JournalRow.from_kept(row, month, tags) for row in zip(*columns, strict=True)]
+    except ValueError:  # columns of different lengths
+        return None
+    return None if None in rows else rows  # type: ignore[return-value]
+
+
 class JournalRepo:
     """Journal entries, newest first; parsed once per change of the store. The journal is kept
     one file per month (journal_store.py): adding or saving an entry writes its month only."""
@@ -72,8 +98,8 @@ class JournalRepo:
         self._by_month: dict[str, tuple[int, list[JournalEntry], _Known]] = {}
         """month -> (its store's generation, its entries newest first, what `_known` is for
         the month) as last read."""
-        self._rows: dict[str, tuple[int, list[JournalRow]]] = {}
-        """month -> (its store's generation, its rows newest first) as `rows` last read."""
+        self._rows: dict[str, tuple[list[Any] | None, list[JournalRow]]] = {}
+        """month -> (what named its file, its rows newest first) as `rows` last read."""
 
     def all(self) -> list[JournalEntry]:
         if self._cache is None or self._cache[0] != self.store.generation:
@@ -140,22 +166,29 @@ class JournalRepo:
         return found
 
     def rows(self) -> list[JournalRow]:
-        """What the journal's list shows of every entry, newest first, built month by month
-        (again only for a month whose file changed), after which the month lets go of its
-        documents: the list holds no bodies, nor the store a second copy of its text (at
-        50,000 entries the journal screen held ~300 MB). `entry` reads a whole entry."""
+        """What the journal's list shows of every entry, newest first, month by month: from
+        what is kept beside the month for it (journal_words.py) when that was made from the
+        month file as it is, else from the month, which lets go of its documents after, and
+        the rows are kept for next time. The list holds no bodies, nor the store a second
+        copy of the text (at 50,000 entries the journal screen held ~300 MB). `entry` reads a
+        whole entry."""
         if self._months is None:
             return [JournalRow.of(entry, "") for entry in self.all()]
+        journal = self._months
         found: list[JournalRow] = []
-        fresh: dict[str, tuple[int, list[JournalRow]]] = {}
-        for name, month in reversed(self._months.named_months()):
+        fresh: dict[str, tuple[list[Any] | None, list[JournalRow]]] = {}
+        for name in reversed(journal.month_names()):
+            key, kept = journal.kept(name, ROWS)
             was = self._rows.get(name)
-            if was is None or was[0] != month.generation:
-                docs = month.documents("journal")
-                rows = [JournalRow.of(JournalEntry.from_doc(doc), name) for doc in docs]
+            if was is None or key is None or was[0] != key:
+                rows = _kept_rows(kept, name)
+                journal.let_go(name)  # Home read the newest (their previews)
+                if rows is None:
+                    docs = journal.month_documents(name)
+                    rows = [JournalRow.of(JournalEntry.from_doc(doc), name) for doc in docs]
+                    journal.keep(name, ROWS, key, _kept_value(rows))
                 rows.sort(key=lambda row: row.created, reverse=True)
-                was = (month.generation, rows)
-                month.storage.release()
+                was = (key, rows)
             fresh[name] = was
             found += was[1]
         self._rows = fresh

@@ -149,12 +149,15 @@ class SafeJSONStorage(Storage):
         """Nothing is held open between writes."""
 
     def release(self) -> None:
-        """Let go of the parsed data, for a reader that has made what it needs of it (the
-        journal's list of 50,000 entries held every month's documents besides): it is read
-        from the file again when next needed, and `generation` stays as it is unless the file
-        changed meanwhile."""
-        if not self._in_transaction and self._unparsed is None and self._data:
-            self._data, self._released = {}, True
+        """Let go of the data (parsed, or checked and not yet parsed), for a reader that has
+        made what it needs of it (the journal's list of 50,000 entries held every month's
+        documents besides): it is read from the file again when next needed, and `generation`
+        stays as it is unless the file changed meanwhile."""
+        if self._in_transaction:
+            return
+        checked = self.preview is None or self._preview_agrees  # nothing left to check it by
+        if self._data or (self._unparsed is not None and checked):
+            self._data, self._unparsed, self._released = {}, None, True
 
     # -- transactions and refresh -----------------------------------------------------------
 
