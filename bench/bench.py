@@ -1156,7 +1156,7 @@ def measure_size(runs: int, count: int, scratch: Path) -> SizeRow:
             f"    data folder {total / 1e6:.1f} MB (after {SNAPSHOT_DAYS} daily snapshots), "
             f"journal's records {own / 1e6:.1f} MB"
         )
-        cells["disk / journal"] = f"{total / own:.1f}x"
+        cells["disk / journal"] = f"{total / own:.2f}x"
 
     guarded("disk / journal", disk)
     jrnl = shutil.which("jrnl")

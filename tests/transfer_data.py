@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import orjson
 from csa_companion.domain.journal import Draft, JournalEntry
 from csa_companion.paths import DataPaths
 from csa_companion.storage.crypto import Cipher
+from csa_companion.storage.fileformat import encode
 from csa_companion.storage.repos import DraftRepo, JournalRepo, SettingsRepo
 from csa_companion.storage.store import Stores
 from csa_companion.transfer.records import STORE_NAMES, contents
@@ -66,3 +68,21 @@ def sam_shares(sender: Path, bundle: Path) -> None:
     seed_everything(sender)
     share = ["share", "--worksheet", "w1", "--entry", "j1", "--name", "Sam", "--out", str(bundle)]
     assert main(["--data-dir", str(sender), *share]) == 0
+
+
+def old_journal(data_dir: Path) -> tuple[bytes, bytes]:
+    """A data folder of the version before months: journal.json (three months, and one
+    record it cannot read) and its backup generation, beside the other stores."""
+    seed_everything(data_dir)
+    shutil.rmtree(data_dir / "journal")
+    docs = [
+        JournalEntry(f"{m} entry", at(f"2026-{m}-02T10:00"), at(f"2026-{m}-02T10:00"), uid=m)
+        for m in ("09", "10", "11")
+    ]
+    tables = {"journal": {str(n): e.to_doc() for n, e in enumerate(docs, 1)}}
+    tables["journal"]["4"] = {"body": "no uid, no created"}
+    original = encode(tables, schema=1)
+    older = encode({"journal": {"1": docs[0].to_doc()}}, schema=1)
+    (data_dir / "journal.json").write_bytes(original)
+    (data_dir / "journal.json.bak").write_bytes(older)
+    return original, older

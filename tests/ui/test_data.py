@@ -25,7 +25,7 @@ from csa_companion.widgets.checklist import CheckList
 from tests.conftest import START, AppFactory
 from tests.helpers import journal_at
 from tests.screen import screen_text, screen_words
-from tests.transfer_data import sam_shares, seed_everything
+from tests.transfer_data import old_journal, sam_shares, seed_everything
 from tests.ui.test_palette import run as run_command
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
@@ -268,6 +268,25 @@ async def test_the_first_start_of_a_day_takes_a_snapshot(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
     assert len(backup.snapshots(Stores(DataPaths(data_dir)))) == 1  # once a day
+
+
+async def test_an_older_folders_journal_copy_becomes_a_snapshot_the_picker_shows(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """A data folder of the version before months: the first start splits its journal.json,
+    and the day's snapshot takes in the copy kept of it, named for why it was taken."""
+    old_journal(data_dir)
+    app = new_app(daily_backup=True)
+    async with app.run_test(size=SIZE) as pilot:
+        stores = Stores(DataPaths(data_dir))
+        await wait_for(lambda: len(backup.snapshots(stores)) == 3, "the snapshots", pilot)
+        assert list(data_dir.glob("journal.json.pre-split*")) == []
+        await open_data(pilot)
+        await pilot.press("r")
+        await wait_for_screen(pilot, Pick)
+        lines = screen_text(app).splitlines()
+        held = "before the split · 3 entries, 4 worksheets, 1 reflection"
+        assert sum(held in line for line in lines) == 1, "\n".join(lines)  # one line at 80 columns
 
 
 async def test_a_change_from_another_process_while_a_screen_opens(

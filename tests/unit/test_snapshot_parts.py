@@ -4,7 +4,6 @@ half, pruning, encryption, the older single-file snapshots)."""
 
 from __future__ import annotations
 
-import shutil
 import zlib
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +17,6 @@ from csa_companion.domain.journal import JournalEntry
 from csa_companion.paths import DataPaths
 from csa_companion.storage.crypto import Cipher, is_sealed, new_cipher, wrap
 from csa_companion.storage.encryption import encrypt_folder, write_key
-from csa_companion.storage.fileformat import encode
 from csa_companion.storage.lock import FileLock
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Stores
@@ -26,7 +24,7 @@ from csa_companion.transfer import snapshots as backup
 from csa_companion.transfer.records import export_bytes
 from tests.conftest import START
 from tests.rhythm_data import at
-from tests.transfer_data import everything, file_bytes, seed_everything
+from tests.transfer_data import everything, file_bytes, old_journal, seed_everything
 
 
 def add(stores: Stores, uid: str, when: str = "2027-04-01T10:00") -> None:
@@ -285,24 +283,6 @@ def test_a_snapshot_of_the_older_kind_is_listed_and_restored(
 # -- the copy of journal.json kept at the split --------------------------------------------
 
 
-def old_journal(data_dir: Path) -> tuple[bytes, bytes]:
-    """A data folder of the version before months: journal.json (three months, and one
-    record it cannot read) and its backup generation, beside the other stores."""
-    seed_everything(data_dir)
-    shutil.rmtree(data_dir / "journal")
-    docs = [
-        JournalEntry(f"{m} entry", at(f"2026-{m}-02T10:00"), at(f"2026-{m}-02T10:00"), uid=m)
-        for m in ("09", "10", "11")
-    ]
-    tables = {"journal": {str(n): e.to_doc() for n, e in enumerate(docs, 1)}}
-    tables["journal"]["4"] = {"body": "no uid, no created"}
-    original = encode(tables, schema=1)
-    older = encode({"journal": {"1": docs[0].to_doc()}}, schema=1)
-    (data_dir / "journal.json").write_bytes(original)
-    (data_dir / "journal.json.bak").write_bytes(older)
-    return original, older
-
-
 def test_the_copy_kept_at_the_split_becomes_a_protected_snapshot(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -314,7 +294,7 @@ def test_the_copy_kept_at_the_split_becomes_a_protected_snapshot(
     assert backup.daily(stores, START) is not None
     assert list(data_dir.glob("journal.json.pre-split*")) == []
     snaps = backup.snapshots(stores)
-    split = "the journal before it was split into months"
+    split = "before the split"
     assert [s.reason for s in snaps] == [split, split, "daily"]
     assert [backup.describe(stores, s).split(" · ")[1] for s in snaps] == [
         "1 entry, 4 worksheets, 1 reflection",  # the backup generation, older
@@ -372,7 +352,5 @@ def test_a_snapshot_by_hand_takes_in_the_copy_kept_at_the_split(
     assert main(["--data-dir", str(data_dir), "backup"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 3 and all(line.startswith("wrote ") for line in out)
-    assert out[1].endswith(
-        ": the journal before it was split into months · 3 entries, 4 worksheets, 1 reflection"
-    )
+    assert out[1].endswith(": before the split · 3 entries, 4 worksheets, 1 reflection")
     assert list(data_dir.glob("journal.json.pre-split*")) == []

@@ -91,7 +91,7 @@ REASONS = {
     DAILY: "daily",
     BEFORE_IMPORT: "before an import",
     BEFORE_RESTORE: "before a restore",
-    BEFORE_SPLIT: "the journal before it was split into months",
+    BEFORE_SPLIT: "before the split",  # of the journal into months (journal_store.py)
 }
 UNLABELED = "daily or by hand"
 """Snapshots taken before names said why."""
