@@ -13,6 +13,7 @@ import pytest
 from csa_companion.cli import main
 from csa_companion.domain.journal import JournalEntry, LiveSearch, filter_entries
 from csa_companion.paths import DataPaths
+from csa_companion.storage import repos
 from csa_companion.storage.crypto import Cipher, is_sealed
 from csa_companion.storage.encryption import encrypt_folder
 from csa_companion.storage.journal_store import JournalStore
@@ -175,7 +176,9 @@ def test_the_words_of_another_version_of_the_month_are_not_trusted(data_dir: Pat
     assert searched(data_dir, "zebra") == [made[-1].uid]
 
 
-def test_the_words_are_encrypted_in_an_encrypted_folder(data_dir: Path) -> None:
+def test_the_words_are_encrypted_in_an_encrypted_folder(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = "Xylophonist"
     plain = seed(data_dir)
     repo(data_dir).save(plain[-1].edited(START, body=f"{secret} practice"))
@@ -188,6 +191,7 @@ def test_the_words_are_encrypted_in_an_encrypted_folder(data_dir: Path) -> None:
     assert searched(data_dir, secret, cipher=cipher) == [plain[-1].uid]
     repo(data_dir, cipher).save(plain[0].edited(START, body=f"{secret} again"))
     assert searched(data_dir, secret, cipher=cipher) == [plain[-1].uid, plain[0].uid]
+    monkeypatch.setattr(repos, "KEEP_ROWS_FROM", 5)  # months of 6 entries keep their rows
     repo(data_dir, cipher).rows()  # the rows of the journal's list are kept too
     assert all_kept_sealed(data_dir)
     assert len(list((data_dir / "journal").glob("*.rows"))) == 3
@@ -238,6 +242,7 @@ def test_the_rows_of_the_journals_list_are_kept_beside_each_month(
     """The journal screen's rows (no bodies; each word of the search text once) come from
     what is kept beside each month while it names the month file as it is: no month is read.
     Searching them gives what filtering the whole entries gives."""
+    monkeypatch.setattr(repos, "KEEP_ROWS_FROM", 5)  # a month of 6 entries keeps its rows
     made = seed(data_dir)
     built = repo(data_dir).rows()
     opened = months_read(monkeypatch)
@@ -262,3 +267,11 @@ def test_the_rows_of_the_journals_list_are_kept_beside_each_month(
     assert repo(data_dir).rows() == rows and opened == ["2026-11"]
     opened.clear()
     assert repo(data_dir).rows() == rows and opened == []  # made again
+
+
+def test_a_small_months_rows_are_not_kept(data_dir: Path) -> None:
+    """A month of fewer than KEEP_ROWS_FROM entries is read fast enough: keeping its rows
+    beside it would only take room."""
+    seed(data_dir)
+    assert len(repo(data_dir).rows()) == 18
+    assert not list((data_dir / "journal").glob("*.rows"))

@@ -56,6 +56,10 @@ def _entries(docs: list[dict[str, Any]], known: _Known) -> tuple[list[JournalEnt
 
 
 _COLUMNS = ("uid", "created", "title", "tags", "starred", "text")
+KEEP_ROWS_FROM = 500
+"""A month's rows are kept beside it from this many entries: a smaller month is read fast
+enough, and the kept rows of a small journal's months made its data folder 1.3 times the
+journal's size, not 1.2."""
 
 
 def _kept_value(rows: list[JournalRow]) -> dict[str, list[Any]]:
@@ -186,7 +190,8 @@ class JournalRepo:
                 if rows is None:
                     docs = journal.month_documents(name)
                     rows = [JournalRow.of(JournalEntry.from_doc(doc), name) for doc in docs]
-                    journal.keep(name, ROWS, key, _kept_value(rows))
+                    if len(rows) >= KEEP_ROWS_FROM:
+                        journal.keep(name, ROWS, key, _kept_value(rows))
                 rows.sort(key=lambda row: row.created, reverse=True)
                 was = (key, rows)
             fresh[name] = was
