@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from csa_companion.cli import main
 from csa_companion.domain.journal import JournalEntry, LiveSearch, filter_entries
 from csa_companion.paths import DataPaths
-from csa_companion.storage import repos
+from csa_companion.storage import journal_store, repos
 from csa_companion.storage.crypto import Cipher, is_sealed
 from csa_companion.storage.encryption import encrypt_folder
 from csa_companion.storage.journal_store import JournalStore
@@ -275,3 +276,27 @@ def test_a_small_months_rows_are_not_kept(data_dir: Path) -> None:
     seed(data_dir)
     assert len(repo(data_dir).rows()) == 18
     assert not list((data_dir / "journal").glob("*.rows"))
+
+
+def test_the_list_again_reads_only_what_changed(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal screen lists the rows again after every save: only a month whose file
+    changed is read again (at 50,000 entries, reading every month's kept rows took ~190 ms)."""
+    monkeypatch.setattr(repos, "KEEP_ROWS_FROM", 5)
+    made = seed(data_dir)
+    journal = repo(data_dir)
+    rows = journal.rows()
+    read: list[str] = []
+    real = read_kept
+
+    def counting(month: Path, *args: Any) -> Any:
+        read.append(month.stem)
+        return real(month, *args)
+
+    monkeypatch.setattr(journal_store, "read_kept", counting)
+    opened = months_read(monkeypatch)
+    assert journal.rows() == rows and read == [] and opened == []
+    journal.save(made[0].edited(START, body="Changed in June."))
+    assert [r.uid for r in LiveSearch(journal.rows())("june")] == [made[0].uid]
+    assert read == ["2026-06"]

@@ -289,14 +289,15 @@ class JournalStore(Store):
         """Keep the words of the entries of `month` (as `search` gave it) for the next search."""
         self.keep(month.name, WORDS, month.key, "\n".join(sorted(words)))
 
-    def kept(self, name: str, kind: str) -> tuple[list[Any] | None, Any]:
-        """(what names the month file `name` now, what is kept of `kind` for exactly that
-        file or None): see journal_words.py."""
-        if name not in self._names:  # LEGACY, or gone
-            return None, None
-        path = self.folder / f"{name}.json"
-        key = month_key(path)
-        return key, read_kept(path, kind, key, self.cipher)
+    def key(self, name: str) -> list[Any] | None:
+        """What names the month file `name` as it is now (journal_words.month_key); None for
+        LEGACY, or a month that is gone."""
+        return month_key(self.folder / f"{name}.json") if name in self._names else None
+
+    def kept(self, name: str, kind: str, key: list[Any] | None) -> Any:
+        """What is kept of `kind` beside the month `name` for exactly the file `key` names,
+        or None: see journal_words.py."""
+        return read_kept(self.folder / f"{name}.json", kind, key, self.cipher)
 
     def keep(self, name: str, kind: str, key: list[Any] | None, value: Any) -> None:
         """Keep `value` as `kind` of the month file `name` that `key` names (see `kept`)."""

@@ -182,10 +182,10 @@ class JournalRepo:
         found: list[JournalRow] = []
         fresh: dict[str, tuple[list[Any] | None, list[JournalRow]]] = {}
         for name in reversed(journal.month_names()):
-            key, kept = journal.kept(name, ROWS)
+            key = journal.key(name)
             was = self._rows.get(name)
             if was is None or key is None or was[0] != key:
-                rows = _kept_rows(kept, name)
+                rows = _kept_rows(journal.kept(name, ROWS, key), name)
                 journal.let_go(name)  # Home read the newest (their previews)
                 if rows is None:
                     docs = journal.month_documents(name)
