@@ -1152,9 +1152,23 @@ def measure_size(runs: int, count: int, scratch: Path) -> SizeRow:
             f"{time.perf_counter() - started:.1f} s"
         )
         own, total = journal_bytes(data_dir), folder_bytes(data_dir)
+        kept = {
+            "snapshots": folder_bytes(data_dir / "backups"),
+            "journal files": folder_bytes(data_dir / "journal"),
+        }
         print(
             f"    data folder {total / 1e6:.1f} MB (after {SNAPSHOT_DAYS} daily snapshots), "
-            f"journal's records {own / 1e6:.1f} MB"
+            f"journal's records {own / 1e6:.1f} MB; "
+            + ", ".join(f"{what} {size / own:.2f}x" for what, size in kept.items())
+        )
+        suffixes: dict[str, int] = {}
+        for path in (data_dir / "journal").iterdir():
+            if path.is_file():
+                suffix = path.name.split(".", 1)[-1]
+                suffixes[suffix] = suffixes.get(suffix, 0) + path.stat().st_size
+        print(
+            "    journal folder by kind: "
+            + ", ".join(f"*.{k} {v / own:.3f}x" for k, v in sorted(suffixes.items()) if v)
         )
         cells["disk / journal"] = f"{total / own:.2f}x"
 
