@@ -195,6 +195,23 @@ def test_lock_held_elsewhere_gives_a_clear_message(tmp_path: Path) -> None:
     assert [e.body for e in JournalRepo(Store(path)).all()] == ["after the holder died"]
 
 
+@pytest.mark.parametrize(
+    "before", ["", "9", "123456789 csa-companion --data-dir /a/much/longer/folder"]
+)
+def test_the_lock_owner_file_names_this_process_whatever_it_held(
+    tmp_path: Path, before: str
+) -> None:
+    """Each lock taken writes who holds it (the busy message names them) over the file: the
+    last holder's text is cut away when it was longer, never left after ours."""
+    path = tmp_path / "journal.json"
+    owner = tmp_path / "journal.json.lock.owner"
+    owner.write_text(before)
+    add(JournalRepo(Store(path)), "written under the lock")
+    assert owner.read_bytes() == f"{os.getpid()} {' '.join(sys.argv[:3])}".encode(
+        "utf-8", "surrogateescape"
+    )
+
+
 WRITER = """
 import sys
 from pathlib import Path
