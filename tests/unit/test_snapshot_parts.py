@@ -4,6 +4,7 @@ half, pruning, encryption, the older single-file snapshots)."""
 
 from __future__ import annotations
 
+import threading
 import zlib
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from csa_companion.cli import main
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.paths import DataPaths
 from csa_companion.storage.crypto import Cipher, is_sealed, new_cipher, wrap
-from csa_companion.storage.encryption import encrypt_folder, write_key
+from csa_companion.storage.encryption import Converted, encrypt_folder, write_key
 from csa_companion.storage.lock import FileLock
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Stores
@@ -354,3 +355,39 @@ def test_a_snapshot_by_hand_takes_in_the_copy_kept_at_the_split(
     assert len(out) == 3 and all(line.startswith("wrote ") for line in out)
     assert out[1].endswith(": before the split · 3 entries, 4 worksheets, 1 reflection")
     assert list(data_dir.glob("journal.json.pre-split*")) == []
+
+
+def test_a_window_opened_before_encryption_takes_no_plain_snapshot(data_dir: Path) -> None:
+    seed_everything(data_dir)
+    before_encryption = Stores(DataPaths(data_dir))
+    JournalRepo(before_encryption["journal"]).all()  # read while plain: kept in memory
+    encrypt(data_dir)  # `encrypt` in a shell meanwhile
+    with pytest.raises(backup.BackupError, match="encryption was turned on in this data folder"):
+        backup.take(before_encryption, START)
+    assert backup.snapshots(before_encryption) == [] and parts(data_dir) == set()
+
+
+def test_encrypting_waits_for_a_snapshot_being_taken(data_dir: Path) -> None:
+    seed_everything(data_dir)
+    stores = Stores(DataPaths(data_dir))
+    backup.take(stores, START)
+    snapshot_lock = FileLock(str(data_dir / "backups" / backup.LOCK), timeout=1)
+    snapshot_lock.acquire()
+    cipher = new_cipher()
+    write_key(DataPaths(data_dir), wrap(cipher, "a passphrase for the test"))
+    done: list[Converted] = []
+
+    def convert() -> None:
+        done.append(encrypt_folder(DataPaths(data_dir), cipher))
+
+    worker = threading.Thread(target=convert)
+    worker.start()
+    try:
+        worker.join(0.5)
+        assert worker.is_alive()  # waiting: nothing converted behind the snapshot
+        assert not any(is_sealed(p.read_bytes()) for p in backup.parts_folder(stores).iterdir())
+    finally:
+        snapshot_lock.release()
+    worker.join(30)
+    assert done and not done[0].failed
+    assert all(is_sealed(p.read_bytes()) for p in backup.parts_folder(stores).iterdir())

@@ -21,7 +21,7 @@ from csa_companion.platforms import binary
 from csa_companion.storage.crypto import Cipher, KeyRecord, SealError, is_sealed
 from csa_companion.storage.fileformat import header_id
 from csa_companion.storage.lock import FileLock, LockTimeout
-from csa_companion.storage.private_files import fsync_dir, write_atomic
+from csa_companion.storage.private_files import fsync_dir, make_private_dirs, write_atomic
 
 KEY_FILE = "key.json"
 LOCK_SETTING = "lock-minutes"
@@ -29,6 +29,10 @@ LOCK_SETTING = "lock-minutes"
 DEFAULT_LOCK_MINUTES = 10.0
 MAX_LOCK_MINUTES = 24 * 60
 SNAPSHOT_FOLDERS = ("backups",)
+SNAPSHOT_LOCK = "snapshots.lock"
+"""Held (in `backups`) by whatever writes or deletes snapshots (transfer/snapshots.py), and
+by a conversion: no snapshot is written in the old form behind it."""
+SNAPSHOT_LOCK_SECONDS = 60.0
 JOURNAL_FOLDER = "journal"  # the journal's months (journal_store.py), each a store file
 """Folders of the data folder whose files are copies of the stores (snapshots)."""
 PLAIN_FOLDERS = ("content", "screenshots", "exports")
@@ -156,6 +160,26 @@ def _convert(
     paths: DataPaths, transform: Callable[[bytes], bytes | None], *, wipe: bool
 ) -> Converted:
     done = Converted()
+    try:
+        make_private_dirs(paths.backups)
+        lock = FileLock(str(paths.backups / SNAPSHOT_LOCK), timeout=SNAPSHOT_LOCK_SECONDS)
+        lock.acquire()
+    except LockTimeout:
+        done.failed.append("every file (another csa-companion is taking a snapshot)")
+        return done
+    except OSError as error:
+        done.failed.append(f"every file (cannot lock {paths.backups}: {error.strerror})")
+        return done
+    try:
+        _convert_files(paths, transform, wipe, done)
+    finally:
+        lock.release()
+    return done
+
+
+def _convert_files(
+    paths: DataPaths, transform: Callable[[bytes], bytes | None], wipe: bool, done: Converted
+) -> None:
     for path in data_files(paths):
         try:
             with _store_lock(path):
@@ -171,7 +195,6 @@ def _convert(
             done.failed.append(f"{path.name} ({error.strerror or error})")
         else:
             done.changed.append(path)
-    return done
 
 
 @contextlib.contextmanager

@@ -45,6 +45,7 @@ from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths
 from csa_companion.storage.crypto import Cipher, SealError, is_sealed
 from csa_companion.storage.documents import quarantine
+from csa_companion.storage.encryption import KEY_FILE, SNAPSHOT_LOCK, SNAPSHOT_LOCK_SECONDS
 from csa_companion.storage.fileformat import DamagedFile, Tables, decode
 from csa_companion.storage.journal_store import SPLIT_ASIDE, UNDATED, JournalStore, period_of
 from csa_companion.storage.journal_store import TABLE as JOURNAL_TABLE
@@ -101,8 +102,8 @@ DATA_STORES = tuple(name for name in STORE_NAMES if name != "settings")
 MANIFEST = "csa-companion-snapshot"
 MANIFEST_VERSION = 1
 PARTS = "parts"
-LOCK = "snapshots.lock"
-LOCK_SECONDS = 60.0
+LOCK = SNAPSHOT_LOCK
+LOCK_SECONDS = SNAPSHOT_LOCK_SECONDS
 """How long a snapshot waits for another process's (a large one takes a few seconds)."""
 CHUNK = 64
 """Records a part holds at most (~120 KB of journal text): what a day's new entry costs a
@@ -466,6 +467,12 @@ def take(
     `label` says why, at the end of its name (one of REASONS); `journal`, the journal's
     tables to keep in place of the stored ones (see `keep_pre_split`)."""
     with _locked(stores):
+        if stores.cipher is None and (stores.paths.root / KEY_FILE).exists():
+            raise BackupError(
+                "encryption was turned on in this data folder while this csa-companion was "
+                "open, so its snapshot would not be encrypted: close it and start it again; "
+                "nothing was changed"
+            )
         known = _known_parts(stores)
         pieces = _pieces(stores, journal)
         parts: list[Part] = []
