@@ -300,3 +300,20 @@ def test_the_list_again_reads_only_what_changed(
     journal.save(made[0].edited(START, body="Changed in June."))
     assert [r.uid for r in LiveSearch(journal.rows())("june")] == [made[0].uid]
     assert read == ["2026-06"]
+
+
+def test_a_change_to_a_month_listed_from_its_kept_rows_is_noticed(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app polls for other processes' changes: a month listed from its kept rows, never
+    opened, counts too."""
+    monkeypatch.setattr(repos, "KEEP_ROWS_FROM", 5)
+    made = seed(data_dir)
+    repo(data_dir).rows()  # keeps the rows
+    journal = Stores(DataPaths(data_dir))["journal"]
+    JournalRepo(journal).rows()  # from the kept rows: no month opened
+    assert journal.refresh() is False
+    repo(data_dir).save(made[0].edited(START, body="Changed in June."))  # another process
+    assert journal.refresh() is True
+    assert journal.refresh() is False
+    assert "changed in june." in JournalRepo(journal).rows()[-1].search_text

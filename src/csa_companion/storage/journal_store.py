@@ -154,6 +154,7 @@ class JournalStore(Store):
         self._base = 0  # counts changes of the listing
         self._in_transaction = False
         self._legacy: Store | None = None  # an unsplit journal.json in a read-only folder
+        self._watched: dict[str, list[Any] | None] = {}  # month -> its file's key when read
         self.storage = _JournalStorage(self)
         self.db = _CompanionDB(storage=lambda: self.storage)
         self._lock = FileLock(str(self.folder / "journal.lock"), timeout=lock_timeout)
@@ -291,8 +292,10 @@ class JournalStore(Store):
 
     def key(self, name: str) -> list[Any] | None:
         """What names the month file `name` as it is now (journal_words.month_key); None for
-        LEGACY, or a month that is gone."""
-        return month_key(self.folder / f"{name}.json") if name in self._names else None
+        LEGACY, or a month that is gone. `refresh` watches it from then on."""
+        key = month_key(self.folder / f"{name}.json") if name in self._names else None
+        self._watched[name] = key
+        return key
 
     def kept(self, name: str, kind: str, key: list[Any] | None) -> Any:
         """What is kept of `kind` beside the month `name` for exactly the file `key` names,
@@ -344,9 +347,13 @@ class JournalStore(Store):
                 self._in_transaction = False
 
     def refresh(self) -> bool:
-        """Find months another process added, and re-read those it changed."""
+        """Find months another process added, and re-read those it changed; True also when
+        it changed a month known only by what is kept beside it (`key`)."""
         changed = self._relist()
         changed = any([store.refresh() for store in self._opened()]) or changed
+        for name, key in list(self._watched.items()):
+            if name not in self._periods and key != (key := self.key(name)):
+                changed = True
         if changed:
             self.db.clear_cache()
         return changed
