@@ -989,13 +989,19 @@ def journal_bytes(data_dir: Path) -> int:
     return len(orjson.dumps([e.to_doc() for e in entries]))
 
 
-def folder_bytes(folder: Path) -> int:
-    """Every file's size, a file under several names (hard links) counted once, as `du`."""
+def folder_bytes(folder: Path, only_in: Path | None = None) -> int:
+    """Every file's size, a file under several names (hard links) counted once, as `du`;
+    with `only_in`, only the files with no name outside that folder."""
     sizes: dict[tuple[int, int], int] = {}
+    outside: set[tuple[int, int]] = set()
     for path in folder.rglob("*"):
         st = path.lstat()
         if path.is_file() and not path.is_symlink():
             sizes[st.st_dev, st.st_ino] = st.st_size
+            if only_in is not None and only_in not in path.parents:
+                outside.add((st.st_dev, st.st_ino))
+    if only_in is not None:
+        return sum(size for key, size in sizes.items() if key not in outside)
     return sum(sizes.values())
 
 
@@ -1152,8 +1158,8 @@ def measure_size(runs: int, count: int, scratch: Path) -> SizeRow:
             f"{time.perf_counter() - started:.1f} s"
         )
         own, total = journal_bytes(data_dir), folder_bytes(data_dir)
-        kept = {
-            "snapshots": folder_bytes(data_dir / "backups"),
+        kept = {  # a snapshot's part that is a store file's own (linked) is the store's
+            "snapshots": folder_bytes(data_dir, only_in=data_dir / "backups"),
             "journal files": folder_bytes(data_dir / "journal"),
         }
         print(

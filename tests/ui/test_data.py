@@ -18,7 +18,7 @@ from csa_companion.screens.data.shared import ShareDialog, SharedItemScreen, Sha
 from csa_companion.screens.dialogs import Ask, Choice, Pick
 from csa_companion.storage.store import Stores
 from csa_companion.transfer import snapshots as backup
-from csa_companion.transfer.actions import PLAIN_NOTE
+from csa_companion.transfer.actions import PLAIN_NOTE, human_size
 from csa_companion.transfer.bundles import ShelfRepo
 from csa_companion.transfer.records import Progress
 from csa_companion.widgets.checklist import CheckList
@@ -58,6 +58,20 @@ async def test_data_screen_shows_where_and_how_big(new_app: AppFactory, data_dir
         assert "Last snapshot none yet · 0 snapshots kept of 10" in words
         for action in ("Export everything (JSON)", "Restore a snapshot", "Shared with me"):
             assert action in words
+
+
+async def test_the_data_folders_size_counts_a_snapshots_linked_files_once(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    seed_everything(data_dir)
+    size, _ = data_screen.folder_size(data_dir)
+    backup.take(Stores(DataPaths(data_dir)), START)  # parts: the store files, linked
+    grown, _ = data_screen.folder_size(data_dir)
+    assert grown - size < size / 4  # the manifest, and no second copy counted
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_data(pilot)
+        assert f"Size {human_size(grown)} in" in screen_words(app)
 
 
 async def test_export_and_snapshot_from_the_data_screen(

@@ -71,6 +71,7 @@ def test_a_large_month_is_kept_in_parts_and_one_new_entry_changes_one(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(backup, "CHUNK", 4)
+    no_links(monkeypatch)
     stores = Stores(DataPaths(data_dir))
     for day in range(1, 11):  # ten entries in June: parts of 4, 4 and 2
         add(stores, f"june{day}", f"2026-06-{day:02d}T10:00")
@@ -104,12 +105,22 @@ def test_restore_rebuilds_the_data_from_the_parts(
     assert everything(data_dir) == after
 
 
+def no_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system without hard links (FAT, exFAT): parts are the records, compressed."""
+
+    def refuse(source: Path, target: Path) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(backup, "_link", refuse)
+
+
 def damage_part(stores: Stores, snap: backup.Snapshot, how: str) -> None:
     journal = [p for p in manifest(stores, snap)["parts"] if p["store"] == "journal"][-1]
     path = backup.parts_folder(stores) / journal["file"]
     raw = path.read_bytes()
+    path.unlink()  # a linked part is the month's own file: damage the part's name alone
     if how == "missing":
-        path.unlink()
+        pass
     elif how == "cut off":
         path.write_bytes(raw[: len(raw) // 2])
     elif how == "other records":  # whole, compressed, but not what the manifest names
@@ -162,8 +173,9 @@ def test_a_damaged_manifest_is_refused_and_nothing_is_restored(
 
 
 def test_the_next_snapshot_mends_a_damaged_part_it_shares(
-    data_dir: Path, capsys: pytest.CaptureFixture[str]
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    no_links(monkeypatch)
     seed_everything(data_dir)
     stores = Stores(DataPaths(data_dir))
     first = backup.take(stores, START)
@@ -189,7 +201,7 @@ def test_pruning_deletes_only_the_parts_no_snapshot_names(data_dir: Path) -> Non
     assert parts(data_dir) == named  # none missing, none left over
     for snap in kept:  # every kept one is whole
         found = backup.snapshot_contents(stores, snap)
-        assert len(found["journal"]["journal"]) == 8 + taken.index(snap)  # 7 seeded
+        assert len(found["journal"]["journal"]) == 8 + [s.name for s in taken].index(snap.name)
 
 
 def test_pruning_deletes_no_part_while_a_snapshot_cannot_be_read(data_dir: Path) -> None:
@@ -302,9 +314,9 @@ def test_the_copy_kept_at_the_split_becomes_a_protected_snapshot(
         "3 entries, 4 worksheets, 1 reflection",
         "3 entries, 4 worksheets, 1 reflection",
     ]
-    # the months the split left unchanged are the same parts as the day's
+    # the old journal's months are kept once for both of its generations
     named = [{p["file"] for p in manifest(stores, s)["parts"]} for s in snaps]
-    assert named[1] == named[2] and not split_parts
+    assert named[0] & named[1] and not split_parts
     # kept through pruning, as those taken before an import are
     for hour in range(1, 12):
         add(stores, f"h{hour}")
@@ -391,3 +403,31 @@ def test_encrypting_waits_for_a_snapshot_being_taken(data_dir: Path) -> None:
     worker.join(30)
     assert done and not done[0].failed
     assert all(is_sealed(p.read_bytes()) for p in backup.parts_folder(stores).iterdir())
+
+
+@pytest.mark.parametrize("encrypted", [False, True])
+def test_a_store_file_unchanged_since_is_linked_and_an_old_one_kept_compressed(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], encrypted: bool
+) -> None:
+    seed_everything(data_dir)
+    cipher = encrypt(data_dir) if encrypted else None
+    stores = Stores(DataPaths(data_dir), cipher=cipher)
+    add(stores, "april")
+    first = backup.take(stores, START)
+    april = data_dir / "journal" / "2027-04.json"
+    [linked] = [p for p in manifest(stores, first)["parts"] if p["period"] == "2027-04"]
+    part = backup.parts_folder(stores) / linked["file"]
+    assert part.samefile(april)  # the month's own file: no copy
+    add(stores, "april again", "2027-04-02T10:00")  # the month is written anew
+    second = backup.take(stores, START + timedelta(days=1))
+    assert not part.samefile(april)
+    kept = part.read_bytes()  # the old April alone: kept compressed under its name
+    assert (cipher.open(kept) if cipher else kept).startswith(backup.KEPT_MARK)
+    assert is_sealed(kept) == encrypted
+    assert len(backup.snapshot_contents(stores, first)["journal"]["journal"]) == 8
+    assert len(backup.snapshot_contents(stores, second)["journal"]["journal"]) == 9
+    backup.restore(stores, first.name, START + timedelta(days=2))
+    assert (
+        JournalRepo(Stores(DataPaths(data_dir), cipher=cipher)["journal"]).get("april again")
+        is None
+    )

@@ -1,22 +1,29 @@
 """Dated snapshots of the whole data folder in its `backups` folder, kept to the last N.
 
-A snapshot is a small manifest (`backups/YYYY-MM-DD-HHMMSS-why.json`, one line of JSON) naming
-its parts in `backups/parts/`: each store file's records, and each journal month's, in parts of
-at most CHUNK records, as JSON, compressed, encrypted like the stores when encryption is on. A
-part is written once and named by every snapshot that holds those same records (the manifest
-keeps the SHA-256 of each part's JSON), so a snapshot costs only what changed since the one
-before: after a day's new entry, the last part of its month (and the settings). Parts have
-random names, so a name tells nothing about what it holds (a name made from the contents, even
-keyed, would show which parts are equal), and a name outlives encrypting or decrypting the
-folder. Snapshots of the older kind (one whole export file, see records.py) are listed,
-described and restored as before.
+A snapshot is a small manifest (`backups/YYYY-MM-DD-HHMMSS-why.json`: a first line, then
+compressed JSON) naming its parts in `backups/parts/`, one per store file and journal month,
+in the order an export lists their records. A part is the store file itself, hard-linked: it
+costs nothing while the store keeps that file, and every later snapshot names it again. Store
+files are never written in place (a save writes a new file and renames it over the old one;
+the store's `.bak` is a link too), so a linked part keeps the version it was taken of. Once
+the store has moved on from it, the part holds that old version alone and is kept compressed
+under its name (`_Linked.keep_old`), encrypted when encryption is on. So the snapshots cost
+only the old versions of what changed, compressed: a day's new entry costs its month's
+previous version. Where links cannot be made (FAT, exFAT) and for the journal kept before the
+split, the records are kept in parts of at most CHUNK records of compact JSON, compressed,
+named by every snapshot holding the same records (the manifest keeps the SHA-256 of each
+one's JSON). Part names are random: a name tells nothing about what it holds (a name made
+from the contents, even keyed, would show which parts are equal), and outlives encrypting or
+decrypting the folder. Snapshots of the older kind (one whole export file, see records.py)
+are listed, described and restored as before.
 
 A snapshot is checked completely before it is restored (every part read, decrypted and
-matched against its checksum, then the records as an export's are), and a damaged one is
-refused without changing anything. Restoring first keeps the current state as a snapshot of
-its own; a restore deletes nothing, not even old snapshots. Pruning keeps at least MIN_KEEP
-snapshots, and never deletes one taken before an import or a restore in the last
-PROTECTED_DAYS days: those are how an import or a restore is undone. Then the parts no
+matched against its checksum, or a store file's own, then the records as an export's are),
+and a damaged one is refused without changing anything. Restoring first keeps the current
+state as a snapshot of its own; a restore deletes nothing, not even old snapshots. Pruning
+keeps at least MIN_KEEP snapshots, and never deletes one taken before an import or a restore
+(or the split) in the last PROTECTED_DAYS days: those are how an import or a restore is
+undone. Then the parts no
 snapshot names any longer are deleted (never while a snapshot cannot be read: it might name
 any of them). Taking, pruning and reading parts hold the snapshots' lock
 (`backups/snapshots.lock`), so that another process never deletes a part a new snapshot is
@@ -43,7 +50,7 @@ import orjson
 from csa_companion.domain.wording import plural
 from csa_companion.errors import CompanionError
 from csa_companion.paths import DataPaths
-from csa_companion.storage.crypto import Cipher, SealError, is_sealed
+from csa_companion.storage.crypto import Cipher, SealError, is_sealed, read_header
 from csa_companion.storage.documents import quarantine
 from csa_companion.storage.encryption import KEY_FILE, SNAPSHOT_LOCK, SNAPSHOT_LOCK_SECONDS
 from csa_companion.storage.fileformat import DamagedFile, Tables, decode
@@ -51,7 +58,7 @@ from csa_companion.storage.journal_store import SPLIT_ASIDE, UNDATED, JournalSto
 from csa_companion.storage.journal_store import TABLE as JOURNAL_TABLE
 from csa_companion.storage.lock import FileLock, LockTimeout
 from csa_companion.storage.migrations import SCHEMA_VERSION, migrate
-from csa_companion.storage.private_files import make_private_dirs, write_atomic
+from csa_companion.storage.private_files import fsync_dir, make_private_dirs, write_atomic
 from csa_companion.storage.repos import SettingsRepo
 from csa_companion.storage.store import Stores
 from csa_companion.transfer.records import (
@@ -105,6 +112,11 @@ PARTS = "parts"
 LOCK = SNAPSHOT_LOCK
 LOCK_SECONDS = SNAPSHOT_LOCK_SECONDS
 """How long a snapshot waits for another process's (a large one takes a few seconds)."""
+CHUNK_PART = "records"
+FILE_PART = "file"
+KEPT_MARK = b"csa-companion-part 1 "
+"""A linked store file the live one has moved on from is kept compressed under its name: this
+line (and the SHA-256 of its records' JSON), then that JSON, compressed."""
 CHUNK = 64
 """Records a part holds at most (~120 KB of journal text): what a day's new entry costs a
 snapshot; a smaller part makes every manifest longer (one line a part)."""
@@ -156,9 +168,10 @@ class Part:
     store: str
     period: str  # the journal's month (`YYYY-MM`, `undated`), '' for any other store
     file: str  # its name in the parts folder
-    sha256: str  # of its records' JSON
+    sha256: str  # of its records' JSON ('' for a store file: its own checksum covers it)
     tables: dict[str, int]  # how many records each table holds
     size: int  # of its file
+    kind: str = CHUNK_PART  # CHUNK_PART, or FILE_PART: the store file itself, linked
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -168,6 +181,7 @@ class Part:
             "sha256": self.sha256,
             "tables": self.tables,
             "size": self.size,
+            "kind": self.kind,
         }
 
     @property
@@ -265,13 +279,22 @@ def _manifest(data: dict[str, Any], name: str) -> _Read:
         try:
             tables = item["tables"]
             part = Part(
-                item["store"], item["period"], item["file"], item["sha256"], tables, item["size"]
+                item["store"],
+                item["period"],
+                item["file"],
+                item["sha256"],
+                tables,
+                item["size"],
+                item.get("kind", CHUNK_PART),
             )
             good = (
                 part.store in STORE_NAMES
                 and isinstance(part.period, str)
                 and _PART_NAME.match(part.file)
-                and _SHA256.match(part.sha256)
+                and (
+                    (part.kind == CHUNK_PART and _SHA256.match(part.sha256))
+                    or (part.kind == FILE_PART and part.sha256 == "")
+                )
                 and isinstance(tables, dict)
                 and all(isinstance(t, str) and type(n) is int for t, n in tables.items())
                 and type(part.size) is int
@@ -286,8 +309,15 @@ def _manifest(data: dict[str, Any], name: str) -> _Read:
 
 
 def _size(stores: Stores, path: Path, own: int) -> int:
-    read = _read(stores, path)
-    return own + sum(part.size for part in _unique(read.parts or ()))
+    """The file's size and its parts' as they are now (an old version kept compressed is
+    smaller than the store file it was)."""
+    size = own
+    for part in _unique(_read(stores, path).parts or ()):
+        try:
+            size += _part_path(stores, part).stat().st_size
+        except OSError:
+            size += part.size
+    return size
 
 
 def _unique(parts: tuple[Part, ...]) -> list[Part]:
@@ -411,13 +441,13 @@ def _locked(stores: Stores) -> Iterator[None]:
         lock.release()
 
 
-Piece = tuple[str, str, Callable[[], dict[str, list[Any]]]]
+Piece = tuple[str, str, Callable[[], dict[str, list[Any]]], Path | None]
 
 
 def _pieces(stores: Stores, journal: Tables | None = None) -> list[Piece]:
-    """(store, journal month or '', reader of its non-empty tables) for every part, in the
-    order an export lists their records; `journal`: the journal's tables to take in place of
-    the stored ones, in months as the journal keeps them."""
+    """(store, journal month or '', reader of its non-empty tables, its store file) for every
+    part, in the order an export lists their records; `journal`: the journal's tables to take
+    in place of the stored ones, in months as the journal keeps them (no file)."""
 
     def reader(store: Any) -> Callable[[], dict[str, list[Any]]]:
         return lambda: {t: list(docs.values()) for t, docs in store.storage.read().items() if docs}
@@ -431,11 +461,11 @@ def _pieces(stores: Stores, journal: Tables | None = None) -> list[Piece]:
                 for doc in docs.values():
                     home = period_of(doc) if table == JOURNAL_TABLE else UNDATED
                     months.setdefault(home, {}).setdefault(table, []).append(doc)
-            found += [(name, month, _given(months[month])) for month in sorted(months)]
+            found += [(name, month, _given(months[month]), None) for month in sorted(months)]
         elif isinstance(store, JournalStore):
-            found += [(name, month, reader(s)) for month, s in store.named_months()]
+            found += [(name, month, reader(s), s.path) for month, s in store.named_months()]
         else:
-            found.append((name, "", reader(store)))
+            found.append((name, "", reader(store), store.path))
     return found
 
 
@@ -474,12 +504,17 @@ def take(
                 "nothing was changed"
             )
         known = _known_parts(stores)
+        linked = _Linked(stores)
         pieces = _pieces(stores, journal)
         parts: list[Part] = []
-        for done, (store, period, read) in enumerate(pieces, start=1):
-            parts += [_keep_part(stores, store, period, t, known) for t in _chunks(read())]
+        for done, (store, period, read, path) in enumerate(pieces, start=1):
+            found = None if path is None else linked.part(store, period, path)
+            if found is None:
+                found = [_keep_part(stores, store, period, t, known) for t in _chunks(read())]
+            parts += found
             if progress:
                 progress(done, len(pieces) + 1)
+        fsync_dir(parts_folder(stores))
         head = envelope(
             MANIFEST,
             MANIFEST_VERSION,
@@ -501,6 +536,7 @@ def take(
             for old in snapshots(stores)[: -keep_count(stores)]:
                 if old.path != target and not protected(old, now):
                     old.path.unlink(missing_ok=True)
+        linked.keep_old(parts)
         _collect_garbage(stores)
         if progress:
             progress(len(pieces) + 1, len(pieces) + 1)
@@ -517,12 +553,105 @@ def _write(target: Path, payload: bytes) -> None:
 
 
 def _known_parts(stores: Stores) -> dict[str, Part]:
-    """The parts the snapshots name, by the checksum of what they hold."""
+    """The parts the snapshots name, by the checksum of what they hold (a linked store file
+    by its name)."""
     known: dict[str, Part] = {}
     for snap in snapshots(stores):
         for part in _read(stores, snap.path).parts or ():
-            known.setdefault(part.sha256, part)
+            known.setdefault(part.sha256 or part.file, part)
     return known
+
+
+_link = os.link  # a test stands in a file system without links (FAT) here
+
+
+class _Linked:
+    """Store files kept as parts by a hard link (no copy): a snapshot of a store file the
+    last snapshot linked, unchanged since, costs nothing; once the store moves on (a save
+    writes a new file and renames it in place: files are never written in place), the part
+    holds the old version alone and is kept compressed under its name (`keep_old`). Where
+    links cannot be made (FAT), the records are kept in parts of their own."""
+
+    def __init__(self, stores: Stores) -> None:
+        self.stores = stores
+        self.folder = parts_folder(stores)
+        self.live: set[tuple[int, int]] = set()
+        self.named: dict[tuple[int, int], Part] = {}
+        for part in _known_parts(stores).values():
+            if part.kind == FILE_PART:
+                with contextlib.suppress(OSError):
+                    st = (self.folder / part.file).stat()
+                    self.named[st.st_dev, st.st_ino] = part
+
+    def part(self, store: str, period: str, path: Path) -> list[Part] | None:
+        """The part that is `path` (none for a store file holding nothing); None if it
+        cannot be linked (the caller keeps its records)."""
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        same = self.named.get((st.st_dev, st.st_ino))
+        if same is not None:
+            self.live.add((st.st_dev, st.st_ino))
+            return [Part(store, period, same.file, "", same.tables, same.size, FILE_PART)]
+        staged = self.folder / secrets.token_hex(16)
+        try:
+            make_private_dirs(self.folder)
+            _link(path, staged)
+            tables = _file_tables(self.stores, staged)  # as linked: no writer changes it
+            st = staged.stat()
+        except (CompanionError, DamagedFile, OSError, orjson.JSONDecodeError):
+            with contextlib.suppress(OSError):
+                staged.unlink()
+            return None
+        counts = {table: len(docs) for table, docs in tables.items() if docs}
+        if not counts:
+            staged.unlink()
+            return []
+        part = Part(store, period, staged.name, "", counts, st.st_size, FILE_PART)
+        self.live.add((st.st_dev, st.st_ino))
+        self.named[st.st_dev, st.st_ino] = part
+        return [part]
+
+    def keep_old(self, taken: list[Part]) -> None:
+        """Keep compressed each linked store file the store has moved on from (named by any
+        snapshot, this one's included)."""
+        parts = {p.file: p for p in [*_known_parts(self.stores).values(), *taken]}
+        for part in parts.values():
+            if part.kind != FILE_PART:
+                continue
+            path = self.folder / part.file
+            try:
+                st = path.stat()
+                if (st.st_dev, st.st_ino) in self.live:
+                    continue
+                raw = path.read_bytes()
+                if _is_kept(self.stores, raw):
+                    continue
+                tables = _file_tables(self.stores, path)
+            except (CompanionError, DamagedFile, OSError, orjson.JSONDecodeError):
+                continue  # left as it is: a restore says what is wrong with it
+            body = orjson.dumps({t: docs for t, docs in tables.items() if docs})
+            payload = (
+                KEPT_MARK
+                + hashlib.sha256(body).hexdigest().encode()
+                + b"\n"
+                + zlib.compress(body, COMPRESSION)
+            )
+            if self.stores.cipher is not None:
+                payload = self.stores.cipher.seal(payload, {"part": 1})
+            with contextlib.suppress(BackupError):
+                _write(path, payload)
+
+
+def _is_kept(stores: Stores, raw: bytes) -> bool:
+    """Whether a linked part's file is already kept compressed."""
+    if raw.startswith(KEPT_MARK):
+        return True
+    if not is_sealed(raw):
+        return False
+    header, _, _ = read_header(raw)
+    return bool(header.get("part")) or _decrypted(stores, "a part", raw).startswith(KEPT_MARK)
 
 
 def _keep_part(
@@ -558,7 +687,10 @@ def _part_path(stores: Stores, part: Part) -> Path:
 
 
 def _part_tables(stores: Stores, part: Part, snapshot: str) -> dict[str, list[Any]]:
-    """A part's tables (see `_part_bytes`)."""
+    """A part's tables (see `_part_bytes`; a linked store file is checked as the store checks
+    it, or, kept compressed, against the checksum it carries)."""
+    if part.kind == FILE_PART:
+        return _linked_tables(stores, part, snapshot)
     tables = orjson.loads(_part_bytes(stores, part, snapshot))
     if not isinstance(tables, dict) or not all(isinstance(d, list) for d in tables.values()):
         raise BackupError(
@@ -590,6 +722,32 @@ def _part_bytes(stores: Stores, part: Part, snapshot: str) -> bytes:
     if hashlib.sha256(raw).hexdigest() != part.sha256:
         raise damaged("is damaged (it does not match its checksum)")
     return raw
+
+
+def _linked_tables(stores: Stores, part: Part, snapshot: str) -> dict[str, list[Any]]:
+    where = f"the snapshot {snapshot}'s part for {part.what}"
+    path = _part_path(stores, part)
+    try:
+        raw = _decrypted(stores, where, path.read_bytes())
+        if not raw.startswith(KEPT_MARK):
+            tables = decode_file(stores, raw)
+            return {t: list(docs.values()) for t, docs in tables.items() if docs}
+        line, _, packed = raw.partition(b"\n")
+        body = zlib.decompress(packed)
+        if hashlib.sha256(body).hexdigest().encode() != line[len(KEPT_MARK) :]:
+            raise DamagedFile("it does not match its checksum")
+        found = orjson.loads(body)
+    except FileNotFoundError:
+        raise BackupError(f"{where} is missing ({path.name}); nothing was changed") from None
+    except OSError as error:
+        raise BackupError(
+            f"{where} cannot be read ({error.strerror}); nothing was changed"
+        ) from None
+    except (DamagedFile, zlib.error, orjson.JSONDecodeError) as why:
+        raise BackupError(f"{where} is damaged ({why}); nothing was changed") from None
+    if not isinstance(found, dict) or not all(isinstance(d, list) for d in found.values()):
+        raise BackupError(f"{where} is not a set of tables; nothing was changed")
+    return found
 
 
 def _collect_garbage(stores: Stores) -> None:
@@ -748,9 +906,19 @@ def _records(tables: dict[str, list[Any]]) -> dict[str, list[bytes]]:
 
 
 def _journal_file(stores: Stores, path: Path) -> Tables:
-    """A journal store file's tables, as the store reads them: decrypted, of this schema,
-    unreadable records set aside."""
-    schema, tables = decode(_decrypted(stores, path.name, path.read_bytes()))
+    """A journal store file's tables (see `decode_file`)."""
+    return decode_file(stores, _decrypted(stores, path.name, path.read_bytes()))
+
+
+def _file_tables(stores: Stores, path: Path) -> dict[str, list[Any]]:
+    tables = _journal_file(stores, path)
+    return {t: list(docs.values()) for t, docs in tables.items()}
+
+
+def decode_file(stores: Stores, raw: bytes) -> Tables:
+    """A store file's tables, as the store reads them: checked, of this schema, unreadable
+    records set aside (DamagedFile if it is not a whole one)."""
+    schema, tables = decode(raw)
     if schema > SCHEMA_VERSION:
         raise DamagedFile("it is of a newer version")
     tables = migrate(schema, tables)

@@ -49,16 +49,17 @@ ACTIONS = [
 
 
 def folder_size(root: Path) -> tuple[int, int]:
-    """(bytes, files) under a folder; what cannot be read is skipped."""
-    size = files = 0
+    """(bytes, files) under a folder, a file under several names (a snapshot's part is a
+    store file's own, linked) counted once, as `du` does; what cannot be read is skipped."""
+    sizes: dict[tuple[int, int], int] = {}
     for path in root.rglob("*"):
         try:
             if path.is_file():
-                size += path.stat().st_size
-                files += 1
+                st = path.stat()
+                sizes[st.st_dev, st.st_ino] = st.st_size
         except OSError:
             continue
-    return size, files
+    return sum(sizes.values()), len(sizes)
 
 
 class DataScreen(CompanionScreen):
