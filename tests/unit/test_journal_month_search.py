@@ -18,7 +18,7 @@ from csa_companion.storage import journal_store, repos
 from csa_companion.storage.crypto import Cipher, is_sealed
 from csa_companion.storage.encryption import encrypt_folder
 from csa_companion.storage.journal_store import JournalStore
-from csa_companion.storage.journal_words import WORDS, keep, kept_path, month_key, read_kept
+from csa_companion.storage.journal_words import ROWS, WORDS, keep, kept_path, month_key, read_kept
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import START
@@ -317,3 +317,19 @@ def test_a_change_to_a_month_listed_from_its_kept_rows_is_noticed(
     assert journal.refresh() is True
     assert journal.refresh() is False
     assert "changed in june." in JournalRepo(journal).rows()[-1].search_text
+
+
+def test_kept_rows_that_are_not_rows_are_not_used(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows kept for the month file as it is, but not rows (a time without its zone, which
+    cannot be sorted with the others; a missing column): the month is read instead."""
+    monkeypatch.setattr(repos, "KEEP_ROWS_FROM", 5)
+    seed(data_dir)
+    rows = repo(data_dir).rows()
+    month = data_dir / "journal" / "2026-11.json"
+    kept = read_kept(month, ROWS, month_key(month), None)
+    naive = dict(kept, created=[c[:19] for c in kept["created"]])
+    for bad in (naive, dict(kept, text=None), {**kept, "uid": kept["uid"][:-1]}, [1, 2]):
+        keep(month, ROWS, month_key(month), bad, None, None)
+        assert repo(data_dir).rows() == rows

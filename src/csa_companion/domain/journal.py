@@ -201,7 +201,8 @@ class JournalRow:
         except (TypeError, ValueError):
             return None
         strings = (uid, title, text, *row.tags)
-        if all(isinstance(s, str) for s in strings) and isinstance(starred, bool):
+        aware = row.created.tzinfo is not None  # sorted with the others' times
+        if all(isinstance(s, str) for s in strings) and isinstance(starred, bool) and aware:
             return row
         return None
 
