@@ -206,6 +206,16 @@ class JournalStore(Store):
         found = [(name, self._period(name)) for name in self._names]
         return found if self._legacy is None else [(LEGACY, self._legacy), *found]
 
+    def month_files(self) -> list[tuple[str, Path]]:
+        """(name, file) of every month as `named_months` names them, without opening any (a
+        snapshot links a month's file as it is: transfer/snapshots.py)."""
+        found = [(name, self.folder / f"{name}.json") for name in self._names]
+        return found if self._legacy is None else [(LEGACY, self.root / LEGACY), *found]
+
+    def month(self, name: str) -> Store:
+        """The store of one month as `named_months` names it."""
+        return self._legacy if name == LEGACY and self._legacy is not None else self._period(name)
+
     def month_documents(self, name: str) -> list[Document]:
         """The journal documents of one month as `named_months` names it, which the month lets
         go of after (SafeJSONStorage.release): for a reader that needs one entry of it."""

@@ -42,8 +42,9 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -442,6 +443,7 @@ def _locked(stores: Stores) -> Iterator[None]:
 
 
 Piece = tuple[str, str, Callable[[], dict[str, list[Any]]], Path | None]
+_T = TypeVar("_T")
 
 
 def _pieces(stores: Stores, journal: Tables | None = None) -> list[Piece]:
@@ -449,8 +451,11 @@ def _pieces(stores: Stores, journal: Tables | None = None) -> list[Piece]:
     part, in the order an export lists their records; `journal`: the journal's tables to take
     in place of the stored ones, in months as the journal keeps them (no file)."""
 
-    def reader(store: Any) -> Callable[[], dict[str, list[Any]]]:
-        return lambda: {t: list(docs.values()) for t, docs in store.storage.read().items() if docs}
+    def reader(store: Callable[[], Any]) -> Callable[[], dict[str, list[Any]]]:
+        """Its tables, the store opened only if they are asked for (a month not linked)."""
+        return lambda: {
+            t: list(docs.values()) for t, docs in store().storage.read().items() if docs
+        }
 
     found: list[Piece] = []
     for name in STORE_NAMES:
@@ -463,14 +468,17 @@ def _pieces(stores: Stores, journal: Tables | None = None) -> list[Piece]:
                     months.setdefault(home, {}).setdefault(table, []).append(doc)
             found += [(name, month, _given(months[month]), None) for month in sorted(months)]
         elif isinstance(store, JournalStore):
-            found += [(name, month, reader(s), s.path) for month, s in store.named_months()]
+            found += [
+                (name, month, reader(partial(store.month, month)), path)
+                for month, path in store.month_files()
+            ]
         else:
-            found.append((name, "", reader(store), store.path))
+            found.append((name, "", reader(_given(store)), store.path))
     return found
 
 
-def _given(tables: dict[str, list[Any]]) -> Callable[[], dict[str, list[Any]]]:
-    return lambda: tables
+def _given(value: _T) -> Callable[[], _T]:
+    return lambda: value
 
 
 def _chunks(tables: dict[str, list[Any]]) -> list[dict[str, list[Any]]]:
