@@ -22,7 +22,7 @@ from textual.theme import Theme
 from textual.widget import AwaitMount
 
 from csa_companion.clock import Clock
-from csa_companion.content.model import Library
+from csa_companion.content.library import Library
 from csa_companion.domain.role import ROLE_SETTING, role_label, saved_role
 from csa_companion.domain.wording import plural
 from csa_companion.platforms import (

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from csa_companion.clock import Clock
-from csa_companion.content.model import Library, Practice, Tool
+from csa_companion.content.library import Library
 from csa_companion.domain.journal import Draft, JournalEntry
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.storage.group_worksheets import GroupWorksheetRepo
@@ -47,6 +47,8 @@ def check_target(library: Library, target: PresentTarget) -> str | None:
         return f"no session plan {target.item_id!r} (known: {known})"
     if target.item_id is None:
         return None if target.kind == "practice" else "name the tool to present"
+    from csa_companion.content.model import Practice, Tool
+
     item = library.get(target.item_id)
     wanted = Practice if target.kind == "practice" else Tool
     if not isinstance(item, wanted):

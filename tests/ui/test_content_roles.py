@@ -13,7 +13,8 @@ from textual.widgets import Label, OptionList, Static
 
 from csa_companion.clock import FakeClock
 from csa_companion.content.loader import load_library
-from csa_companion.content.model import ROLES, Tool
+from csa_companion.content.model import Tool
+from csa_companion.content.roles import ROLES
 from csa_companion.content.voice import first_person_singular
 from csa_companion.domain.role import ROLE_SETTING
 from csa_companion.domain.worksheet import Worksheet

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from csa_companion.content import cache, loader
-from csa_companion.content.model import Library
+from csa_companion.content.library import Library
 from csa_companion.paths import bundled_content_dir
 
 
@@ -102,4 +102,20 @@ def test_an_unwritable_cache_folder_only_means_parsing(
     monkeypatch.setenv(cache.CACHE_DIR_ENV, str(blocker / "cache"))
     for _ in range(2):
         assert cache.load_library([bundled]).items
+    assert parses == [1, 1]
+
+
+def test_the_kept_items_open_when_first_asked_for(bundled: Path, parses: list[int]) -> None:
+    """A kept library's items are read when first used (Home uses none); bytes of them that
+    changed on disk are seen when the file is read, so the content is parsed again then."""
+    expected = cache.load_library([bundled]).items
+    kept = cache.cache_dir() / cache.CACHE_FILE
+    library = cache.load_library([bundled])
+    assert library._kept is not None and library.skipped == []  # not opened yet
+    assert library.items == expected and library.problems == [] and parses == [1]
+    raw = bytearray(kept.read_bytes())
+    at = raw.index(b"Iceberg")
+    raw[at : at + 7] = b"Icebarg"  # the same length: the file still unpickles
+    kept.write_bytes(bytes(raw))
+    assert cache.load_library([bundled]).items == expected
     assert parses == [1, 1]

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 from csa_companion.content.loader import load_library
-from csa_companion.content.model import ROLES, Tool
+from csa_companion.content.model import Tool
+from csa_companion.content.roles import ROLES
 from csa_companion.content.voice import first_person_singular
 from csa_companion.paths import bundled_content_dir
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from csa_companion.content.library import Library
 from csa_companion.content.loader import check_links, load_library
-from csa_companion.content.model import Library
 from csa_companion.domain.growth import growth_lines
 from csa_companion.domain.program import DEFAULT_TOOLS
 from csa_companion.domain.survey import trends

@@ -17,7 +17,7 @@ from csa_companion.clock import SystemClock
 from csa_companion.domain.wording import plural
 
 if TYPE_CHECKING:
-    from csa_companion.content.model import Library
+    from csa_companion.content.library import Library
     from csa_companion.domain.practice import LogEntry
     from csa_companion.paths import DataPaths
     from csa_companion.storage.program_repos import Rhythm

@@ -18,7 +18,8 @@ from csa_companion.errors import UsageError
 from csa_companion.paths import DataPaths
 
 if TYPE_CHECKING:
-    from csa_companion.content.model import Library, SessionPlan
+    from csa_companion.content.library import Library
+    from csa_companion.content.model import SessionPlan
     from csa_companion.domain.program import Program
     from csa_companion.domain.session import Schedule
 

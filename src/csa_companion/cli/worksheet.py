@@ -13,7 +13,7 @@ from csa_companion.errors import CompanionError, UsageError
 from csa_companion.storage.repos import WorksheetRepo
 
 if TYPE_CHECKING:
-    from csa_companion.content.model import Library
+    from csa_companion.content.library import Library
     from csa_companion.domain.worksheet import Worksheet
 
 

@@ -25,11 +25,11 @@ from csa_companion.paths import APP_NAME, bundled_content_dir
 from csa_companion.platforms import binary, replace
 
 if TYPE_CHECKING:
-    from csa_companion.content.model import Library
+    from csa_companion.content.library import Library
 
 CACHE_DIR_ENV = "CSA_COMPANION_CACHE_DIR"
 CACHE_FILE = "content.pickle"
-FORMAT = 1
+FORMAT = 2  # 2: the library keeps its items pickled until first asked for
 
 
 def cache_dir() -> Path:
@@ -110,9 +110,11 @@ def _read(key: tuple[Any, ...]) -> Library | None:
             kept_key, library = pickle.load(file)
     except Exception:  # missing, unreadable, damaged, or from another version's classes
         return None
-    from csa_companion.content.model import Library
+    from csa_companion.content.library import Library
 
-    return library if kept_key == key and isinstance(library, Library) else None
+    if kept_key != key or not isinstance(library, Library) or not library.intact():
+        return None
+    return library
 
 
 def _write(key: tuple[Any, ...], library: Library) -> None:

@@ -13,16 +13,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from csa_companion.content.library import Library
 from csa_companion.content.model import (
     DIAGRAMS,
     KINDS,
-    ROLES,
     SLUG,
     Act,
     FacilitatorNotes,
     Item,
     LearnPage,
-    Library,
     Phase,
     Practice,
     Problem,
@@ -36,6 +35,7 @@ from csa_companion.content.model import (
     SurveyItem,
     Tool,
 )
+from csa_companion.content.roles import ROLES
 from csa_companion.content.voice import first_person_singular
 
 FENCE = "+++"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -22,15 +22,6 @@ DIAGRAMS = (
     "four-player",
     "connectedness-ladder",
 )
-ROLES: dict[str, str] = {
-    "coordinator": "Site coordinator",
-    "director": "Program director",
-    "executive": "Executive director or grant manager",
-    "principal": "Principal or assistant principal",
-    "teacher": "Teacher",
-    "district": "District or county office staff",
-}
-"""The roles a step's examples can be written for (key -> what the person is called)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,7 +60,7 @@ class Step:
     team_example: str = ""
     """The title, hint and example as a team reads them ("we"), where the plain ones say "I"."""
     examples: tuple[tuple[str, str], ...] = ()
-    """(role, example) pairs: the example for a person in that role (see ROLES)."""
+    """(role, example) pairs: the example for a person in that role (see content/roles.py)."""
 
     def prompts_for(self, team: bool) -> tuple[str, ...]:
         """The team prompts for a team's worksheet when the step has them, else the prompts."""
@@ -309,59 +300,3 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
-
-
-@dataclass
-class Library:
-    """Every loaded item by id, plus the problems met while loading."""
-
-    items: dict[str, Item] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    skipped: list[Path] = field(default_factory=list)
-
-    def get(self, item_id: str) -> Item | None:
-        return self.items.get(item_id)
-
-    @property
-    def tools(self) -> list[Tool]:
-        tools = [i for i in self.items.values() if isinstance(i, Tool)]
-        return sorted(tools, key=lambda t: (t.order, t.title))
-
-    @property
-    def practices(self) -> list[Practice]:
-        practices = [i for i in self.items.values() if isinstance(i, Practice)]
-        return sorted(practices, key=lambda p: (p.order, p.title))
-
-    @property
-    def question_sets(self) -> list[QuestionSet]:
-        """Every question set of every bank, in file order."""
-        banks = sorted(
-            (i for i in self.items.values() if isinstance(i, QuestionBank)),
-            key=lambda b: (b.order, b.title),
-        )
-        return [s for bank in banks for s in bank.sets]
-
-    def journal_prompts(self, question: str) -> tuple[str, ...]:
-        """The journaling prompts of the question set that asks `question` (none for a
-        question typed by hand)."""
-        found = next((s for s in self.question_sets if question in s.questions), None)
-        return found.journal if found else ()
-
-    @property
-    def reflection(self) -> ReflectionPrompts | None:
-        return next((i for i in self.items.values() if isinstance(i, ReflectionPrompts)), None)
-
-    @property
-    def survey(self) -> Survey | None:
-        return next((i for i in self.items.values() if isinstance(i, Survey)), None)
-
-    @property
-    def sessions(self) -> list[SessionPlan]:
-        """Session plans: the orientation first, then the learning sessions in order."""
-        plans = [i for i in self.items.values() if isinstance(i, SessionPlan)]
-        return sorted(plans, key=lambda p: (OCCASIONS.index(p.session), p.order, p.title))
-
-    @property
-    def learn_pages(self) -> list[LearnPage]:
-        pages = [i for i in self.items.values() if isinstance(i, LearnPage)]
-        return sorted(pages, key=lambda p: (p.order, p.title))

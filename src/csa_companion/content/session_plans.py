@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from csa_companion.content.library import Library
 from csa_companion.content.model import (
     BLOCK_KINDS,
     OCCASIONS,
     SLUG,
     Block,
     LearnPage,
-    Library,
     Practice,
     Problem,
     SessionPlan,

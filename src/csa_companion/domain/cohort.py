@@ -31,7 +31,7 @@ from csa_companion.domain.survey import HIGH, LOW, POST, PRE, SUBMITTED, TOOL_PR
 from csa_companion.domain.wording import plural, shown
 
 if TYPE_CHECKING:
-    from csa_companion.content.model import Library
+    from csa_companion.content.library import Library
 
 MIN_N = 3
 EXPORT_FORMAT = "csa-companion-export"  # transfer.records.FORMAT (domain imports no transfer)

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from csa_companion.content.model import ReflectionPrompts
 from csa_companion.domain.journal import JournalEntry, all_tags
 from csa_companion.domain.worksheet import COMPLETE, Worksheet
 
 if TYPE_CHECKING:  # the practice model is not imported for a type (Home does not need it)
+    from csa_companion.content.model import ReflectionPrompts
     from csa_companion.domain.practice import LogEntry
 
 NOT_STARTED, DRAFT, DONE = "not started", "draft", "done"

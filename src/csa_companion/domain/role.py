@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from csa_companion.content.model import ROLES
+from csa_companion.content.roles import ROLES
 
 ROLE_SETTING = "role"
 """The setting that holds the role key (see ROLES); "" when the person chose none."""

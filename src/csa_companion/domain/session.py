@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from csa_companion.content.model import OCCASIONS, Block, Library, Practice, SessionPlan
+from csa_companion.content.library import Library
+from csa_companion.content.model import OCCASIONS, Block, Practice, SessionPlan
 from csa_companion.domain.practice import Plan, Setup, make_plan
 from csa_companion.domain.program import Event, Program
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from csa_companion.content.model import Block, LearnPage, Library, Practice, Tool
+from csa_companion.content.library import Library
+from csa_companion.content.model import Block, LearnPage, Practice, Tool
 from csa_companion.domain.session import PlannedBlock, Schedule, SessionRun, stand_text
 
 NOTE_LABELS = (

@@ -6,9 +6,11 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from csa_companion.content.model import Survey, SurveyItem
+if TYPE_CHECKING:
+    from csa_companion.content.model import Survey, SurveyItem
+
 
 PRE, POST = "pre", "post"
 DRAFT, SUBMITTED = "draft", "submitted"
@@ -24,6 +26,8 @@ class SurveyError(ValueError):
 
 
 def items_for(survey: Survey, tools: Sequence[str], titles: dict[str, str]) -> list[SurveyItem]:
+    from csa_companion.content.model import SurveyItem  # Home does not need the content model
+
     """The survey's items for a session: the fixed ones, then one per tool it covers."""
     per_tool = [
         SurveyItem(TOOL_PREFIX + tool, survey.tool_item.replace("{tool}", titles.get(tool, tool)))

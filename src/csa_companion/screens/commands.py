@@ -16,7 +16,6 @@ from textual.binding import ActiveBinding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from csa_companion.content.model import Tool
 from csa_companion.domain.role import ROLE_SETTING, role_label, saved_role
 from csa_companion.screens import routes
 from csa_companion.screens.base import CompanionScreen
@@ -25,6 +24,7 @@ from csa_companion.widgets.themes import THEMES
 
 if TYPE_CHECKING:
     from csa_companion.app import CompanionApp
+    from csa_companion.content.model import Tool
 
 Command = tuple[str, str, Callable[[], object]]
 HELP_MATCH_WEIGHT = 0.5  # a match in the help line ranks below one in the title
@@ -130,6 +130,8 @@ def screen_commands(screen: Screen[object]) -> list[Command]:
 
 
 def _shown_worksheet(screen: Screen[object]) -> tuple[Tool, object] | None:
+    from csa_companion.content.model import Tool
+
     tool, worksheet = getattr(screen, "tool", None), getattr(screen, "worksheet", None)
     return (tool, worksheet) if isinstance(tool, Tool) and worksheet is not None else None
 

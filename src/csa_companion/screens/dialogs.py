@@ -179,7 +179,7 @@ class RoleDialog(ModalScreen[str | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        from csa_companion.content.model import ROLES
+        from csa_companion.content.roles import ROLES
         from csa_companion.domain.role import NO_ROLE
 
         with Vertical():

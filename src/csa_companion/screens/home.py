@@ -124,8 +124,9 @@ class HomeScreen(CompanionScreen):
             key = " (d)" if n == 0 else ""
             label = f"Unsaved draft {quoted(escape(draft.name))} from {when}{key}"
             waiting.add_option(Option(label, id=DRAFT_PREFIX + draft.key))
-        titles = {t.id: t.title for t in self.services.library.tools}
-        for sheet in self.services.worksheets.drafts():
+        sheets = self.services.worksheets.drafts()
+        titles = {t.id: t.title for t in self.services.library.tools} if sheets else {}
+        for sheet in sheets:
             label = worksheet_label(sheet, titles.get(sheet.tool_id, sheet.tool_id))
             waiting.add_option(Option(label, id=sheet.uid))
         if not waiting.option_count:

@@ -6,14 +6,13 @@ coaching.json, surveys.json), so autosaving a reflection never rewrites the jour
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from tinydb import Query
 
-from csa_companion.content.model import ReflectionPrompts
 from csa_companion.domain.coaching import CoachingNote, open_steps
 from csa_companion.domain.due import Due, due_items
 from csa_companion.domain.journal import JournalEntry
@@ -25,6 +24,7 @@ from csa_companion.storage.repos import _put
 from csa_companion.storage.store import Store, Stores
 
 if TYPE_CHECKING:
+    from csa_companion.content.model import ReflectionPrompts
     from csa_companion.domain.practice import LogEntry
 
 NAMES = ("program", "reflections", "coaching", "surveys")
@@ -157,11 +157,12 @@ class Rhythm:
         ]
         return glance(month, entries, sheets, tz=self.zone, practices=practices, next_steps=steps)
 
-    def due(self, now: datetime, prompts: ReflectionPrompts | None) -> list[Due]:
-        """What is due at `now` (see domain.due)."""
+    def due(self, now: datetime, prompts: Callable[[], ReflectionPrompts | None]) -> list[Due]:
+        """What is due at `now` (see domain.due). `prompts` gives the reflection's prompts,
+        asked for only when this month's reflection exists (Home opens no content else)."""
         month = self.month(now)
         reflection = self.reflections.get(month)
-        question = reflection.coach_question(prompts) if reflection else ""
+        question = reflection.coach_question(prompts()) if reflection else ""
         return due_items(
             self.program.get(now.date()),
             now,

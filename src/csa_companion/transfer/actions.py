@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from csa_companion.content.model import Library
+from csa_companion.content.library import Library
 from csa_companion.domain.sharing import SharedItem
 from csa_companion.domain.wording import plural
 from csa_companion.errors import CompanionError, UsageError

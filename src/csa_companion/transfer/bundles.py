@@ -36,7 +36,7 @@ _key = Query().key
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from csa_companion.content.model import Library
+    from csa_companion.content.library import Library
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from csa_companion.content.model import Library, Tool
+from csa_companion.content.library import Library
+from csa_companion.content.model import Tool
 from csa_companion.domain.export import export_file_name, worksheet_markdown
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.domain.reflection import month_name, reflection_markdown

@@ -85,7 +85,7 @@ def coming_up(services: Services) -> list[Option]:
                 id="go:program",
             )
         )
-    for due in rhythm.due(now, services.library.reflection):
+    for due in rhythm.due(now, lambda: services.library.reflection):
         options.append(Option(f"☐ {escape(due.text)}", id=f"due:{due.target}"))
     for note, index, text in open_steps(rhythm.coaching.all()):
         options.append(Option(f"→ Next step: {escape(text)}", id=f"step:{note.uid}:{index}"))

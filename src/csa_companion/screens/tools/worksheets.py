@@ -8,15 +8,20 @@ imports none of them and showing Home does not load them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import COMPLETE, DRAFT, Worksheet
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.widgets.markup import escape
 
+if TYPE_CHECKING:
+    from csa_companion.content.model import Tool
+
 
 def open_worksheet(screen: CompanionScreen, worksheet: Worksheet) -> None:
     """Drafts resume in the walkthrough (or observer); finished worksheets open read-only."""
+    from csa_companion.content.model import Tool
+
     tool = screen.services.library.get(worksheet.tool_id)
     if not isinstance(tool, Tool):
         screen.notify(
