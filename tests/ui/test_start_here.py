@@ -78,5 +78,6 @@ async def test_a_folder_in_use_has_no_start_here_and_data_is_one_key_away(
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(lambda: "Pickup" in screen_text(app), "the entry on Home", pilot)
         assert "Start here" not in screen_text(app)
+        assert not app.screen.query("#home-start")  # its card is not even made (start-up)
         await pilot.press("a")
         await wait_for(lambda: "Data folder" in screen_text(app), "the Data screen", pilot)

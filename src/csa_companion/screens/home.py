@@ -89,9 +89,7 @@ class HomeScreen(CompanionScreen):
                 yield OptionList(id="home-rhythm", classes="boxed")
                 yield Label("Waiting for you", classes="box-title", id="home-waiting-title")
                 yield OptionList(id="home-waiting", classes="boxed")
-                # A new data folder: where to begin, in place of the (empty) recent entries.
-                yield Label("Start here", classes="box-title", id="home-start-title")
-                yield OptionList(id="home-start", classes="boxed")
+                # (A new data folder shows "Start here" here: see _show_start.)
                 yield Label("Recent journal entries", classes="box-title", id="home-recent-title")
                 yield OptionList(id="home-recent", classes="boxed")
         yield Footer()
@@ -148,15 +146,23 @@ class HomeScreen(CompanionScreen):
         self._show_start(new=not entries and not self.services.worksheets.all())
 
     def _show_start(self, *, new: bool) -> None:
-        """ "Start here" shows on a new data folder until it is used or hidden."""
+        """ "Start here" shows on a new data folder until it is used or hidden, in place of
+        the (empty) recent entries. Its card is made the first time it shows: a folder in use
+        never shows it, and its two widgets were ~1% of a start."""
         shown = new and self.services.settings.get(START_SETTING) is not True
-        start = self.query_one("#home-start", OptionList)
-        if shown and not start.option_count:
-            start.add_options(
-                Option(escape(text), id=key or None, disabled=not key) for key, text in START_HERE
+        if shown and not self.query("#home-start"):
+            start = OptionList(
+                *(
+                    Option(escape(text), id=key or None, disabled=not key)
+                    for key, text in START_HERE
+                ),
+                id="home-start",
+                classes="boxed",
             )
-            start.highlighted = 1
-        for widget in (start, self.query_one("#home-start-title")):
+            start.set_reactive(OptionList.highlighted, 1)  # the first step, not the text
+            title = Label("Start here", classes="box-title", id="home-start-title")
+            self.query_one("#home-side").mount(title, start, before="#home-recent-title")
+        for widget in self.query("#home-start, #home-start-title"):
             widget.display = shown
         for widget in (self.query_one("#home-recent"), self.query_one("#home-recent-title")):
             widget.display = not shown
