@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.app import App, ScreenStackError
 from textual.binding import Binding
+from textual.command import Provider
 from textual.content import Content
 from textual.driver import Driver
 from textual.notifications import SeverityLevel
@@ -33,7 +34,6 @@ from csa_companion.platforms import (
 )
 from csa_companion.screens import routes
 from csa_companion.screens.base import CompanionScreen, KeepsTyped
-from csa_companion.screens.commands import CompanionCommands
 from csa_companion.screens.home import HomeScreen
 from csa_companion.services import PresentTarget, Services
 from csa_companion.storage.crypto import Cipher, KeyRecord
@@ -54,12 +54,19 @@ HELD_CHECK_SECONDS = 0.3
 SCREENSHOT_DELAY = 0.1  # seconds for the palette to close, so it is not in the picture
 
 
+def _commands() -> type[Provider]:
+    """The palette's commands, imported when the palette first opens (not at start)."""
+    from csa_companion.screens.commands import CompanionCommands
+
+    return CompanionCommands
+
+
 class CompanionApp(App[None]):
     """csa-companion. Build it with `cli.make_app`."""
 
     TITLE = "csa-companion"
     CSS_PATH = "app.tcss"
-    COMMANDS: ClassVar = {CompanionCommands}  # and not Textual's own (see screens/commands.py)
+    COMMANDS: ClassVar = {_commands}  # and not Textual's own (see screens/commands.py)
     SUSPENDED_SCREEN_CLASS = "-suspended"
     """On a screen under a dialog: its focused field is not framed (app.tcss)."""
     BINDINGS: ClassVar = [

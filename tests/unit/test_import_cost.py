@@ -135,6 +135,8 @@ NOT_FOR_HOME = (
     # the content's classes: Home shows no content item, and the kept library opens its
     # items when first asked for (content/library.py)
     "csa_companion.content.model",
+    # the palette's commands load when it first opens
+    "csa_companion.screens.commands",
     # no other screen until it opens (screens open each other through screens/routes.py)
     "csa_companion.screens.data",
     "csa_companion.screens.practice",
