@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Label
 
 from csa_companion.app import CompanionApp
 from csa_companion.clock import FakeClock, SystemClock
@@ -542,3 +543,14 @@ async def test_brackets_in_a_plan_read_exactly_as_written(
             await wait_for_screen(watching, AudienceScreen)
             await wait_for(lambda: "Budget" in screen_text(viewer), "the block", watching)
             assert "Budget [$500] in [red]" in screen_text(viewer)
+
+
+async def test_the_status_line_names_the_blocks_own_practice(new_app: AppFactory) -> None:
+    """Session 3 opens with paced breathing: the status line said 'settling practice'."""
+    app = presenter(new_app, "session-3")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, PresenterScreen)
+        status = app.screen.query_one("#stage-status", Label)
+        await wait_for(lambda: "Block 1 of" in str(status.content), "the status line", pilot)
+        assert "· Paced breathing ·" in str(status.content)
+        assert "settling" not in str(status.content).lower()

@@ -42,6 +42,15 @@ def test_the_run_sheet_holds_times_notes_and_the_tools_own_notes() -> None:
     assert "- **The Iceberg: power and safety:** Mental models are where power shows" in sheet
 
 
+def test_the_run_sheet_names_a_practice_block_by_its_own_practice() -> None:
+    """Session 3 opens with paced breathing: the run sheet called it 'settling practice'."""
+    schedule = resolve(plan("session-3"), [], {})
+    sheet = run_sheet(schedule, LIBRARY, NINE)
+    assert "| 09:00 | 10 | Settling practice | Paced breathing |" in sheet
+    assert "## 09:00-09:10 Settling practice (Paced breathing)" in sheet
+    assert "settling practice" not in sheet
+
+
 def test_the_record_has_the_blocks_as_run_and_no_one_s_words() -> None:
     schedule = resolve(plan("session-orientation"))
     run = SessionRun(schedule, 0.0, started=NINE)

@@ -30,6 +30,15 @@ KIND_WORDS = {
 }
 
 
+def kind_words(block: Block, library: Library) -> str:
+    """What kind of block it is, in words; a practice block names its own practice (its
+    title in the content), not "settling practice" whatever it is."""
+    item = library.get(block.practice) if block.practice else None
+    if block.kind == "practice" and isinstance(item, Practice):
+        return item.title
+    return KIND_WORDS.get(block.kind, block.kind)
+
+
 def session_title(schedule: Schedule) -> str:
     return schedule.title
 
@@ -140,7 +149,7 @@ def run_sheet(schedule: Schedule, library: Library, start: datetime | None, when
         block = planned.block
         lines.append(
             f"| {clock(start, planned.start)} | {block.minutes:g} | {_cell(block.title)} "
-            f"| {KIND_WORDS.get(block.kind, block.kind)} |"
+            f"| {_cell(kind_words(block, library))} |"
         )
     for planned in schedule.blocks:
         lines += ["", *_block_section(planned, library, start)]
@@ -150,7 +159,7 @@ def run_sheet(schedule: Schedule, library: Library, start: datetime | None, when
 def _block_section(planned: PlannedBlock, library: Library, start: datetime | None) -> list[str]:
     block = planned.block
     span = f"{clock(start, planned.start)}-{clock(start, planned.end)}"
-    lines = [f"## {span} {block.title} ({KIND_WORDS.get(block.kind, block.kind)})", ""]
+    lines = [f"## {span} {block.title} ({kind_words(block, library)})", ""]
     for label, text in shows(block, library):
         lines.append(f"- **{label}:** {text}")
     found = notes(block, library)

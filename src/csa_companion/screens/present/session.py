@@ -37,7 +37,7 @@ from csa_companion.domain.session import (
     format_left,
     resolve,
 )
-from csa_companion.domain.session_text import KIND_WORDS, MadeWorksheet, notes, record
+from csa_companion.domain.session_text import MadeWorksheet, kind_words, notes, record
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.screens import routes
 from csa_companion.screens.base import CompanionScreen
@@ -171,9 +171,8 @@ class SessionStage(Vertical):
                 self.query_one("#page-text", Markdown).update(page.body)
             return
         switcher.current = "shows-big"
-        text = block.shows or (
-            "Break" if block.kind == "break" else KIND_WORDS.get(block.kind, "").capitalize()
-        )
+        kind = kind_words(block, library)
+        text = block.shows or kind[:1].upper() + kind[1:]
         big = self.query_one("#shows-big", BigText)
         if big.text != text:
             big.text = text
@@ -379,7 +378,7 @@ class PresenterScreen(SessionScreenBase):
             self.save()
         status = (
             f"Block {moment.index + 1} of {len(self.schedule.blocks)} · "
-            f"{KIND_WORDS.get(moment.block.kind, moment.block.kind)} · {moment.stand} · "
+            f"{kind_words(moment.block, self.services.library)} · {moment.stand} · "
             f"{'automatic' if moment.auto else 'manual'}"
             + (" · PAUSED (space resumes)" if moment.paused and not moment.ended else "")
             + (" · WAITING for you (n continues)" if moment.holding else "")
