@@ -10,7 +10,7 @@ import textwrap
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -36,6 +36,36 @@ def shell_clock(monkeypatch: pytest.MonkeyPatch, when: datetime = AFTER_SEEDS) -
 def journal_at(data_dir: Path) -> JournalRepo:
     """A journal repository on `data_dir`, as another process would open it."""
     return JournalRepo(Stores(DataPaths(data_dir))["journal"])
+
+
+KIRIBATI, SAMOA = timezone(timedelta(hours=14)), timezone(timedelta(hours=-11))
+
+
+def near_boundaries(data_dir: Path) -> list[JournalEntry]:
+    """Entries from August 2026 to January 2027, titled `month-n`: mid-month ones, and ones
+    written in far zones in the first and last hours of each month (kept in the month of
+    their time as written, a day off in other zones); two written at the same moment."""
+    made = []
+    for month in (8, 9, 10, 11, 12):
+        first = datetime(2026, month, 1, tzinfo=UTC)
+        end = datetime(2026 + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+        for n, when in enumerate(
+            [
+                first.replace(hour=0, minute=10, tzinfo=KIRIBATI),  # the month before in UTC
+                first.replace(hour=3, tzinfo=SAMOA),
+                first.replace(day=15, hour=12),
+                (end - timedelta(minutes=20)).replace(tzinfo=SAMOA),  # the month after in UTC
+                (end - timedelta(hours=2)).replace(tzinfo=KIRIBATI),
+                (end - timedelta(minutes=1)).astimezone(START.tzinfo),
+            ]
+        ):
+            tags = ("boundary",) if n != 2 else ("mid", "boundary")
+            made.append(JournalEntry.new(f"{month}-{n}", when, title=f"{month}-{n}", tags=tags))
+    made.append(JournalEntry.new("same moment", made[2].created, title="same moment"))
+    repo = journal_at(data_dir)
+    for entry in made:
+        repo.add(entry)
+    return made
 
 
 def seed_journal(data_dir: Path, *entries: tuple[str, str, tuple[str, ...]]) -> list[JournalEntry]:

@@ -16,15 +16,19 @@ from csa_companion.app import CompanionApp
 from csa_companion.clock import FakeClock
 from csa_companion.domain.survey import PRE, items_for
 from csa_companion.domain.wording import plural
+from csa_companion.paths import DataPaths
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.rhythm.coaching import CoachingScreen
 from csa_companion.screens.rhythm.growth import GrowthScreen
 from csa_companion.screens.rhythm.program import EventDialog, ProgramScreen
 from csa_companion.screens.rhythm.reflections import ReflectionScreen, ReflectionsScreen
 from csa_companion.screens.rhythm.survey import SurveyScreen
+from csa_companion.storage.program_repos import Rhythm
+from csa_companion.storage.repos import JournalRepo
+from csa_companion.storage.store import Stores
 from csa_companion.widgets.themes import THEMES as APP_THEMES
 from tests.conftest import AppFactory
-from tests.helpers import another_process
+from tests.helpers import another_process, near_boundaries
 from tests.rhythm_data import at, seed_month, seed_surveys
 from tests.screen import screen_text
 from tests.waiting import press_closing, wait_for, wait_for_screen
@@ -553,3 +557,42 @@ async def test_program_says_how_far_each_session_survey_is(
         rows = [row.strip(" ▊▎┃") for row in screen_text(app).splitlines()]
         assert rows.count("surveys before: done, after: done") == 2
         assert "surveys before: draft, after: not started" in rows
+
+
+async def test_a_month_across_its_boundaries_shows_what_the_whole_journal_gives(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """October (in the app's zone, UTC-8) counts entries kept in the files of September and
+    November (written at the edges of those months in other zones), as counting every entry
+    did; the list of months goes back to the month of the oldest entry."""
+    from textual.widgets import OptionList
+
+    from csa_companion.domain.reflection import glance_lines
+
+    near_boundaries(data_dir)
+    clock = FakeClock(at("2027-01-10T09:00"))
+    stores = Stores(DataPaths(data_dir))
+    rhythm = Rhythm.open(stores, clock.zone)
+    whole = JournalRepo(stores["journal"]).all()
+    before = rhythm.glance("2026-10", whole, [], [])
+    assert {"9-3", "11-0"} <= {e.title for e in whole if e.uid in before.entries}
+    app = new_app(clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await wait_for_screen(pilot, ReflectionsScreen)
+        months = app.screen.query_one("#months", OptionList)
+        shown = [months.get_option_at_index(n).id for n in range(months.option_count)]
+        assert shown[-1] == rhythm.month(min(e.created for e in whole)) == "2026-07"
+        months.highlighted = shown.index("2026-10")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ReflectionScreen)
+        titles = {t.id: t.title for t in app.services.library.tools}
+        text = screen_text(app)
+        for _, line in glance_lines(before, titles):
+            assert line in text
+        app.screen.query_one("#glance").focus()
+        await pilot.press("down", "down", "enter")  # Journal entries
+        await wait_for(lambda: "Entries counted" in screen_text(app), "the counted entries", pilot)
+        counted = app.screen.query_one(OptionList)
+        listed = [counted.get_option_at_index(n).id for n in range(counted.option_count)]
+        assert listed == [e.uid for e in whole if e.uid in before.entries]

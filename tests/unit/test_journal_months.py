@@ -4,7 +4,7 @@ version moves to the months at its first start, its single file kept."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +13,17 @@ import pytest
 
 from csa_companion.cli import main
 from csa_companion.domain.journal import JournalEntry
+from csa_companion.domain.reflection import month_of, next_month, previous_month
 from csa_companion.paths import DataPaths
 from csa_companion.storage.fileformat import decode, encode
-from csa_companion.storage.journal_store import JournalStore, period_of
+from csa_companion.storage.journal_store import UNDATED, JournalStore, period_of
 from csa_companion.storage.program_repos import look_back_entries
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Stores
 from csa_companion.transfer.records import export_bytes, import_contents, parse_export
 from csa_companion.transfer.snapshots import replace_all
 from tests.conftest import START
+from tests.helpers import KIRIBATI, SAMOA, near_boundaries
 
 MONTHS = ("2026-09", "2026-10", "2026-11")
 
@@ -304,3 +306,68 @@ def test_the_list_lets_go_of_the_months_and_nothing_is_lost(
     ]
     assert repo.get(made[5].uid) == made[5]
     assert repo.get(made[3].uid) is None
+
+
+ZONES = (None, UTC, KIRIBATI, SAMOA, START.tzinfo)
+
+
+@pytest.mark.parametrize("zone", ZONES, ids=["computer", "utc", "kiribati", "samoa", "pst"])
+def test_a_months_entries_are_all_filtered_by_month_reading_three_months(
+    data_dir: Path, zone: timezone | None
+) -> None:
+    near_boundaries(data_dir)
+    whole = JournalRepo(Stores(DataPaths(data_dir))["journal"]).all()
+    for month in ("2026-07", "2026-08", "2026-10", "2026-12", "2027-01", "2027-02"):
+        store = Stores(DataPaths(data_dir))["journal"]
+        assert isinstance(store, JournalStore)
+        found = JournalRepo(store).in_month(month, zone)
+        assert found == [e for e in whole if month_of(e.created, zone) == month], month
+        assert set(store._periods) <= {previous_month(month), month, next_month(month)}
+
+
+def test_a_months_entries_include_the_undated_and_come_from_all_once_read(
+    data_dir: Path,
+) -> None:
+    near_boundaries(data_dir)
+    store = Stores(DataPaths(data_dir))["journal"]
+    assert isinstance(store, JournalStore)
+    undated = entry("kept undated", START.replace(month=10, day=5))
+    # an older version kept this entry undated: it counts in its month all the same
+    with (kept := store._period(UNDATED)).transaction():
+        kept.table("journal").insert(undated.to_doc())
+    repo = JournalRepo(Stores(DataPaths(data_dir))["journal"])
+    october = repo.in_month("2026-10", START.tzinfo)
+    assert undated in october
+    assert october == [e for e in repo.all() if month_of(e.created, START.tzinfo) == "2026-10"]
+    assert repo.in_month("2026-10", START.tzinfo) == october  # now from all() as read
+
+
+def test_the_earliest_entry_reads_only_the_oldest_months(data_dir: Path) -> None:
+    near_boundaries(data_dir)
+    repo = JournalRepo(Stores(DataPaths(data_dir))["journal"])
+    # kept in September (its time as written) but older than any of August's
+    repo.add(entry("oldest", datetime(2026, 9, 1, 0, 0, tzinfo=KIRIBATI)))
+    august = [e for e in repo.all() if period_of(e.to_doc()) == "2026-08"]
+    for gone in august:
+        repo.delete(gone.uid)  # an emptied month's file stays
+    assert (data_dir / "journal" / "2026-08.json").exists()
+    store = Stores(DataPaths(data_dir))["journal"]
+    assert isinstance(store, JournalStore)
+    first = JournalRepo(store).earliest()
+    assert first == min(e.created for e in repo.all())
+    assert first == datetime(2026, 9, 1, 0, 0, tzinfo=KIRIBATI)
+    assert set(store._periods) == {"2026-08", "2026-09", "2026-10"}
+    assert JournalRepo(Stores(DataPaths(data_dir / "empty"))["journal"]).earliest() is None
+
+
+def test_a_journal_in_one_store_file_gives_a_month_and_the_earliest(data_dir: Path) -> None:
+    from csa_companion.storage.store_file import Store
+
+    repo = JournalRepo(Store(data_dir / "one.json"))
+    made = near_boundaries(data_dir)
+    for made_entry in made:
+        repo.add(made_entry)
+    assert repo.in_month("2026-10", KIRIBATI) == [
+        e for e in repo.all() if month_of(e.created, KIRIBATI) == "2026-10"
+    ]
+    assert repo.earliest() == min(e.created for e in made)

@@ -146,7 +146,8 @@ def _reflection_list(
     from csa_companion.domain.reflection import month_name, month_of, months_listed, status_of
 
     reflections = {r.month: r for r in rhythm.reflections.all()}
-    dates = [e.created for e in journal.all()] + [w.created for w in sheets.all()]
+    first = journal.earliest()
+    dates = [w.created for w in sheets.all()] + ([first] if first else [])
     earliest = month_of(min(dates)) if dates else None
     months = months_listed(month_of(SystemClock().now()), list(reflections.values()), earliest)
     rows = [{"month": m, "status": status_of(reflections.get(m))} for m in months]
@@ -174,7 +175,7 @@ def _reflection_text(
     except ValueError as error:
         print(f"csa-companion: {error}", file=sys.stderr)
         return None
-    summary = rhythm.glance(month, journal.all(), sheets.all(), practices)
+    summary = rhythm.glance(month, journal.in_month(month, rhythm.zone), sheets.all(), practices)
     titles = {t.id: t.title for t in library.tools}
     return reflection_markdown(summary, rhythm.reflections.get(month), library.reflection, titles)
 

@@ -47,6 +47,11 @@ def previous_month(month: str) -> str:
     return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
 
 
+def next_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:])
+    return f"{year + 1}-01" if number == 12 else f"{year}-{number + 1:02d}"
+
+
 @dataclass(frozen=True)
 class Glance:
     """This month at a glance, with the uids behind each count so each item can open what

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from tinydb import Query
@@ -23,6 +25,7 @@ from csa_companion.storage.store import Store
 if TYPE_CHECKING:
     from csa_companion.storage.journal_store import JournalStore
 
+_DATED = re.compile(r"^\d{4}-\d{2}$")  # a month's file, not the undated one nor journal.json
 _uid = Query().uid
 _key = Query().key
 
@@ -179,27 +182,71 @@ class JournalRepo:
         whole entry."""
         if self._months is None:
             return [JournalRow.of(entry, "") for entry in self.all()]
-        journal = self._months
         found: list[JournalRow] = []
         fresh: dict[str, tuple[list[Any] | None, list[JournalRow]]] = {}
-        for name in reversed(journal.month_names()):
-            key = journal.key(name)
-            was = self._rows.get(name)
-            if was is None or key is None or was[0] != key:
-                rows = _kept_rows(journal.kept(name, ROWS, key), name)
-                journal.let_go(name)  # Home read the newest (their previews)
-                if rows is None:
-                    docs = journal.month_documents(name)
-                    rows = [JournalRow.of(JournalEntry.from_doc(doc), name) for doc in docs]
-                    if len(rows) >= KEEP_ROWS_FROM:
-                        journal.keep(name, ROWS, key, _kept_value(rows))
-                rows.sort(key=lambda row: row.created, reverse=True)
-                was = (key, rows)
-            fresh[name] = was
-            found += was[1]
+        for name in reversed(self._months.month_names()):
+            fresh[name] = self._month_rows(self._months, name)
+            found += fresh[name][1]
         self._rows = fresh
         found.sort(key=lambda row: row.created, reverse=True)
         return found
+
+    def _month_rows(
+        self, journal: JournalStore, name: str
+    ) -> tuple[list[Any] | None, list[JournalRow]]:
+        """(what named its file, its rows newest first) of one month, as `rows` reads it."""
+        key = journal.key(name)
+        was = self._rows.get(name)
+        if was is None or key is None or was[0] != key:
+            rows = _kept_rows(journal.kept(name, ROWS, key), name)
+            journal.let_go(name)  # Home read the newest (their previews)
+            if rows is None:
+                docs = journal.month_documents(name)
+                rows = [JournalRow.of(JournalEntry.from_doc(doc), name) for doc in docs]
+                if len(rows) >= KEEP_ROWS_FROM:
+                    journal.keep(name, ROWS, key, _kept_value(rows))
+            rows.sort(key=lambda row: row.created, reverse=True)
+            was = self._rows[name] = (key, rows)
+        return was
+
+    def in_month(self, month: str, zone: tzinfo | None = None) -> list[JournalEntry]:
+        """The entries written in `month` (`YYYY-MM`) as `zone` counts months (`month_of`;
+        None: the computer's zone), newest first: `all()` filtered by month, from that month's
+        file and the months' either side only (a file holds the month of the entry's time as
+        written, in the zone it was written in, up to a day off `zone`'s), and the undated."""
+        from csa_companion.domain.reflection import month_of, next_month, previous_month
+
+        if self._months is None or self._all_cached():
+            entries = self.all()
+        else:
+            # as `all` orders them: month by month, newest first, each month sorted
+            wanted = {previous_month(month), month, next_month(month)}
+            entries = []
+            for name in reversed(self._months.month_names()):
+                if name in wanted or not _DATED.match(name):
+                    docs = self._months.month_documents(name)
+                    entries += sorted(
+                        map(JournalEntry.from_doc, docs), key=lambda e: e.created, reverse=True
+                    )
+            entries.sort(key=lambda e: e.created, reverse=True)
+        return [e for e in entries if month_of(e.created, zone) == month]
+
+    def earliest(self) -> datetime | None:
+        """When the oldest entry was written (None for no entries): from the rows of the oldest
+        month holding any and of the month after it (whose entries written in another zone may
+        be older), and of the undated; not from every month."""
+        if self._months is None or self._all_cached():
+            return min((e.created for e in self.all()), default=None)
+        journal = self._months
+        names = journal.month_names()
+        wanted = [name for name in names if not _DATED.match(name)]
+        dated = [name for name in names if _DATED.match(name)]
+        for n, name in enumerate(dated):
+            if self._month_rows(journal, name)[1]:
+                wanted += dated[n : n + 2]
+                break
+        rows = (row for name in wanted for row in self._month_rows(journal, name)[1])
+        return min((row.created for row in rows), default=None)
 
     def entry(self, row: JournalRow) -> JournalEntry | None:
         """The whole entry a row of `rows` shows, read from its month alone (None if it is

@@ -219,7 +219,7 @@ class ShareDialog(SaysInPlace, ModalScreen[None]):
             found[f"r:{reflection.month}"] = reflection_item(
                 reflection, services.library.reflection
             )
-        for entry in services.journal.all()[:SHARE_ENTRIES]:
+        for entry in services.journal.recent(SHARE_ENTRIES):
             found[f"e:{entry.uid}"] = entry_item(entry)
         return found
 

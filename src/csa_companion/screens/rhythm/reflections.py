@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from csa_companion.domain.journal import JournalEntry
 from csa_companion.domain.reflection import (
     DONE,
     DRAFT,
@@ -34,11 +35,15 @@ MARKS = {"not started": "·", DRAFT: "✎", DONE: "✓"}
 
 
 def month_glance(services: Services, month: str) -> Glance:
-    """The month at a glance from everything in the store."""
+    """The month at a glance from the month's entries and everything else in the store."""
     practices = services.practice_log.all()
-    return services.rhythm.glance(
-        month, services.journal.all(), services.worksheets.all(), practices
-    )
+    entries = month_entries(services, month)
+    return services.rhythm.glance(month, entries, services.worksheets.all(), practices)
+
+
+def month_entries(services: Services, month: str) -> list[JournalEntry]:
+    """The journal entries of `month` as the rhythm counts months, newest first."""
+    return services.journal.in_month(month, services.rhythm.zone)
 
 
 class ReflectionsScreen(CompanionScreen):
@@ -71,8 +76,8 @@ class ReflectionsScreen(CompanionScreen):
     def reload(self) -> None:
         services = self.services
         reflections = {r.month: r for r in services.rhythm.reflections.all()}
-        dates = [e.created for e in services.journal.all()]
-        dates += [w.created for w in services.worksheets.all()]
+        first = services.journal.earliest()
+        dates = [w.created for w in services.worksheets.all()] + ([first] if first else [])
         earliest = services.rhythm.month(min(dates)) if dates else None
         current = services.rhythm.month(services.clock.now())
         months = months_listed(current, list(reflections.values()), earliest)
@@ -220,7 +225,7 @@ class ReflectionScreen(CompanionScreen):
         summary = self.summary
         if key in ("entries", "starred"):
             uids = summary.entries if key == "entries" else summary.starred
-            entries = [e for e in self.services.journal.all() if e.uid in uids]
+            entries = [e for e in month_entries(self.services, self.month) if e.uid in uids]
             options = [(e.uid, f"{e.created:%d %b}  {e.display_title}") for e in entries]
             self._pick("Entries counted", options, self._open_entry)
         elif key in ("started", "finished"):

@@ -439,7 +439,7 @@ class PublishDialog(SaysInPlace, ModalScreen[list[TeamItem] | None]):
             offer(f"w:{sheet.uid}", worksheet_item(sheet, tool if isinstance(tool, Tool) else None))
         for reflection in services.rhythm.reflections.all():
             offer(f"r:{reflection.month}", reflection_item(reflection, services.library.reflection))
-        for entry in services.journal.all()[:RECENT_ENTRIES]:
+        for entry in services.journal.recent(RECENT_ENTRIES):
             offer(f"e:{entry.uid}", entry_item(entry))
         code = str(services.settings.get(PARTICIPANT) or "").strip()
         if code:
