@@ -10,9 +10,10 @@ from csa_companion.screens.home import DESTINATIONS, HomeScreen
 from csa_companion.screens.journal.editor import EntryEditorScreen
 from csa_companion.screens.journal.entry_view import EntryViewScreen
 from csa_companion.screens.journal.journal import JournalScreen
+from csa_companion.storage.journal_store import JournalStore
 from csa_companion.widgets.entry_list import EntryList
 from tests.conftest import AppFactory
-from tests.helpers import journal_at, seed_journal
+from tests.helpers import journal_at, near_boundaries, seed_journal
 from tests.screen import screen_text, screen_words
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
@@ -395,3 +396,22 @@ async def test_search_finds_tags_as_shown_and_ignores_accents(
         await pilot.press(*["backspace"] * len("#coaching"), *"cafe")
         await wait_for(lambda: len(listing.entries) == 1, "the café entry", pilot)
         assert "Café chat" in screen_text(app)
+
+
+async def test_an_entry_opened_from_home_is_read_from_its_month_alone(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """Home's recent entries open without reading the whole journal (at 50,000 entries,
+    ~1.1 s and ~250 MB)."""
+    made = near_boundaries(data_dir)
+    newest = max(made, key=lambda e: e.created)
+    app = new_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for_screen(pilot, HomeScreen)
+        app.screen.query_one("#home-recent").focus()
+        await pilot.press("enter")
+        await wait_for_screen(pilot, EntryViewScreen)
+        assert newest.display_title in screen_text(app)
+        journal = app.services.journal
+        assert journal._cache is None
+        assert isinstance(journal.store, JournalStore) and "2026-09" not in journal.store._periods

@@ -500,6 +500,7 @@ async def test_look_back_card_and_a_random_one(
         await wait_for_screen(pilot, EntryViewScreen)
         assert app.screen.entry.display_title == title  # type: ignore[attr-defined]
         assert title in screen_text(app)
+        assert app.services.journal._cache is None  # read from its month alone
 
 
 async def test_coach_question_opens_in_place_and_is_then_no_longer_due(
@@ -596,3 +597,10 @@ async def test_a_month_across_its_boundaries_shows_what_the_whole_journal_gives(
         counted = app.screen.query_one(OptionList)
         listed = [counted.get_option_at_index(n).id for n in range(counted.option_count)]
         assert listed == [e.uid for e in whole if e.uid in before.entries]
+        await pilot.press("enter")
+        from csa_companion.screens.journal.entry_view import EntryViewScreen
+
+        await wait_for_screen(pilot, EntryViewScreen)
+        first = next(e for e in whole if e.uid == listed[0])
+        assert first.display_title in screen_text(app)
+        assert app.services.journal._cache is None  # the whole journal was not read

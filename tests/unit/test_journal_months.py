@@ -371,3 +371,15 @@ def test_a_journal_in_one_store_file_gives_a_month_and_the_earliest(data_dir: Pa
         e for e in repo.all() if month_of(e.created, KIRIBATI) == "2026-10"
     ]
     assert repo.earliest() == min(e.created for e in made)
+
+
+def test_an_entry_is_read_from_the_month_its_time_names(data_dir: Path) -> None:
+    made = near_boundaries(data_dir)
+    wanted = next(e for e in made if e.title == "9-0")  # 1 September, 00:10 in Kiribati
+    store = Stores(DataPaths(data_dir))["journal"]
+    assert isinstance(store, JournalStore)
+    repo = JournalRepo(store)
+    assert repo.get(wanted.uid, wanted.created) == wanted
+    assert set(store._periods) == {"2026-09"}
+    repo.delete(wanted.uid)
+    assert repo.get(wanted.uid, wanted.created) is None  # gone: looked for everywhere

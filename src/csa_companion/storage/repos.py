@@ -257,8 +257,16 @@ class JournalRepo:
         doc = next((doc for doc in docs if doc.get("uid") == row.uid), None)
         return None if doc is None else JournalEntry.from_doc(doc)
 
-    def get(self, uid: str) -> JournalEntry | None:
-        """The entry with this uid: from its month alone when `rows` knows where it is."""
+    def get(self, uid: str, written: datetime | None = None) -> JournalEntry | None:
+        """The entry with this uid: from its month alone when `rows` knows where it is, or
+        `written` says: the entry's time as written (when a caller holds it), which names the
+        month it is kept in and never changes."""
+        if written is not None and self._months is not None and not self._all_cached():
+            name = f"{written.year:04d}-{written.month:02d}"  # as period_of names it
+            docs = self._months.month_documents(name)
+            doc = next((doc for doc in docs if doc.get("uid") == uid), None)
+            if doc is not None:
+                return JournalEntry.from_doc(doc)
         if not self._all_cached():
             for _, rows in self._rows.values():
                 row = next((row for row in rows if row.uid == uid), None)

@@ -72,7 +72,7 @@ class EntryViewScreen(CompanionScreen):
 
     def reload(self) -> None:
         """Show the stored entry (or, if another window deleted it, the last one known)."""
-        self.entry = self.services.journal.get(self.entry.uid) or self.entry
+        self.entry = self.services.journal.get(self.entry.uid, self.entry.created) or self.entry
         self.show()
 
     def on_screen_resume(self) -> None:

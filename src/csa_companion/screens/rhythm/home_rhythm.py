@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -27,10 +28,12 @@ RANDOM = "random"
 
 
 def _memory_option(memory: Memory, prefix: str = "look") -> Option:
+    """Its id names what it opens, and when it was written (an entry is read from that
+    month alone)."""
     kind = "w" if memory.is_worksheet else "e"
     return Option(
         f"{memory.label}: {escape(memory.title)} [$text-muted]{memory.when:%d %b %Y}[/]",
-        id=f"{prefix}:{kind}:{memory.uid}",
+        id=f"{prefix}:{kind}:{memory.uid}:{memory.when.isoformat()}",
     )
 
 
@@ -144,9 +147,9 @@ def open_coming_up(screen: CompanionScreen, option_id: str) -> None:
         uid, index = rest.split(":")
         _mark_done(screen, uid, int(index))
     elif kind in ("look", RANDOM):
-        which, uid = rest.split(":")
+        which, uid, written = rest.split(":", 2)
         if which == "e":
-            entry = services.journal.get(uid)
+            entry = services.journal.get(uid, datetime.fromisoformat(written))
             if entry is not None:
                 screen.open("entry", entry)
         else:

@@ -4,6 +4,7 @@ glance first, then the prompts from content, autosaved as a draft while typing).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import ClassVar
 
 from textual import on
@@ -130,6 +131,8 @@ class ReflectionScreen(CompanionScreen):
         self.summary = month_glance(services, month)
         self._autosave = autosave(self, self.save)
         self._left = False
+        self._counted: dict[str, datetime] = {}
+        """uid -> time written of the entries the last pick listed."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -226,6 +229,7 @@ class ReflectionScreen(CompanionScreen):
         if key in ("entries", "starred"):
             uids = summary.entries if key == "entries" else summary.starred
             entries = [e for e in month_entries(self.services, self.month) if e.uid in uids]
+            self._counted = {e.uid: e.created for e in entries}
             options = [(e.uid, f"{e.created:%d %b}  {e.display_title}") for e in entries]
             self._pick("Entries counted", options, self._open_entry)
         elif key in ("started", "finished"):
@@ -250,7 +254,8 @@ class ReflectionScreen(CompanionScreen):
         self.app.push_screen(Pick(title, options), then)
 
     def _open_entry(self, uid: str | None) -> None:
-        entry = self.services.journal.get(uid or "")
+        written = self._counted.get(uid or "")
+        entry = self.services.journal.get(uid or "", written) if written else None
         if entry is not None:
             self.open("entry", entry)
 
