@@ -383,3 +383,14 @@ def test_an_entry_is_read_from_the_month_its_time_names(data_dir: Path) -> None:
     assert set(store._periods) == {"2026-09"}
     repo.delete(wanted.uid)
     assert repo.get(wanted.uid, wanted.created) is None  # gone: looked for everywhere
+
+
+def test_entries_by_the_start_of_their_id_come_month_by_month(data_dir: Path) -> None:
+    made = near_boundaries(data_dir)
+    whole = JournalRepo(Stores(DataPaths(data_dir))["journal"]).all()
+    for prefix in {e.uid[:1] for e in made} | {made[3].uid, "zz"}:
+        store = Stores(DataPaths(data_dir))["journal"]
+        assert isinstance(store, JournalStore)
+        found = JournalRepo(store).starting_with(prefix)
+        assert found == [e for e in whole if e.uid.startswith(prefix)], prefix
+        assert all(month.storage._released for month in store._periods.values())  # let go

@@ -274,6 +274,20 @@ class JournalRepo:
                     return self.entry(row)
         return next((e for e in self.all() if e.uid == uid), None)
 
+    def starting_with(self, prefix: str) -> list[JournalEntry]:
+        """The entries whose uid starts with `prefix` (the shell takes an id's first
+        characters), newest first: month by month, one in memory at a time, building only
+        those."""
+        if self._months is None or self._all_cached():
+            return [e for e in self.all() if e.uid.startswith(prefix)]
+        found = [
+            JournalEntry.from_doc(doc)
+            for name in self._months.month_names()
+            for doc in self._months.month_documents(name)
+            if str(doc.get("uid")).startswith(prefix)
+        ]
+        return sorted(found, key=lambda e: e.created, reverse=True)
+
     def _all_cached(self) -> bool:
         return self._cache is not None and self._cache[0] == self.store.generation
 

@@ -197,11 +197,9 @@ def choose(
         if reflection is None:
             raise CompanionError(f"there is no reflection for {month!r}; nothing was written")
         items.append(reflection_item(reflection, library.reflection))
-    journal = JournalRepo(stores["journal"]).all()
+    journal = JournalRepo(stores["journal"])
     for wanted in entries:
-        items.append(
-            entry_item(_one([e for e in journal if e.uid.startswith(wanted)], "entry", wanted))
-        )
+        items.append(entry_item(_one(journal.starting_with(wanted), "entry", wanted)))
     return list({(i.kind, i.ident): i for i in items}.values())
 
 
