@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -174,3 +177,45 @@ def store_file(data_dir: Path, name: str) -> Path:
         months = sorted((data_dir / "journal").glob("*.json"))
         return months[0] if months else journal_file(data_dir)
     return data_dir / f"{name}.json"
+
+
+@contextmanager
+def markdown_parsing_held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """Every Markdown widget's parse of some text (Textual runs it in an executor) waits until
+    the block ends; the event is set once such a parse has started."""
+    import markdown_it
+
+    started, release = threading.Event(), threading.Event()
+    parse = markdown_it.MarkdownIt.parse
+
+    def held(self: markdown_it.MarkdownIt, src: str, env: object = None) -> object:
+        # In Textual's executor only (the app parses links itself); an empty Markdown widget
+        # parses "" when it mounts.
+        if src and threading.current_thread() is not threading.main_thread():
+            started.set()
+            release.wait(10)
+        return parse(self, src, env)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(markdown_it.MarkdownIt, "parse", held)
+    try:
+        yield started
+    finally:
+        release.set()
+
+
+async def end_as_asyncio_run() -> list[dict[str, object]]:
+    """After an app in this loop has exited: cancel what it left running, as asyncio.run does
+    at the end of a real run, and return what asyncio then reports (it prints each report on
+    the terminal: "... exception was never retrieved" with a traceback)."""
+    loop = asyncio.get_running_loop()
+    reports: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, context: reports.append(context))
+    try:
+        left = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in left:
+            task.cancel()
+        await asyncio.gather(*left, return_exceptions=True)
+        gc.collect()  # a future nobody asked is reported when it is collected
+    finally:
+        loop.set_exception_handler(None)
+    return reports

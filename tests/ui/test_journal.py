@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Markdown, TextArea
 
 from csa_companion.screens.home import DESTINATIONS, HomeScreen
@@ -13,7 +14,13 @@ from csa_companion.screens.journal.journal import JournalScreen
 from csa_companion.storage.journal_store import JournalStore
 from csa_companion.widgets.entry_list import EntryList
 from tests.conftest import AppFactory
-from tests.helpers import journal_at, near_boundaries, seed_journal
+from tests.helpers import (
+    end_as_asyncio_run,
+    journal_at,
+    markdown_parsing_held,
+    near_boundaries,
+    seed_journal,
+)
 from tests.screen import screen_text, screen_words
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
@@ -415,3 +422,21 @@ async def test_an_entry_opened_from_home_is_read_from_its_month_alone(
         journal = app.services.journal
         assert journal._cache is None
         assert isinstance(journal.store, JournalStore) and "2026-09" not in journal.store._periods
+
+
+async def test_ctrl_q_while_the_preview_renders_prints_nothing_after_the_app(
+    new_app: AppFactory, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ctrl+q while the preview's Markdown was parsed (in an executor) cancelled an update
+    nobody awaited: once the app had gone, asyncio printed "_GatheringFuture exception was
+    never retrieved" and a CancelledError traceback on the terminal."""
+    seed_journal(data_dir, ("Older", "Older *body*", ()), ("Newer", "Newer *body*", ()))
+    app = new_app()
+    with markdown_parsing_held(monkeypatch) as parsing:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("j")
+            await wait_for_screen(pilot, JournalScreen)
+            await wait_for(parsing.is_set, "the preview being parsed", pilot)
+            await pilot.press("ctrl+q")
+            await wait_for(lambda: not app.is_running, "the app to end", pilot)
+        assert await end_as_asyncio_run() == []

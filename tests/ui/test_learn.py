@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.containers import VerticalScroll
 from textual.widgets import OptionList
 
@@ -9,6 +10,7 @@ from csa_companion.content.loader import internal_link_target, link_texts
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.tools.learn import LearnScreen
 from tests.conftest import AppFactory
+from tests.helpers import end_as_asyncio_run, markdown_parsing_held
 from tests.screen import screen_text
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
@@ -62,3 +64,19 @@ async def test_links_are_drawn_as_links(new_app: AppFactory) -> None:
         for link in links:
             assert link.style is not None and link.style.underline and link.style.bold
             assert link.style.color != plain[0].style.color  # type: ignore[union-attr]
+
+
+async def test_ctrl_q_while_a_page_renders_prints_nothing_after_the_app(
+    new_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As for the journal's preview: quitting while a page was parsed printed a traceback of
+    a cancelled update once the app had gone."""
+    app = new_app()
+    with markdown_parsing_held(monkeypatch) as parsing:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("l")
+            await wait_for_screen(pilot, LearnScreen)
+            await wait_for(parsing.is_set, "the page being parsed", pilot)
+            await pilot.press("ctrl+q")
+            await wait_for(lambda: not app.is_running, "the app to end", pilot)
+        assert await end_as_asyncio_run() == []

@@ -41,7 +41,8 @@ class CompanionScreen(KeepsTyped, Screen[None]):
         self.services = services
         self._told_read_only = False
         self.debounced: list[Debounce] = []
-        """This screen's debounced calls (autosaves), run at once by `save_pending`."""
+        """This screen's autosaves, made at once by `save_pending` (a preview waiting for a
+        pause is not one: quitting drew it for nothing, and left it drawing at the exit)."""
 
     def save_pending(self) -> None:
         """Make every waiting debounced call now: the app is about to exit (a signal) or
@@ -114,8 +115,12 @@ MIN_TIMER_SECONDS = 0.001
 
 
 def autosave(owner: MessagePump, save: Callable[[], object]) -> Debounce:
-    """The debounced save of what is being typed (editor, walkthrough)."""
-    return Debounce(owner, AUTOSAVE_SECONDS, save, max_wait=AUTOSAVE_MAX_SECONDS)
+    """The debounced save of what is being typed (editor, walkthrough); a screen makes its
+    waiting autosaves before the app quits, exits on a signal or locks (`save_pending`)."""
+    debounce = Debounce(owner, AUTOSAVE_SECONDS, save, max_wait=AUTOSAVE_MAX_SECONDS)
+    if isinstance(owner, CompanionScreen):
+        owner.debounced.append(debounce)
+    return debounce
 
 
 class Debounce:
@@ -138,8 +143,6 @@ class Debounce:
         self._timer: Timer | None = None
         self._since = 0.0  # when the first call not yet made was asked for (monotonic)
         self._due = 0.0  # when the pending timer fires
-        if isinstance(owner, CompanionScreen):
-            owner.debounced.append(self)
 
     def __call__(self) -> None:
         now = time.monotonic()

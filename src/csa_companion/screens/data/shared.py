@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Header, Input, Label, Markdown, OptionList
+from textual.widgets import Button, Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from csa_companion.content.model import Tool
@@ -27,6 +27,7 @@ from csa_companion.transfer import actions as data_actions
 from csa_companion.transfer.bundles import ShelfItem, ShelfRepo
 from csa_companion.widgets.checklist import CheckList
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markdown_view import MarkdownView
 from csa_companion.widgets.markup import escape
 
 SHARE_ENTRIES = 40  # the newest entries offered in the Share dialog
@@ -165,7 +166,7 @@ class SharedItemScreen(CompanionScreen):
             id="shared-meta",
         )
         with VerticalScroll(id="shared-body"):
-            yield Markdown(self.item.item.text, id="shared-markdown")
+            yield MarkdownView(self.item.item.text, id="shared-markdown")
         yield Footer()
 
     def on_mount(self) -> None:

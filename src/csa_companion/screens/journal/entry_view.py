@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Label, Markdown
+from textual.widgets import Header, Label
 
 from csa_companion.domain.journal import JournalEntry
 from csa_companion.domain.wording import quoted, shown
@@ -16,6 +16,7 @@ from csa_companion.screens.journal.editor import open_editor
 from csa_companion.screens.journal.journal import delete_entry, star_entry
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markdown_view import MarkdownView
 from csa_companion.widgets.markup import escape
 
 
@@ -47,7 +48,7 @@ class EntryViewScreen(CompanionScreen):
         yield Header()
         yield Label("", id="entry-meta")
         with VerticalScroll(id="entry-body"):
-            yield Markdown("", id="entry-markdown")
+            yield MarkdownView("", id="entry-markdown")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -68,7 +69,7 @@ class EntryViewScreen(CompanionScreen):
             f"{star}{escape(e.display_title)}\n{e.created:%A %d %B %Y, %H:%M}{edited}"
             f"{escape(tags)}{linked}"
         )
-        self.query_one("#entry-markdown", Markdown).update(shown(e.body))
+        self.query_one("#entry-markdown", MarkdownView).show(shown(e.body))
 
     def reload(self) -> None:
         """Show the stored entry (or, if another window deleted it, the last one known)."""

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Header, Input, Label, Markdown
+from textual.widgets import Header, Input, Label
 
 from csa_companion.domain.journal import JournalEntry, JournalRow, LiveSearch, all_tags
 from csa_companion.domain.wording import plural, quoted, shown
@@ -19,6 +19,7 @@ from csa_companion.screens.journal.editor import open_editor
 from csa_companion.services import Services
 from csa_companion.widgets.entry_list import EntryList
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markdown_view import MarkdownView
 from csa_companion.widgets.select import Select
 
 PREVIEW_DELAY = 0.15
@@ -93,7 +94,7 @@ class JournalScreen(CompanionScreen):
         yield Label("", id="journal-count")
         yield EntryList(id="entries")
         with VerticalScroll(id="journal-preview"):
-            yield Markdown("", id="preview")
+            yield MarkdownView("", id="preview")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -159,7 +160,7 @@ class JournalScreen(CompanionScreen):
         body = entry.body if entry is not None else ""
         if body != self._previewed:
             self._previewed = body
-            self.query_one("#preview", Markdown).update(shown(body))
+            self.query_one("#preview", MarkdownView).show(shown(body))
 
     @on(EntryList.Selected)
     def _open(self, event: EntryList.Selected) -> None:

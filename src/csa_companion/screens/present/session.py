@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.widgets import ContentSwitcher, Label, Markdown, Static
+from textual.widgets import ContentSwitcher, Label, Static
 
 from csa_companion.content.model import LearnPage, Practice, Tool
 from csa_companion.domain.practice import pacer
@@ -51,6 +51,7 @@ from csa_companion.storage.session_runs import (
 )
 from csa_companion.widgets.big_text import BigText
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markdown_view import MarkdownView
 from csa_companion.widgets.markup import escape
 from csa_companion.widgets.pacer import BreathPacer
 
@@ -112,7 +113,7 @@ class SessionStage(Vertical):
         with ContentSwitcher(initial="shows-big", id="stage-shows"):
             yield BigText("", most=4, id="shows-big")
             with VerticalScroll(id="shows-page"):
-                yield Markdown("", id="page-text")
+                yield MarkdownView("", id="page-text")
             with Vertical(id="shows-practice"):
                 yield Label("", id="practice-phase")
                 yield Static("", id="practice-cue")
@@ -168,7 +169,7 @@ class SessionStage(Vertical):
         if isinstance(page, LearnPage | Tool) and not alone:
             switcher.current = "shows-page"
             if self._changed("page", page.id):
-                self.query_one("#page-text", Markdown).update(page.body)
+                self.query_one("#page-text", MarkdownView).show(page.body)
             return
         switcher.current = "shows-big"
         kind = kind_words(block, library)

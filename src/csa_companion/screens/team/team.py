@@ -39,6 +39,7 @@ from csa_companion.transfer.team import (
 )
 from csa_companion.widgets.checklist import CheckList
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markdown_view import MarkdownView
 
 RECENT_ENTRIES = 40  # the newest entries offered in the publish dialog
 LISTED = 100  # characters of a name, a role or a title in the list (opened, it is whole)
@@ -374,7 +375,7 @@ class TeamItemScreen(CompanionScreen):
         with VerticalScroll(id="team-item-body"):
             # Someone else's text: its links are named, not opened (a click opened a web page
             # or a file the teammate chose).
-            yield Markdown(shown(self.item.text), id="team-item-markdown", open_links=False)
+            yield MarkdownView(shown(self.item.text), id="team-item-markdown", open_links=False)
         yield Footer()
 
     @on(Markdown.LinkClicked, "#team-item-markdown")

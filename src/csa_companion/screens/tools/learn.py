@@ -17,6 +17,7 @@ from csa_companion.content.model import Item, Tool
 from csa_companion.screens.base import CompanionScreen
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markdown_view import MarkdownView
 from csa_companion.widgets.markup import escape
 
 
@@ -57,14 +58,14 @@ class LearnScreen(CompanionScreen):
                 yield Label("Links on this page", id="learn-links-title", classes="box-title")
                 yield OptionList(id="learn-links", classes="boxed")
             with VerticalScroll(id="learn-page"):
-                yield Markdown("", id="learn-markdown")
+                yield MarkdownView("", id="learn-markdown")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Learn"
         if self.page_id is None:
             command = getattr(self.app, "check_command", "csa-companion content check")
-            self.query_one("#learn-markdown", Markdown).update(
+            self.query_one("#learn-markdown", MarkdownView).show(
                 f"No orientation pages were found. Run `{command}`."
             )
             self._show_links([])
@@ -79,7 +80,7 @@ class LearnScreen(CompanionScreen):
             self.notify(f"There is no page called “{page_id}”.", severity="warning", markup=False)
             return False
         self.page_id = page_id
-        self.query_one("#learn-markdown", Markdown).update(_page_markdown(page))
+        self.query_one("#learn-markdown", MarkdownView).show(_page_markdown(page))
         self.query_one("#learn-page", VerticalScroll).scroll_home(animate=False)
         self._show_links(link_texts(page))
         pages = self.query_one("#learn-pages", OptionList)

@@ -19,6 +19,7 @@ from csa_companion.screens.dialogs import Ask
 from csa_companion.screens.tools.worksheets import open_worksheet, worksheet_label
 from csa_companion.services import Services
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markdown_view import MarkdownView
 from csa_companion.widgets.markup import escape
 
 
@@ -67,7 +68,7 @@ class ToolsScreen(CompanionScreen):
                 yield Label("", id="tool-summary")
                 yield OptionList(id="worksheets", classes="boxed")
                 with VerticalScroll(id="tool-lesson"):
-                    yield Markdown("", id="tool-markdown")
+                    yield MarkdownView("", id="tool-markdown")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -104,7 +105,7 @@ class ToolsScreen(CompanionScreen):
         else:
             listing.add_option(Option("No worksheets yet: press n to start one.", disabled=True))
         if not keep_lesson:
-            self.query_one("#tool-markdown", Markdown).update(lesson_markdown(tool))
+            self.query_one("#tool-markdown", MarkdownView).show(lesson_markdown(tool))
             self.query_one("#tool-lesson", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
 

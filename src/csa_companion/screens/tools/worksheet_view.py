@@ -19,6 +19,7 @@ from csa_companion.screens.tools.worksheets import export_worksheet
 from csa_companion.services import Services
 from csa_companion.widgets.diagram_view import DiagramView
 from csa_companion.widgets.footer import Footer
+from csa_companion.widgets.markdown_view import MarkdownView
 from csa_companion.widgets.markup import escape
 
 ENTRY_LINK = "entry:"
@@ -64,7 +65,7 @@ class WorksheetViewScreen(CompanionScreen):
         yield Label("", id="sheet-meta")
         with Horizontal(id="sheet"):
             with VerticalScroll(id="sheet-answers"):
-                yield Markdown("", id="sheet-markdown")
+                yield MarkdownView("", id="sheet-markdown")
             with VerticalScroll(id="sheet-diagram"):
                 yield DiagramView(self.tool, self.worksheet, id="diagram")
         yield Footer()
@@ -95,7 +96,7 @@ class WorksheetViewScreen(CompanionScreen):
             text += "\n## Journal entries about this worksheet\n\n" + "\n".join(
                 f"- [{e.created:%Y-%m-%d} {e.display_title}]({ENTRY_LINK}{e.uid})" for e in entries
             )
-        self.query_one("#sheet-markdown", Markdown).update(text)
+        self.query_one("#sheet-markdown", MarkdownView).show(text)
         self.query_one(DiagramView).show(w)
 
     @on(Markdown.LinkClicked)
