@@ -15,8 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
+from textual.screen import Screen
 
 from csa_companion.clock import SystemClock
 from csa_companion.domain.journal import JournalEntry
@@ -24,7 +27,7 @@ from csa_companion.paths import DataPaths
 from csa_companion.storage.repos import JournalRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import START
-from tests.waiting import wait_for
+from tests.waiting import wait_for, wait_for_screen
 
 AFTER_SEEDS = datetime(2027, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=-8)))
 """A moment after everything tests seed (tests/rhythm_data.py writes January and February
@@ -219,3 +222,18 @@ async def end_as_asyncio_run() -> list[dict[str, object]]:
     finally:
         loop.set_exception_handler(None)
     return reports
+
+
+async def reports_after_quitting_mid_render(
+    app: App[Any], monkeypatch: pytest.MonkeyPatch, key: str, screen: type[Screen[Any]]
+) -> list[dict[str, object]]:
+    """Press `key` (from Home) to open `screen`, ctrl+q while its Markdown is being parsed,
+    and return what asyncio reports once the app has gone, as at the end of a real run."""
+    with markdown_parsing_held(monkeypatch) as parsing:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(key)
+            await wait_for_screen(pilot, screen)
+            await wait_for(parsing.is_set, "a Markdown view being parsed", pilot)
+            await pilot.press("ctrl+q")
+            await wait_for(lambda: not app.is_running, "the app to end", pilot)
+        return await end_as_asyncio_run()

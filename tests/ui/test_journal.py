@@ -15,10 +15,9 @@ from csa_companion.storage.journal_store import JournalStore
 from csa_companion.widgets.entry_list import EntryList
 from tests.conftest import AppFactory
 from tests.helpers import (
-    end_as_asyncio_run,
     journal_at,
-    markdown_parsing_held,
     near_boundaries,
+    reports_after_quitting_mid_render,
     seed_journal,
 )
 from tests.screen import screen_text, screen_words
@@ -431,12 +430,5 @@ async def test_ctrl_q_while_the_preview_renders_prints_nothing_after_the_app(
     nobody awaited: once the app had gone, asyncio printed "_GatheringFuture exception was
     never retrieved" and a CancelledError traceback on the terminal."""
     seed_journal(data_dir, ("Older", "Older *body*", ()), ("Newer", "Newer *body*", ()))
-    app = new_app()
-    with markdown_parsing_held(monkeypatch) as parsing:
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("j")
-            await wait_for_screen(pilot, JournalScreen)
-            await wait_for(parsing.is_set, "the preview being parsed", pilot)
-            await pilot.press("ctrl+q")
-            await wait_for(lambda: not app.is_running, "the app to end", pilot)
-        assert await end_as_asyncio_run() == []
+    reports = await reports_after_quitting_mid_render(new_app(), monkeypatch, "j", JournalScreen)
+    assert reports == []

@@ -10,7 +10,7 @@ from csa_companion.content.loader import internal_link_target, link_texts
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.tools.learn import LearnScreen
 from tests.conftest import AppFactory
-from tests.helpers import end_as_asyncio_run, markdown_parsing_held
+from tests.helpers import reports_after_quitting_mid_render
 from tests.screen import screen_text
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
@@ -71,12 +71,5 @@ async def test_ctrl_q_while_a_page_renders_prints_nothing_after_the_app(
 ) -> None:
     """As for the journal's preview: quitting while a page was parsed printed a traceback of
     a cancelled update once the app had gone."""
-    app = new_app()
-    with markdown_parsing_held(monkeypatch) as parsing:
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("l")
-            await wait_for_screen(pilot, LearnScreen)
-            await wait_for(parsing.is_set, "the page being parsed", pilot)
-            await pilot.press("ctrl+q")
-            await wait_for(lambda: not app.is_running, "the app to end", pilot)
-        assert await end_as_asyncio_run() == []
+    reports = await reports_after_quitting_mid_render(new_app(), monkeypatch, "l", LearnScreen)
+    assert reports == []
