@@ -472,3 +472,36 @@ async def test_a_shared_record_exported_from_an_encrypted_folder_says_it_is_plai
         await wait_for(lambda: "is encrypted, this" in screen_words(app), "its plain note", pilot)
         [exported] = (data_dir / "exports").glob("shared-Sam-*.md")
         assert exported.read_text().strip()
+
+
+async def test_ctrl_q_keeps_the_name_typed_in_the_share_dialog(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """ctrl+q lost the name being typed in the Share dialog; it is back when the dialog
+    opens again (the name remembered for sharing changes only when a bundle is written)."""
+    from csa_companion.storage.repos import SettingsRepo
+    from csa_companion.transfer.actions import SHARE_NAME
+
+    seed_everything(data_dir)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_data(pilot)
+        await pilot.press("s")
+        await wait_for_screen(pilot, ShareDialog)
+        app.screen.query_one("#share-name", Input).focus()
+        await pilot.press(*"Ana from the east campus")
+        await pilot.press("ctrl+q")
+        await wait_for(lambda: not app.is_running, "the app to end", pilot)
+    assert SettingsRepo(Stores(DataPaths(data_dir))["settings"]).get(SHARE_NAME) is None
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_data(pilot)
+        await pilot.press("s")
+        await wait_for_screen(pilot, ShareDialog)
+        name = app.screen.query_one("#share-name", Input)
+        assert name.value == "Ana from the east campus"
+        assert "What you typed here before the app closed is back." in screen_words(app)
+        await press_closing(pilot, "escape")  # canceled: forgotten
+        await pilot.press("s")
+        await wait_for_screen(pilot, ShareDialog)
+        assert app.screen.query_one("#share-name", Input).value == ""

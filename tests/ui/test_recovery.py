@@ -347,3 +347,28 @@ async def test_in_a_read_only_folder_ctrl_q_asks_before_losing_a_walkthroughs_an
             assert walk.answer_box.text == "An answer with nowhere to go"
             await pilot.click("#quit")  # "Quit anyway"
             await wait_for(lambda: not app.is_running, "the app to end", pilot)
+
+
+async def test_in_a_read_only_folder_ctrl_q_asks_before_losing_a_title_being_typed(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """A dialog's text that cannot be kept over the quit is not dropped without a word."""
+    from textual.widgets import Input
+
+    from csa_companion.screens.dialogs import Ask, Choice
+    from tests.ui.test_tools import open_tool
+
+    every_store_file(data_dir)
+    with read_only(data_dir):
+        app = new_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_tool(pilot, "iceberg")
+            await pilot.press("n")
+            await wait_for_screen(pilot, Ask)
+            dialog = app.screen
+            await pilot.press("ctrl+u", *"Pickup shoving", "ctrl+q")
+            await wait_for_screen(pilot, Choice)
+            assert "could not be saved" in screen_text(app)
+            await press_closing(pilot, "escape")  # keep it open
+            assert app.screen is dialog
+            assert dialog.query_one(Input).value == "Pickup shoving"

@@ -604,3 +604,40 @@ async def test_a_month_across_its_boundaries_shows_what_the_whole_journal_gives(
         first = next(e for e in whole if e.uid == listed[0])
         assert first.display_title in screen_text(app)
         assert app.services.journal._cache is None  # the whole journal was not read
+
+
+async def test_ctrl_q_keeps_what_is_typed_in_an_event_and_the_next_start_gives_it_back(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """ctrl+q with an event being edited lost what was typed. It is kept, not saved to the
+    calendar (half a date may read as another date), and is back when the event is edited
+    again; Escape then forgets it."""
+    seed_month(data_dir)
+    clock = FakeClock(at("2027-01-05T10:00"))
+
+    async def edit_session_1(app: CompanionApp, pilot: Pilot[None]) -> None:
+        await pilot.press("g")
+        await wait_for_screen(pilot, ProgramScreen)
+        await pilot.press("down", "enter")
+        await wait_for_screen(pilot, EventDialog)
+
+    app = new_app(clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await edit_session_1(app, pilot)
+        await pilot.press("ctrl+u", *"2027-02-0", "tab", "tab", "tab", "ctrl+u", *"Ladders")
+        await pilot.press("ctrl+q")
+        await wait_for(lambda: not app.is_running, "the app to end", pilot)
+    app = new_app(clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "2027-02-0" not in screen_text(app)
+        await edit_session_1(app, pilot)
+        assert app.screen.query_one("#event-date", Input).value == "2027-02-0"
+        assert app.screen.query_one("#event-topic", Input).value == "Ladders"
+        hint = "Back as typed before the app closed. Enter saves, Escape cancels."
+        assert hint in screen_text(app).splitlines()[-4]  # one line, above the dialog's edge
+        await press_closing(pilot, "escape")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, EventDialog)
+        assert app.screen.query_one("#event-date", Input).value != "2027-02-0"
+    program = app.services.rhythm.program.get(clock.now().date())
+    assert program.sessions[0].topic != "Ladders"  # the calendar never had it

@@ -21,7 +21,7 @@ from csa_companion.storage.repos import WorksheetRepo
 from csa_companion.storage.store import Stores
 from tests.conftest import START, AppFactory
 from tests.helpers import another_process
-from tests.screen import screen_text
+from tests.screen import screen_text, screen_words
 from tests.waiting import press_closing, wait_for, wait_for_screen
 
 WIDE = (160, 50)
@@ -313,3 +313,37 @@ async def test_links_in_lessons_open_the_tool_or_page_they_name(new_app: AppFact
         assert isinstance(on_top, ToolsScreen) and on_top.tool is not None
         assert on_top.tool.id == "four-player-model"
         assert "Notice who moves" in screen_text(app)
+
+
+async def test_ctrl_q_keeps_a_worksheet_title_being_typed_and_the_next_start_gives_it_back(
+    new_app: AppFactory, data_dir: Path
+) -> None:
+    """ctrl+q while the new worksheet's title was typed lost it; it is back when a worksheet
+    of the same tool is started again, and no worksheet was made meanwhile."""
+    from textual.widgets import Input
+
+    from csa_companion.screens.dialogs import Ask
+
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tool(pilot, "iceberg")
+        await pilot.press("n")
+        await wait_for_screen(pilot, Ask)
+        await pilot.press("ctrl+u", *"Pickup shoving at the gate")
+        await pilot.press("ctrl+q")
+        await wait_for(lambda: not app.is_running, "the app to end", pilot)
+    assert worksheets_at(data_dir).all() == []
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tool(pilot, "iceberg")
+        await pilot.press("n")
+        await wait_for_screen(pilot, Ask)
+        assert app.screen.query_one(Input).value == "Pickup shoving at the gate"
+        assert "What you typed here before the app closed is back." in screen_words(app)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, WalkthroughScreen)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, ToolsScreen)
+        await pilot.press("n")  # used: the next title is the suggested one again
+        await wait_for_screen(pilot, Ask)
+        assert app.screen.query_one(Input).value.startswith("Situation of")

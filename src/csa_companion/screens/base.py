@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
 
+if TYPE_CHECKING:
+    from textual.widgets import Input, TextArea
+
 from csa_companion.screens import routes
 from csa_companion.services import Services
+from csa_companion.storage.repos import SettingsRepo
 from csa_companion.storage.safe_storage import StoreError, StoreReadOnlyError
 
 
@@ -28,6 +34,97 @@ class KeepsTyped:
         folder, a field that does not read: it is still on screen, and quitting would lose
         it)."""
         return True
+
+
+RESTORED = "What you typed here before the app closed is back."
+
+
+@dataclass(frozen=True)
+class DraftPlace:
+    """Where a dialog keeps what is typed in it while the app is closed: a key of the
+    settings (one per dialog: the event it edits, the tool a title is for)."""
+
+    settings: SettingsRepo
+    key: str
+
+    @property
+    def setting(self) -> str:
+        return f"typed:{self.key}"
+
+
+class KeepsFields(KeepsTyped):
+    """A dialog whose text fields (its Inputs and TextAreas with ids; never a passphrase)
+    are kept at `place` when the app quits with it open (ctrl+q, also from the lock screen, a
+    signal), and are back, with a note, when the same dialog opens again: call `restore_typed`
+    when it mounts, and `forget_typed` when it is accepted or canceled."""
+
+    place: DraftPlace | None = None
+    _given: dict[str, str] | None = None  # the fields as the dialog filled them in
+
+    def _fields(self) -> dict[str, Input | TextArea]:
+        from textual.widgets import Input, TextArea  # when asked: TextArea is slow to import
+
+        assert isinstance(self, Screen)
+        return {
+            str(field.id): field
+            for field in self.query("Input, TextArea").results()
+            if isinstance(field, Input | TextArea)
+            and field.id
+            and not (isinstance(field, Input) and field.password)
+        }
+
+    def _typed(self) -> dict[str, str]:
+        return {key: _text_of(field) for key, field in self._fields().items()}
+
+    def restore_typed(self) -> None:
+        """Put back what was kept at the last quit, if anything, and say so."""
+        self._given = self._typed()
+        kept = self.place.settings.get(self.place.setting) if self.place else None
+        if not isinstance(kept, dict):
+            return
+        for key, field in self._fields().items():
+            if isinstance(kept.get(key), str):
+                _set_text(field, kept[key])
+        self.say_restored()
+
+    def say_restored(self) -> None:
+        """Say that what was typed is back (in place: see dialogs.SaysInPlace; the app holds
+        a notification until the dialog closes)."""
+        assert isinstance(self, Screen)
+        self.notify(RESTORED)
+
+    def keep_typed(self) -> bool:
+        """Keep the fields as typed (the app is quitting); False if they could not be kept."""
+        assert isinstance(self, Screen)
+        if self.place is None or self._given is None or not self.is_mounted:
+            return True
+        typed = self._typed()
+        try:
+            if typed == self._given:  # as the dialog filled them in: nothing to keep
+                self.place.settings.remove(self.place.setting)
+            else:
+                self.place.settings.set(self.place.setting, typed)
+        except StoreError:
+            return False
+        return True
+
+    def forget_typed(self) -> None:
+        """The dialog is done (accepted or canceled): nothing is kept for it any more (in a
+        read-only folder what was kept stays, and comes back next time)."""
+        if self.place is not None:
+            with contextlib.suppress(StoreError):
+                self.place.settings.remove(self.place.setting)
+
+
+def _text_of(field: Input | TextArea) -> str:
+    return field.text if hasattr(field, "text") else field.value
+
+
+def _set_text(field: Input | TextArea, text: str) -> None:
+    if hasattr(field, "text"):
+        field.text = text
+    else:
+        field.value = text
 
 
 class CompanionScreen(KeepsTyped, Screen[None]):

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from csa_companion.screens.base import DraftPlace, KeepsFields
 from csa_companion.widgets.markup import shown
 
 
@@ -83,8 +84,10 @@ def confirm_delete(what: str) -> Choice:
     )
 
 
-class Ask(SaysInPlace, ModalScreen[str | None]):
-    """Ask for one line of text; returns it stripped, or None when canceled."""
+class Ask(SaysInPlace, KeepsFields, ModalScreen[str | None]):
+    """Ask for one line of text; returns it stripped, or None when canceled. With `place`,
+    what is typed is kept over a quit and back when the same question is asked again (a
+    title: what the person wrote; not a file's path or a count)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
     DEFAULT_CSS = """
@@ -97,11 +100,14 @@ class Ask(SaysInPlace, ModalScreen[str | None]):
     Ask #hint { color: $text-muted; margin: 1 0 0 0; }
     """
 
-    def __init__(self, question: str, value: str = "", hint: str = "") -> None:
+    def __init__(
+        self, question: str, value: str = "", hint: str = "", place: DraftPlace | None = None
+    ) -> None:
         super().__init__()
         self.question = question
         self.value = value
         self.hint = hint
+        self.place = place
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -110,13 +116,18 @@ class Ask(SaysInPlace, ModalScreen[str | None]):
             yield Label("", id="dialog-message")  # what goes wrong, here, not in a toast
             yield Label(self.hint or "Enter to confirm, Escape to cancel.", id="hint")
 
+    def on_mount(self) -> None:
+        self.restore_typed()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
+            self.forget_typed()
             self.dismiss(event.value.strip())
         else:
             self.notify("Please type something, or press Escape to cancel.", severity="warning")
 
     def action_cancel(self) -> None:
+        self.forget_typed()
         self.dismiss(None)
 
 

@@ -364,6 +364,12 @@ class SettingsRepo:
         with self.store.transaction():
             _put(self._table, {"key": key, "value": value}, _key == key)
 
+    def remove(self, key: str) -> None:
+        if not self._table.contains(_key == key):
+            return  # nothing to write (and nothing to fail in a read-only folder)
+        with self.store.transaction():
+            self._table.remove(_key == key)
+
 
 class WorksheetRepo:
     """Worksheets, most recently changed first."""

@@ -18,7 +18,7 @@ from csa_companion.domain.reflection import month_name
 from csa_companion.domain.sharing import SharedItem, entry_item, reflection_item, worksheet_item
 from csa_companion.domain.wording import file_part, shown
 from csa_companion.errors import CompanionError
-from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.base import CompanionScreen, DraftPlace, KeepsFields
 from csa_companion.screens.dialogs import Choice, SaysInPlace
 from csa_companion.services import Services
 from csa_companion.storage.repos import SettingsRepo
@@ -181,9 +181,10 @@ class SharedItemScreen(CompanionScreen):
         self.shelf_screen.delete(self.item)
 
 
-class ShareDialog(SaysInPlace, ModalScreen[None]):
+class ShareDialog(SaysInPlace, KeepsFields, ModalScreen[None]):
     """Choose what to share and under which name; the chosen records are listed before the
-    bundle is written (to the exports folder)."""
+    bundle is written (to the exports folder). A name typed is kept over a quit (not the
+    records chosen: space on a list is quickly done again)."""
 
     BINDINGS: ClassVar = [
         Binding("escape", "cancel", "Cancel", id="share.cancel"),
@@ -207,6 +208,7 @@ class ShareDialog(SaysInPlace, ModalScreen[None]):
         super().__init__()
         self.services = services
         self.items = self._candidates()
+        self.place = DraftPlace(services.settings, "share-name")
 
     def _candidates(self) -> dict[str, SharedItem]:
         services = self.services
@@ -251,6 +253,7 @@ class ShareDialog(SaysInPlace, ModalScreen[None]):
         return f"{title}\n{item.detail}" if item.detail else title
 
     def on_mount(self) -> None:
+        self.restore_typed()
         chooser = self.query_one("#share-list", CheckList)
         if chooser.option_count:
             chooser.highlighted = 0
@@ -299,6 +302,7 @@ class ShareDialog(SaysInPlace, ModalScreen[None]):
                 self.notify(str(error), title="Not written", severity="error")
                 return
             self.app.notify(message[:1].upper() + message[1:], title="Shared", timeout=15)
+            self.forget_typed()
             self.dismiss(None)
 
         self.app.push_screen(
@@ -310,4 +314,5 @@ class ShareDialog(SaysInPlace, ModalScreen[None]):
         )
 
     def action_cancel(self) -> None:
+        self.forget_typed()
         self.dismiss(None)

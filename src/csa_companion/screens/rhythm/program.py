@@ -27,7 +27,7 @@ from csa_companion.domain.program import (
     make_event,
 )
 from csa_companion.domain.survey import DRAFT, POST, PRE, SUBMITTED
-from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.base import CompanionScreen, DraftPlace, KeepsFields
 from csa_companion.screens.rhythm.rhythm_nav import sentence
 from csa_companion.widgets.footer import Footer
 from csa_companion.widgets.markup import escape
@@ -41,9 +41,10 @@ FIELDS = (
 )
 
 
-class EventDialog(ModalScreen[Event | None]):
+class EventDialog(KeepsFields, ModalScreen[Event | None]):
     """Edit one event. Enter or ctrl+s checks it; a problem is shown here, in place, and the
-    dialog stays open until it is fixed or canceled."""
+    dialog stays open until it is fixed or canceled. What is typed is kept over a quit (not
+    saved to the calendar: it may be half a date) and back when the event is edited again."""
 
     BINDINGS: ClassVar = [
         Binding("escape", "cancel", "Cancel", id="event.cancel"),
@@ -62,10 +63,13 @@ class EventDialog(ModalScreen[Event | None]):
     #event-hint { color: $text-muted; padding: 0 1; }
     """
 
-    def __init__(self, event: Event, check: Callable[[Event], str | None]) -> None:
+    def __init__(
+        self, event: Event, check: Callable[[Event], str | None], place: DraftPlace | None = None
+    ) -> None:
         super().__init__()
         self.event = event
         self.check = check
+        self.place = place
 
     def compose(self) -> ComposeResult:
         e = self.event
@@ -88,7 +92,13 @@ class EventDialog(ModalScreen[Event | None]):
             yield Label("Enter or ctrl+s saves, Escape cancels.", id="event-hint")
 
     def on_mount(self) -> None:
+        self.restore_typed()
         self.query_one("#event-date", Input).focus()
+
+    def say_restored(self) -> None:
+        # One line at 80 columns (the dialog takes the screen's whole height).
+        hint = "Back as typed before the app closed. Enter saves, Escape cancels."
+        self.query_one("#event-hint", Label).update(hint)
 
     def _value(self, key: str) -> str:
         found = self.query(f"#event-{key}").results(Input)
@@ -115,9 +125,11 @@ class EventDialog(ModalScreen[Event | None]):
         if trouble:
             problem.update(escape(sentence(trouble)))
             return
+        self.forget_typed()
         self.dismiss(event)
 
     def action_cancel(self) -> None:
+        self.forget_typed()
         self.dismiss(None)
 
 
@@ -231,7 +243,8 @@ class ProgramScreen(CompanionScreen):
                 self.notify(f"{current.title} saved.")
                 self.reload()
 
-        self.app.push_screen(EventDialog(current, check), save)
+        place = DraftPlace(self.services.settings, f"event:{kind}:{index}")
+        self.app.push_screen(EventDialog(current, check, place), save)
 
     def action_add_coaching(self) -> None:
         program = self.program

@@ -14,7 +14,7 @@ from csa_companion.content.model import Tool
 from csa_companion.domain.facilitation import lesson_markdown
 from csa_companion.domain.wording import plural, quoted
 from csa_companion.domain.worksheet import Worksheet
-from csa_companion.screens.base import CompanionScreen
+from csa_companion.screens.base import CompanionScreen, DraftPlace
 from csa_companion.screens.dialogs import Ask
 from csa_companion.screens.tools.worksheets import open_worksheet, worksheet_label
 from csa_companion.services import Services
@@ -164,7 +164,9 @@ class ToolsScreen(CompanionScreen):
             else:
                 open_worksheet(self, worksheet)
 
-        self.app.push_screen(Ask(title_prompt, default), named)
+        kind = "team" if team else "observed" if observe else "own"
+        place = DraftPlace(self.services.settings, f"worksheet-title:{tool.id}:{kind}")
+        self.app.push_screen(Ask(title_prompt, default, place=place), named)
 
     def action_new(self) -> None:
         if self.tool is not None:
