@@ -241,3 +241,34 @@ async def test_ctrl_q_keeps_the_line_typed_after_a_practice(
         await wait_for(lambda: not app.is_running, "the app to end", pilot)
     bodies = [e.body for e in JournalRepo(reopened(app, data_dir, "journal")).all()]
     assert "My shoulders let go" in bodies
+
+
+async def test_ctrl_q_from_the_lock_screen_keeps_a_title_being_typed_sealed(
+    new_app: AppFactory, data_dir: Path, clock: FakeClock
+) -> None:
+    """A dialog's text kept over the quit from the idle lock is back after the passphrase at
+    the next start, and was never written plain into the encrypted folder."""
+    from csa_companion.screens.dialogs import Ask
+    from tests.ui.test_tools import open_tool
+
+    encrypted_with_entry(data_dir, minutes=1)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await open_tool(pilot, "iceberg")
+        await pilot.press("n")
+        await wait_for_screen(pilot, Ask)
+        await pilot.press("ctrl+u", *"Zanzibar gate shoving")
+        clock.advance(60)
+        app.lock_if_idle()
+        await wait_for_screen(pilot, UnlockScreen)
+        await pilot.press("ctrl+q")
+        await wait_for(lambda: not app.is_running, "the app to end", pilot)
+    assert not [p for p in data_dir.rglob("*") if p.is_file() and b"Zanzibar" in p.read_bytes()]
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await open_tool(pilot, "iceberg")
+        await pilot.press("n")
+        await wait_for_screen(pilot, Ask)
+        assert app.screen.query_one(Input).value == "Zanzibar gate shoving"
