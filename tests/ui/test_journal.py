@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Markdown, TextArea
+from textual.widgets import Label, Markdown, TextArea
 
 from csa_companion.screens.home import DESTINATIONS, HomeScreen
+from csa_companion.screens.journal import journal as journal_screen
 from csa_companion.screens.journal.editor import EntryEditorScreen
 from csa_companion.screens.journal.entry_view import EntryViewScreen
 from csa_companion.screens.journal.journal import JournalScreen
@@ -205,6 +206,69 @@ async def test_list_scrollbar_comes_and_goes_with_the_matches(
         await wait_for(lambda: len(listing.entries) == 60, "every entry", pilot)
         await wait_for(lambda: listing.show_vertical_scrollbar, "the scrollbar back", pilot)
         assert listing.virtual_size.height == 60
+
+
+async def test_a_long_journal_lists_the_first_matches_at_once_and_the_rest_as_found(
+    new_app: AppFactory, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search looks at SEARCH_STEP entries before the list is shown, then at more after each
+    repaint, saying "Searching" until it is done: at 50,000 entries the first screenful shows
+    in a few milliseconds. What is listed is always the first of the whole result; the cursor
+    stays on its entry when the search finds it later; undo finds the restored entry."""
+    monkeypatch.setattr(journal_screen, "SEARCH_STEP", 2)  # 9 entries: five steps
+    monkeypatch.setattr(journal_screen, "SEARCH_MORE_SECONDS", 0)  # one step a repaint
+    words = ("iceberg", "trust", "circle")
+    seed_journal(
+        data_dir,
+        *((f"Entry {n}", f"{words[n % 3]} and {words[n % 2]}", ()) for n in range(9)),
+    )
+    shown: list[tuple[list[str], str]] = []
+    show_found = JournalScreen._show_found
+
+    def recorded(screen: JournalScreen) -> None:
+        show_found(screen)
+        count = str(screen.query_one("#journal-count", Label).content)
+        shown.append(([e.display_title for e in screen.query_one(EntryList).entries], count))
+
+    monkeypatch.setattr(JournalScreen, "_show_found", recorded)
+    app = new_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("j")
+        await wait_for_screen(pilot, JournalScreen)
+        listing = app.screen.query_one(EntryList)
+        await pilot.press("end", "up")  # Entry 1, the second oldest
+        assert listing.current is not None and listing.current.display_title == "Entry 1"
+
+        shown.clear()
+        await pilot.press("slash", "l")  # circle: entries 2, 5, 8 (newest first: 8, 5, 2)
+        circle = ["Entry 8", "Entry 5", "Entry 2"]
+        await wait_for(lambda: "3 of 9 entries" in screen_text(app), "the whole result", pilot)
+        assert [titles for titles, _ in shown][-1] == circle
+        assert len(shown) > 2  # in steps
+        for titles, count in shown[:-1]:
+            assert titles == circle[: len(titles)]
+            assert count == f"Searching: {len(titles)} of 9 entries so far"
+        assert "Entry 8" in screen_text(app)
+
+        await pilot.press("escape")  # clears the search
+        await wait_for(lambda: "9 entries" in screen_text(app), "everything", pilot)
+        await pilot.press("enter", "end", "up")  # to the list
+        assert listing.current is not None and listing.current.display_title == "Entry 1"
+        await pilot.press("slash", "u")  # trust: 7, 5, 4, 3, 1: the cursor's entry found last
+        await wait_for(lambda: "5 of 9 entries" in screen_text(app), "trust's result", pilot)
+        assert listing.current is not None and listing.current.display_title == "Entry 1"
+
+        await pilot.press("escape")
+        await wait_for(lambda: "9 entries" in screen_text(app), "everything", pilot)
+        await pilot.press("enter", "d")  # delete Entry 1, search, undo: the cursor goes to it
+        await wait_for(lambda: "Delete “Entry 1”?" in screen_text(app), "the question", pilot)
+        await press_closing(pilot, "enter")
+        await wait_for(lambda: "8 entries" in screen_text(app), "the entry deleted", pilot)
+        await pilot.press("slash", "a", "n", "d", "enter")  # in every entry; to the list
+        await wait_for(lambda: "Searching" not in screen_text(app), "the search done", pilot)
+        await pilot.press("ctrl+z")
+        await wait_for(lambda: "9 entries" in screen_text(app), "the entry restored", pilot)
+        assert listing.current is not None and listing.current.display_title == "Entry 1"
 
 
 async def test_delete_asks_then_undo_restores(new_app: AppFactory, data_dir: Path) -> None:

@@ -91,3 +91,46 @@ def test_a_grown_word_found_later_than_the_shorter_one_still_counts() -> None:
     assert search("iceb") == [first]  # "ice" was found at 0, "iceb" only further on
     assert search("icebz") == []
     assert search("iceb") == [first]
+
+
+def test_a_search_in_steps_finds_the_first_matches_first_and_then_the_rest() -> None:
+    """The journal screen shows the first screenful at once and the rest as it is found:
+    what is found so far is always the first of the whole result, in the entries' order."""
+    words = ("iceberg", "trust", "circle", "quiet")
+    entries = [entry(n, f"{words[n % 4]} {words[n % 3]} day {n}") for n in range(40)]
+    search = LiveSearch(entries)
+    search.start("ice")
+    assert search.found == [] and not search.done
+    search.step(7)
+    assert search.found == filter_entries(entries[:7], "ice") and not search.done
+    for _ in range(5):
+        search.step(7)
+    assert search.done and search.found == filter_entries(entries, "ice")
+    search.step(7)  # a step after the end changes nothing
+    assert search.found == filter_entries(entries, "ice")
+    search.start("")  # no words: every entry, at once
+    assert search.done and search.found == entries
+
+
+def test_a_query_started_before_the_last_was_done_gives_what_filtering_everything_gives() -> None:
+    """Typing faster than the search: a grown query narrows what was found so far and looks
+    at the rest afresh; a changed one starts over. Every order of keys and steps ends with
+    what filtering every entry gives."""
+    words = ("iceberg", "trust", "circle", "quiet", "ice", "cafe\u0301")
+    entries = [
+        entry(n, f"{words[n % 6]} {words[n % 4]} {words[n % 5]}", tags=(words[n % 3],))
+        for n in range(60)
+    ]
+    for steps in (0, 1, 5, 13, 59, 100):
+        search = LiveSearch(entries)
+        for text in ("iceberg trust", "ice  berg", "circle ice", "café q", "quiet"):
+            for tag in (None, "trust"):
+                for n in range(len(text) + 1):  # typed, with `steps` entries looked at a key
+                    search.start(text[:n], tag)
+                    search.step(steps) if steps else None
+                    so_far = search.found
+                    whole = filter_entries(entries, text[:n], tag)
+                    assert so_far == whole[: len(so_far)], (steps, text[:n], tag)
+                while not search.done:
+                    search.step(max(steps, 1))
+                assert search.found == filter_entries(entries, text, tag), (steps, text, tag)

@@ -71,7 +71,9 @@ class EntryList(ScrollView, can_focus=True):
     def show(self, entries: list[JournalRow], keep_uid: str | None = None) -> None:
         """Replace the rows; keep the cursor on `keep_uid` if it is still listed."""
         self.entries = entries
-        index = next((n for n, e in enumerate(entries) if e.uid == keep_uid), 0)
+        index = self.cursor  # still on its row (a search showing more of what it finds)
+        if not (0 <= index < len(entries) and entries[index].uid == keep_uid):
+            index = next((n for n, e in enumerate(entries) if e.uid == keep_uid), 0)
         self.virtual_size = Size(self.size.width, len(entries))
         self.cursor = min(index, max(len(entries) - 1, 0))
         self.post_message(self.Highlighted(self.current))
