@@ -490,7 +490,7 @@ async def test_an_entry_opened_from_home_is_read_from_its_month_alone(
 async def test_ctrl_q_while_the_preview_renders_prints_nothing_after_the_app(
     new_app: AppFactory, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """ctrl+q while the preview's Markdown was parsed (in an executor) cancelled an update
+    """ctrl+q while the preview's Markdown was parsed (in an executor) canceled an update
     nobody awaited: once the app had gone, asyncio printed "_GatheringFuture exception was
     never retrieved" and a CancelledError traceback on the terminal."""
     seed_journal(data_dir, ("Older", "Older *body*", ()), ("Newer", "Newer *body*", ()))

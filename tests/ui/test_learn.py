@@ -70,6 +70,6 @@ async def test_ctrl_q_while_a_page_renders_prints_nothing_after_the_app(
     new_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As for the journal's preview: quitting while a page was parsed printed a traceback of
-    a cancelled update once the app had gone."""
+    a canceled update once the app had gone."""
     reports = await reports_after_quitting_mid_render(new_app(), monkeypatch, "l", LearnScreen)
     assert reports == []

@@ -12,10 +12,10 @@ class MarkdownView(Markdown):
 
     Markdown.update parses in an executor and returns an awaitable that a caller not in an
     async handler drops; when the app quit during the parse (ctrl+q just after moving through
-    the journal), the update was cancelled and asyncio printed "_GatheringFuture exception was
+    the journal), the update was canceled and asyncio printed "_GatheringFuture exception was
     never retrieved ... CancelledError" with a traceback on the terminal after the app had
-    gone. `show` runs the whole update in a worker of this widget, which awaits it: cancelled
-    by the exit, it ends quietly (and one cancelled before it began never starts the update)."""
+    gone. `show` runs the whole update in a worker of this widget, which awaits it: canceled
+    by the exit, it ends quietly (and one canceled before it began never starts the update)."""
 
     def show(self, markdown: str) -> None:
         """Show `markdown` in place of what is shown (updates run one after another)."""
