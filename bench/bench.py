@@ -444,6 +444,41 @@ async def search_session(data_dir: Path) -> tuple[list[float], list[float]]:
     return times, wholes
 
 
+async def save_session(data_dir: Path, saves: int) -> tuple[list[float], list[float]]:
+    """Open the journal in the app; then `saves` times, give its newest entry a new title and
+    save it as the editor does (JournalRepo.save: the write of its month, fsync, rename), and
+    list the journal again as the screen does when the editor closes (JournalScreen.reload).
+    Returns (save seconds, list-again seconds)."""
+    from csa_companion.app import CompanionApp
+    from csa_companion.screens.journal.journal import JournalScreen
+    from csa_companion.widgets.entry_list import EntryList
+
+    saved: list[float] = []
+    listed: list[float] = []
+    app = companion_app(data_dir)
+    assert isinstance(app, CompanionApp)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, JournalScreen)
+        journal = app.services.journal
+        entry = journal.entry(screen.query_one(EntryList).entries[0])
+        if entry is None:
+            raise HarnessError("the newest entry could not be read")
+        for n in range(saves):
+            entry = entry.edited(entry.updated, title=f"Saved from the app {n}")
+            started = time.perf_counter()
+            journal.save(entry)
+            saved.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            screen.reload()
+            listed.append(time.perf_counter() - started)
+            await pilot.pause()
+        if screen.query_one(EntryList).entries[0].display_title != entry.title:
+            raise HarnessError("the saved title is not listed")
+    return saved, listed
+
+
 async def echo_session() -> list[float]:
     """The floor for (c): a bare Input in a bare app, keystroke to repainted Input (s)."""
     from textual.app import App, ComposeResult
@@ -1069,6 +1104,7 @@ class SizeRow:
 COLUMNS = (
     "entries",
     "add",
+    "app save",
     "newest 3",
     "search, no hit",
     "open Journal",
@@ -1154,6 +1190,14 @@ def measure_size(runs: int, count: int, scratch: Path) -> SizeRow:
         cells["app memory"] = f"{median(peaks):.0f} MB"
 
     guarded("app memory", memory)
+
+    def app_saves() -> None:
+        saved, listed = asyncio.run(save_session(data_dir, max(5, runs)))
+        show_runs("app save", saved, ms)
+        show_runs("app save, the list again", listed, ms)
+        cells["app save"] = ms(median(saved))
+
+    guarded("app save", app_saves)
     # last: it adds entries (and with them the backup generations a save keeps)
     guarded(
         "add",
