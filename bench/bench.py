@@ -290,7 +290,7 @@ async def child_unlock(kind: str, data_dir: Path | None) -> None:
 
 async def child_memory(kind: str, data_dir: Path | None) -> None:
     """Print peak RSS (MB) after starting (and, for the app, opening the journal and searching)."""
-    from textual.widgets import Input
+    from textual.widgets import Input, Label
 
     if kind == "app":
         assert data_dir is not None
@@ -300,7 +300,8 @@ async def child_memory(kind: str, data_dir: Path | None) -> None:
             app.screen.query_one("#search", Input).focus()
             await pilot.pause()
             await pilot.press(*(key_for(c) for c in MEMORY_QUERY))
-            await pilot.pause()
+            count = app.screen.query_one("#journal-count", Label)
+            await until(lambda: not str(count.content).startswith("Searching"), "the search")
             if app.screen.query_one("#search", Input).value != MEMORY_QUERY:
                 raise HarnessError("the search box did not receive the query")
     else:
