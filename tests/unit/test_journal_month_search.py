@@ -5,14 +5,16 @@ over the month file, and are encrypted in an encrypted folder."""
 
 from __future__ import annotations
 
+import zlib
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from csa_companion.cli import main
-from csa_companion.domain.journal import JournalEntry, LiveSearch, filter_entries
+from csa_companion.domain.journal import SEARCH_FORM, JournalEntry, LiveSearch, filter_entries
 from csa_companion.paths import DataPaths
 from csa_companion.storage import journal_store, repos
 from csa_companion.storage.crypto import Cipher, is_sealed
@@ -175,6 +177,35 @@ def test_the_words_of_another_version_of_the_month_are_not_trusted(data_dir: Pat
     assert searched(data_dir, "zebra") == [made[-1].uid]
     (data_dir / "journal" / "2026-08.words").replace(words)  # another month's words
     assert searched(data_dir, "zebra") == [made[-1].uid]
+
+
+def test_what_an_older_search_form_kept_is_made_again(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Words and rows kept before search read curly quotes as straight ones hold "don’t":
+    a search for "don't" would skip the month. A kept file names the search_form that made it;
+    one made by another (or naming none: before SEARCH_FORM) is not used, but made again."""
+    monkeypatch.setattr(repos, "KEEP_ROWS_FROM", 5)
+    made = seed(data_dir)
+    repo(data_dir).save(made[-1].edited(START, body="I don\u2019t rush."))
+    assert searched(data_dir, "don't") == [made[-1].uid]
+    repo(data_dir).rows()
+    month = data_dir / "journal" / "2026-11.json"
+    for kind in (WORDS, ROWS):
+        path = kept_path(month, kind)
+        kept = orjson.loads(zlib.decompress(path.read_bytes()))
+        assert kept["fold"] == SEARCH_FORM
+        del kept["fold"]
+        kept["value"] = "i don\u2019t rush." if kind == WORDS else kept["value"]
+        path.write_bytes(zlib.compress(orjson.dumps(kept)))
+        assert read_kept(month, kind, month_key(month), None) is None
+    opened = months_read(monkeypatch)
+    assert searched(data_dir, "don't") == [made[-1].uid]
+    assert opened == ["2026-11"]
+    assert "don't" in kept_words(month)  # made again
+    opened.clear()
+    assert [r.uid for r in LiveSearch(repo(data_dir).rows())("don't")] == [made[-1].uid]
+    assert opened == ["2026-11"]
 
 
 def test_the_words_are_encrypted_in_an_encrypted_folder(

@@ -134,3 +134,23 @@ def test_a_query_started_before_the_last_was_done_gives_what_filtering_everythin
                 while not search.done:
                     search.step(max(steps, 1))
                 assert search.found == filter_entries(entries, text, tag), (steps, text, tag)
+
+
+def test_typographic_quotes_and_dashes_are_searched_as_the_keyboards() -> None:
+    """Text pasted from a word processor or typed on a phone holds curly quotes and long
+    dashes; the search box gets the keyboard's. Either finds the other, and such a text is
+    kept in a byte a character, as plain ASCII is (one curly quote made the whole entry's
+    search text two bytes a character)."""
+    curly = entry(
+        0, "I don\u2019t know \u201cwhy\u201d \u2014 self\u2013care matters.", "Don\u2019t"
+    )
+    plain = entry(1, 'We don\'t rush. "Why" - self-care again.', "Plain")
+    both = [curly, plain]
+    assert filter_entries(both, "don't") == both
+    assert filter_entries(both, "DON\u2019T") == both
+    assert filter_entries(both, '"why"') == both
+    assert filter_entries(both, "self-care") == both
+    assert filter_entries(both, "self\u2014care") == both
+    assert LiveSearch(both)("don't self-care") == both
+    assert curly.search_text.isascii()
+    assert filter_entries([entry(2, "caf\u00e9 \U0001f600")], "\U0001f600")  # emoji still found

@@ -21,14 +21,33 @@ _TAG_JUNK = re.compile(r"[^\w\-\ufffd]+")
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
+# Typographic quotes and dashes, as word processors and phones write them, searched as the
+# keyboard's: "don't" finds "don’t". Text that is ASCII after this is kept in a byte a
+# character; one curly quote made a whole entry's search text two bytes a character.
+_PLAIN_PUNCTUATION = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    }
+)
+SEARCH_FORM = 2
+"""Which `search_form` made a text: what is kept of it (storage/journal_words.py) is made
+again when it changes."""
+
+
 def search_form(text: str) -> str:
-    """`text` as search compares it: case-folded and without accents, so "cafe" finds "Café"
-    (plain ASCII, most text, takes the fast path)."""
+    """`text` as search compares it: case-folded, without accents and with plain quotes and
+    dashes, so "cafe" finds "Café" and "don't" finds "Don’t" (plain ASCII, most text, takes
+    the fast path)."""
     folded = text.casefold()
     if folded.isascii():
         return folded
+    folded = folded.translate(_PLAIN_PUNCTUATION)
+    if folded.isascii():
+        return folded
     decomposed = unicodedata.normalize("NFKD", folded)
-    # Text with no accent (say, only curly quotes) comes back unchanged: skip the marks.
+    # Text with no accent (say, only an emoji) comes back unchanged: skip the marks.
     return folded if decomposed == folded else _MARKS.sub("", decomposed)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from csa_companion.domain.journal import SEARCH_FORM
 from csa_companion.storage.crypto import Cipher, SealError
 from csa_companion.storage.fileformat import identity
 from csa_companion.storage.private_files import write_atomic
@@ -63,6 +64,8 @@ def read_kept(month: Path, kind: str, key: list[Any] | None, cipher: Cipher | No
         return None
     if not isinstance(kept, dict) or kept.get("month") != key or kept.get("kind") != kind:
         return None
+    if kept.get("fold") != SEARCH_FORM:  # made by another search_form
+        return None
     return kept.get("value")
 
 
@@ -82,7 +85,8 @@ def keep(
         return  # the month changed meanwhile
     if key_file is not None and key_file.exists() != (cipher is not None):
         return
-    payload = zlib.compress(orjson.dumps({"month": key, "kind": kind, "value": value}), 1)
+    kept = {"month": key, "kind": kind, "fold": SEARCH_FORM, "value": value}
+    payload = zlib.compress(orjson.dumps(kept), 1)
     if cipher is not None:
         payload = cipher.seal(payload)
     with contextlib.suppress(OSError):
