@@ -355,17 +355,14 @@ async def test_in_a_read_only_folder_ctrl_q_asks_before_losing_a_title_being_typ
     """A dialog's text that cannot be kept over the quit is not dropped without a word."""
     from textual.widgets import Input
 
-    from csa_companion.screens.dialogs import Ask, Choice
-    from tests.ui.test_tools import open_tool
+    from csa_companion.screens.dialogs import Choice
+    from tests.ui.test_tools import open_title_dialog
 
     every_store_file(data_dir)
     with read_only(data_dir):
         app = new_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await open_tool(pilot, "iceberg")
-            await pilot.press("n")
-            await wait_for_screen(pilot, Ask)
-            dialog = app.screen
+            dialog = await open_title_dialog(pilot, "iceberg")
             await pilot.press("ctrl+u", *"Pickup shoving", "ctrl+q")
             await wait_for_screen(pilot, Choice)
             assert "could not be saved" in screen_text(app)

@@ -12,6 +12,7 @@ from textual.widgets import OptionList
 from csa_companion.content.model import Tool
 from csa_companion.domain.worksheet import COMPLETE, DRAFT, Worksheet
 from csa_companion.paths import DataPaths, bundled_content_dir
+from csa_companion.screens.dialogs import Ask
 from csa_companion.screens.home import HomeScreen
 from csa_companion.screens.tools.observer import ObserverScreen
 from csa_companion.screens.tools.tools import ToolsScreen
@@ -41,6 +42,16 @@ async def open_tool(pilot: Pilot[None], tool_id: str) -> ToolsScreen:
     screen.query_one("#tool-list", OptionList).highlighted = index
     await wait_for(lambda: screen.tool is not None and screen.tool.id == tool_id, tool_id, pilot)
     return screen
+
+
+async def open_title_dialog(pilot: Pilot[None], tool_id: str) -> Ask:
+    """From Home, open Tools at `tool_id` and press n: the new worksheet's title dialog."""
+    await open_tool(pilot, tool_id)
+    await pilot.press("n")
+    await wait_for_screen(pilot, Ask)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, Ask)
+    return dialog
 
 
 async def start_worksheet(
@@ -326,18 +337,14 @@ async def test_ctrl_q_keeps_a_worksheet_title_being_typed_and_the_next_start_giv
 
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tool(pilot, "iceberg")
-        await pilot.press("n")
-        await wait_for_screen(pilot, Ask)
+        await open_title_dialog(pilot, "iceberg")
         await pilot.press("ctrl+u", *"Pickup shoving at the gate")
         await pilot.press("ctrl+q")
         await wait_for(lambda: not app.is_running, "the app to end", pilot)
     assert worksheets_at(data_dir).all() == []
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tool(pilot, "iceberg")
-        await pilot.press("n")
-        await wait_for_screen(pilot, Ask)
+        await open_title_dialog(pilot, "iceberg")
         assert app.screen.query_one(Input).value == "Pickup shoving at the gate"
         assert "What you typed here before the app closed is back." in screen_words(app)
         await pilot.press("enter")

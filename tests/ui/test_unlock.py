@@ -248,16 +248,13 @@ async def test_ctrl_q_from_the_lock_screen_keeps_a_title_being_typed_sealed(
 ) -> None:
     """A dialog's text kept over the quit from the idle lock is back after the passphrase at
     the next start, and was never written plain into the encrypted folder."""
-    from csa_companion.screens.dialogs import Ask
-    from tests.ui.test_tools import open_tool
+    from tests.ui.test_tools import open_title_dialog
 
     encrypted_with_entry(data_dir, minutes=1)
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
-        await open_tool(pilot, "iceberg")
-        await pilot.press("n")
-        await wait_for_screen(pilot, Ask)
+        await open_title_dialog(pilot, "iceberg")
         await pilot.press("ctrl+u", *"Zanzibar gate shoving")
         clock.advance(60)
         app.lock_if_idle()
@@ -268,7 +265,5 @@ async def test_ctrl_q_from_the_lock_screen_keeps_a_title_being_typed_sealed(
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
-        await open_tool(pilot, "iceberg")
-        await pilot.press("n")
-        await wait_for_screen(pilot, Ask)
+        await open_title_dialog(pilot, "iceberg")
         assert app.screen.query_one(Input).value == "Zanzibar gate shoving"
