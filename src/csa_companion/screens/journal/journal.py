@@ -131,8 +131,8 @@ class JournalScreen(CompanionScreen):
         self.apply_filter(keep_uid)
 
     def apply_filter(self, keep_uid: str | None = None) -> None:
-        """Search, and show the first matches at once; the rest follow after each repaint
-        (`_search_more`) while no key is waiting."""
+        """Search, and show the first matches at once; the rest follow, a step after each
+        repaint (`_search_more`)."""
         query = self.query_one("#search", Input).value
         chosen = self.query_one("#tag", Select).value
         tag = chosen if isinstance(chosen, str) else None
@@ -147,11 +147,12 @@ class JournalScreen(CompanionScreen):
         meanwhile waits no longer than that."""
         self._more_asked = False
         search, until = self._search, time.perf_counter() + SEARCH_MORE_SECONDS
-        if not search.done:
+        if search.done:
+            return
+        search.step(SEARCH_STEP)  # at least one step, however short the time
+        while not search.done and time.perf_counter() < until:
             search.step(SEARCH_STEP)
-            while not search.done and time.perf_counter() < until:
-                search.step(SEARCH_STEP)
-            self._show_found()
+        self._show_found()
 
     def _show_found(self) -> None:
         search, listing = self._search, self.query_one(EntryList)
