@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from textual import _wait
 
 from csa_companion.app import CompanionApp
 from csa_companion.cli import make_app
@@ -19,6 +20,11 @@ from csa_companion.clock import FakeClock
 from csa_companion.paths import DATA_DIR_ENV, bundled_content_dir
 
 START = datetime(2026, 11, 24, 9, 30, tzinfo=timezone(timedelta(hours=-8)))
+
+# Pilot.press waits after each key until the process is idle, looking in windows of 20 ms:
+# at least 40 ms a key, most of a UI test's time. Windows of 5 ms see the same idleness.
+_wait.SLEEP_GRANULARITY = 0.005
+_wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20.0
 
 AppFactory = Callable[..., CompanionApp]
 

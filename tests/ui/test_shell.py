@@ -115,8 +115,8 @@ async def test_footer_follows_changed_keys_and_skips_unchanged_rebuilds() -> Non
     rebuilds: list[int] = []
     async with app.run_test(size=(80, 10)) as pilot:
         await app.push_screen(screen)
-        await pilot.pause()
         footer = screen.query_one(Footer)
+        await wait_for(lambda: footer._shown == footer._keys_shown(), "the footer built", pilot)
         original = TextualFooter.recompose
 
         async def counting(self: TextualFooter) -> None:
@@ -142,8 +142,8 @@ async def test_footer_rebuild_due_after_its_screen_closed_is_skipped() -> None:
     app: App[None] = App()
     async with app.run_test(size=(80, 10)) as pilot:
         await app.push_screen(screen)
-        await pilot.pause()
         footer = screen.query_one(Footer)
+        await wait_for(lambda: footer._shown == footer._keys_shown(), "the footer built", pilot)
         app.pop_screen()
         await wait_for(lambda: not footer.is_attached, "the screen closed", pilot)
         await footer.recompose()  # as a call_after_refresh scheduled earlier would
@@ -177,6 +177,7 @@ async def test_home_fits_in_80_by_24(new_app: AppFactory) -> None:
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, HomeScreen)
+        await wait_for(lambda: "Help" in screen_text(app).splitlines()[-1], "the footer", pilot)
         lines = screen_text(app).splitlines()
         assert len(lines) == 24
         assert "Reflections" in "\n".join(lines) and "Help" in lines[-1]

@@ -60,7 +60,7 @@ async def test_start_here_can_be_hidden_and_the_iceberg_opens_from_it(
         await wait_for(lambda: "Start here" in screen_text(app), "Start here on Home", pilot)
         await choose_start(pilot, "start-iceberg")
         await wait_for(lambda: "short title" in screen_text(app), "a new Iceberg", pilot)
-        assert "The Iceberg" in screen_text(app)
+        await wait_for(lambda: "The Iceberg" in screen_text(app), "the Iceberg behind", pilot)
     settings_at(data_dir).set("start_here_done", None)
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
