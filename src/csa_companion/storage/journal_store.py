@@ -78,8 +78,13 @@ def period_of(doc: Any) -> str:
             when = datetime.fromisoformat(created)
         except ValueError:
             return UNDATED
-        return f"{when.year:04d}-{when.month:02d}"
+        return month_kept_in(when)
     return UNDATED
+
+
+def month_kept_in(when: datetime) -> str:
+    """The month file (`YYYY-MM`) that holds an entry written at `when`, as written."""
+    return f"{when.year:04d}-{when.month:02d}"
 
 
 def _moment(doc: Document) -> float:

@@ -253,8 +253,12 @@ class JournalRepo:
         gone)."""
         if self._months is None or self._all_cached():
             return next((e for e in self.all() if e.uid == row.uid), None)
-        docs = self._months.month_documents(row.month)
-        doc = next((doc for doc in docs if doc.get("uid") == row.uid), None)
+        return self._in_month_file(self._months, row.month, row.uid)
+
+    @staticmethod
+    def _in_month_file(journal: JournalStore, name: str, uid: str) -> JournalEntry | None:
+        """The entry with this uid in the month file `name`, if it is there."""
+        doc = next((doc for doc in journal.month_documents(name) if doc.get("uid") == uid), None)
         return None if doc is None else JournalEntry.from_doc(doc)
 
     def get(self, uid: str, written: datetime | None = None) -> JournalEntry | None:
@@ -262,11 +266,11 @@ class JournalRepo:
         `written` says: the entry's time as written (when a caller holds it), which names the
         month it is kept in and never changes."""
         if written is not None and self._months is not None and not self._all_cached():
-            name = f"{written.year:04d}-{written.month:02d}"  # as period_of names it
-            docs = self._months.month_documents(name)
-            doc = next((doc for doc in docs if doc.get("uid") == uid), None)
-            if doc is not None:
-                return JournalEntry.from_doc(doc)
+            from csa_companion.storage.journal_store import month_kept_in
+
+            found = self._in_month_file(self._months, month_kept_in(written), uid)
+            if found is not None:
+                return found
         if not self._all_cached():
             for _, rows in self._rows.values():
                 row = next((row for row in rows if row.uid == uid), None)
