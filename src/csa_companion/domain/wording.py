@@ -50,6 +50,11 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!", "…")) else text + "."
 
 
+def raised(text: str) -> str:
+    """`text` with its first letter raised (str.capitalize would lower the rest)."""
+    return text[:1].upper() + text[1:]
+
+
 def file_part(name: str) -> str:
     """A piece of a file name: letters, digits and dashes only, never empty or hidden."""
     return re.sub(r"[^\w-]+", "-", name).strip("-_")[:60] or "unnamed"

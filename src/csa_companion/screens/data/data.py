@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.widgets import Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from csa_companion.domain.wording import plural
+from csa_companion.domain.wording import plural, raised
 from csa_companion.errors import CompanionError, UsageError
 from csa_companion.paths import expanded
 from csa_companion.screens.base import CompanionScreen
@@ -297,7 +297,7 @@ class DataScreen(CompanionScreen):
         self.busy = False
         self.last_message = message
         self.query_one("#data-progress", ProgressBar).add_class("-hidden")
-        text = message[:1].upper() + message[1:]
+        text = raised(message)
         self.query_one("#data-status", Label).update(Content(text))  # brackets as typed
         self.notify(
             text,

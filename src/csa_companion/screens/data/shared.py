@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from csa_companion.content.model import Tool
 from csa_companion.domain.reflection import month_name
 from csa_companion.domain.sharing import SharedItem, entry_item, reflection_item, worksheet_item
-from csa_companion.domain.wording import file_part, shown
+from csa_companion.domain.wording import file_part, raised, shown
 from csa_companion.errors import CompanionError
 from csa_companion.screens.base import CompanionScreen, DraftPlace, KeepsFields
 from csa_companion.screens.dialogs import Choice, SaysInPlace
@@ -301,7 +301,7 @@ class ShareDialog(SaysInPlace, KeepsFields, ModalScreen[None]):
             except (CompanionError, StoreError) as error:
                 self.notify(str(error), title="Not written", severity="error")
                 return
-            self.app.notify(message[:1].upper() + message[1:], title="Shared", timeout=15)
+            self.app.notify(raised(message), title="Shared", timeout=15)
             self.forget_typed()
             self.dismiss(None)
 

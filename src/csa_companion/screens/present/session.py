@@ -38,6 +38,7 @@ from csa_companion.domain.session import (
     resolve,
 )
 from csa_companion.domain.session_text import MadeWorksheet, kind_words, notes, record
+from csa_companion.domain.wording import raised
 from csa_companion.domain.worksheet import Worksheet
 from csa_companion.screens import routes
 from csa_companion.screens.base import CompanionScreen
@@ -173,7 +174,7 @@ class SessionStage(Vertical):
             return
         switcher.current = "shows-big"
         kind = kind_words(block, library)
-        text = block.shows or kind[:1].upper() + kind[1:]
+        text = block.shows or raised(kind)
         big = self.query_one("#shows-big", BigText)
         if big.text != text:
             big.text = text

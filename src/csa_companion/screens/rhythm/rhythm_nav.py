@@ -4,6 +4,7 @@ line points to ('reflection', 'survey:2-pre', 'program', ...) through the naviga
 
 from __future__ import annotations
 
+from csa_companion.domain.wording import raised
 from csa_companion.screens.base import CompanionScreen
 
 PALETTE = [
@@ -17,8 +18,8 @@ DESTINATIONS = ("reflections", "program", "coaching", "growth")
 
 
 def sentence(text: str) -> str:
-    """A message with its first letter raised (str.capitalize would lower the rest)."""
-    return text[:1].upper() + text[1:]
+    """A message with its first letter raised."""
+    return raised(text)
 
 
 def open_target(screen: CompanionScreen, target: str) -> None:
